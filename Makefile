@@ -1,0 +1,44 @@
+# Entry points of stspd. `make run` and `make test` install everything they need.
+# uv is called as `python3 -m uv` so that it works wherever pip put it.
+
+UV := python3 -m uv
+RUN := $(UV) run --frozen
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT ?= 8000
+
+.PHONY: run test install install-browser lint check pytest bench clean-db
+
+run: install
+	$(RUN) stspd migrate --no-input -v 0
+	$(RUN) stspd demo
+	@echo "\nstspd sert la démonstration sur http://127.0.0.1:$(PORT)/ (Ctrl-C pour arrêter)\n"
+	$(RUN) stspd runserver 127.0.0.1:$(PORT)
+
+test: install install-browser lint pytest
+
+install:
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
+	$(UV) sync --frozen --quiet
+	@mkdir -p var
+
+# Debian's chromium (never a browser downloaded by Playwright) and axe-core from npm.
+install-browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v npm >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; }
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --no-audit --no-fund --silent
+
+lint:
+	$(RUN) ruff format --check .
+	$(RUN) ruff check .
+	$(RUN) lint-imports
+	$(RUN) mypy stspd crimestats
+	$(RUN) stspd makemigrations --check --dry-run
+
+pytest:
+	$(RUN) pytest
+
+bench: install
+	$(RUN) python -m bench
+
+clean-db:
+	rm -f var/stspd.sqlite3 var/stspd.sqlite3-wal var/stspd.sqlite3-shm

@@ -1,0 +1,684 @@
+"""Reader and writer of the SSMSI recorded-crime files.
+
+Source: "Bases statistiques communale, départementale et régionale de la délinquance enregistrée
+par la police et la gendarmerie nationales", Ministère de l'Intérieur (SSMSI), data.gouv.fr dataset
+``621df2954fa5a3b5a023e23c``, Licence Ouverte 2.0. Two schemas:
+
+- v1 (editions July 2022 to July 2024), communal header
+  ``CODGEO_2023;annee;classe;unité.de.compte;valeur.publiée;faits;tauxpourmille;complementinfoval;
+  complementinfotaux;POP;millPOP;LOG;millLOG``, two-digit years, ``valeur.publiée`` in
+  {``diff``, ``ndiff``}; département header
+  ``classe;annee;Code.département;Code.région;unité.de.compte;millPOP;millLOG;faits;POP;LOG;
+  tauxpourmille``;
+- v2 (from March 2025), communal header ``CODGEO_2025;annee;indicateur;unite_de_compte;nombre;
+  taux_pour_mille;est_diffuse;insee_pop;insee_pop_millesime;insee_log;insee_log_millesime;
+  complement_info_nombre;complement_info_taux``, four-digit years; département header
+  ``Code_departement;Code_region;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;insee_pop;
+  insee_pop_millesime;insee_log;insee_log_millesime``.
+
+Both use ``;``, UTF-8 (sometimes with a BOM), a decimal comma (quoted in v2), ``NA`` for missing
+values, and come as csv, csv.gz or parquet. The geography column's suffix is the COG year.
+
+Rules encoded (statistical secrecy): every value is ``published``, ``zero`` (a published 0, a
+real zero) or ``suppressed`` (``ndiff``: not published because the commune had 5 facts or fewer in
+3 successive years). A suppressed value has a null count and a null rate, never 0; the
+``complement_info_*`` columns (département average over suppressed communes) are not the
+commune's value and are not read.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import os
+import re
+import unicodedata
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Final, Literal
+
+import polars as pl
+
+from crimestats.labels import INDICATORS, UnknownLabelError, canonical_label
+
+__all__ = [
+    "OUTPUT_SCHEMA",
+    "V2_COMMUNAL_HEADER",
+    "FileFormat",
+    "GeoLevel",
+    "ParsedFile",
+    "SsmsiFormatError",
+    "State",
+    "read_ssmsi",
+    "write_v2_communal",
+]
+
+GeoLevel = Literal["commune", "departement", "region"]
+State = Literal["published", "zero", "suppressed"]
+FileFormat = Literal["csv", "csv.gz", "parquet"]
+
+OUTPUT_SCHEMA: Final = pl.Schema(
+    {
+        "geo_level": pl.String,
+        "geo_code": pl.String,
+        "year": pl.Int32,
+        "indicator": pl.String,
+        "unit": pl.String,
+        "denominator_kind": pl.String,
+        "count": pl.Int64,
+        "state": pl.String,
+        "population": pl.Int64,
+        "dwellings": pl.Int64,
+        "rate_per_1000": pl.Float64,
+    }
+)
+"""Columns and types of :attr:`ParsedFile.data`."""
+
+V2_COMMUNAL_HEADER: Final = (
+    "CODGEO_2025;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;"
+    "insee_pop_millesime;insee_log;insee_log_millesime;complement_info_nombre;complement_info_taux"
+)
+
+_OFFICIAL_HEADERS: Final = {
+    "v2 communal": V2_COMMUNAL_HEADER,
+    "v2 départemental": (
+        "Code_departement;Code_region;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;"
+        "insee_pop;insee_pop_millesime;insee_log;insee_log_millesime"
+    ),
+    "v1 communal": (
+        "CODGEO_2023;annee;classe;unité.de.compte;valeur.publiée;faits;tauxpourmille;"
+        "complementinfoval;complementinfotaux;POP;millPOP;LOG;millLOG"
+    ),
+    "v1 départemental": (
+        "classe;annee;Code.département;Code.région;unité.de.compte;millPOP;millLOG;faits;POP;LOG;"
+        "tauxpourmille"
+    ),
+}
+
+# Role -> (normalised header, official spelling), per schema version.
+_V1_COLUMNS: Final = {
+    "year": ("annee", "annee"),
+    "label": ("classe", "classe"),
+    "unit": ("unite.de.compte", "unité.de.compte"),
+    "flag": ("valeur.publiee", "valeur.publiée"),
+    "count": ("faits", "faits"),
+    "rate": ("tauxpourmille", "tauxpourmille"),
+    "population": ("pop", "POP"),
+    "dwellings": ("log", "LOG"),
+}
+_V2_COLUMNS: Final = {
+    "year": ("annee", "annee"),
+    "label": ("indicateur", "indicateur"),
+    "unit": ("unite_de_compte", "unite_de_compte"),
+    "flag": ("est_diffuse", "est_diffuse"),
+    "count": ("nombre", "nombre"),
+    "rate": ("taux_pour_mille", "taux_pour_mille"),
+    "population": ("insee_pop", "insee_pop"),
+    "dwellings": ("insee_log", "insee_log"),
+}
+_GEO_COLUMNS: Final = {
+    1: {
+        "departement": ("code.departement", "Code.département"),
+        "region": ("code.region", "Code.région"),
+    },
+    2: {
+        "departement": ("code_departement", "Code_departement"),
+        "region": ("code_region", "Code_region"),
+    },
+}
+_CODGEO: Final = re.compile(r"^codgeo_(\d{4})$")
+
+_PUBLISHED_FLAGS: Final = ("diff", "true", "vrai", "oui", "1")
+_SUPPRESSED_FLAGS: Final = ("ndiff", "false", "faux", "non", "0")
+
+_GEO_PATTERNS: Final[dict[GeoLevel, tuple[str, str]]] = {
+    "commune": (r"^(\d{5}|2[AB]\d{3})$", "code commune INSEE sur 5 caractères (ex. 01004, 2A004)"),
+    "departement": (r"^(\d{2}|2[AB]|97\d)$", "code de département (ex. 01, 2A, 971)"),
+    "region": (r"^\d{2}$", "code de région sur 2 chiffres (ex. 28)"),
+}
+
+
+class SsmsiFormatError(ValueError):
+    """A file does not follow the SSMSI layout; the message is in French for the user.
+
+    ``line`` is 1-based and counts the header as line 1 (``None`` when the whole file is at
+    fault); ``column`` is the column as spelled in the official files.
+    """
+
+    def __init__(self, source: str, line: int | None, column: str | None, detail: str) -> None:
+        self.source = source
+        self.line = line
+        self.column = column
+        self.detail = detail
+        where = [source]
+        if line is not None:
+            where.append(f"ligne {line}")
+        if column is not None:
+            where.append(f"colonne « {column} »")
+        super().__init__(f"{', '.join(where)} : {detail}")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """A parsed SSMSI file and its edition.
+
+    ``data`` has the columns of :data:`OUTPUT_SCHEMA`. The edition metadata (file name,
+    production date, COG year) must be kept with every stored value: a new edition re-projects
+    the whole history on a new geography and replaces the series it covers.
+    """
+
+    data: pl.DataFrame
+    source_name: str
+    production_date: date | None
+    cog_year: int | None
+    last_data_year: int | None
+    schema_version: Literal[1, 2]
+    geo_level: GeoLevel
+    file_format: FileFormat
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    schema_version: Literal[1, 2]
+    geo_level: GeoLevel
+    cog_year: int | None
+    # role -> (index in the header, official spelling)
+    columns: Mapping[str, tuple[int, str]]
+
+
+def read_ssmsi(
+    source: str | os.PathLike[str] | bytes, *, source_name: str | None = None
+) -> ParsedFile:
+    """Read an SSMSI communal, département or regional file (schema v1 or v2).
+
+    ``source`` is a path or the file's bytes; csv, csv.gz and parquet are recognised by their
+    content. ``source_name`` (default: the path's file name) names the file in error messages and
+    carries the edition: ``produit-le2023-07-17`` gives the production date, ``geographie2023``
+    the COG year of département and regional files, ``data.gouv-2022`` the last year of data.
+
+    Raises :class:`SsmsiFormatError` naming the line, the column and what was expected.
+    """
+    if isinstance(source, bytes | bytearray | memoryview):
+        payload = bytes(source)
+        name = source_name or "fichier SSMSI"
+    else:
+        path = Path(source)
+        name = source_name or path.name
+        try:
+            payload = path.read_bytes()
+        except OSError as exc:
+            raise SsmsiFormatError(name, None, None, f"fichier illisible ({exc})") from exc
+
+    file_format: FileFormat
+    if payload[:4] == b"PAR1":
+        file_format = "parquet"
+        raw, layout = _read_parquet(payload, name)
+    else:
+        file_format = "csv"
+        if payload[:2] == b"\x1f\x8b":
+            file_format = "csv.gz"
+            payload = _gunzip(payload, name)
+        raw, layout = _read_csv(payload, name)
+
+    data = _parse(raw, layout, name)
+    cog_year = layout.cog_year
+    if cog_year is None:
+        found = re.search(r"geographie(\d{4})", name)
+        cog_year = int(found.group(1)) if found else None
+    last_year = re.search(r"data\.gouv-(\d{4})", name)
+    return ParsedFile(
+        data=data,
+        source_name=name,
+        production_date=_production_date(name),
+        cog_year=cog_year,
+        last_data_year=int(last_year.group(1)) if last_year else None,
+        schema_version=layout.schema_version,
+        geo_level=layout.geo_level,
+        file_format=file_format,
+    )
+
+
+def _production_date(name: str) -> date | None:
+    found = re.search(r"produit-le(\d{4})-(\d{2})-(\d{2})", name)
+    if found is None:
+        return None
+    try:
+        return date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        return None
+
+
+def _gunzip(payload: bytes, name: str) -> bytes:
+    try:
+        return gzip.decompress(payload)
+    except (EOFError, OSError, zlib.error) as exc:
+        decompressor = zlib.decompressobj(wbits=zlib.MAX_WBITS | 16)
+        try:
+            partial = decompressor.decompress(payload)
+        except zlib.error:
+            partial = b""
+        line = partial.count(b"\n") + 1
+        raise SsmsiFormatError(
+            name,
+            line,
+            None,
+            "fichier gzip tronqué ou corrompu, la décompression s'arrête à cette ligne : un "
+            "fichier .csv.gz complet est attendu (téléchargement interrompu ?)",
+        ) from exc
+
+
+def _norm_header(text: str) -> str:
+    text = text.strip().lstrip("\ufeff").strip().strip('"').strip()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _layout(header: list[str], name: str) -> _Layout:
+    keys = [_norm_header(h) for h in header]
+    if "classe" in keys:
+        version: Literal[1, 2] = 1
+        roles = _V1_COLUMNS
+    elif "indicateur" in keys:
+        version = 2
+        roles = _V2_COLUMNS
+    else:
+        expected = " ; ".join(f"({kind}) {h}" for kind, h in _OFFICIAL_HEADERS.items())
+        raise SsmsiFormatError(
+            name,
+            1,
+            None,
+            "en-tête non reconnu, ce fichier n'est pas une base SSMSI de la délinquance "
+            f"enregistrée (colonnes trouvées : {', '.join(header)}). Colonnes attendues : "
+            f"{expected}",
+        )
+
+    columns: dict[str, tuple[int, str]] = {}
+    codgeo = [(i, m) for i, k in enumerate(keys) if (m := _CODGEO.match(k))]
+    geo_keys = _GEO_COLUMNS[version]
+    cog_year: int | None = None
+    level: GeoLevel
+    if len(codgeo) > 1:
+        raise SsmsiFormatError(
+            name,
+            1,
+            ", ".join(header[i] for i, _ in codgeo),
+            "une seule colonne de géographie CODGEO_AAAA attendue",
+        )
+    if codgeo:
+        index, match = codgeo[0]
+        level, cog_year = "commune", int(match.group(1))
+        columns["geo"] = (index, header[index].strip().lstrip("\ufeff"))
+    elif geo_keys["departement"][0] in keys:
+        level = "departement"
+        columns["geo"] = (keys.index(geo_keys["departement"][0]), geo_keys["departement"][1])
+    elif geo_keys["region"][0] in keys:
+        level = "region"
+        columns["geo"] = (keys.index(geo_keys["region"][0]), geo_keys["region"][1])
+    else:
+        wanted = f"CODGEO_AAAA, {geo_keys['departement'][1]} ou {geo_keys['region'][1]}"
+        raise SsmsiFormatError(
+            name, 1, wanted, f"colonne obligatoire manquante : une colonne de géographie ({wanted})"
+        )
+
+    missing = []
+    for role, (key, official) in roles.items():
+        if key in keys:
+            columns[role] = (keys.index(key), official)
+        elif role != "flag" or level == "commune":
+            missing.append(official)
+    if missing:
+        raise SsmsiFormatError(
+            name,
+            1,
+            ", ".join(missing),
+            f"colonne(s) obligatoire(s) manquante(s) dans l'en-tête du schéma v{version} "
+            f"{'communal' if level == 'commune' else level} : {', '.join(missing)}",
+        )
+    return _Layout(version, level, cog_year, columns)
+
+
+def _read_csv(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
+    end = payload.find(b"\n")
+    first = payload if end < 0 else payload[:end]
+    try:
+        header_line = first.decode("utf-8").lstrip("\ufeff").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise SsmsiFormatError(name, 1, None, "encodage UTF-8 attendu") from exc
+    if not header_line.strip():
+        raise SsmsiFormatError(name, 1, None, "fichier vide : un en-tête SSMSI était attendu")
+    if ";" not in header_line:
+        for sep, label in ((",", "virgule"), ("\t", "tabulation"), ("|", "barre verticale")):
+            if sep in header_line:
+                raise SsmsiFormatError(
+                    name,
+                    1,
+                    None,
+                    f"séparateur « ; » attendu, l'en-tête est séparé par « {sep} » ({label}) : "
+                    "le fichier a sans doute été réenregistré par un tableur",
+                )
+    header = next(csv.reader([header_line], delimiter=";"))
+    layout = _layout(header, name)
+    indices = sorted({i for i, _ in layout.columns.values()})
+    try:
+        frame = pl.read_csv(
+            payload,
+            separator=";",
+            has_header=True,
+            infer_schema=False,
+            columns=indices,
+            quote_char='"',
+            encoding="utf8",
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError as exc:
+        raise _locate_csv_problem(payload, len(header), name, str(exc)) from exc
+    role_of = {i: role for role, (i, _) in layout.columns.items()}
+    frame.columns = [role_of[i] for i in indices]
+    return frame, layout
+
+
+def _locate_csv_problem(payload: bytes, width: int, name: str, detail: str) -> SsmsiFormatError:
+    """Find the first line polars could not read; a per-line loop only to word the error."""
+    for number, raw_line in enumerate(io.BytesIO(payload), start=1):
+        try:
+            text = raw_line.decode("utf-8")
+        except UnicodeDecodeError:
+            return SsmsiFormatError(name, number, None, "encodage UTF-8 attendu")
+        if number == 1 or not text.strip():
+            continue
+        fields = next(csv.reader([text.rstrip("\r\n")], delimiter=";"))
+        if len(fields) > width:
+            return SsmsiFormatError(
+                name, number, None, f"{width} champs séparés par « ; » attendus, {len(fields)} lus"
+            )
+    return SsmsiFormatError(name, None, None, f"lecture CSV impossible ({detail})")
+
+
+def _read_parquet(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
+    try:
+        frame = pl.read_parquet(io.BytesIO(payload))
+    except pl.exceptions.PolarsError as exc:
+        raise SsmsiFormatError(name, None, None, f"fichier parquet illisible ({exc})") from exc
+    layout = _layout(frame.columns, name)
+    selected = [
+        pl.col(frame.columns[i]).cast(pl.String).alias(role)
+        for role, (i, _) in layout.columns.items()
+    ]
+    return frame.select(selected), layout
+
+
+def _number(role: str) -> pl.Expr:
+    return pl.col(role).str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
+
+
+def _parse(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame:
+    roles = list(layout.columns)
+    official = {role: spelling for role, (_, spelling) in layout.columns.items()}
+    clean = (
+        raw.lazy()
+        .with_row_index("_line", offset=2)
+        .with_columns(
+            pl.when(pl.col(r).str.strip_chars().is_in(["NA", ""]))
+            .then(None)
+            .otherwise(pl.col(r).str.strip_chars())
+            .alias(r)
+            for r in roles
+        )
+        # A blank line is not a row; the line numbers of the others stay those of the file.
+        .filter(pl.any_horizontal(pl.col(r).is_not_null() for r in roles))
+        .collect()
+    )
+
+    mapping = _label_mapping(clean, official["label"], name)
+    units = {label: ind.unit for label, ind in INDICATORS.items()}
+    denominators = {label: ind.denominator for label, ind in INDICATORS.items()}
+
+    code = pl.col("geo").str.to_uppercase()
+    if layout.geo_level == "commune":
+        code = pl.when(code.str.contains(r"^\d{4}$")).then(code.str.zfill(5)).otherwise(code)
+    else:
+        code = pl.when(code.str.contains(r"^\d$")).then(code.str.zfill(2)).otherwise(code)
+
+    year_number = pl.col("year").cast(pl.Float64, strict=False)
+    year = pl.when(year_number < 100).then(year_number + 2000).otherwise(year_number)
+
+    has_flag = "flag" in layout.columns
+    flag = pl.col("flag").str.to_lowercase() if has_flag else pl.lit(None, pl.String)
+    suppressed = (
+        flag.is_in(_SUPPRESSED_FLAGS).fill_null(False) if has_flag else pl.col("count").is_null()
+    )
+
+    parsed = clean.with_columns(
+        _geo_code=code,
+        _year=year,
+        _indicator=pl.col("label").replace_strict(mapping, return_dtype=pl.String),
+        _unit=pl.col("unit").str.to_lowercase().str.replace_all(r"\s+", " "),
+        _suppressed=suppressed,
+        _flag=flag,
+        _count=_number("count"),
+        _rate=_number("rate"),
+        _population=_number("population"),
+        _dwellings=_number("dwellings"),
+    ).with_columns(
+        _expected_unit=pl.col("_indicator").replace_strict(units, return_dtype=pl.String),
+        _denominator=pl.col("_indicator").replace_strict(denominators, return_dtype=pl.String),
+    )
+
+    _check(parsed, layout, official, name)
+
+    count = pl.when(pl.col("_suppressed")).then(None).otherwise(pl.col("_count")).cast(pl.Int64)
+    data = parsed.select(
+        geo_level=pl.lit(layout.geo_level, pl.String),
+        geo_code=pl.col("_geo_code"),
+        year=pl.col("_year").cast(pl.Int32),
+        indicator=pl.col("_indicator"),
+        unit=pl.col("_expected_unit"),
+        denominator_kind=pl.col("_denominator"),
+        count=count,
+        state=pl.when(pl.col("_suppressed"))
+        .then(pl.lit("suppressed"))
+        .when(pl.col("_count") == 0)
+        .then(pl.lit("zero"))
+        .otherwise(pl.lit("published")),
+        # INSEE dwelling counts are fractional in v1 (weighted census estimates).
+        population=pl.col("_population").round(0).cast(pl.Int64),
+        dwellings=pl.col("_dwellings").round(0).cast(pl.Int64),
+        rate_per_1000=pl.when(pl.col("_suppressed")).then(None).otherwise(pl.col("_rate")),
+    )
+    _check_duplicates(data, parsed["_line"], official, name)
+    return data
+
+
+def _label_mapping(clean: pl.DataFrame, column: str, name: str) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for raw in clean.get_column("label").unique(maintain_order=True).to_list():
+        if raw is None:
+            line = clean.filter(pl.col("label").is_null()).get_column("_line")[0]
+            raise SsmsiFormatError(name, line, column, "libellé d'indicateur attendu, vide ou NA")
+        try:
+            mapping[raw] = canonical_label(raw)
+        except UnknownLabelError as exc:
+            line = clean.filter(pl.col("label") == raw).get_column("_line")[0]
+            raise SsmsiFormatError(name, line, column, str(exc)) from exc
+    return mapping
+
+
+def _invalid_number(number: str, role: str) -> pl.Expr:
+    value = pl.col(number)
+    return pl.col(role).is_not_null() & (value.is_null() | ~value.is_finite() | (value < 0))
+
+
+def _check(parsed: pl.DataFrame, layout: _Layout, official: dict[str, str], name: str) -> None:
+    """Run every row check in one vectorised pass and raise on the earliest bad line."""
+    pattern, geo_expected = _GEO_PATTERNS[layout.geo_level]
+    published = pl.col("_flag").is_in(_PUBLISHED_FLAGS).fill_null(False)
+    count_missing = (
+        published & pl.col("_count").is_null()
+        if "flag" in layout.columns
+        else pl.lit(False)  # without a flag column a missing count is a suppressed one
+    )
+    flags = ", ".join(f"« {f} »" for f in (*_PUBLISHED_FLAGS[:1], *_SUPPRESSED_FLAGS[:1]))
+    checks: list[tuple[str, pl.Expr, str]] = [
+        ("geo", ~pl.col("_geo_code").str.contains(pattern).fill_null(False), geo_expected),
+        (
+            "year",
+            pl.col("_year").is_null()
+            | (pl.col("_year") != pl.col("_year").floor())
+            | ~pl.col("_year").is_between(2000, 2100),
+            "année sur 2 ou 4 chiffres attendue (ex. 16 ou 2016)",
+        ),
+        (
+            "unit",
+            pl.col("_unit").is_null() | (pl.col("_unit") != pl.col("_expected_unit")),
+            "unité de compte",
+        ),
+        (
+            "flag",
+            pl.col("flag").is_null() | ~pl.col("_flag").is_in(_PUBLISHED_FLAGS + _SUPPRESSED_FLAGS)
+            if "flag" in layout.columns
+            else pl.lit(False),
+            f"indicateur de diffusion {flags} attendu",
+        ),
+        (
+            "count",
+            pl.col("count").is_not_null()
+            & (pl.col("_count").is_null() | ~pl.col("_count").is_finite()),
+            "nombre entier attendu (ou NA)",
+        ),
+        ("count", pl.col("_count") < 0, "nombre positif ou nul attendu"),
+        (
+            "count",
+            pl.col("_count") != pl.col("_count").round(0),
+            "nombre entier attendu, pas un nombre décimal",
+        ),
+        ("count", count_missing, "nombre attendu pour une valeur diffusée (diff)"),
+        ("rate", _invalid_number("_rate", "rate"), "taux pour mille positif attendu (ou NA)"),
+        (
+            "population",
+            _invalid_number("_population", "population"),
+            "population positive attendue (ou NA)",
+        ),
+        (
+            "dwellings",
+            _invalid_number("_dwellings", "dwellings"),
+            "nombre de logements positif attendu (ou NA)",
+        ),
+    ]
+    first = parsed.select(
+        pl.col("_line").filter(expr.fill_null(False)).first().alias(str(i))
+        for i, (_, expr, _) in enumerate(checks)
+    ).row(0)
+    failures = [(line, i) for i, line in enumerate(first) if line is not None]
+    if not failures:
+        return
+    line, index = min(failures)
+    role, _, expected = checks[index]
+    row = parsed.filter(pl.col("_line") == line).row(0, named=True)
+    value = row[role]
+    found = "NA ou vide" if value is None else f"« {value} »"
+    if role == "unit":
+        expected = (
+            f"unité de compte « {row['_expected_unit']} » attendue pour « {row['_indicator']} »"
+        )
+    raise SsmsiFormatError(name, line, official[role], f"{expected} ; valeur lue : {found}")
+
+
+def _check_duplicates(
+    data: pl.DataFrame, lines: pl.Series, official: dict[str, str], name: str
+) -> None:
+    keys = ["geo_code", "year", "indicator"]
+    duplicated = data.select(pl.struct(keys).is_duplicated()).to_series()
+    if not duplicated.any():
+        return
+    framed = data.select(keys).with_columns(_line=lines)
+    first_dup = framed.filter(duplicated).row(0, named=True)
+    twins = framed.filter(
+        (pl.col("geo_code") == first_dup["geo_code"])
+        & (pl.col("year") == first_dup["year"])
+        & (pl.col("indicator") == first_dup["indicator"])
+    ).get_column("_line")
+    first_line, second_line = int(twins[0]), int(twins[1])
+    columns = ", ".join(official[r] for r in ("geo", "year", "label"))
+    raise SsmsiFormatError(
+        name,
+        second_line,
+        columns,
+        f"ligne en double de la ligne {first_line} (territoire {first_dup['geo_code']}, année "
+        f"{first_dup['year']}, indicateur « {first_dup['indicator']} ») : une seule ligne par "
+        "territoire, année et indicateur attendue",
+    )
+
+
+def write_v2_communal(
+    df: pl.DataFrame, path: str | os.PathLike[str], *, cog_year: int = 2025
+) -> None:
+    """Write commune rows in the official v2 communal layout (gzip when ``path`` ends in .gz).
+
+    ``df`` has the columns of :data:`OUTPUT_SCHEMA` (``geo_level`` and ``unit`` optional);
+    optional ``population_vintage``, ``dwellings_vintage``, ``complement_count`` and
+    ``complement_rate`` fill ``insee_pop_millesime``, ``insee_log_millesime`` and
+    ``complement_info_*``, written ``NA`` when absent. Layout: the header
+    :data:`V2_COMMUNAL_HEADER` (with ``CODGEO_<cog_year>``), ``;``, decimals with a comma and
+    quoted (``"2,4823480"``, seven decimals), ``NA`` for missing values, ``est_diffuse`` in
+    {``diff``, ``ndiff``}, no BOM.
+    """
+    required = ["geo_code", "year", "indicator", "count", "state", "rate_per_1000"]
+    required += ["population", "dwellings"]
+    missing = [c for c in required if c not in df.columns]
+    if missing:
+        raise ValueError(f"colonnes manquantes pour écrire le fichier v2 : {', '.join(missing)}")
+    if "geo_level" in df.columns and (df.get_column("geo_level") != "commune").any():
+        raise ValueError("seules des lignes communales (geo_level = commune) s'écrivent en v2")
+    suppressed = pl.col("state") == "suppressed"
+    lost = df.filter(~suppressed & pl.col("count").is_null())
+    if lost.height:
+        raise ValueError(
+            f"nombre manquant pour une valeur non secrétisée ({lost.row(0, named=True)})"
+        )
+
+    units = {label: ind.unit[:1].upper() + ind.unit[1:] for label, ind in INDICATORS.items()}
+
+    def integer(column: str) -> pl.Expr:
+        if column not in df.columns:
+            return pl.lit("NA")
+        return pl.col(column).cast(pl.Int64).cast(pl.String).fill_null("NA")
+
+    def decimal(column: str) -> pl.Expr:
+        if column not in df.columns:
+            return pl.lit("NA")
+        scaled = (pl.col(column).cast(pl.Float64) * 10_000_000).round(0).cast(pl.Int64)
+        return pl.format(
+            '"{},{}"',
+            scaled // 10_000_000,
+            (scaled % 10_000_000).cast(pl.String).str.zfill(7),
+        ).fill_null("NA")
+
+    out = df.select(
+        pl.col("geo_code").alias(f"CODGEO_{cog_year}"),
+        annee=pl.col("year").cast(pl.String),
+        indicateur=pl.col("indicator"),
+        unite_de_compte=pl.col("indicator").replace_strict(units, return_dtype=pl.String),
+        nombre=pl.when(suppressed).then(pl.lit("NA")).otherwise(integer("count")),
+        taux_pour_mille=pl.when(suppressed).then(pl.lit("NA")).otherwise(decimal("rate_per_1000")),
+        est_diffuse=pl.when(suppressed).then(pl.lit("ndiff")).otherwise(pl.lit("diff")),
+        insee_pop=integer("population"),
+        insee_pop_millesime=integer("population_vintage"),
+        insee_log=integer("dwellings"),
+        insee_log_millesime=integer("dwellings_vintage"),
+        complement_info_nombre=decimal("complement_count"),
+        complement_info_taux=decimal("complement_rate"),
+    )
+    target = Path(path)
+    gz = target.name.endswith(".gz")
+    out.write_csv(
+        target,
+        separator=";",
+        quote_style="never",
+        compression="gzip" if gz else "uncompressed",
+        compression_level=6 if gz else None,
+    )

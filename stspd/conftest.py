@@ -1,0 +1,204 @@
+"""The named cast and the small territory every test of the project can use.
+
+A CISPD on a two-commune EPCI, with one working group whose charter some have signed:
+- coordinator: coordinates the CISPD, signed member of the working group;
+- partner: partner role, not in the working group;
+- reader: reader role;
+- wg_signed / wg_unsigned: partners, members of the working group, charter signed or not;
+- outsider: coordinator of another territory's CLSPD;
+- site_admin: the platform's operator (superuser).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.utils import timezone
+
+from stspd.accounts.enums import OrganisationKind
+from stspd.accounts.models import Organisation, User
+from stspd.councils.enums import FormationKind, MemberBasis, Role
+from stspd.councils.models import (
+    Council,
+    CouncilMember,
+    CouncilRole,
+    Decision,
+    Formation,
+    FormationMember,
+    Meeting,
+)
+from stspd.councils.workflow import create_council
+from stspd.territories.models import Commune, Departement, Epci, Region
+from stspd.territories.search import search_key
+
+PASSWORD = "mot-de-passe-de-test"
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _strict_templates(settings):  # type: ignore[no-untyped-def]
+    """A misspelt template variable fails the test instead of rendering as nothing."""
+    settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE(%s)"
+
+
+def make_user(email: str, first: str, last: str, **extra: object) -> User:
+    return User.objects.create_user(
+        email=email, password=PASSWORD, first_name=first, last_name=last, **extra
+    )
+
+
+def make_commune(
+    code: str, name: str, departement: Departement, epci: Epci | None, population: int
+) -> Commune:
+    return Commune.objects.create(
+        code=code,
+        name=name,
+        kind="commune",
+        departement=departement,
+        epci=epci,
+        population=population,
+        search_name=search_key(name),
+    )
+
+
+@dataclass
+class World:
+    council: Council
+    other_council: Council
+    plenary: Formation
+    working_group: Formation
+    plenary_meeting: Meeting
+    group_meeting: Meeting
+    plenary_decision: Decision
+    group_decision: Decision
+    member: CouncilMember
+    organisation: Organisation
+    free_commune: Commune
+    coordinator: User
+    partner: User
+    reader: User
+    wg_signed: User
+    wg_unsigned: User
+    outsider: User
+    site_admin: User
+
+
+@pytest.fixture
+def world(db) -> World:  # type: ignore[no-untyped-def]
+    region = Region.objects.create(code="28", name="Normandie")
+    dep = Departement.objects.create(
+        code="76", name="Seine-Maritime", region=region, search_name="seine maritime"
+    )
+    epci = Epci.objects.create(
+        siren="200023414",
+        name="Métropole Rouen Normandie",
+        kind="METRO",
+        population=150000,
+        search_name="metropole rouen normandie",
+    )
+    make_commune("76540", "Rouen", dep, epci, 117662)
+    make_commune("76575", "Saint-Étienne-du-Rouvray", dep, epci, 29518)
+    le_havre = make_commune("76351", "Le Havre", dep, None, 166687)
+    free_commune = make_commune("76217", "Dieppe", dep, None, 28000)
+
+    coordinator = make_user("coordination@example.org", "Claire", "Lefebvre")
+    partner = make_user("partenaire@example.org", "Paul", "Girard")
+    reader = make_user("lecteur@example.org", "Rachida", "Benali")
+    wg_signed = make_user("gt-signe@example.org", "Sophie", "Morel")
+    wg_unsigned = make_user("gt-non-signe@example.org", "Nicolas", "Petit")
+    outsider = make_user("exterieur@example.org", "Éric", "Duval")
+    site_admin = make_user("admin@example.org", "Alex", "Martin", is_superuser=True, is_staff=True)
+
+    council = create_council(
+        epci, name="CISPD de la Métropole", president="Président", by=coordinator
+    )
+    other_council = create_council(le_havre, name="CLSPD du Havre", president="Maire", by=outsider)
+    for user, role in [
+        (partner, Role.PARTNER),
+        (reader, Role.READER),
+        (wg_signed, Role.PARTNER),
+        (wg_unsigned, Role.PARTNER),
+    ]:
+        CouncilRole.objects.create(council=council, user=user, role=role)
+    organisation = Organisation.objects.create(
+        name="Préfecture de la Seine-Maritime", kind=OrganisationKind.PREFECTURE
+    )
+    member = CouncilMember.objects.create(
+        council=council,
+        organisation=organisation,
+        representative="Sous-préfet",
+        basis=MemberBasis.BY_RIGHT,
+    )
+    plenary = council.formations.get(kind=FormationKind.PLENARY)
+    working_group = Formation.objects.create(
+        council=council,
+        kind=FormationKind.WORKING_GROUP,
+        scope="thematic",
+        name="GT violences intrafamiliales",
+        charter="Je ne divulgue rien.",
+    )
+    signed_on = datetime.date(2026, 1, 15)
+    for user, signed in [(coordinator, signed_on), (wg_signed, signed_on), (wg_unsigned, None)]:
+        FormationMember.objects.create(formation=working_group, user=user, charter_signed_on=signed)
+    day = timezone.make_aware(datetime.datetime(2026, 3, 12, 14, 0))
+    plenary_meeting = Meeting.objects.create(
+        formation=plenary,
+        starts_at=day,
+        place="Rouen",
+        agenda="Bilan annuel",
+        minutes="Compte rendu public",
+    )
+    group_meeting = Meeting.objects.create(
+        formation=working_group,
+        starts_at=day,
+        place="Commissariat",
+        agenda="Situations",
+        minutes="SECRET-MINUTES",
+    )
+    plenary_decision = Decision.objects.create(
+        meeting=plenary_meeting,
+        owner=organisation,
+        text="Diffuser le diagnostic",
+        due_on=datetime.date(2026, 6, 1),
+    )
+    group_decision = Decision.objects.create(
+        meeting=group_meeting,
+        owner=organisation,
+        text="SECRET-DECISION",
+        due_on=datetime.date(2026, 6, 1),
+    )
+    return World(
+        council=council,
+        other_council=other_council,
+        plenary=plenary,
+        working_group=working_group,
+        plenary_meeting=plenary_meeting,
+        group_meeting=group_meeting,
+        plenary_decision=plenary_decision,
+        group_decision=group_decision,
+        member=member,
+        organisation=organisation,
+        free_commune=free_commune,
+        coordinator=coordinator,
+        partner=partner,
+        reader=reader,
+        wg_signed=wg_signed,
+        wg_unsigned=wg_unsigned,
+        outsider=outsider,
+        site_admin=site_admin,
+    )
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """login(user) -> the test client, logged in as that user."""
+
+    def do_login(user: User):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return do_login

@@ -1,0 +1,176 @@
+"""Every URL of the project x the cast: the expected status of each, for GET and POST.
+
+The list of URL names comes from the URL configuration itself: a new view without an
+expectation here fails `test_every_url_has_an_expectation`.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from stspd.audit.models import Event
+
+CAST = [
+    "anonymous",
+    "outsider",
+    "reader",
+    "partner",
+    "wg_unsigned",
+    "wg_signed",
+    "coordinator",
+    "site_admin",
+]
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+# Expected GET status per cast member, by kind of access.
+ANY_USER = dict.fromkeys(CAST, 200) | {"anonymous": LOGIN}
+EVERYONE = dict.fromkeys(CAST, 200)
+COUNCIL_READ = {
+    "anonymous": LOGIN,
+    "outsider": 404,
+    "reader": 200,
+    "partner": 200,
+    "wg_unsigned": 200,
+    "wg_signed": 200,
+    "coordinator": 200,
+    "site_admin": 200,
+}
+COUNCIL_EDIT = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403, "wg_signed": 403}
+# Working-group content: signed members only; not even the site admin.
+GROUP_READ = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403, "site_admin": 403}
+GROUP_EDIT = GROUP_READ | {"wg_signed": 403}
+CHARTER = COUNCIL_READ | {"reader": 403, "partner": 403, "site_admin": 403}
+# Logging out is a POST (a GET is refused: a link must not log anyone out).
+LOGOUT = dict.fromkeys(CAST, 405)
+
+
+def pk(attr: str) -> Callable[[Any], dict[str, int]]:
+    name, _, kwarg = attr.partition(":")
+    return lambda world: {kwarg: getattr(world, name).pk}
+
+
+# url name -> (kwargs from the world, expected GET statuses, query string)
+EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], str]] = {
+    "home": (lambda w: {}, ANY_USER, ""),
+    "login": (lambda w: {}, EVERYONE, ""),
+    "logout": (lambda w: {}, LOGOUT, ""),
+    "password_reset": (lambda w: {}, EVERYONE, ""),
+    "password_reset_done": (lambda w: {}, EVERYONE, ""),
+    "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "abc-def"}, EVERYONE, ""),
+    "password_reset_complete": (lambda w: {}, EVERYONE, ""),
+    "territories:search": (lambda w: {}, ANY_USER, "?q=saint+etienne"),
+    "territories:commune": (lambda w: {"code": "76575"}, ANY_USER, ""),
+    "territories:epci": (lambda w: {"siren": "200023414"}, ANY_USER, ""),
+    "territories:departement": (lambda w: {"code": "76"}, ANY_USER, ""),
+    "councils:create": (lambda w: {}, ANY_USER, "?commune=76217"),
+    "councils:detail": (pk("council:council_id"), COUNCIL_READ, ""),
+    "councils:decisions": (pk("council:council_id"), COUNCIL_READ, ""),
+    "councils:edit": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:events": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:member_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:organisation_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:role_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:working_group_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:member_edit": (pk("member:member_id"), COUNCIL_EDIT, ""),
+    "councils:member_delete": (pk("member:member_id"), COUNCIL_EDIT, ""),
+    "councils:role_delete": (
+        lambda w: {"role_id": w.council.roles.get(user=w.reader).pk},
+        COUNCIL_EDIT,
+        "",
+    ),
+    "councils:formation": (pk("plenary:formation_id"), COUNCIL_READ, ""),
+    "councils:formation_edit": (pk("plenary:formation_id"), COUNCIL_EDIT, ""),
+    # Plenary and restricted formations cannot be deleted: the coordinator gets 403 too.
+    "councils:formation_delete": (
+        pk("plenary:formation_id"),
+        COUNCIL_EDIT | {"coordinator": 403, "site_admin": 403},
+        "",
+    ),
+    "councils:meeting_add": (pk("plenary:formation_id"), COUNCIL_EDIT, ""),
+    "councils:meeting": (pk("plenary_meeting:meeting_id"), COUNCIL_READ, ""),
+    "councils:meeting_edit": (pk("plenary_meeting:meeting_id"), COUNCIL_EDIT, ""),
+    "councils:meeting_delete": (pk("plenary_meeting:meeting_id"), COUNCIL_EDIT, ""),
+    "councils:attendance": (pk("plenary_meeting:meeting_id"), COUNCIL_EDIT, ""),
+    "councils:decision_add": (pk("plenary_meeting:meeting_id"), COUNCIL_EDIT, ""),
+    "councils:decision_edit": (pk("plenary_decision:decision_id"), COUNCIL_EDIT, ""),
+    "councils:decision_delete": (pk("plenary_decision:decision_id"), COUNCIL_EDIT, ""),
+    "councils:charter": (pk("working_group:formation_id"), CHARTER, ""),
+    "councils:formation_member_add": (pk("working_group:formation_id"), GROUP_EDIT, ""),
+    "councils:formation_member_delete": (
+        lambda w: {"seat_id": w.working_group.members.get(user=w.wg_unsigned).pk},
+        GROUP_EDIT,
+        "",
+    ),
+}
+
+# The same views on working-group objects: a second row for each, with the group's rules.
+GROUP_EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int]]] = {
+    "councils:formation": (pk("working_group:formation_id"), GROUP_READ),
+    "councils:formation_edit": (pk("working_group:formation_id"), GROUP_EDIT),
+    "councils:formation_delete": (pk("working_group:formation_id"), GROUP_EDIT),
+    "councils:meeting_add": (pk("working_group:formation_id"), GROUP_EDIT),
+    "councils:meeting": (pk("group_meeting:meeting_id"), GROUP_READ),
+    "councils:meeting_edit": (pk("group_meeting:meeting_id"), GROUP_EDIT),
+    "councils:meeting_delete": (pk("group_meeting:meeting_id"), GROUP_EDIT),
+    "councils:attendance": (pk("group_meeting:meeting_id"), GROUP_EDIT),
+    "councils:decision_add": (pk("group_meeting:meeting_id"), GROUP_EDIT),
+    "councils:decision_edit": (pk("group_decision:decision_id"), GROUP_EDIT),
+    "councils:decision_delete": (pk("group_decision:decision_id"), GROUP_EDIT),
+}
+
+# Django's own administration has its own permission system (is_staff), tested separately.
+NOT_OURS = {"admin"}
+
+
+def url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in NOT_OURS:
+                continue
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= url_names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names
+
+
+def test_every_url_has_an_expectation() -> None:
+    assert url_names() == set(EXPECTATIONS)
+
+
+def cases() -> list[tuple[str, str, str]]:
+    rows = [(name, "plenary", who) for name in EXPECTATIONS for who in CAST]
+    rows += [(name, "group", who) for name in GROUP_EXPECTATIONS for who in CAST]
+    return rows
+
+
+@pytest.mark.parametrize(("name", "space", "who"), cases())
+def test_status(world, client, name: str, space: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    if space == "plenary":
+        kwargs, expected, query = EXPECTATIONS[name]
+    else:
+        kwargs, expected = GROUP_EXPECTATIONS[name]
+        query = ""
+    if who != "anonymous":
+        client.force_login(getattr(world, who))
+    url = reverse(name, kwargs=kwargs(world)) + query
+    status = expected[who]
+    response = client.get(url)
+    assert response.status_code == status, f"GET {url} as {who}"
+    if status == LOGIN:
+        assert response["Location"].startswith(reverse("login"))
+    if status in (403, 404, LOGIN):
+        # Refused reads are refused writes too, and leave nothing behind.
+        events = Event.objects.count()
+        assert client.post(url, {}).status_code == status, f"POST {url} as {who}"
+        assert Event.objects.count() == events
+
+
+def test_admin_is_for_the_site_admin_only(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.coordinator)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(world.site_admin)
+    assert client.get("/admin/").status_code == 200

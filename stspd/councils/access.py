@@ -1,0 +1,128 @@
+"""The only way views reach a council's objects.
+
+Rules, stated once:
+- a person with no role in the council gets 404 for everything in it (it does not exist for
+  them); a site admin (superuser) reads and edits every council;
+- coordinators edit everything of their council; partners and readers read the plenary and
+  restricted content;
+- a working group's content (members, meetings, minutes, decisions) is visible only to the
+  group's members who signed its charter, never to other roles, the site admin included: a
+  council role without that signature gets 403. Editing it needs both the coordinator role and a
+  signed seat in the group.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from stspd.accounts.models import User
+
+from .enums import Role
+from .models import Council, CouncilMember, Decision, Formation, FormationMember, Meeting
+
+
+def role_in(user: User, council: Council) -> str | None:
+    """The user's role in the council, "admin" for a site admin, None for an outsider."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return "admin"
+    return council.roles.filter(user=user).values_list("role", flat=True).first()
+
+
+def can_edit_council(role: str | None) -> bool:
+    return role in (Role.COORDINATOR, "admin")
+
+
+def user_councils(user: User) -> QuerySet[Council]:
+    """Councils the user may open, for the home page."""
+    councils = Council.objects.select_related("commune", "epci")
+    if user.is_superuser:
+        return councils
+    return councils.filter(roles__user=user)
+
+
+def access_council(user: User, council_id: int, *, edit: bool = False) -> Council:
+    """Reading needs any role in the council; editing needs the coordinator role."""
+    council = get_object_or_404(Council.objects.select_related("commune", "epci"), pk=council_id)
+    role = role_in(user, council)
+    if role is None:
+        raise Http404
+    if edit and not can_edit_council(role):
+        raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
+    council.user_role = role  # type: ignore[attr-defined]
+    return council
+
+
+def signed_seat(user: User, formation: Formation) -> FormationMember | None:
+    seat = FormationMember.objects.filter(formation=formation, user=user).first()
+    return seat if seat and seat.charter_signed_on else None
+
+
+def check_formation(user: User, formation: Formation, *, edit: bool) -> None:
+    role = role_in(user, formation.council)
+    if role is None:
+        raise Http404
+    if formation.is_working_group and signed_seat(user, formation) is None:
+        raise PermissionDenied(
+            "Le contenu de ce groupe de travail est réservé à ses membres "
+            "ayant signé la charte déontologique."
+        )
+    if edit and not can_edit_council(role):
+        raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
+    formation.council.user_role = role  # type: ignore[attr-defined]
+
+
+def access_formation(user: User, formation_id: int, *, edit: bool = False) -> Formation:
+    formation = get_object_or_404(
+        Formation.objects.select_related("council__commune", "council__epci"), pk=formation_id
+    )
+    check_formation(user, formation, edit=edit)
+    return formation
+
+
+def access_charter(user: User, formation_id: int) -> tuple[Formation, FormationMember]:
+    """A working group's charter is shown to the group's members, signed or not, to sign it."""
+    formation = get_object_or_404(
+        Formation.objects.select_related("council"), pk=formation_id, kind="working_group"
+    )
+    if role_in(user, formation.council) is None:
+        raise Http404
+    seat = FormationMember.objects.filter(formation=formation, user=user).first()
+    if seat is None:
+        raise PermissionDenied("Seuls les membres de ce groupe de travail en signent la charte.")
+    return formation, seat
+
+
+def access_meeting(user: User, meeting_id: int, *, edit: bool = False) -> Meeting:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("formation__council__commune", "formation__council__epci"),
+        pk=meeting_id,
+    )
+    check_formation(user, meeting.formation, edit=edit)
+    return meeting
+
+
+def access_decision(user: User, decision_id: int, *, edit: bool = False) -> Decision:
+    decision = get_object_or_404(
+        Decision.objects.select_related("meeting__formation__council", "owner"), pk=decision_id
+    )
+    check_formation(user, decision.meeting.formation, edit=edit)
+    return decision
+
+
+def access_member(user: User, member_id: int, *, edit: bool = False) -> CouncilMember:
+    member = get_object_or_404(
+        CouncilMember.objects.select_related("council", "organisation"), pk=member_id
+    )
+    access_council(user, member.council_id, edit=edit)
+    return member
+
+
+def access_formation_member(user: User, seat_id: int, *, edit: bool = False) -> FormationMember:
+    seat = get_object_or_404(
+        FormationMember.objects.select_related("formation__council", "user"), pk=seat_id
+    )
+    check_formation(user, seat.formation, edit=edit)
+    return seat

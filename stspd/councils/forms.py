@@ -1,0 +1,173 @@
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from stspd.accounts.models import Organisation, User
+from stspd.core.forms import DateInput, DateTimeInput, Form, ModelForm
+
+from .enums import AttendanceStatus, Role
+from .models import (
+    Council,
+    CouncilMember,
+    Decision,
+    Formation,
+    FormationMember,
+    Meeting,
+    earliest_meeting_date,
+)
+
+# A meeting planned further ahead than this is almost certainly a typing error.
+MEETING_HORIZON_YEARS = 3
+
+
+class CouncilCreateForm(ModelForm):
+    class Meta:
+        model = Council
+        fields = ["name", "president"]
+
+
+class CouncilForm(ModelForm):
+    class Meta:
+        model = Council
+        fields = ["name", "president", "coordinator"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            council_roles__council=self.instance, council_roles__role=Role.COORDINATOR
+        )
+        self.fields["coordinator"].help_text = "Parmi les personnes ayant le rôle de coordination."
+
+
+class OrganisationForm(ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind"]
+
+
+class CouncilMemberForm(ModelForm):
+    scoped_fields = ("council",)
+
+    class Meta:
+        model = CouncilMember
+        fields = ["organisation", "representative", "basis"]
+
+
+class RoleForm(Form):
+    """Give a person a role in the council; the account is created if the address is new."""
+
+    email = forms.EmailField(label="Adresse électronique")
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    organisation = forms.ModelChoiceField(
+        label="Organisation", queryset=Organisation.objects.all(), required=False
+    )
+    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+
+    def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.council = council
+
+    def clean_email(self) -> str:
+        email: str = self.cleaned_data["email"].strip().lower()
+        if self.council.roles.filter(user__email=email).exists():
+            raise forms.ValidationError("Cette personne a déjà un rôle dans ce conseil.")
+        return email
+
+
+class FormationForm(ModelForm):
+    scoped_fields = ("council",)
+
+    class Meta:
+        model = Formation
+        fields = ["name", "scope", "description", "charter"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_working_group:
+            del self.fields["scope"]
+            del self.fields["charter"]
+        else:
+            self.fields["scope"].required = True
+            self.fields["charter"].required = True
+
+
+class FormationMemberForm(ModelForm):
+    scoped_fields = ("formation",)
+
+    class Meta:
+        model = FormationMember
+        fields = ["user", "organisation"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        council = self.instance.formation.council
+        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            council_roles__council=council
+        )
+        self.fields["user"].help_text = "Parmi les personnes ayant un rôle dans le conseil."
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            council_seats__council=council
+        )
+
+
+class MeetingForm(ModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "place", "agenda", "minutes"]
+        widgets = {"starts_at": DateTimeInput()}
+
+    def clean_starts_at(self) -> datetime.datetime:
+        starts_at: datetime.datetime = self.cleaned_data["starts_at"]
+        earliest = earliest_meeting_date()
+        latest = timezone.localdate().replace(
+            year=timezone.localdate().year + MEETING_HORIZON_YEARS
+        )
+        if not earliest <= timezone.localtime(starts_at).date() <= latest:
+            raise forms.ValidationError(
+                f"La date doit être comprise entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}."
+            )
+        return starts_at
+
+
+class DecisionForm(ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text", "owner", "due_on", "status", "follow_up"]
+        widgets = {"due_on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            council_seats__council=self.instance.meeting.formation.council
+        )
+        self.fields["owner"].help_text = "Une organisation membre du conseil."
+
+    def clean_due_on(self) -> datetime.date:
+        due_on: datetime.date = self.cleaned_data["due_on"]
+        meeting_day = timezone.localtime(self.instance.meeting.starts_at).date()
+        if due_on < meeting_day:
+            raise forms.ValidationError(
+                f"L'échéance ne peut pas précéder la séance du {meeting_day:%d/%m/%Y}."
+            )
+        return due_on
+
+
+class AttendanceForm(Form):
+    """One choice per expected participant; left empty, nothing is recorded for them."""
+
+    def __init__(
+        self, *args: Any, people: list[User], initial_status: dict[int, str], **kwargs: Any
+    ):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Non renseigné"), *AttendanceStatus.choices]
+        for person in people:
+            self.fields[f"user_{person.pk}"] = forms.ChoiceField(
+                label=str(person),
+                choices=choices,
+                required=False,
+                initial=initial_status.get(person.pk, ""),
+            )
+        self.people = {f"user_{p.pk}": p for p in people}

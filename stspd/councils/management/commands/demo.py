@@ -1,0 +1,23 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from stspd.councils.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
+from stspd.territories.importer import import_cog
+from stspd.territories.models import Commune
+
+
+class Command(BaseCommand):
+    help = "Construit le territoire de démonstration (une seule fois) et affiche les comptes."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not Commune.objects.exists():
+            self.stdout.write(str(import_cog()))
+        if demo_exists():
+            self.stdout.write("Démonstration déjà en place.")
+        else:
+            build_demo()
+            self.stdout.write("Démonstration construite.")
+        self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
+        for login in DEMO_LOGINS:
+            self.stdout.write(f"  {login.email:<34} {login.role}")

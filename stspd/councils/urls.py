@@ -1,0 +1,54 @@
+from django.urls import path
+
+from . import views
+
+app_name = "councils"
+
+urlpatterns = [
+    path("conseils/nouveau/", views.council_create, name="create"),
+    path("conseils/<int:council_id>/", views.council_detail, name="detail"),
+    path("conseils/<int:council_id>/modifier/", views.council_edit, name="edit"),
+    path("conseils/<int:council_id>/journal/", views.council_events, name="events"),
+    path("conseils/<int:council_id>/decisions/", views.decisions, name="decisions"),
+    path("conseils/<int:council_id>/membres/ajouter/", views.member_add, name="member_add"),
+    path("membres/<int:member_id>/modifier/", views.member_edit, name="member_edit"),
+    path("membres/<int:member_id>/supprimer/", views.member_delete, name="member_delete"),
+    path(
+        "conseils/<int:council_id>/organisations/nouvelle/",
+        views.organisation_add,
+        name="organisation_add",
+    ),
+    path("conseils/<int:council_id>/roles/ajouter/", views.role_add, name="role_add"),
+    path("roles/<int:role_id>/supprimer/", views.role_delete, name="role_delete"),
+    path(
+        "conseils/<int:council_id>/groupes/nouveau/",
+        views.working_group_add,
+        name="working_group_add",
+    ),
+    path("formations/<int:formation_id>/", views.formation_detail, name="formation"),
+    path("formations/<int:formation_id>/modifier/", views.formation_edit, name="formation_edit"),
+    path(
+        "formations/<int:formation_id>/supprimer/",
+        views.formation_delete,
+        name="formation_delete",
+    ),
+    path(
+        "formations/<int:formation_id>/membres/ajouter/",
+        views.formation_member_add,
+        name="formation_member_add",
+    ),
+    path(
+        "sieges/<int:seat_id>/supprimer/",
+        views.formation_member_delete,
+        name="formation_member_delete",
+    ),
+    path("formations/<int:formation_id>/charte/", views.charter, name="charter"),
+    path("formations/<int:formation_id>/seances/nouvelle/", views.meeting_add, name="meeting_add"),
+    path("seances/<int:meeting_id>/", views.meeting_detail, name="meeting"),
+    path("seances/<int:meeting_id>/modifier/", views.meeting_edit, name="meeting_edit"),
+    path("seances/<int:meeting_id>/supprimer/", views.meeting_delete, name="meeting_delete"),
+    path("seances/<int:meeting_id>/presences/", views.attendance, name="attendance"),
+    path("seances/<int:meeting_id>/decisions/ajouter/", views.decision_add, name="decision_add"),
+    path("decisions/<int:decision_id>/modifier/", views.decision_edit, name="decision_edit"),
+    path("decisions/<int:decision_id>/supprimer/", views.decision_delete, name="decision_delete"),
+]

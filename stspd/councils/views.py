@@ -1,0 +1,645 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from stspd.accounts.models import User
+from stspd.audit.events import form_changes, record
+from stspd.audit.models import Event
+from stspd.core.views import confirm_delete
+from stspd.territories.models import Commune, Epci
+
+from . import access, workflow
+from .enums import AttendanceStatus, DecisionStatus, FormationKind, Role
+from .forms import (
+    AttendanceForm,
+    CouncilCreateForm,
+    CouncilForm,
+    CouncilMemberForm,
+    DecisionForm,
+    FormationForm,
+    FormationMemberForm,
+    MeetingForm,
+    OrganisationForm,
+    RoleForm,
+)
+from .models import (
+    Attendance,
+    CouncilMember,
+    CouncilRole,
+    Decision,
+    Formation,
+    FormationMember,
+    Meeting,
+)
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    councils = access.user_councils(current_user(request))
+    return render(request, "councils/home.html", {"councils": councils})
+
+
+@login_required
+def council_create(request: HttpRequest) -> HttpResponse:
+    """Any signed-in person may open the council of a territory that has none; they become its
+    coordinator (the hosting operator can reassign it in the administration)."""
+    territory: Commune | Epci
+    if code := request.GET.get("commune"):
+        territory = get_object_or_404(Commune.objects.select_related("departement"), code=code)
+        default_name = f"CLSPD de {territory.name}"
+    elif siren := request.GET.get("epci"):
+        territory = get_object_or_404(Epci, siren=siren)
+        default_name = f"CISPD — {territory.name}"
+    else:
+        raise Http404
+    if hasattr(territory, "council"):
+        messages.error(request, f"{territory} a déjà un conseil : demandez-y un rôle.")
+        return redirect(territory.get_absolute_url())
+    form = CouncilCreateForm(request.POST or None, initial={"name": default_name})
+    if form.is_valid():
+        council = workflow.create_council(
+            territory,
+            name=form.cleaned_data["name"],
+            president=form.cleaned_data["president"],
+            by=current_user(request),
+        )
+        messages.success(request, "Le conseil est créé ; vous en êtes le coordinateur.")
+        return redirect(council)
+    return render(request, "councils/council_create.html", {"form": form, "territory": territory})
+
+
+@login_required
+def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access.access_council(user, council_id)
+    formations = council.formations.all()
+    plenary_meetings = (
+        Meeting.objects.filter(formation__council=council)
+        .exclude(formation__kind=FormationKind.WORKING_GROUP)
+        .select_related("formation")
+    )
+    return render(
+        request,
+        "councils/council_detail.html",
+        {
+            "council": council,
+            "can_edit": access.can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "members": council.members.select_related("organisation"),
+            "roles": council.roles.select_related("user").order_by("role", "user__last_name"),
+            "formations": [f for f in formations if not f.is_working_group],
+            "working_groups": [f for f in formations if f.is_working_group],
+            "meetings": plenary_meetings,
+            "communes": council.communes().order_by("-population") if council.epci_id else None,
+        },
+    )
+
+
+@login_required
+def council_edit(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    form = CouncilForm(request.POST or None, instance=council)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(user, "updated", council, council=council, changes=form_changes(form))
+        messages.success(request, "Le conseil est enregistré.")
+        return redirect(council)
+    return render(
+        request,
+        "councils/form.html",
+        {"form": form, "council": council, "title": "Modifier le conseil"},
+    )
+
+
+@login_required
+def council_events(request: HttpRequest, council_id: int) -> HttpResponse:
+    """The council's journal, for its coordinators. Working-group events are listed only for the
+    group's signed members."""
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    signed_groups = FormationMember.objects.filter(
+        user=user, charter_signed_on__isnull=False
+    ).values("formation_id")
+    events = (
+        Event.objects.filter(council=council)
+        .filter(Q(confidential=False) | Q(formation_id__in=signed_groups))
+        .select_related("formation")[:500]
+    )
+    return render(request, "councils/events.html", {"council": council, "events": events})
+
+
+@login_required
+def decisions(request: HttpRequest, council_id: int) -> HttpResponse:
+    """Follow-up of the decisions of plenary and restricted meetings."""
+    user = current_user(request)
+    council = access.access_council(user, council_id)
+    status = request.GET.get("etat", DecisionStatus.OPEN)
+    rows = (
+        Decision.objects.filter(meeting__formation__council=council)
+        .exclude(meeting__formation__kind=FormationKind.WORKING_GROUP)
+        .select_related("owner", "meeting__formation")
+    )
+    if status in DecisionStatus.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "councils/decisions.html",
+        {"council": council, "decisions": rows, "status": status, "statuses": DecisionStatus},
+    )
+
+
+# Members and roles ---------------------------------------------------------------------------
+
+
+@login_required
+def member_add(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    form = CouncilMemberForm(
+        request.POST or None,
+        instance=CouncilMember(council=council),
+        initial={"organisation": request.GET.get("organisation")},
+    )
+    if form.is_valid():
+        with transaction.atomic():
+            member = form.save()
+            record(user, "created", member, council=council, changes=form_changes(form))
+        messages.success(request, f"{member.organisation} est membre du conseil.")
+        return redirect(council)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": council,
+            "title": "Ajouter un membre",
+            "aside_url": reverse("councils:organisation_add", args=[council.pk]),
+            "aside_label": "L'organisation n'existe pas encore ? Créez-la",
+        },
+    )
+
+
+@login_required
+def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+    user = current_user(request)
+    member = access.access_member(user, member_id, edit=True)
+    form = CouncilMemberForm(request.POST or None, instance=member)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(user, "updated", member, council=member.council, changes=form_changes(form))
+        return redirect(member.council)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": member.council,
+            "title": f"Modifier {member.organisation}",
+            "delete_url": reverse("councils:member_delete", args=[member.pk]),
+        },
+    )
+
+
+@login_required
+def member_delete(request: HttpRequest, member_id: int) -> HttpResponse:
+    member = access.access_member(current_user(request), member_id, edit=True)
+    url = member.council.get_absolute_url()
+    return confirm_delete(
+        request,
+        member,
+        council=member.council,
+        cancel_url=url,
+        done_url=url,
+        context={"council": member.council},
+    )
+
+
+@login_required
+def organisation_add(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    form = OrganisationForm(request.POST or None)
+    if form.is_valid():
+        with transaction.atomic():
+            organisation = form.save()
+            record(user, "created", organisation, council=council)
+        messages.success(request, f"{organisation} est créée ; ajoutez-la au conseil.")
+        return redirect(
+            reverse("councils:member_add", args=[council.pk]) + f"?organisation={organisation.pk}"
+        )
+    return render(
+        request,
+        "councils/form.html",
+        {"form": form, "council": council, "title": "Nouvelle organisation partenaire"},
+    )
+
+
+@login_required
+def role_add(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    form = RoleForm(request.POST or None, council=council)
+    if form.is_valid():
+        role = workflow.give_role(
+            council, by=user, invite_from=request.build_absolute_uri("/"), **form.cleaned_data
+        )
+        messages.success(request, f"{role.user} a le rôle « {role.get_role_display()} ».")
+        return redirect(council)
+    return render(
+        request,
+        "councils/form.html",
+        {"form": form, "council": council, "title": "Donner un rôle à une personne"},
+    )
+
+
+@login_required
+def role_delete(request: HttpRequest, role_id: int) -> HttpResponse:
+    role = get_object_or_404(CouncilRole.objects.select_related("council", "user"), pk=role_id)
+    user = current_user(request)
+    council = access.access_council(user, role.council_id, edit=True)
+    if role.user == user and role.role == Role.COORDINATOR:
+        raise PermissionDenied("Vous ne pouvez pas retirer votre propre rôle de coordination.")
+    url = council.get_absolute_url()
+    return confirm_delete(
+        request, role, council=council, cancel_url=url, done_url=url, context={"council": council}
+    )
+
+
+# Formations ----------------------------------------------------------------------------------
+
+
+@login_required
+def working_group_add(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    form = FormationForm(
+        request.POST or None,
+        instance=Formation(council=council, kind=FormationKind.WORKING_GROUP),
+    )
+    if form.is_valid():
+        formation = workflow.create_working_group(form.instance, by=user)
+        messages.info(request, "Le groupe est créé. Signez sa charte pour accéder à son contenu.")
+        return redirect("councils:charter", formation.pk)
+    return render(
+        request,
+        "councils/form.html",
+        {"form": form, "council": council, "title": "Nouveau groupe de travail"},
+    )
+
+
+@login_required
+def formation_detail(request: HttpRequest, formation_id: int) -> HttpResponse:
+    user = current_user(request)
+    formation = access.access_formation(user, formation_id)
+    if formation.is_working_group:
+        record(user, "read", formation, council=formation.council, formation=formation)
+    return render(
+        request,
+        "councils/formation_detail.html",
+        {
+            "formation": formation,
+            "council": formation.council,
+            "can_edit": access.can_edit_council(formation.council.user_role),  # type: ignore[attr-defined]
+            "members": formation.members.select_related("user", "organisation"),
+            "meetings": formation.meetings.all(),
+        },
+    )
+
+
+@login_required
+def formation_edit(request: HttpRequest, formation_id: int) -> HttpResponse:
+    user = current_user(request)
+    formation = access.access_formation(user, formation_id, edit=True)
+    form = FormationForm(request.POST or None, instance=formation)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                user,
+                "updated",
+                formation,
+                council=formation.council,
+                formation=formation,
+                changes=form_changes(form),
+            )
+        return redirect(formation)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": f"Modifier « {formation} »",
+            "delete_url": reverse("councils:formation_delete", args=[formation.pk])
+            if formation.is_working_group
+            else None,
+        },
+    )
+
+
+@login_required
+def formation_delete(request: HttpRequest, formation_id: int) -> HttpResponse:
+    formation = access.access_formation(current_user(request), formation_id, edit=True)
+    if not formation.is_working_group:
+        raise PermissionDenied("Les formations plénière et restreinte ne se suppriment pas.")
+    return confirm_delete(
+        request,
+        formation,
+        council=formation.council,
+        formation=formation,
+        cancel_url=formation.get_absolute_url(),
+        done_url=formation.council.get_absolute_url(),
+        context={"council": formation.council},
+    )
+
+
+@login_required
+def formation_member_add(request: HttpRequest, formation_id: int) -> HttpResponse:
+    user = current_user(request)
+    formation = access.access_formation(user, formation_id, edit=True)
+    form = FormationMemberForm(request.POST or None, instance=FormationMember(formation=formation))
+    if form.is_valid():
+        with transaction.atomic():
+            seat = form.save()
+            record(
+                user,
+                "member_added",
+                formation,
+                council=formation.council,
+                formation=formation,
+                changes={"membre": ["", str(seat.user)]},
+            )
+        return redirect(formation)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": f"Ajouter un membre à « {formation} »",
+        },
+    )
+
+
+@login_required
+def formation_member_delete(request: HttpRequest, seat_id: int) -> HttpResponse:
+    seat = access.access_formation_member(current_user(request), seat_id, edit=True)
+    formation = seat.formation
+    url = formation.get_absolute_url()
+    return confirm_delete(
+        request,
+        seat,
+        council=formation.council,
+        formation=formation,
+        cancel_url=url,
+        done_url=url,
+        context={"council": formation.council},
+    )
+
+
+@login_required
+def charter(request: HttpRequest, formation_id: int) -> HttpResponse:
+    user = current_user(request)
+    formation, seat = access.access_charter(user, formation_id)
+    if request.method == "POST" and seat.charter_signed_on is None:
+        workflow.sign_charter(seat, by=user)
+        messages.success(request, "Vous avez signé la charte : le groupe vous est ouvert.")
+        return redirect(formation)
+    return render(
+        request,
+        "councils/charter.html",
+        {"formation": formation, "council": formation.council, "seat": seat},
+    )
+
+
+# Meetings and decisions ----------------------------------------------------------------------
+
+
+@login_required
+def meeting_add(request: HttpRequest, formation_id: int) -> HttpResponse:
+    user = current_user(request)
+    formation = access.access_formation(user, formation_id, edit=True)
+    form = MeetingForm(request.POST or None, instance=Meeting(formation=formation))
+    if form.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+            record(user, "created", meeting, council=formation.council, formation=formation)
+        return redirect(meeting)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": f"Nouvelle séance — {formation}",
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = access.access_meeting(user, meeting_id)
+    formation = meeting.formation
+    if formation.is_working_group:
+        record(user, "read", meeting, council=formation.council, formation=formation)
+    return render(
+        request,
+        "councils/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "formation": formation,
+            "council": formation.council,
+            "can_edit": access.can_edit_council(formation.council.user_role),  # type: ignore[attr-defined]
+            "attendances": meeting.attendances.select_related("user").order_by("user__last_name"),
+            "decisions": meeting.decisions.select_related("owner"),
+        },
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = access.access_meeting(user, meeting_id, edit=True)
+    formation = meeting.formation
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                user,
+                "updated",
+                meeting,
+                council=formation.council,
+                formation=formation,
+                changes=form_changes(form),
+            )
+        return redirect(meeting)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": f"Modifier la séance du {meeting.starts_at:%d/%m/%Y}",
+            "delete_url": reverse("councils:meeting_delete", args=[meeting.pk]),
+        },
+    )
+
+
+@login_required
+def meeting_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting = access.access_meeting(current_user(request), meeting_id, edit=True)
+    formation = meeting.formation
+    return confirm_delete(
+        request,
+        meeting,
+        council=formation.council,
+        formation=formation,
+        cancel_url=meeting.get_absolute_url(),
+        done_url=formation.get_absolute_url(),
+        context={"council": formation.council},
+    )
+
+
+def expected_people(meeting: Meeting) -> list[User]:
+    """Working groups: their members; plenary and restricted: everyone with a council role."""
+    formation = meeting.formation
+    if formation.is_working_group:
+        people = User.objects.filter(formation_seats__formation=formation)
+    else:
+        people = User.objects.filter(council_roles__council=formation.council)
+    return list(people.order_by("last_name", "first_name"))
+
+
+@login_required
+def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = access.access_meeting(user, meeting_id, edit=True)
+    formation = meeting.formation
+    current = dict(meeting.attendances.values_list("user_id", "status"))
+    form = AttendanceForm(
+        request.POST or None, people=expected_people(meeting), initial_status=current
+    )
+    if form.is_valid():
+        labels = dict(AttendanceStatus.choices)
+        with transaction.atomic():
+            changes = {}
+            for field, person in form.people.items():
+                before, after = current.get(person.pk, ""), form.cleaned_data[field]
+                if before == after:
+                    continue
+                changes[str(person)] = [labels.get(before, ""), labels.get(after, "non renseigné")]
+                if after:
+                    Attendance.objects.update_or_create(
+                        meeting=meeting, user=person, defaults={"status": after}
+                    )
+                else:
+                    Attendance.objects.filter(meeting=meeting, user=person).delete()
+            if changes:
+                record(
+                    user,
+                    "updated",
+                    meeting,
+                    council=formation.council,
+                    formation=formation,
+                    changes=changes,
+                )
+        return redirect(meeting)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": f"Présences — séance du {meeting.starts_at:%d/%m/%Y}",
+        },
+    )
+
+
+@login_required
+def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = access.access_meeting(user, meeting_id, edit=True)
+    formation = meeting.formation
+    form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting))
+    if form.is_valid():
+        with transaction.atomic():
+            decision = form.save()
+            record(user, "created", decision, council=formation.council, formation=formation)
+        return redirect(meeting)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": "Nouvelle décision",
+        },
+    )
+
+
+@login_required
+def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
+    user = current_user(request)
+    decision = access.access_decision(user, decision_id, edit=True)
+    formation = decision.meeting.formation
+    form = DecisionForm(request.POST or None, instance=decision)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                user,
+                "updated",
+                decision,
+                council=formation.council,
+                formation=formation,
+                changes=form_changes(form),
+            )
+        return redirect(decision.meeting)
+    return render(
+        request,
+        "councils/form.html",
+        {
+            "form": form,
+            "council": formation.council,
+            "formation": formation,
+            "title": "Suivi de la décision",
+            "delete_url": reverse("councils:decision_delete", args=[decision.pk]),
+        },
+    )
+
+
+@login_required
+def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = access.access_decision(current_user(request), decision_id, edit=True)
+    formation = decision.meeting.formation
+    url = decision.meeting.get_absolute_url()
+    return confirm_delete(
+        request,
+        decision,
+        council=formation.council,
+        formation=formation,
+        cancel_url=url,
+        done_url=url,
+        context={"council": formation.council},
+    )

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from stspd.councils import views as council_views
+
+urlpatterns = [
+    path("", council_views.home, name="home"),
+    path("territoires/", include("stspd.territories.urls")),
+    path("comptes/", include("stspd.accounts.urls")),
+    path("", include("stspd.councils.urls")),
+    path("admin/", admin.site.urls),
+]
