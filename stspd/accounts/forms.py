@@ -4,7 +4,17 @@ from stspd.core.forms import Form
 
 
 class LoginForm(Form, auth_forms.AuthenticationForm):
-    pass
+    error_messages = {
+        "invalid_login": (
+            "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie, ou "
+            "demandez un nouveau mot de passe."
+        ),
+        "inactive": "Ce compte est désactivé.",
+    }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case (EmailUserManager): accept any case at login.
+        return str(self.cleaned_data["username"]).strip().lower()
 
 
 class PasswordResetForm(Form, auth_forms.PasswordResetForm):

@@ -2,7 +2,8 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models.functions import Lower
+
+from stspd.territories.search import search_key
 
 from .enums import OrganisationKind
 
@@ -10,9 +11,7 @@ from .enums import OrganisationKind
 class EmailUserManager(UserManager):  # type: ignore[type-arg]  # runtime class is not generic
     """People log in with their e-mail address; there is no separate user name."""
 
-    def _create_user(
-        self, email: str, password: str | None, **extra_fields: Any
-    ) -> "User":
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         user: User = self.model(email=self.normalize_email(email).lower(), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
@@ -58,21 +57,21 @@ class Organisation(models.Model):
 
     name = models.CharField("nom", max_length=200)
     kind = models.CharField("type", max_length=20, choices=OrganisationKind.choices)
+    # The name folded (no accents, case or punctuation): "Préfecture de la Seine-Maritime" and
+    # "PREFECTURE DE LA SEINE MARITIME" are one organisation, on SQLite as on PostgreSQL.
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "organisation partenaire"
-        constraints = [
-            models.UniqueConstraint(
-                Lower("name"),
-                name="organisation_name_unique",
-                violation_error_message="Une organisation porte déjà ce nom.",
-            )
-        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_key = search_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

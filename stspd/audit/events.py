@@ -2,41 +2,44 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django import forms
 from django.db import models
-from django.forms import ModelForm
+from django.utils import timezone
 
 from stspd.accounts.models import User
 
 from .models import Event
 
 
-def as_text(value: Any) -> str:
-    if value is None:
+def as_text(field: forms.Field, value: Any) -> str:
+    """A field's value as a person reads it: labels rather than codes, names rather than ids."""
+    if value is None or value == "":
         return ""
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, (list, tuple, set)) or (
-        hasattr(value, "__iter__") and not isinstance(value, str)
-    ):
-        return ", ".join(sorted(str(v) for v in value))
+    if isinstance(field, forms.ModelChoiceField):
+        if not isinstance(value, models.Model):
+            value = field.queryset.filter(pk=value).first()  # type: ignore[union-attr]
+        return str(value or "")
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+    if isinstance(value, datetime.datetime):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
     return str(value)
 
 
-def form_changes(form: ModelForm[Any]) -> dict[str, list[str]]:
+def form_changes(form: forms.BaseForm) -> dict[str, list[str]]:
     """What a bound, valid form changes, as {field: [before, after]} in readable text."""
     changes = {}
     for name in form.changed_data:
-        before = form.get_initial_for_field(form.fields[name], name)
         field = form.fields[name]
-        if hasattr(field, "queryset") and before not in (None, ""):
-            before = (
-                field.queryset.filter(pk=before).first()
-                if not isinstance(before, (list, tuple))
-                else list(field.queryset.filter(pk__in=before))
-            )
-        changes[name] = [as_text(before), as_text(form.cleaned_data.get(name))]
+        before = as_text(field, form.get_initial_for_field(field, name))
+        after = as_text(field, form.cleaned_data.get(name))
+        if before != after:
+            changes[name] = [before, after]
     return changes
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from stspd.accounts.models import Organisation, User
 from stspd.core.forms import DateInput, DateTimeInput, Form, ModelForm
+from stspd.territories.search import search_key
 
 from .enums import AttendanceStatus, Role
 from .models import (
@@ -45,6 +46,15 @@ class OrganisationForm(ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind"]
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        same = Organisation.objects.filter(name_key=search_key(name)).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(
+                f"Une organisation porte déjà ce nom : « {same.get().name} »."
+            )
+        return name
 
 
 class CouncilMemberForm(ModelForm):

@@ -1,0 +1,104 @@
+"""A working group's content reaches only its members who signed the charter."""
+
+from stspd.audit.models import Event
+from stspd.councils.models import CouncilRole, FormationMember
+
+SECRETS = ("SECRET-MINUTES", "SECRET-DECISION")
+
+
+def plenary_pages(world) -> list[str]:  # type: ignore[no-untyped-def]
+    council = world.council.pk
+    return [
+        "/",
+        f"/conseils/{council}/",
+        f"/conseils/{council}/decisions/",
+        f"/conseils/{council}/decisions/?etat=toutes",
+        f"/conseils/{council}/journal/",
+        f"/formations/{world.plenary.pk}/",
+        f"/seances/{world.plenary_meeting.pk}/",
+    ]
+
+
+def test_plenary_pages_never_show_working_group_content(world, login) -> None:  # type: ignore[no-untyped-def]
+    # Even for a signed member, plenary pages stay plenary: the group's content is never mixed in.
+    for who in (world.coordinator, world.wg_signed, world.site_admin):
+        client = login(who)
+        for url in plenary_pages(world):
+            response = client.get(url)
+            if response.status_code != 200:
+                continue
+            content = response.content.decode()
+            for secret in SECRETS:
+                assert secret not in content, f"{secret} in {url} for {who}"
+
+
+def test_the_group_page_shows_its_content_to_signed_members_only(world, login) -> None:  # type: ignore[no-untyped-def]
+    url = f"/seances/{world.group_meeting.pk}/"
+    assert "SECRET-MINUTES" in login(world.wg_signed).get(url).content.decode()
+    response = login(world.wg_unsigned).get(url)
+    assert response.status_code == 403
+    assert "SECRET-MINUTES" not in response.content.decode()
+
+
+def test_each_read_of_group_content_is_logged(world, login) -> None:  # type: ignore[no-untyped-def]
+    login(world.wg_signed).get(f"/seances/{world.group_meeting.pk}/")
+    event = Event.objects.get(verb="read")
+    assert event.actor == world.wg_signed
+    assert event.confidential
+    assert event.formation == world.working_group
+
+
+def test_signing_the_charter_opens_the_group(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.wg_unsigned)
+    group = world.working_group
+    assert client.get(f"/formations/{group.pk}/").status_code == 403
+    charter = client.get(f"/formations/{group.pk}/charte/").content.decode()
+    assert "Je ne divulgue rien." in charter
+    assert "SECRET-MINUTES" not in charter
+
+    response = client.post(f"/formations/{group.pk}/charte/")
+    assert response.status_code == 302
+    seat = FormationMember.objects.get(formation=group, user=world.wg_unsigned)
+    assert seat.charter_signed_on is not None
+    assert Event.objects.filter(verb="charter_signed", actor=world.wg_unsigned).exists()
+    assert client.get(f"/formations/{group.pk}/").status_code == 200
+
+
+def test_group_events_are_listed_only_for_signed_members(world, login) -> None:  # type: ignore[no-untyped-def]
+    coordinator = login(world.coordinator)
+    coordinator.post(
+        f"/seances/{world.group_meeting.pk}/modifier/",
+        {"starts_at": "2026-03-12T14:00", "place": "Commissariat", "minutes": "SECRET-EDIT"},
+    )
+    journal = f"/conseils/{world.council.pk}/journal/"
+    assert "SECRET-EDIT" in coordinator.get(journal).content.decode()
+
+    # Another coordinator of the same council, not in the group, does not see those events.
+    CouncilRole.objects.filter(council=world.council, user=world.partner).update(
+        role="coordinator"
+    )
+    content = login(world.partner).get(journal).content.decode()
+    assert "SECRET-EDIT" not in content
+    assert "GT violences intrafamiliales" not in content
+
+
+def test_a_new_working_group_needs_its_creator_to_sign_too(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.coordinator)
+    response = client.post(
+        f"/conseils/{world.council.pk}/groupes/nouveau/",
+        {"name": "GT Madrillet", "scope": "territorial", "description": "Quartier",
+         "charter": "Confidentialité"},
+    )
+    seat = FormationMember.objects.get(formation__name="GT Madrillet")
+    assert response["Location"] == f"/formations/{seat.formation_id}/charte/"
+    assert seat.user == world.coordinator and seat.charter_signed_on is None
+    assert client.get(f"/formations/{seat.formation_id}/").status_code == 403
+
+
+def test_a_working_group_needs_a_charter(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.coordinator).post(
+        f"/conseils/{world.council.pk}/groupes/nouveau/",
+        {"name": "GT sans charte", "scope": "thematic"},
+    )
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in response.content.decode()
