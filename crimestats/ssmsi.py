@@ -277,15 +277,16 @@ def _norm_header(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+def _geo_columns_present(keys: list[str]) -> bool:
+    geo = {key for levels in _GEO_COLUMNS.values() for key, _ in levels.values()}
+    return any(_CODGEO.match(k) or k in geo for k in keys)
+
+
 def _layout(header: list[str], name: str) -> _Layout:
     keys = [_norm_header(h) for h in header]
-    if "classe" in keys:
-        version: Literal[1, 2] = 1
-        roles = _V1_COLUMNS
-    elif "indicateur" in keys:
-        version = 2
-        roles = _V2_COLUMNS
-    else:
+    version: Literal[1, 2] | None = 1 if "classe" in keys else 2 if "indicateur" in keys else None
+    recognised = {"faits", "nombre"} & set(keys) or _geo_columns_present(keys)
+    if version is None or not recognised:
         expected = " ; ".join(f"({kind}) {h}" for kind, h in _OFFICIAL_HEADERS.items())
         raise SsmsiFormatError(
             name,
@@ -296,6 +297,7 @@ def _layout(header: list[str], name: str) -> _Layout:
             f"{expected}",
         )
 
+    roles = _V1_COLUMNS if version == 1 else _V2_COLUMNS
     columns: dict[str, tuple[int, str]] = {}
     codgeo = [(i, m) for i, k in enumerate(keys) if (m := _CODGEO.match(k))]
     geo_keys = _GEO_COLUMNS[version]
@@ -362,14 +364,12 @@ def _read_csv(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
                 )
     header = next(csv.reader([header_line], delimiter=";"))
     layout = _layout(header, name)
-    indices = sorted({i for i, _ in layout.columns.values()})
     try:
         frame = pl.read_csv(
             payload,
             separator=";",
             has_header=True,
             infer_schema=False,
-            columns=indices,
             quote_char='"',
             encoding="utf8",
             truncate_ragged_lines=False,
@@ -377,9 +377,11 @@ def _read_csv(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
         )
     except pl.exceptions.PolarsError as exc:
         raise _locate_csv_problem(payload, len(header), name, str(exc)) from exc
-    role_of = {i: role for role, (i, _) in layout.columns.items()}
-    frame.columns = [role_of[i] for i in indices]
-    return frame, layout
+    # All columns are read so that polars checks every row's width; only ours are kept.
+    names = frame.columns
+    return frame.select(
+        pl.col(names[i]).alias(role) for role, (i, _) in layout.columns.items()
+    ), layout
 
 
 def _locate_csv_problem(payload: bytes, width: int, name: str, detail: str) -> SsmsiFormatError:

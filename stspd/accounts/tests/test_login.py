@@ -32,7 +32,8 @@ def test_password_reset_sends_a_working_link(world, client, mailoutbox) -> None:
     response = client.get(path, follow=True)
     assert "Choisir un nouveau mot de passe" in response.content.decode()
     form_url = response.redirect_chain[-1][0]
-    client.post(form_url, {"new_password1": "Un-nouveau-mot-2026", "new_password2":
-                           "Un-nouveau-mot-2026"})
+    client.post(
+        form_url, {"new_password1": "Un-nouveau-mot-2026", "new_password2": "Un-nouveau-mot-2026"}
+    )
     world.reader.refresh_from_db()
     assert world.reader.check_password("Un-nouveau-mot-2026")

@@ -18,7 +18,9 @@ def test_the_demo_is_built_from_the_real_reference_once(db, capsys) -> None:  # 
     clspd = Council.objects.get(commune__code="76575")
     assert clspd.commune is not None and clspd.commune.epci == cispd.epci
     assert set(cispd.formations.values_list("kind", flat=True)) == {
-        "plenary", "restricted", "working_group"
+        "plenary",
+        "restricted",
+        "working_group",
     }
     groups = Formation.objects.filter(council=cispd, kind="working_group")
     assert groups.count() == 2

@@ -74,9 +74,7 @@ def test_group_events_are_listed_only_for_signed_members(world, login) -> None: 
     assert "SECRET-EDIT" in coordinator.get(journal).content.decode()
 
     # Another coordinator of the same council, not in the group, does not see those events.
-    CouncilRole.objects.filter(council=world.council, user=world.partner).update(
-        role="coordinator"
-    )
+    CouncilRole.objects.filter(council=world.council, user=world.partner).update(role="coordinator")
     content = login(world.partner).get(journal).content.decode()
     assert "SECRET-EDIT" not in content
     assert "GT violences intrafamiliales" not in content
@@ -86,8 +84,12 @@ def test_a_new_working_group_needs_its_creator_to_sign_too(world, login) -> None
     client = login(world.coordinator)
     response = client.post(
         f"/conseils/{world.council.pk}/groupes/nouveau/",
-        {"name": "GT Madrillet", "scope": "territorial", "description": "Quartier",
-         "charter": "Confidentialité"},
+        {
+            "name": "GT Madrillet",
+            "scope": "territorial",
+            "description": "Quartier",
+            "charter": "Confidentialité",
+        },
     )
     seat = FormationMember.objects.get(formation__name="GT Madrillet")
     assert response["Location"] == f"/formations/{seat.formation_id}/charte/"
