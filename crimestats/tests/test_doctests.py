@@ -1,0 +1,16 @@
+"""The docstring examples run."""
+
+from __future__ import annotations
+
+import doctest
+from types import ModuleType
+
+import pytest
+
+from crimestats import aggregate, labels, rates, ssmsi
+
+
+@pytest.mark.parametrize("module", [labels, ssmsi, rates, aggregate], ids=lambda m: m.__name__)
+def test_docstring_examples(module: ModuleType) -> None:
+    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0
