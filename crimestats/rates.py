@@ -136,7 +136,7 @@ def rate_ratio(
 
     >>> r, low, high = rate_ratio([20], [1000], [10], [1000])
     >>> round(float(r[0]), 1), round(float(low[0]), 3), round(float(high[0]), 3)
-    (2.0, 0.897, 4.722)
+    (2.0, 0.894, 4.785)
     """
     _alpha(alpha)
     k1 = _counts(counts)

@@ -101,3 +101,12 @@ def test_rate_ratio_of_two_independent_areas() -> None:
     ratio, low, high = rate_ratio([50], [1000], [50], [1000])
     assert ratio[0] == 1.0
     assert math.log(high[0]) == pytest.approx(-math.log(low[0]), rel=1e-9)
+
+
+def test_rate_ratio_matches_scipy_exact_binomial_interval() -> None:
+    from scipy.stats import binomtest
+
+    ci = binomtest(20, 30).proportion_ci(0.95, "exact")
+    _, low, high = rate_ratio([20], [1000], [10], [1000])
+    assert low[0] == pytest.approx(ci.low / (1 - ci.low), rel=1e-9)
+    assert high[0] == pytest.approx(ci.high / (1 - ci.high), rel=1e-9)

@@ -22,7 +22,9 @@ JUN_2025 = DATA / "ssmsi_dep_donnee-dep-data.gouv-2024-geographie2025-produit-le
 def published_rates(path: Path) -> pl.Series:
     """The rate column exactly as written in the file, as text."""
     raw = pl.read_csv(gzip.decompress(path.read_bytes()), separator=";", infer_schema=False)
-    return raw.get_column(raw.columns[-1] if "tauxpourmille" in raw.columns[-1] else "taux_pour_mille")
+    return raw.get_column(
+        raw.columns[-1] if "tauxpourmille" in raw.columns[-1] else "taux_pour_mille"
+    )
 
 
 def test_february_2023_v1_file_with_bom_and_decimal_comma() -> None:
@@ -79,7 +81,9 @@ def test_renamed_series_chain_across_editions_and_retired_ones_do_not() -> None:
     assert "Violences physiques intrafamiliales" not in per_indicator
 
 
-@pytest.mark.parametrize("path", [FEB_2023, JUL_2023, JUN_2025], ids=["2023-02", "2023-07", "2025-06"])
+@pytest.mark.parametrize(
+    "path", [FEB_2023, JUL_2023, JUN_2025], ids=["2023-02", "2023-07", "2025-06"]
+)
 def test_rates_recomputed_from_counts_equal_the_published_rates(path: Path) -> None:
     """Known answer: count / denominator x 1000 equals the published rate to the file's rounding.
 
