@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from stspd.accounts.models import Organisation
-from stspd.conftest import make_user
 from stspd.audit.events import record
+from stspd.conftest import make_user
 from stspd.councils.models import Attendance, CouncilMember, CouncilRole, Decision, Meeting
 
 
