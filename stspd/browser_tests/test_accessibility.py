@@ -1,0 +1,33 @@
+"""Every page the coordinator can open, checked by axe-core in Chromium."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from stspd.core.tests.test_permissions import EXPECTATIONS, GROUP_EXPECTATIONS
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+
+def test_every_page_of_the_coordinator_has_no_accessibility_violation(  # type: ignore[no-untyped-def]
+    live_server, world, page: Page, client
+) -> None:
+    client.force_login(world.coordinator)
+    cookie = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
+    urls = [
+        reverse(name, kwargs=kwargs(world)) + query
+        for name, (kwargs, expected, query) in EXPECTATIONS.items()
+        if expected["coordinator"] == 200
+    ] + [
+        reverse(name, kwargs=kwargs(world))
+        for name, (kwargs, expected) in GROUP_EXPECTATIONS.items()
+        if expected["coordinator"] == 200
+    ]
+    assert len(urls) > 30
+    for url in urls:
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, url
+        assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
