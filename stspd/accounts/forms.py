@@ -1,5 +1,8 @@
+from collections.abc import Iterator
+
 from django.contrib.auth import forms as auth_forms
 
+from stspd.accounts.models import User
 from stspd.core.forms import Form
 
 
@@ -18,7 +21,10 @@ class LoginForm(Form, auth_forms.AuthenticationForm):
 
 
 class PasswordResetForm(Form, auth_forms.PasswordResetForm):
-    pass
+    def get_users(self, email: str) -> Iterator[User]:
+        """Also people invited who never chose a password (Django skips unusable passwords):
+        once their invitation link has expired, this is how they get a new one."""
+        return iter(User.objects.filter(email=email.strip().lower(), is_active=True))
 
 
 class SetPasswordForm(Form, auth_forms.SetPasswordForm):  # type: ignore[type-arg]

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from stspd.territories.search import search_key
@@ -47,9 +48,15 @@ class User(AbstractUser):
     class Meta:
         ordering = ["last_name", "first_name", "email"]
         verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Addresses are compared in lower case everywhere (login, invitations, the admin).
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
 
 
 class Organisation(models.Model):
@@ -65,6 +72,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "organisation partenaire"
+        verbose_name_plural = "organisations partenaires"
 
     def __str__(self) -> str:
         return self.name
@@ -72,6 +80,14 @@ class Organisation(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_key = search_key(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.name = self.name.strip()
+        same = Organisation.objects.filter(name_key=search_key(self.name)).exclude(pk=self.pk)
+        if same.exists():
+            raise ValidationError(
+                {"name": f"Une organisation porte déjà ce nom : « {same.get().name} »."}
+            )
 
 
 class Membership(models.Model):
@@ -84,6 +100,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = "appartenance"
+        verbose_name_plural = "appartenances"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"],

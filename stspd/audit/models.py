@@ -41,6 +41,7 @@ class Event(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = "événement"
+        verbose_name_plural = "événements"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.verb} {self.object_label}"

@@ -41,7 +41,7 @@ def test_coordinator_opens_council_meeting_and_working_group(  # type: ignore[no
     page.get_by_role("link", name="12/03/2026 14:00").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Formation plénière")
     expect(page.get_by_text("Compte rendu public")).to_be_visible()
-    expect(page.get_by_text("Diffuser le diagnostic")).to_be_visible()
+    expect(page.get_by_role("cell", name="Diffuser le diagnostic", exact=True)).to_be_visible()
     assert_accessible(page)
     screenshot(page, "04-seance")
 

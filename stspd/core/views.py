@@ -42,7 +42,17 @@ def confirm_delete(
         user = request.user
         assert isinstance(user, User)
         with transaction.atomic():
-            record(user, "deleted", obj, council=council, formation=formation, label=label)
+            lost = dependants(obj)
+            changes = {"supprimé avec": ["; ".join(lost), ""]} if lost else {}
+            record(
+                user,
+                "deleted",
+                obj,
+                council=council,
+                formation=formation,
+                label=label,
+                changes=changes,
+            )
             obj.delete()
         messages.success(request, f"« {label} » a été supprimé.")
         return redirect(done_url)

@@ -12,14 +12,24 @@ Rules, stated once:
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stspd.accounts.models import User
+from stspd.audit.events import record
 
 from .enums import Role
-from .models import Council, CouncilMember, Decision, Formation, FormationMember, Meeting
+from .models import (
+    Council,
+    CouncilMember,
+    CouncilRole,
+    Decision,
+    Formation,
+    FormationMember,
+    Meeting,
+)
 
 
 def role_in(user: User, council: Council) -> str | None:
@@ -60,7 +70,11 @@ def signed_seat(user: User, formation: Formation) -> FormationMember | None:
     return seat if seat and seat.charter_signed_on else None
 
 
-def check_formation(user: User, formation: Formation, *, edit: bool) -> None:
+def check_formation(
+    user: User, formation: Formation, *, edit: bool, reached: models.Model | None = None
+) -> None:
+    """Every access granted to a working group's content writes a confidential `read` event
+    (the object reached, or the group), whatever the page: detail, form or confirmation."""
     role = role_in(user, formation.council)
     if role is None:
         raise Http404
@@ -71,6 +85,8 @@ def check_formation(user: User, formation: Formation, *, edit: bool) -> None:
         )
     if edit and not can_edit_council(role):
         raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
+    if formation.is_working_group:
+        record(user, "read", reached or formation, council=formation.council, formation=formation)
     formation.council.user_role = role  # type: ignore[attr-defined]
 
 
@@ -100,7 +116,7 @@ def access_meeting(user: User, meeting_id: int, *, edit: bool = False) -> Meetin
         Meeting.objects.select_related("formation__council__commune", "formation__council__epci"),
         pk=meeting_id,
     )
-    check_formation(user, meeting.formation, edit=edit)
+    check_formation(user, meeting.formation, edit=edit, reached=meeting)
     return meeting
 
 
@@ -108,7 +124,7 @@ def access_decision(user: User, decision_id: int, *, edit: bool = False) -> Deci
     decision = get_object_or_404(
         Decision.objects.select_related("meeting__formation__council", "owner"), pk=decision_id
     )
-    check_formation(user, decision.meeting.formation, edit=edit)
+    check_formation(user, decision.meeting.formation, edit=edit, reached=decision)
     return decision
 
 
@@ -124,5 +140,11 @@ def access_formation_member(user: User, seat_id: int, *, edit: bool = False) -> 
     seat = get_object_or_404(
         FormationMember.objects.select_related("formation__council", "user"), pk=seat_id
     )
-    check_formation(user, seat.formation, edit=edit)
+    check_formation(user, seat.formation, edit=edit, reached=seat)
     return seat
+
+
+def access_role(user: User, role_id: int, *, edit: bool = False) -> CouncilRole:
+    role = get_object_or_404(CouncilRole.objects.select_related("council", "user"), pk=role_id)
+    access_council(user, role.council_id, edit=edit)
+    return role

@@ -2,11 +2,11 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from stspd.accounts.models import Organisation, User
 from stspd.core.forms import DateInput, DateTimeInput, Form, ModelForm
-from stspd.territories.search import search_key
 
 from .enums import AttendanceStatus, Role
 from .models import (
@@ -21,6 +21,14 @@ from .models import (
 
 # A meeting planned further ahead than this is almost certainly a typing error.
 MEETING_HORIZON_YEARS = 3
+
+
+def years_later(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 class CouncilCreateForm(ModelForm):
@@ -46,15 +54,6 @@ class OrganisationForm(ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind"]
-
-    def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        same = Organisation.objects.filter(name_key=search_key(name)).exclude(pk=self.instance.pk)
-        if same.exists():
-            raise forms.ValidationError(
-                f"Une organisation porte déjà ce nom : « {same.get().name} »."
-            )
-        return name
 
 
 class CouncilMemberForm(ModelForm):
@@ -132,9 +131,7 @@ class MeetingForm(ModelForm):
     def clean_starts_at(self) -> datetime.datetime:
         starts_at: datetime.datetime = self.cleaned_data["starts_at"]
         earliest = earliest_meeting_date()
-        latest = timezone.localdate().replace(
-            year=timezone.localdate().year + MEETING_HORIZON_YEARS
-        )
+        latest = years_later(timezone.localdate(), MEETING_HORIZON_YEARS)
         if not earliest <= timezone.localtime(starts_at).date() <= latest:
             raise forms.ValidationError(
                 f"La date doit être comprise entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}."
@@ -150,9 +147,11 @@ class DecisionForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The current owner stays a valid choice even if it has left the council since.
         self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
-            council_seats__council=self.instance.meeting.formation.council
-        )
+            Q(council_seats__council=self.instance.meeting.formation.council)
+            | Q(pk=self.instance.owner_id)
+        ).distinct()
         self.fields["owner"].help_text = "Une organisation membre du conseil."
 
     def clean_due_on(self) -> datetime.date:

@@ -47,6 +47,7 @@ class Council(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = "conseil"
+        verbose_name_plural = "conseils"
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -87,6 +88,7 @@ class CouncilRole(models.Model):
 
     class Meta:
         verbose_name = "rôle"
+        verbose_name_plural = "rôles"
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "user"],
@@ -114,6 +116,7 @@ class CouncilMember(models.Model):
     class Meta:
         ordering = ["organisation__name"]
         verbose_name = "membre du conseil"
+        verbose_name_plural = "membres du conseil"
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "organisation"],
@@ -149,6 +152,7 @@ class Formation(models.Model):
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = "formation"
+        verbose_name_plural = "formations"
         constraints = [
             models.UniqueConstraint(
                 fields=["council", "kind"],
@@ -186,6 +190,7 @@ class FormationMember(models.Model):
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
         verbose_name = "membre de la formation"
+        verbose_name_plural = "membres de la formation"
         constraints = [
             models.UniqueConstraint(
                 fields=["formation", "user"],
@@ -212,6 +217,7 @@ class Meeting(models.Model):
     class Meta:
         ordering = ["-starts_at"]
         verbose_name = "séance"
+        verbose_name_plural = "séances"
 
     def __str__(self) -> str:
         local = timezone.localtime(self.starts_at)
@@ -230,6 +236,7 @@ class Attendance(models.Model):
 
     class Meta:
         verbose_name = "présence"
+        verbose_name_plural = "présences"
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="attendance_unique")
         ]
@@ -258,6 +265,7 @@ class Decision(models.Model):
     class Meta:
         ordering = ["due_on", "pk"]
         verbose_name = "décision"
+        verbose_name_plural = "décisions"
 
     def __str__(self) -> str:
         return self.text[:80]

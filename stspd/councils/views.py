@@ -1,7 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +13,7 @@ from stspd.accounts.models import User
 from stspd.audit.events import form_changes, record
 from stspd.audit.models import Event
 from stspd.core.views import confirm_delete
-from stspd.territories.models import Commune, Epci
+from stspd.territories.models import Commune, CommuneKind, Epci
 
 from . import access, workflow
 from .enums import AttendanceStatus, DecisionStatus, FormationKind, Role
@@ -30,12 +32,13 @@ from .forms import (
 from .models import (
     Attendance,
     CouncilMember,
-    CouncilRole,
     Decision,
     Formation,
     FormationMember,
     Meeting,
 )
+
+EVENTS_PER_PAGE = 100
 
 
 def current_user(request: HttpRequest) -> User:
@@ -56,7 +59,8 @@ def council_create(request: HttpRequest) -> HttpResponse:
     coordinator (the hosting operator can reassign it in the administration)."""
     territory: Commune | Epci
     if code := request.GET.get("commune"):
-        territory = get_object_or_404(Commune.objects.select_related("departement"), code=code)
+        # Municipal arrondissements have no council of their own: their city's covers them.
+        territory = get_object_or_404(Commune, code=code, kind=CommuneKind.COMMUNE)
         default_name = f"CLSPD de {territory.name}"
     elif siren := request.GET.get("epci"):
         territory = get_object_or_404(Epci, siren=siren)
@@ -68,12 +72,17 @@ def council_create(request: HttpRequest) -> HttpResponse:
         return redirect(territory.get_absolute_url())
     form = CouncilCreateForm(request.POST or None, initial={"name": default_name})
     if form.is_valid():
-        council = workflow.create_council(
-            territory,
-            name=form.cleaned_data["name"],
-            president=form.cleaned_data["president"],
-            by=current_user(request),
-        )
+        try:
+            council = workflow.create_council(
+                territory,
+                name=form.cleaned_data["name"],
+                president=form.cleaned_data["president"],
+                by=current_user(request),
+            )
+        except IntegrityError:
+            # Someone opened this territory's council between the page and the submission.
+            messages.error(request, f"{territory} a déjà un conseil : demandez-y un rôle.")
+            return redirect(territory.get_absolute_url())
         messages.success(request, "Le conseil est créé ; vous en êtes le coordinateur.")
         return redirect(council)
     return render(request, "councils/council_create.html", {"form": form, "territory": territory})
@@ -135,9 +144,10 @@ def council_events(request: HttpRequest, council_id: int) -> HttpResponse:
     events = (
         Event.objects.filter(council=council)
         .filter(Q(confidential=False) | Q(formation_id__in=signed_groups))
-        .select_related("formation")[:500]
+        .select_related("formation")
     )
-    return render(request, "councils/events.html", {"council": council, "events": events})
+    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "councils/events.html", {"council": council, "page": page})
 
 
 @login_required
@@ -235,7 +245,7 @@ def organisation_add(request: HttpRequest, council_id: int) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():
             organisation = form.save()
-            record(user, "created", organisation, council=council)
+            record(user, "created", organisation, council=council, changes=form_changes(form))
         messages.success(request, f"{organisation} est créée ; ajoutez-la au conseil.")
         return redirect(
             reverse("councils:member_add", args=[council.pk]) + f"?organisation={organisation.pk}"
@@ -254,9 +264,13 @@ def role_add(request: HttpRequest, council_id: int) -> HttpResponse:
     form = RoleForm(request.POST or None, council=council)
     if form.is_valid():
         role = workflow.give_role(
-            council, by=user, invite_from=request.build_absolute_uri("/"), **form.cleaned_data
+            council, by=user, invite_from=settings.SITE_URL, **form.cleaned_data
         )
-        messages.success(request, f"{role.user} a le rôle « {role.get_role_display()} ».")
+        messages.success(
+            request,
+            f"{role.user.email} a le rôle « {role.get_role_display()} » ; "
+            "un message l'en a informé.",
+        )
         return redirect(council)
     return render(
         request,
@@ -267,14 +281,27 @@ def role_add(request: HttpRequest, council_id: int) -> HttpResponse:
 
 @login_required
 def role_delete(request: HttpRequest, role_id: int) -> HttpResponse:
-    role = get_object_or_404(CouncilRole.objects.select_related("council", "user"), pk=role_id)
     user = current_user(request)
-    council = access.access_council(user, role.council_id, edit=True)
+    role = access.access_role(user, role_id, edit=True)
+    council = role.council
     if role.user == user and role.role == Role.COORDINATOR:
         raise PermissionDenied("Vous ne pouvez pas retirer votre propre rôle de coordination.")
-    url = council.get_absolute_url()
-    return confirm_delete(
-        request, role, council=council, cancel_url=url, done_url=url, context={"council": council}
+    if request.method == "POST":
+        workflow.remove_role(role, by=user)
+        messages.success(request, f"{role.user} n'a plus accès à {council}.")
+        return redirect(council)
+    seats = FormationMember.objects.filter(formation__council=council, user=role.user)
+    dependants = [f"Siège dans « {seat.formation} »" for seat in seats.select_related("formation")]
+    return render(
+        request,
+        "core/confirm_delete.html",
+        {
+            "object": role,
+            "kind": "rôle",
+            "council": council,
+            "cancel_url": council.get_absolute_url(),
+            "dependants": dependants,
+        },
     )
 
 
@@ -290,7 +317,9 @@ def working_group_add(request: HttpRequest, council_id: int) -> HttpResponse:
         instance=Formation(council=council, kind=FormationKind.WORKING_GROUP),
     )
     if form.is_valid():
-        formation = workflow.create_working_group(form.instance, by=user)
+        formation = workflow.create_working_group(
+            form.instance, by=user, changes=form_changes(form)
+        )
         messages.info(request, "Le groupe est créé. Signez sa charte pour accéder à son contenu.")
         return redirect("councils:charter", formation.pk)
     return render(
@@ -304,8 +333,6 @@ def working_group_add(request: HttpRequest, council_id: int) -> HttpResponse:
 def formation_detail(request: HttpRequest, formation_id: int) -> HttpResponse:
     user = current_user(request)
     formation = access.access_formation(user, formation_id)
-    if formation.is_working_group:
-        record(user, "read", formation, council=formation.council, formation=formation)
     return render(
         request,
         "councils/formation_detail.html",
@@ -335,6 +362,15 @@ def formation_edit(request: HttpRequest, formation_id: int) -> HttpResponse:
                 formation=formation,
                 changes=form_changes(form),
             )
+            if "charter" in form.changed_data:
+                withdrawn = workflow.change_charter(formation, by=user)
+        if "charter" in form.changed_data:
+            messages.warning(
+                request,
+                f"La charte a changé : {withdrawn} signature(s) retirée(s). Chaque membre, "
+                "vous compris, doit signer le nouveau texte pour accéder au groupe.",
+            )
+            return redirect("councils:charter", formation.pk)
         return redirect(formation)
     return render(
         request,
@@ -438,7 +474,14 @@ def meeting_add(request: HttpRequest, formation_id: int) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():
             meeting = form.save()
-            record(user, "created", meeting, council=formation.council, formation=formation)
+            record(
+                user,
+                "created",
+                meeting,
+                council=formation.council,
+                formation=formation,
+                changes=form_changes(form),
+            )
         return redirect(meeting)
     return render(
         request,
@@ -457,8 +500,6 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = current_user(request)
     meeting = access.access_meeting(user, meeting_id)
     formation = meeting.formation
-    if formation.is_working_group:
-        record(user, "read", meeting, council=formation.council, formation=formation)
     return render(
         request,
         "councils/meeting_detail.html",
@@ -498,6 +539,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "form": form,
             "council": formation.council,
             "formation": formation,
+            "meeting": meeting,
             "title": f"Modifier la séance du {meeting.starts_at:%d/%m/%Y}",
             "delete_url": reverse("councils:meeting_delete", args=[meeting.pk]),
         },
@@ -546,7 +588,8 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 before, after = current.get(person.pk, ""), form.cleaned_data[field]
                 if before == after:
                     continue
-                changes[str(person)] = [labels.get(before, ""), labels.get(after, "non renseigné")]
+                key = f"{person} <{person.email}>"  # two people may share a name
+                changes[key] = [labels.get(before, ""), labels.get(after, "non renseigné")]
                 if after:
                     Attendance.objects.update_or_create(
                         meeting=meeting, user=person, defaults={"status": after}
@@ -570,6 +613,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "form": form,
             "council": formation.council,
             "formation": formation,
+            "meeting": meeting,
             "title": f"Présences — séance du {meeting.starts_at:%d/%m/%Y}",
         },
     )
@@ -584,7 +628,14 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():
             decision = form.save()
-            record(user, "created", decision, council=formation.council, formation=formation)
+            record(
+                user,
+                "created",
+                decision,
+                council=formation.council,
+                formation=formation,
+                changes=form_changes(form),
+            )
         return redirect(meeting)
     return render(
         request,
@@ -593,6 +644,7 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "form": form,
             "council": formation.council,
             "formation": formation,
+            "meeting": meeting,
             "title": "Nouvelle décision",
         },
     )
@@ -623,6 +675,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
             "form": form,
             "council": formation.council,
             "formation": formation,
+            "meeting": decision.meeting,
             "title": "Suivi de la décision",
             "delete_url": reverse("councils:decision_delete", args=[decision.pk]),
         },

@@ -59,12 +59,13 @@ def give_role(
     user = User.objects.filter(email=email).first()
     created = user is None
     if user is None:
+        # No password: the person chooses one through the link they receive.
         user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-        record(by, "created", user, council=council)
+        record(by, "created", user, council=council, label=email)
     if organisation is not None:
-        Membership.objects.get_or_create(user=user, organisation=organisation)
+        membership, joined = Membership.objects.get_or_create(user=user, organisation=organisation)
+        if joined:
+            record(by, "created", membership, council=council, label=f"{email} — {organisation}")
     council_role = CouncilRole.objects.create(council=council, user=user, role=role)
     record(
         by,
@@ -73,9 +74,12 @@ def give_role(
         council=council,
         changes={"rôle": ["", council_role.get_role_display()]},
     )
-    if created and invite_from:
-        new_user = user
-        transaction.on_commit(lambda: send_invitation(new_user, invite_from))
+    if invite_from:
+        person = user
+        if created:
+            transaction.on_commit(lambda: send_invitation(person, invite_from))
+        else:
+            transaction.on_commit(lambda: send_role_notice(person, council_role, invite_from))
     return council_role
 
 
@@ -97,13 +101,35 @@ def send_invitation(user: User, site_url: str) -> None:
     )
 
 
+def send_role_notice(user: User, role: CouncilRole, site_url: str) -> None:
+    """Tell an existing user they were given a role, so nobody is added without knowing."""
+    send_mail(
+        f"Nouveau rôle dans {role.council}",
+        f"Bonjour,\n\nVous avez désormais le rôle « {role.get_role_display()} » dans "
+        f"{role.council}.\n{site_url.rstrip('/')}{role.council.get_absolute_url()}\n",
+        None,
+        [user.email],
+    )
+
+
 @transaction.atomic
-def create_working_group(formation: Formation, *, by: User) -> Formation:
+def create_working_group(
+    formation: Formation, *, by: User, changes: dict[str, list[str]]
+) -> Formation:
     """Save a new working group; its creator joins it and must sign its charter like anyone."""
     formation.kind = FormationKind.WORKING_GROUP
     formation.save()
     FormationMember.objects.create(formation=formation, user=by)
-    record(by, "created", formation, council=formation.council)
+    record(by, "created", formation, council=formation.council, changes=changes)
+    # Who sits in a group is the group's content: that event is confidential.
+    record(
+        by,
+        "member_added",
+        formation,
+        council=formation.council,
+        formation=formation,
+        changes={"membre": ["", str(by)]},
+    )
     return formation
 
 
@@ -116,5 +142,58 @@ def sign_charter(seat: FormationMember, *, by: User) -> None:
         "charter_signed",
         seat.formation,
         council=seat.formation.council,
+        formation=seat.formation,
         changes={"charte signée le": ["", f"{seat.charter_signed_on:%d/%m/%Y}"]},
     )
+
+
+@transaction.atomic
+def change_charter(formation: Formation, *, by: User) -> int:
+    """A new charter text must be signed again: nobody stays signed on a text they never saw.
+
+    Returns how many signatures were withdrawn.
+    """
+    withdrawn = formation.members.filter(charter_signed_on__isnull=False).update(
+        charter_signed_on=None
+    )
+    record(
+        by,
+        "updated",
+        formation,
+        council=formation.council,
+        formation=formation,
+        changes={"signatures de la charte retirées": ["", str(withdrawn)]},
+    )
+    return withdrawn
+
+
+@transaction.atomic
+def remove_role(role: CouncilRole, *, by: User) -> None:
+    """Withdraw a person's role, and with it their seats in the council's formations.
+
+    Why the seats too? Because a seat with a signed charter would otherwise reopen a working
+    group's content to the person the day they get any role in the council again.
+    """
+    council, person = role.council, role.user
+    seats = FormationMember.objects.filter(formation__council=council, user=person)
+    for seat in seats.select_related("formation"):
+        record(
+            by,
+            "member_removed",
+            seat.formation,
+            council=council,
+            formation=seat.formation,
+            changes={"membre": [str(person), ""]},
+        )
+    seats.delete()
+    if council.coordinator_id == person.pk:
+        council.coordinator = None
+        council.save(update_fields=["coordinator"])
+    record(
+        by,
+        "deleted",
+        role,
+        council=council,
+        changes={"rôle": [f"{person} ({role.get_role_display()})", ""]},
+    )
+    role.delete()

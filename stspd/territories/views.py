@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from stspd.councils.access import role_in
+
 from .models import Commune, Departement, Epci
 from .search import search_key
 
@@ -58,12 +60,14 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region", "epci", "parent"), code=code
     )
+    council = getattr(commune, "council", None)
     return render(
         request,
         "territories/commune.html",
         {
             "commune": commune,
-            "council": getattr(commune, "council", None),
+            "council": council,
+            "has_role": council is not None and role_in(request.user, council) is not None,  # type: ignore[arg-type]
             "epci_council": getattr(commune.epci, "council", None) if commune.epci else None,
         },
     )
@@ -72,12 +76,14 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
+    council = getattr(epci, "council", None)
     return render(
         request,
         "territories/epci.html",
         {
             "epci": epci,
-            "council": getattr(epci, "council", None),
+            "council": council,
+            "has_role": council is not None and role_in(request.user, council) is not None,  # type: ignore[arg-type]
             "communes": epci.communes.select_related("departement").order_by("-population"),
         },
     )

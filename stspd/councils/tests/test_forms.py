@@ -204,3 +204,64 @@ def test_a_coordinator_cannot_remove_their_own_coordination(world, login) -> Non
     response = login(world.coordinator).post(f"/roles/{role.pk}/supprimer/")
     assert response.status_code == 403
     assert CouncilRole.objects.filter(pk=role.pk).exists()
+
+
+def test_the_meeting_horizon_survives_29_february() -> None:
+    import datetime
+
+    from stspd.councils.forms import years_later
+
+    assert years_later(datetime.date(2028, 2, 29), 3) == datetime.date(2031, 2, 28)
+    assert years_later(datetime.date(2026, 11, 30), 3) == datetime.date(2029, 11, 30)
+
+
+def test_no_council_for_a_municipal_arrondissement(world, login) -> None:  # type: ignore[no-untyped-def]
+    from stspd.territories.models import Commune
+
+    marseille = Commune.objects.get(code="76540")
+    Commune.objects.create(
+        code="13201",
+        name="Marseille 1er",
+        kind="arrondissement",
+        departement=marseille.departement,
+        parent=None,
+        population=1,
+        search_name="marseille 1er",
+    )
+    response = login(world.partner).post(
+        "/conseils/nouveau/?commune=13201", {"name": "CLSPD", "president": "Maire"}
+    )
+    assert response.status_code == 404
+
+
+def test_an_invited_person_can_ask_for_a_new_link(world, client, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    from stspd.accounts.models import User
+
+    invited = User.objects.create_user(email="invitee@example.org")
+    assert not invited.has_usable_password()
+    client.post("/comptes/mot-de-passe/oubli/", {"email": "Invitee@example.org"})
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["invitee@example.org"]
+
+
+def test_addresses_are_stored_in_lower_case_whoever_saves_them(db) -> None:  # type: ignore[no-untyped-def]
+    from stspd.accounts.models import User
+
+    user = User(email="Mixed@Example.ORG")
+    user.save()
+    assert User.objects.get(pk=user.pk).email == "mixed@example.org"
+
+
+def test_a_decision_keeps_its_owner_after_the_owner_left_the_council(world, login) -> None:  # type: ignore[no-untyped-def]
+    world.member.delete()
+    decision = world.plenary_decision
+    response = login(world.coordinator).post(
+        f"/decisions/{decision.pk}/modifier/",
+        {
+            "text": decision.text,
+            "owner": world.organisation.pk,
+            "due_on": "2026-06-01",
+            "status": "done",
+            "follow_up": "",
+        },
+    )
+    assert response.status_code == 302

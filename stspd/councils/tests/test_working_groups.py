@@ -104,3 +104,48 @@ def test_a_working_group_needs_a_charter(world, login) -> None:  # type: ignore[
     )
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in response.content.decode()
+
+
+def test_who_signs_a_charter_is_not_told_to_coordinators_outside_the_group(world, login) -> None:  # type: ignore[no-untyped-def]
+    login(world.wg_unsigned).post(f"/formations/{world.working_group.pk}/charte/")
+    CouncilRole.objects.filter(council=world.council, user=world.partner).update(role="coordinator")
+    content = login(world.partner).get(f"/conseils/{world.council.pk}/journal/").content.decode()
+    assert "Nicolas Petit" not in content
+    assert "signature de la charte" not in content
+
+
+def test_forms_of_group_content_log_a_read_too(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.coordinator).get(f"/decisions/{world.group_decision.pk}/modifier/")
+    assert "SECRET-DECISION" in response.content.decode()
+    event = Event.objects.get(verb="read")
+    assert event.object_type == "councils.decision" and event.confidential
+
+
+def test_removing_a_role_removes_the_seats_and_their_signatures(world, login) -> None:  # type: ignore[no-untyped-def]
+    role = CouncilRole.objects.get(council=world.council, user=world.wg_signed)
+    client = login(world.coordinator)
+    assert (
+        "GT violences intrafamiliales"
+        in client.get(f"/roles/{role.pk}/supprimer/").content.decode()
+    )
+    client.post(f"/roles/{role.pk}/supprimer/")
+    assert not FormationMember.objects.filter(user=world.wg_signed).exists()
+    # Given a role again later, the person does not get the group back without a new seat.
+    CouncilRole.objects.create(council=world.council, user=world.wg_signed, role="reader")
+    response = login(world.wg_signed).get(f"/seances/{world.group_meeting.pk}/")
+    assert response.status_code == 403
+    assert Event.objects.filter(verb="member_removed", confidential=True).count() == 1
+
+
+def test_a_new_charter_text_must_be_signed_again_by_everyone(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.coordinator)
+    group = world.working_group
+    response = client.post(
+        f"/formations/{group.pk}/modifier/",
+        {"name": group.name, "scope": "thematic", "charter": "Nouveau texte"},
+    )
+    assert response["Location"] == f"/formations/{group.pk}/charte/"
+    assert not FormationMember.objects.filter(
+        formation=group, charter_signed_on__isnull=False
+    ).exists()
+    assert login(world.wg_signed).get(f"/formations/{group.pk}/").status_code == 403
