@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "stspd.territories",
     "stspd.councils",
     "stspd.audit",
+    "stspd.observatory",
 ]
 
 MIDDLEWARE = [
@@ -112,3 +113,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+if not DEBUG:
+    # Production runs behind an HTTPS reverse proxy (see the production guide, to come).
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
