@@ -98,3 +98,21 @@ class Commune(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("territories:commune", args=[self.code])
+
+
+class CommuneShape(models.Model):
+    """A commune's outline, a GeoJSON geometry (Polygon or MultiPolygon, WGS84 lon/lat).
+
+    Kept apart from `Commune` so that lists of communes never carry their polygons.
+    """
+
+    commune = models.OneToOneField(Commune, on_delete=models.CASCADE, related_name="shape")
+    geometry = models.JSONField("contour (GeoJSON)")
+    source = models.CharField("source", max_length=200)
+
+    class Meta:
+        verbose_name = "contour de commune"
+        verbose_name_plural = "contours de communes"
+
+    def __str__(self) -> str:
+        return f"Contour de {self.commune_id}"

@@ -3,16 +3,25 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from stspd.councils.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
+from stspd.observatory.demo_data import load_demo_statistics
 from stspd.territories.importer import import_cog
-from stspd.territories.models import Commune
+from stspd.territories.models import Commune, CommuneShape
+from stspd.territories.shapes import import_shapes
 
 
 class Command(BaseCommand):
-    help = "Construit le territoire de démonstration (une seule fois) et affiche les comptes."
+    help = (
+        "Construit le territoire de démonstration (une seule fois) : référentiel des communes, "
+        "contours de la Seine-Maritime, statistiques SSMSI réelles, conseils ; affiche les comptes."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not Commune.objects.exists():
             self.stdout.write(str(import_cog()))
+        if not CommuneShape.objects.exists():
+            self.stdout.write(str(import_shapes()))
+        for report in load_demo_statistics():
+            self.stdout.write(str(report))
         if demo_exists():
             self.stdout.write("Démonstration déjà en place.")
         else:
