@@ -7,10 +7,12 @@ from types import ModuleType
 
 import pytest
 
-from crimestats import aggregate, labels, rates, ssmsi
+from crimestats import aggregate, change, labels, rates, ssmsi
 
 
-@pytest.mark.parametrize("module", [labels, ssmsi, rates, aggregate], ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "module", [labels, ssmsi, rates, aggregate, change], ids=lambda m: m.__name__
+)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0
