@@ -28,6 +28,7 @@ from stspd.councils.models import (
     Meeting,
 )
 from stspd.councils.workflow import create_council
+from stspd.observatory.models import Edition, Indicator, Value
 from stspd.territories.models import Commune, Departement, Epci, Region
 from stspd.territories.search import search_key
 
@@ -85,6 +86,7 @@ class World:
     wg_unsigned: User
     outsider: User
     site_admin: User
+    indicator: Indicator
 
 
 @pytest.fixture
@@ -171,6 +173,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         text="SECRET-DECISION",
         due_on=datetime.date(2026, 6, 1),
     )
+    indicator = make_observatory_values()
     return World(
         council=council,
         other_council=other_council,
@@ -190,7 +193,59 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         wg_unsigned=wg_unsigned,
         outsider=outsider,
         site_admin=site_admin,
+        indicator=indicator,
     )
+
+
+def make_observatory_values() -> Indicator:
+    """Recorded "destructions" of the world's communes, 2021-2023, and of two départements.
+
+    Rouen: 100, 120, 90 for 100,000 inhabitants; Saint-Étienne-du-Rouvray: 30, suppressed, 0
+    for 30,000. Seine-Maritime (76): 1,000, 1,100, 1,200 for 1,250,000; Eure (27): 400 each
+    year for 600,000.
+    """
+    indicator = Indicator.objects.create(
+        label="Destructions et dégradations volontaires",
+        unit="infraction",
+        denominator_kind="inhabitants",
+    )
+    common = {"schema_version": 2, "file_format": "csv", "label_table_version": "2025-07"}
+    communal = Edition.objects.create(
+        source_name="communes.csv.gz",
+        sha256="a" * 64,
+        geo_level="commune",
+        cog_year=2024,
+        imported_at=timezone.now(),
+        **common,
+    )
+    departmental = Edition.objects.create(
+        source_name="departements.csv",
+        sha256="b" * 64,
+        geo_level="departement",
+        imported_at=timezone.now(),
+        **common,
+    )
+    cells = [
+        (communal, "commune", "76540", [100, 120, 90], 100_000),
+        (communal, "commune", "76575", [30, None, 0], 30_000),
+        (departmental, "departement", "76", [1000, 1100, 1200], 1_250_000),
+        (departmental, "departement", "27", [400, 400, 400], 600_000),
+    ]
+    Value.objects.bulk_create(
+        Value(
+            edition=edition,
+            geo_level=level,
+            geo_code=code,
+            year=year,
+            indicator=indicator,
+            state="suppressed" if count is None else "zero" if count == 0 else "published",
+            count=count,
+            population=population,
+        )
+        for edition, level, code, counts, population in cells
+        for year, count in zip((2021, 2022, 2023), counts, strict=True)
+    )
+    return indicator
 
 
 @pytest.fixture

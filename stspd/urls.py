@@ -7,6 +7,7 @@ urlpatterns = [
     path("", council_views.home, name="home"),
     path("territoires/", include("stspd.territories.urls")),
     path("comptes/", include("stspd.accounts.urls")),
+    path("observatoire/", include("stspd.observatory.urls")),
     path("", include("stspd.councils.urls")),
     path("admin/", admin.site.urls),
 ]

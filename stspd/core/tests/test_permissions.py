@@ -65,6 +65,15 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "territories:epci": (lambda w: {"siren": "200023414"}, ANY_USER, ""),
     "territories:departement": (lambda w: {"code": "76"}, ANY_USER, ""),
     "councils:create": (lambda w: {}, ANY_USER, "?commune=76217"),
+    # Recorded-crime figures are open data: any signed-in person reads a commune's or an EPCI's;
+    # a council's observatory page follows the council's reading rule.
+    "observatory:territory": (lambda w: {"kind": "epci", "key": "200023414"}, ANY_USER, ""),
+    "observatory:indicator": (
+        lambda w: {"kind": "conseil", "key": w.council.pk, "indicator_id": w.indicator.pk},
+        COUNCIL_READ,
+        "",
+    ),
+    "observatory:csv": (lambda w: {"kind": "commune", "key": "76575"}, ANY_USER, ""),
     "councils:detail": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:decisions": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:edit": (pk("council:council_id"), COUNCIL_EDIT, ""),

@@ -1,0 +1,100 @@
+// Observatory indicator page: the series chart (ECharts) and the member communes map (Leaflet).
+// Data come from json_script elements named by the data- attributes. A value that is not
+// published is null and is never drawn as 0.
+(function () {
+  "use strict";
+
+  function readJson(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function frNumber(value, decimals) {
+    if (value === null || value === undefined) { return "—"; }
+    return value.toLocaleString("fr-FR", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+  }
+
+  var SYMBOLS = { published: "circle", zero: "emptyCircle", lower_bound: "triangle" };
+
+  function drawChart(element) {
+    var data = readJson(element.dataset.observatoryChart);
+    if (!data || !window.echarts) { return; }
+    var points = data.rate.map(function (rate, i) {
+      return { value: rate, symbol: SYMBOLS[data.status[i]] || "none", symbolSize: 9 };
+    });
+    // The interval as a band: the low bound, then the width stacked on it.
+    var width = data.high.map(function (high, i) {
+      return high === null || data.low[i] === null ? null : high - data.low[i];
+    });
+    var hidden = data.years
+      .map(function (year, i) { return [year, data.status[i]]; })
+      .filter(function (pair) { return pair[1] === "suppressed" || pair[1] === "missing"; })
+      .map(function (pair) {
+        return [{ xAxis: pair[0], name: pair[1] === "suppressed" ? "non diffusé" : "absent" }, { xAxis: pair[0] }];
+      });
+    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      aria: { enabled: true, decal: { show: true } },
+      tooltip: {
+        trigger: "axis",
+        valueFormatter: function (value) { return frNumber(value, 2); },
+      },
+      legend: { top: 0, data: ["Territoire", "Intervalle de confiance à 95 %", "Département", "France"] },
+      grid: { left: 56, right: 24, top: 48, bottom: 40 },
+      xAxis: { type: "category", data: data.years, boundaryGap: true },
+      yAxis: { type: "value", name: data.unit, min: 0, nameTextStyle: { align: "left" } },
+      series: [
+        { name: "IC 95 % bas", type: "line", data: data.low, stack: "ic", symbol: "none",
+          lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
+        { name: "Intervalle de confiance à 95 %", type: "line", data: width, stack: "ic", symbol: "none",
+          color: "rgba(0, 0, 145, 0.3)", lineStyle: { opacity: 0 }, areaStyle: { color: "rgba(0, 0, 145, 0.15)" }, silent: true },
+        { name: "Territoire", type: "line", data: points, connectNulls: false, color: "#000091", showAllSymbol: true,
+          lineStyle: { width: 3 },
+          markArea: { silent: true, itemStyle: { color: "rgba(102, 102, 102, 0.18)", decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: 0.8 } },
+            label: { position: "insideTop", color: "#3a3a3a" }, data: hidden } },
+        { name: "Département", type: "line", data: data.departement, color: "#c9191e", lineStyle: { type: "dashed" }, symbol: "rect" },
+        { name: "France", type: "line", data: data.france, color: "#666666", lineStyle: { type: "dotted" }, symbol: "diamond" },
+      ],
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
+  var PALETTE = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"];
+
+  function drawMap(element) {
+    var data = readJson(element.dataset.observatoryMap);
+    if (!data || !window.L || !data.features.length) { return; }
+    var rates = data.features
+      .map(function (f) { return f.properties.rate; })
+      .filter(function (r) { return r !== null; })
+      .sort(function (a, b) { return a - b; });
+    function colour(rate) {
+      if (!rates.length) { return PALETTE[0]; }
+      var rank = rates.indexOf(rate) / Math.max(1, rates.length - 1);
+      return PALETTE[Math.min(PALETTE.length - 1, Math.floor(rank * PALETTE.length))];
+    }
+    var map = window.L.map(element, { zoomSnap: 0.25, attributionControl: false });
+    var layer = window.L.geoJSON(data, {
+      style: function (feature) {
+        var p = feature.properties;
+        if (p.state === "suppressed") {
+          return { className: "stspd-hatched", color: "#666666", weight: 1, fillOpacity: 1 };
+        }
+        if (p.rate === null) {
+          return { color: "#929292", weight: 1, fillColor: "#eeeeee", fillOpacity: 1 };
+        }
+        return { color: "#3a3a3a", weight: 1, fillColor: colour(p.rate), fillOpacity: 0.9 };
+      },
+      onEachFeature: function (feature, shape) {
+        var p = feature.properties;
+        var text = p.state === "suppressed" ? "non diffusée" : p.rate === null ? "—" : frNumber(p.rate, 2) + " ‰";
+        shape.bindTooltip(p.name + " : " + text);
+      },
+    }).addTo(map);
+    map.fitBounds(layer.getBounds());
+  }
+
+  document.querySelectorAll("[data-observatory-chart]").forEach(drawChart);
+  document.querySelectorAll("[data-observatory-map]").forEach(drawMap);
+})();

@@ -1,0 +1,53 @@
+"""Who may see which territory's observatory.
+
+Recorded-crime figures are public open data: any signed-in person reads the observatory of any
+commune or EPCI. A council's observatory page sits in the council's space, so it follows the
+council's rule (any role in the council; an outsider gets 404). Partners' own data are another
+matter (see stspd.partnerdata).
+"""
+
+from collections import Counter
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from stspd.accounts.models import User
+from stspd.councils.access import access_council
+from stspd.territories.models import Commune, CommuneKind, Epci
+
+from .figures import Territory
+
+KINDS = ("commune", "epci", "conseil")
+
+
+def _main_departement(members: list[Commune]) -> tuple[str, str]:
+    """The département of most of the inhabitants (an EPCI may straddle two)."""
+    weights: Counter[tuple[str, str]] = Counter()
+    for commune in members:
+        weights[(commune.departement.code, commune.departement.name)] += commune.population or 0
+    return weights.most_common(1)[0][0]
+
+
+def _territory(
+    kind: str, key: str, name: str, members: list[Commune], council: object
+) -> Territory:
+    if not members:
+        raise Http404("Ce territoire n'a aucune commune dans le référentiel.")
+    code, dep_name = _main_departement(members)
+    return Territory(kind, key, name, members, code, dep_name, council)
+
+
+def access_territory(user: User, kind: str, key: str) -> Territory:
+    communes = Commune.objects.select_related("departement").order_by("-population", "code")
+    if kind == "commune":
+        commune = get_object_or_404(communes, code=key)
+        return _territory(kind, key, commune.name, [commune], None)
+    if kind == "epci":
+        epci = get_object_or_404(Epci, siren=key)
+        members = list(communes.filter(epci=epci, kind=CommuneKind.COMMUNE))
+        return _territory(kind, key, epci.name, members, None)
+    if kind == "conseil" and key.isdigit():
+        council = access_council(user, int(key))
+        members = list(communes.filter(pk__in=council.communes(), kind=CommuneKind.COMMUNE))
+        return _territory(kind, key, council.name, members, council)
+    raise Http404

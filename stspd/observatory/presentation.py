@@ -1,0 +1,175 @@
+"""Figures turned into what a page, a chart or a CSV file shows, in French."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import polars as pl
+
+from .figures import Figures
+from .models import DenominatorKind, Indicator
+
+STATUS_LABELS = {
+    "published": "publiée",
+    "zero": "zéro publié",
+    "suppressed": "non diffusée (secret statistique)",
+    "lower_bound": "borne inférieure",
+    "missing": "absente",
+}
+
+
+def fr_number(value: float | int | None, decimals: int = 0) -> str:
+    """12345.678 -> '12 345,68' (narrow no-break space, decimal comma); None -> ''."""
+    if value is None:
+        return ""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\u202f").replace(".", ",")
+
+
+def status(row: dict[str, Any]) -> str:
+    """published | zero | suppressed | lower_bound | missing, for a commune or a territory."""
+    if row["count"] is None:
+        return "suppressed" if row.get("n_suppressed") else "missing"
+    if not row["complete"]:
+        return "lower_bound"
+    return "zero" if row["count"] == 0 else "published"
+
+
+def year_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
+    """One dict per year with the raw numbers, the status and the French display strings."""
+    rows = []
+    for row in series.iter_rows(named=True):
+        code = status(row)
+        bound = "au moins " if code == "lower_bound" else ""
+        rows.append(
+            row
+            | {
+                "status": code,
+                "status_label": STATUS_LABELS[code],
+                "count_text": bound + fr_number(row["count"]) if row["count"] is not None else "",
+                "rate_text": bound + fr_number(row["rate"], 2) if row["rate"] is not None else "",
+                "interval_text": (
+                    f"{fr_number(row['rate_low'], 2)} à {fr_number(row['rate_high'], 2)}"
+                    if row["rate_low"] is not None and row["rate_high"] is not None
+                    else (
+                        f"≥ {fr_number(row['rate_low'], 2)}" if row["rate_low"] is not None else ""
+                    )
+                ),
+                "dep_text": fr_number(row["dep_rate"], 2),
+                "fr_text": fr_number(row["fr_rate"], 2),
+                "dep_ratio_text": ratio_text(row),
+            }
+        )
+    return rows
+
+
+def ratio_text(row: dict[str, Any]) -> str:
+    """'1,32 (1,10 à 1,58)' : the territory's rate over the département's, with its interval."""
+    if row["dep_ratio"] is None:
+        return ""
+    low, high = row["dep_ratio_low"], row["dep_ratio_high"]
+    if high is None:
+        return f"≥ {fr_number(low, 2)}" if low is not None else ""
+    return f"{fr_number(row['dep_ratio'], 2)} ({fr_number(low, 2)} à {fr_number(high, 2)})"
+
+
+def unit_of_rate(indicator: Indicator) -> str:
+    return DenominatorKind(indicator.denominator_kind).label
+
+
+def summary(figures: Figures) -> list[dict[str, Any]]:
+    """Per indicator, its latest year: what the territory page's table shows."""
+    latest = figures.series.sort("year").group_by("indicator", maintain_order=True).last()
+    by_label = {row["indicator"]: row for row in year_rows(latest)}
+    return [
+        by_label[indicator.label]
+        | {"indicator": indicator, "unit_of_rate": unit_of_rate(indicator)}
+        for indicator in figures.indicators
+        if indicator.label in by_label
+    ]
+
+
+def chart_data(indicator: Indicator, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """What static/observatory/indicator.js draws: never a 0 where the value is unknown."""
+    return {
+        "indicator": indicator.label,
+        "unit": unit_of_rate(indicator),
+        "years": [str(row["year"]) for row in rows],
+        "rate": [row["rate"] for row in rows],
+        "low": [row["rate_low"] for row in rows],
+        "high": [row["rate_high"] for row in rows],
+        "status": [row["status"] for row in rows],
+        "departement": [row["dep_rate"] for row in rows],
+        "france": [row["fr_rate"] for row in rows],
+    }
+
+
+CSV_HEADER = [
+    "territoire",
+    "code",
+    "indicateur",
+    "unite_de_compte",
+    "annee",
+    "etat",
+    "nombre",
+    "communes_non_diffusees",
+    "communes",
+    "denominateur",
+    "taux_pour_mille",
+    "ic95_bas",
+    "ic95_haut",
+    "taux_departement",
+    "taux_france",
+]
+
+
+def _decimal(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}".replace(".", ",")
+
+
+def figures_csv(figures: Figures, indicator: Indicator | None = None) -> str:
+    """The figures as a CSV file in the SSMSI's own conventions: `;`, decimal comma, BOM."""
+    series = figures.series
+    if indicator is not None:
+        series = series.filter(pl.col("indicator") == indicator.label)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    territory = figures.territory
+    for row in year_rows(series.sort("indicator", "year")):
+        dwellings = row["denominator_kind"] == "dwellings"
+        denominator = row["dwellings"] if dwellings else row["population"]
+        writer.writerow(
+            [
+                territory.name,
+                territory.key,
+                row["indicator"],
+                row["unit"],
+                row["year"],
+                row["status_label"],
+                "" if row["count"] is None else row["count"],
+                row["n_suppressed"],
+                row["n_members"],
+                "" if denominator is None else denominator,
+                _decimal(row["rate"]),
+                _decimal(row["rate_low"]),
+                _decimal(row["rate_high"]),
+                _decimal(row["dep_rate"]),
+                _decimal(row["fr_rate"]),
+            ]
+        )
+    return out.getvalue()
+
+
+def label_map(collection: dict[str, Any]) -> dict[str, Any]:
+    """Add the French labels the map's table alternative shows; communes sorted by name."""
+    for feature in collection["features"]:
+        properties = feature["properties"]
+        properties["state_label"] = STATUS_LABELS[properties["state"]]
+        properties["count_text"] = fr_number(properties["count"])
+        properties["rate_text"] = fr_number(properties["rate"], 2)
+    collection["features"].sort(key=lambda feature: feature["properties"]["name"])
+    return collection

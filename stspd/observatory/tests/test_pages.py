@@ -1,0 +1,143 @@
+"""Observatory pages of a commune, an EPCI and a council, on the world's known figures.
+
+The world (stspd/conftest.py): Rouen 100, 120, 90 destructions in 2021-2023 for 100,000
+inhabitants; Saint-Étienne-du-Rouvray 30, suppressed, 0 for 30,000; Seine-Maritime 1,000,
+1,100, 1,200 for 1,250,000; Eure 400 a year for 600,000.
+"""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from stspd.conftest import make_commune
+from stspd.observatory.models import Value
+from stspd.territories.models import Commune, CommuneShape
+
+SQUARE = {"type": "Polygon", "coordinates": [[[1, 49], [1.1, 49], [1.1, 49.1], [1, 49]]]}
+
+
+def chart(response) -> dict:  # type: ignore[no-untyped-def]
+    html = response.content.decode()
+    start = html.index('<script id="chart-data" type="application/json">')
+    body = html[start:].split(">", 1)[1].split("</script>", 1)[0]
+    return json.loads(body)
+
+
+def test_commune_rate_and_exact_interval(world, login) -> None:  # type: ignore[no-untyped-def]
+    url = f"/observatoire/commune/76540/{world.indicator.pk}/"
+    response = login(world.reader).get(url)
+    html = response.content.decode()
+    # 90 / 100,000 x 1,000 = 0.90; Garwood 95 %: chi2 quantiles / 2 -> [0.7237, 1.1063].
+    assert "0,90" in html and "0,72 à 1,11" in html
+    # Seine-Maritime 1,200 / 1,250,000 = 0.96; France (76 + 27) 1,600 / 1,850,000 = 0.86.
+    assert "0,96" in html and "0,86" in html
+
+
+def test_a_suppressed_year_is_never_drawn_as_zero(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(f"/observatoire/commune/76575/{world.indicator.pk}/")
+    data = chart(response)
+    assert data["years"] == ["2021", "2022", "2023"]
+    assert data["status"] == ["published", "suppressed", "zero"]
+    assert data["rate"][1] is None and data["low"][1] is None
+    assert data["rate"][2] == 0.0  # a published zero is a real zero
+    assert "non diffusée (secret statistique)" in response.content.decode()
+
+
+def test_epci_total_with_a_suppressed_member_is_a_lower_bound(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    html = response.content.decode()
+    data = chart(response)
+    assert data["status"] == ["published", "lower_bound", "published"]
+    assert data["high"][1] is None  # no upper limit for a lower bound
+    assert "au moins 120" in html and "(1 commune non diffusée sur 2)" in html
+    # 2023: 90 + 0 = 90 for 130,000 inhabitants = 0.69, interval [0.557, 0.851].
+    assert data["rate"][2] == pytest.approx(90 / 130)
+    assert "0,56 à 0,85" in html
+
+
+def test_territory_page_lists_the_latest_year_of_each_indicator(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.partner).get(f"/observatoire/conseil/{world.council.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Destructions et dégradations volontaires" in html
+    assert "<td>2023</td>" in html and "0,69" in html
+    assert "Secret statistique" in html  # the caveats sit beside the figures
+
+
+def test_csv_download_keeps_the_three_states(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(
+        f"/observatoire/commune/76575/csv/?indicateur={world.indicator.pk}"
+    )
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("territoire;code;indicateur;unite_de_compte;annee;etat;nombre")
+    rows = [line.split(";") for line in lines[1:]]
+    assert [(r[4], r[5], r[6]) for r in rows] == [
+        ("2021", "publiée", "30"),
+        ("2022", "non diffusée (secret statistique)", ""),
+        ("2023", "zéro publié", "0"),
+    ]
+    assert rows[0][10] == "1,0000"  # 30 / 30,000 x 1,000, decimal comma
+
+
+def test_member_map_hatches_suppressed_communes(world, login) -> None:  # type: ignore[no-untyped-def]
+    for commune in Commune.objects.filter(code__in=["76540", "76575"]):
+        CommuneShape.objects.create(commune=commune, geometry=SQUARE, source="test")
+    Value.objects.filter(geo_code="76575", year=2023).update(state="suppressed", count=None)
+    response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    html = response.content.decode()
+    start = html.index('<script id="map-data" type="application/json">')
+    features = json.loads(html[start:].split(">", 1)[1].split("</script>", 1)[0])["features"]
+    states = {f["properties"]["code"]: f["properties"]["state"] for f in features}
+    assert states == {"76540": "published", "76575": "suppressed"}
+
+
+def test_outsider_cannot_see_a_council_observatory(world, login) -> None:  # type: ignore[no-untyped-def]
+    assert (
+        login(world.outsider).get(f"/observatoire/conseil/{world.council.pk}/").status_code == 404
+    )
+    assert login(world.outsider).get("/observatoire/conseil/abc/").status_code == 404
+    assert login(world.outsider).get("/observatoire/region/28/").status_code == 404
+
+
+def test_indicator_without_figures_is_404(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(f"/observatoire/commune/76217/{world.indicator.pk}/")
+    assert response.status_code == 404
+
+
+def test_queries_do_not_grow_with_the_number_of_communes(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.reader)
+    pages = [
+        "/observatoire/epci/200023414/",
+        f"/observatoire/epci/200023414/{world.indicator.pk}/",
+        "/observatoire/epci/200023414/csv/",
+    ]
+
+    def counts() -> list[int]:
+        result = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    before = counts()
+    rouen = Commune.objects.get(code="76540")
+    for number in range(20):
+        commune = make_commune(
+            f"769{number:02d}", f"Commune {number}", rouen.departement, rouen.epci, 1000
+        )
+        CommuneShape.objects.create(commune=commune, geometry=SQUARE, source="test")
+        Value.objects.create(
+            edition=Value.objects.filter(geo_level="commune").first().edition,
+            geo_level="commune",
+            geo_code=commune.code,
+            year=2023,
+            indicator=world.indicator,
+            state="published",
+            count=3,
+            population=1000,
+        )
+    assert counts() == before

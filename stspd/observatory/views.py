@@ -1,0 +1,82 @@
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from stspd.councils.views import current_user
+
+from .access import access_territory
+from .caveats import GENERAL, caveats_for
+from .figures import member_map, territory_figures
+from .models import Indicator
+from .presentation import (
+    chart_data,
+    figures_csv,
+    label_map,
+    summary,
+    unit_of_rate,
+    year_rows,
+)
+
+
+@login_required
+def territory(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    place = access_territory(current_user(request), kind, key)
+    figures = territory_figures(place)
+    return render(
+        request,
+        "observatory/territory.html",
+        {
+            "territory": place,
+            "council": place.council,
+            "figures": figures,
+            "rows": summary(figures),
+            "caveats": GENERAL,
+        },
+    )
+
+
+@login_required
+def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> HttpResponse:
+    place = access_territory(current_user(request), kind, key)
+    chosen = get_object_or_404(Indicator, pk=indicator_id)
+    figures = territory_figures(place)
+    rows = year_rows(figures.indicator_series(chosen.label))
+    if not rows:
+        raise Http404("Aucune donnée de cet indicateur pour ce territoire.")
+    last_year = max(row["year"] for row in rows)
+    return render(
+        request,
+        "observatory/indicator.html",
+        {
+            "territory": place,
+            "council": place.council,
+            "figures": figures,
+            "indicator": chosen,
+            "unit_of_rate": unit_of_rate(chosen),
+            "rows": rows,
+            "last_year": last_year,
+            "chart": chart_data(chosen, rows),
+            "map": None
+            if place.is_single_commune
+            else label_map(member_map(place, chosen, last_year)),
+            "specific_caveats": caveats_for(
+                chosen.label, chosen.unit, chosen.denominator_kind, chosen.retired
+            ),
+            "caveats": GENERAL,
+        },
+    )
+
+
+@login_required
+def figures_download(request: HttpRequest, kind: str, key: str) -> HttpResponse:
+    place = access_territory(current_user(request), kind, key)
+    chosen = None
+    if wanted := request.GET.get("indicateur"):
+        if not wanted.isdigit():
+            raise Http404
+        chosen = get_object_or_404(Indicator, pk=int(wanted))
+    figures = territory_figures(place)
+    name = f"observatoire-{place.kind}-{place.key}" + (f"-{chosen.pk}" if chosen else "")
+    response = HttpResponse(figures_csv(figures, chosen), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
