@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "stspd.councils",
     "stspd.audit",
     "stspd.observatory",
+    "stspd.partnerdata",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("comptes/", include("stspd.accounts.urls")),
     path("observatoire/", include("stspd.observatory.urls")),
     path("", include("stspd.councils.urls")),
+    path("", include("stspd.partnerdata.urls")),
     path("admin/", admin.site.urls),
 ]

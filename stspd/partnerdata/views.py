@@ -1,0 +1,300 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from crimestats.partner_files import ROLES, PartnerFileError, Table
+from stspd.accounts.models import User
+from stspd.audit.events import form_changes, record
+from stspd.core.views import confirm_delete
+from stspd.councils.access import access_council, can_edit_council
+
+from . import workflow
+from .access import access_source, access_upload
+from .enums import SourceKind
+from .forms import CategoriesForm, ColumnsForm, SourceForm, UploadForm
+from .models import Record, Source, Upload
+
+PREVIEW_ROWS = 20
+UNITS: dict[str, str] = {
+    SourceKind.POLICE_LOGBOOK: "signalement",
+    SourceKind.LANDLORD: "incident",
+    SourceKind.TRANSPORT: "incident",
+    SourceKind.SCHOOL: "incident",
+    SourceKind.MEDIATION: "médiation",
+}
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+@login_required
+def source_list(request: HttpRequest, council_id: int) -> HttpResponse:
+    council = access_council(current_user(request), council_id)
+    sources = (
+        council.partner_sources.select_related("organisation")
+        .annotate(uploads_count=Count("uploads", distinct=True))
+        .order_by("name")
+    )
+    indicators = council.partner_indicators.annotate(total=Sum("records__count"))
+    return render(
+        request,
+        "partnerdata/source_list.html",
+        {
+            "council": council,
+            "sources": sources,
+            "indicators": indicators,
+            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+def source_create(request: HttpRequest, council_id: int) -> HttpResponse:
+    user = current_user(request)
+    council = access_council(user, council_id, edit=True)
+    form = SourceForm(request.POST or None, instance=Source(council=council))
+    if form.is_valid():
+        with transaction.atomic():
+            source = form.save()
+            record(user, "created", source, council=council, changes=form_changes(form))
+        messages.success(request, f"La source « {source} » est créée : déposez son fichier.")
+        return redirect("partnerdata:upload_create", source.pk)
+    return render(
+        request,
+        "partnerdata/form.html",
+        {"form": form, "council": council, "title": "Nouvelle source de données"},
+    )
+
+
+@login_required
+def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
+    user = current_user(request)
+    source = access_source(user, source_id, edit=True)
+    form = SourceForm(request.POST or None, instance=source)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(user, "updated", source, council=source.council, changes=form_changes(form))
+        messages.success(request, "La source est enregistrée.")
+        return redirect(source)
+    return render(
+        request,
+        "partnerdata/form.html",
+        {"form": form, "council": source.council, "source": source, "title": "Modifier la source"},
+    )
+
+
+@login_required
+def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
+    source = access_source(current_user(request), source_id)
+    council = source.council
+    labels = dict(council.partner_indicators.values_list("pk", "label"))
+    categories = [
+        (category, labels.get(target) if target is not None else None)
+        for category, target in sorted(source.mapping.get("categories", {}).items())
+    ]
+    columns = [(ROLES[r], h) for r, h in source.mapping.get("columns", {}).items() if r in ROLES]
+    return render(
+        request,
+        "partnerdata/source_detail.html",
+        {
+            "council": council,
+            "source": source,
+            "uploads": source.uploads.select_related("uploaded_by"),
+            "columns": columns,
+            "categories": categories,
+            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+def upload_create(request: HttpRequest, source_id: int) -> HttpResponse:
+    user = current_user(request)
+    source = access_source(user, source_id, edit=True)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        try:
+            upload = workflow.stage_upload(
+                source,
+                file_name=file.name,
+                data=file.read(),
+                by=user,
+                sheet=form.cleaned_data["sheet"] or None,
+            )
+        except workflow.UploadRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("partnerdata:upload_columns", upload.pk)
+    return render(
+        request,
+        "partnerdata/upload_form.html",
+        {"form": form, "council": source.council, "source": source},
+    )
+
+
+def staged_or_report(upload: Upload) -> HttpResponse | None:
+    """An imported upload has no more cells to map: its report is shown instead."""
+    if upload.is_imported or upload.table is None:
+        return redirect(upload)
+    return None
+
+
+@login_required
+def upload_columns(request: HttpRequest, upload_id: int) -> HttpResponse:
+    user = current_user(request)
+    upload = access_upload(user, upload_id, edit=True)
+    if (done := staged_or_report(upload)) is not None:
+        return done
+    table = Table.from_json(upload.table or {})
+    form = ColumnsForm(
+        request.POST or None, table=table, initial_roles=upload.mapping.get("columns", {})
+    )
+    if form.is_valid():
+        workflow.save_columns(upload, form.roles, by=user)
+        return redirect("partnerdata:upload_categories", upload.pk)
+    return render(
+        request,
+        "partnerdata/upload_columns.html",
+        {
+            "form": form,
+            "council": upload.source.council,
+            "source": upload.source,
+            "upload": upload,
+            "table": table,
+            "missing": workflow.missing_columns(upload.source, table),
+        },
+    )
+
+
+@login_required
+def upload_categories(request: HttpRequest, upload_id: int) -> HttpResponse:
+    user = current_user(request)
+    upload = access_upload(user, upload_id, edit=True)
+    if (done := staged_or_report(upload)) is not None:
+        return done
+    if workflow.column_mapping(upload) is None:
+        return redirect("partnerdata:upload_columns", upload.pk)
+    council = upload.source.council
+    form = CategoriesForm(
+        request.POST or None,
+        categories=workflow.distinct_categories(upload),
+        indicators=list(council.partner_indicators.all()),
+        saved=workflow.category_targets(upload),
+    )
+    if form.is_valid():
+        created = workflow.save_categories(
+            upload, form.choices(), unit=UNITS.get(upload.source.kind, "fait"), by=user
+        )
+        if created:
+            messages.success(
+                request,
+                "Indicateurs locaux créés : " + ", ".join(i.label for i in created) + ".",
+            )
+        return redirect("partnerdata:upload_preview", upload.pk)
+    return render(
+        request,
+        "partnerdata/upload_categories.html",
+        {"form": form, "council": council, "source": upload.source, "upload": upload},
+    )
+
+
+@login_required
+def upload_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
+    """GET: every row checked, nothing written. POST: the import, all rows or none."""
+    user = current_user(request)
+    upload = access_upload(user, upload_id, edit=True)
+    if (done := staged_or_report(upload)) is not None:
+        return done
+    if workflow.column_mapping(upload) is None:
+        return redirect("partnerdata:upload_columns", upload.pk)
+    error = None
+    if request.method == "POST":
+        try:
+            workflow.import_upload(upload, by=user)
+        except workflow.ImportRefused as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"Import terminé : {upload.rows_imported} lignes, {upload.facts_total} faits.",
+            )
+            return redirect(upload)
+    try:
+        validation = workflow.check_upload(upload)
+    except PartnerFileError as exc:
+        messages.error(request, str(exc))
+        return redirect("partnerdata:upload_columns", upload.pk)
+    table = Table.from_json(upload.table or {})
+    columns = upload.mapping.get("columns", {})
+    shown = [(ROLES[role], table.headers.index(header)) for role, header in columns.items()]
+    rows = [
+        (line, [cells[index] for _, index in shown]) for line, cells in table.rows[:PREVIEW_ROWS]
+    ]
+    return render(
+        request,
+        "partnerdata/upload_preview.html",
+        {
+            "council": upload.source.council,
+            "source": upload.source,
+            "upload": upload,
+            "validation": validation,
+            "error": error,
+            "headings": [f"{role} ({table.headers[index]})" for role, index in shown],
+            "rows": rows,
+            "preview_rows": PREVIEW_ROWS,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = access_upload(current_user(request), upload_id)
+    council = upload.source.council
+    by_indicator = (
+        Record.objects.filter(upload=upload)
+        .values("indicator__label", "indicator__unit")
+        .annotate(total=Sum("count"))
+        .order_by("indicator__label")
+    )
+    by_commune = (
+        Record.objects.filter(upload=upload)
+        .values("commune__name")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "commune__name")
+    )
+    return render(
+        request,
+        "partnerdata/upload_detail.html",
+        {
+            "council": council,
+            "source": upload.source,
+            "upload": upload,
+            "by_indicator": by_indicator,
+            "by_commune": by_commune,
+            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+        },
+    )
+
+
+@login_required
+def upload_delete(request: HttpRequest, upload_id: int) -> HttpResponse:
+    upload = access_upload(current_user(request), upload_id, edit=True)
+    url = upload.source.get_absolute_url()
+    return confirm_delete(
+        request,
+        upload,
+        council=upload.source.council,
+        cancel_url=reverse("partnerdata:upload", args=[upload.pk]),
+        done_url=url,
+        context={"council": upload.source.council},
+    )
