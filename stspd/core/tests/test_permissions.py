@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stspd.audit.models import Event
+from stspd.partnerdata.tests.helpers import make_source, staged
 
 CAST = [
     "anonymous",
@@ -112,6 +113,17 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
         GROUP_EDIT,
         "",
     ),
+    # Partners' data: every council role reads the aggregated facts; the coordinator imports.
+    "partnerdata:sources": (pk("council:council_id"), COUNCIL_READ, ""),
+    "partnerdata:source_create": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "partnerdata:source": (lambda w: {"source_id": make_source(w).pk}, COUNCIL_READ, ""),
+    "partnerdata:source_edit": (lambda w: {"source_id": make_source(w).pk}, COUNCIL_EDIT, ""),
+    "partnerdata:upload_create": (lambda w: {"source_id": make_source(w).pk}, COUNCIL_EDIT, ""),
+    "partnerdata:upload": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_READ, ""),
+    "partnerdata:upload_columns": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
+    "partnerdata:upload_categories": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
+    "partnerdata:upload_preview": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
+    "partnerdata:upload_delete": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
 }
 
 # The same views on working-group objects: a second row for each, with the group's rules.
