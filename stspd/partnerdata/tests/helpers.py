@@ -50,7 +50,10 @@ def staged(world, data: bytes = GOOD_CSV, name: str = "mars.csv") -> Upload:  # 
     workflow.save_columns(upload, COLUMNS, by=world.coordinator)
     tapage, _ = LocalIndicator.objects.get_or_create(council=world.council, label="Tapage")
     workflow.save_categories(
-        upload, {"Tapage": str(tapage.pk), "Dépôt sauvage": "new"}, unit="fait", by=world.coordinator
+        upload,
+        {"Tapage": str(tapage.pk), "Dépôt sauvage": "new"},
+        unit="fait",
+        by=world.coordinator,
     )
     upload.refresh_from_db()
     return upload

@@ -12,7 +12,11 @@ def test_coordinator_creates_a_source_and_an_event_is_written(world, login) -> N
     assert world.organisation.name in client.get(url).content.decode()
     response = client.post(
         url,
-        {"name": "Main courante PM", "organisation": world.organisation.pk, "kind": "police_logbook"},
+        {
+            "name": "Main courante PM",
+            "organisation": world.organisation.pk,
+            "kind": "police_logbook",
+        },
     )
     source = Source.objects.get()
     assert response.status_code == 302

@@ -130,7 +130,9 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("data", "name", "message"), BAD_FILES)
-def test_unreadable_files_are_refused_and_nothing_is_kept(world, login, data, name, message) -> None:  # type: ignore[no-untyped-def]
+def test_unreadable_files_are_refused_and_nothing_is_kept(
+    world, login, data, name, message
+) -> None:  # type: ignore[no-untyped-def]
     source = make_source(world)
     before = counts(), Upload.objects.count(), Event.objects.count()
     response = deposit(login(world.coordinator), source, data, name)
@@ -164,9 +166,7 @@ def test_an_xlsx_file_goes_through(world, login) -> None:  # type: ignore[no-unt
 
     source = make_source(world)
     client = login(world.coordinator)
-    data = xlsx(
-        [["Date", "Nature", "Commune"], [datetime.date(2026, 3, 1), "Tapage", "Rouen"]]
-    )
+    data = xlsx([["Date", "Nature", "Commune"], [datetime.date(2026, 3, 1), "Tapage", "Rouen"]])
     deposit(client, source, data, "mars.xlsx")
     upload = Upload.objects.get()
     assert upload.table["rows"] == [[2, "2026-03-01", "Tapage", "Rouen"]]
@@ -205,16 +205,18 @@ def test_preview_lists_every_row_error_and_import_changes_nothing(world, login) 
 def test_coordinates_outside_the_territory_are_refused(world, login) -> None:  # type: ignore[no-untyped-def]
     add_shapes()
     data = (
-        "Date;Nature;Longitude;Latitude\n"
-        "01/03/2026;Tapage;1,10;49,44\n"
-        "01/03/2026;Tapage;0,11;49,49\n"
-    ).encode()
+        b"Date;Nature;Longitude;Latitude\n"
+        b"01/03/2026;Tapage;1,10;49,44\n"
+        b"01/03/2026;Tapage;0,11;49,49\n"
+    )
     source = make_source(world)
     client = login(world.coordinator)
     deposit(client, source, data)
     upload = Upload.objects.get()
     map_columns(
-        client, upload, {"date": "Date", "category": "Nature", "lon": "Longitude", "lat": "Latitude"}
+        client,
+        upload,
+        {"date": "Date", "category": "Nature", "lon": "Longitude", "lat": "Latitude"},
     )
     client.post(f"/donnees-partenaires/depots/{upload.pk}/categories/", {"cat_0": "new"})
     page = client.get(f"/donnees-partenaires/depots/{upload.pk}/apercu/").content.decode()
@@ -226,7 +228,7 @@ def test_coordinates_outside_the_territory_are_refused(world, login) -> None:  #
 
 
 def test_unknown_outline_is_said_not_invented(world, login) -> None:  # type: ignore[no-untyped-def]
-    data = "Date;Nature;Commune;Longitude;Latitude\n01/03/2026;Tapage;Rouen;1,10;49,44\n".encode()
+    data = b"Date;Nature;Commune;Longitude;Latitude\n01/03/2026;Tapage;Rouen;1,10;49,44\n"
     source = make_source(world)
     client = login(world.coordinator)
     deposit(client, source, data)
