@@ -43,6 +43,7 @@ __all__ = [
     "Territory",
     "Validation",
     "fold",
+    "guess_roles",
     "nominative_reason",
     "parse_date",
     "read_csv",
@@ -315,6 +316,35 @@ def make_table(headers: list[str], rows: list[tuple[int, list[str]]], notices: l
         cells = (cells + [""] * width)[:width]
         kept.append((number, cells))
     return Table(headers=headers, rows=kept, notices=notices)
+
+
+GUESSES: Final[dict[str, tuple[str, ...]]] = {
+    "date": ("date", "jour", "date des faits", "date de l intervention"),
+    "category": ("nature", "categorie", "type", "motif", "infraction", "incident"),
+    "commune": ("commune", "ville", "code insee", "insee", "localite"),
+    "address": ("adresse", "lieu", "localisation"),
+    "lon": ("longitude", "lon", "lng", "x"),
+    "lat": ("latitude", "lat", "y"),
+    "count": ("nombre", "nb", "nombre de faits", "quantite", "total", "effectif"),
+}
+
+
+def guess_roles(headers: Sequence[str]) -> dict[str, str]:
+    """Roles suggested from headers' names (the first word is enough), each role once.
+
+    >>> guess_roles(["N° main courante", "Date", "Heure", "Nature de l'intervention", "X", "Y"])
+    {'date': 'Date', 'category': "Nature de l'intervention", 'lon': 'X', 'lat': 'Y'}
+    """
+    roles: dict[str, str] = {}
+    for role, words in GUESSES.items():
+        for header in headers:
+            key = fold(header)
+            if header in roles.values():
+                continue
+            if any(key == word or key.startswith(word + " ") for word in words):
+                roles[role] = header
+                break
+    return roles
 
 
 # Nominative columns --------------------------------------------------------------------------
@@ -595,7 +625,7 @@ def validate(
     only_commune = next(iter(territory.communes)) if len(territory.communes) == 1 else None
     errors: list[RowError] = []
     notices: list[str] = list(table.notices)
-    pending: list[tuple[int, datetime.date, str, str | None, float | None, float | None, int]] = []
+    pending: list[_Row] = []
     ignored = 0
 
     def cell(cells: list[str], header: str | None) -> str:
@@ -688,14 +718,12 @@ def validate(
             else:
                 count = int(number)
 
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        assert day is not None and category is not None
-        if categories.get(category) is None:
+        errors.extend(row_errors)
+        if not row_errors and categories.get(category or "") is None:
             ignored += 1
             continue
-        pending.append((line, day, category, commune, lon, lat, count))
+        # Rows with errors still have their position checked: every error is listed at once.
+        pending.append(_Row(line, day, category, commune, lon, lat, count, not row_errors))
 
     facts, position_errors, unverified = check_positions(pending, mapping, territory)
     errors.extend(position_errors)
@@ -736,47 +764,58 @@ def commune_from_address(
     return None
 
 
+@dataclass
+class _Row:
+    line: int
+    day: datetime.date | None
+    category: str | None
+    commune: str | None
+    lon: float | None
+    lat: float | None
+    count: int
+    valid: bool
+
+
 def check_positions(
-    pending: list[tuple[int, datetime.date, str, str | None, float | None, float | None, int]],
-    mapping: ColumnMapping,
-    territory: Territory,
+    pending: list[_Row], mapping: ColumnMapping, territory: Territory
 ) -> tuple[list[Fact], list[RowError], int]:
-    """Locate the positions in the member communes' outlines, all at once."""
-    placed = [i for i, row in enumerate(pending) if row[4] is not None]
+    """Locate the positions in the member communes' outlines, all at once; facts of the valid
+    rows inside the territory."""
+    placed = [row for row in pending if row.lon is not None and row.lat is not None]
     found: dict[int, str | None] = {}
-    verifiable: dict[int, bool] = {}
     if placed:
-        lon = np.array([pending[i][4] for i in placed], dtype=np.float64)
-        lat = np.array([pending[i][5] for i in placed], dtype=np.float64)
-        located = locate(territory.shapes, lon, lat)
-        for i, code in zip(placed, located, strict=True):
-            found[i] = code
-        # A position may still lie in a commune whose outline is unknown: it is not verified.
-        all_known = all(code in territory.shapes for code in territory.communes)
-        for i in placed:
-            given = pending[i][3]
-            verifiable[i] = all_known or (given is not None and given in territory.shapes)
+        located = locate(
+            territory.shapes,
+            np.array([row.lon for row in placed], dtype=np.float64),
+            np.array([row.lat for row in placed], dtype=np.float64),
+        )
+        found = {row.line: code for row, code in zip(placed, located, strict=True)}
+    # A position may lie in a member commune whose outline is unknown: it is then not verified.
+    all_known = all(code in territory.shapes for code in territory.communes)
     facts: list[Fact] = []
     errors: list[RowError] = []
     unverified = 0
-    for i, (line, day, category, commune, lon_i, lat_i, count) in enumerate(pending):
-        if lon_i is not None and lat_i is not None:
-            lon_i, lat_i = round(lon_i, COORDINATE_DECIMALS), round(lat_i, COORDINATE_DECIMALS)
-            if found[i] is None:
-                if verifiable[i]:
+    for row in pending:
+        commune, lon, lat, valid = row.commune, row.lon, row.lat, row.valid
+        if lon is not None and lat is not None:
+            lon, lat = round(lon, COORDINATE_DECIMALS), round(lat, COORDINATE_DECIMALS)
+            if found[row.line] is None:
+                if all_known or (commune is not None and commune in territory.shapes):
                     assert mapping.lon is not None
                     errors.append(
                         RowError(
-                            line,
+                            row.line,
                             mapping.lon,
-                            f"{lon_i} ; {lat_i}",
+                            f"{lon} ; {lat}",
                             "des coordonnées situées dans le territoire du conseil "
                             "(position hors du territoire)",
                         )
                     )
                     continue
-                unverified += 1
+                unverified += valid
             elif commune is None:
-                commune = found[i]
-        facts.append(Fact(line, day, category, commune, lon_i, lat_i, count))
+                commune = found[row.line]
+        if valid:
+            assert row.day is not None and row.category is not None
+            facts.append(Fact(row.line, row.day, row.category, commune, lon, lat, row.count))
     return facts, errors, unverified

@@ -281,3 +281,16 @@ def test_table_round_trips_through_json() -> None:
     )
     again = Table.from_json(original.as_json())
     assert again == original
+
+
+def test_a_row_with_several_errors_has_them_all_listed() -> None:
+    territory = Territory(communes={"76540": "Rouen"}, shapes={"76540": SQUARE})
+    mapping = ColumnMapping(date="Date", category="Nature", commune="Commune", lon="lon", lat="lat")
+    data = b"Date;Nature;Commune;lon;lat\nhier;Tapage;Le Havre;0,1;49,49\n"
+    result = validate(read_csv(data), mapping, CATEGORIES, territory)
+    assert [(e.line, e.column) for e in result.errors] == [
+        (2, "Date"),
+        (2, "Commune"),
+        (2, "lon"),
+    ]
+    assert result.facts == []

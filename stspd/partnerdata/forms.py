@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from crimestats.partner_files import ROLES, Table, fold
 from stspd.accounts.models import Organisation
-from stspd.core.forms import Form, ModelForm
+from stspd.core.forms import DateInput, Form, ModelForm
 
 from .models import LocalIndicator, Source
 from .workflow import IGNORE, MAX_UPLOAD_BYTES
@@ -63,7 +63,16 @@ class UploadForm(Form):
 ROLE_CHOICES = [("", "Ne pas utiliser"), *ROLES.items()]
 
 
-class ColumnsForm(Form):
+class MappingForm(Form):
+    """Every select of a mapping may stay empty: no "(optionnel)" mark on each."""
+
+    def get_context(self) -> dict[str, Any]:
+        context = super().get_context()
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = False
+        return context
+
+
+class ColumnsForm(MappingForm):
     """One select per column of the file: the role it plays, or none."""
 
     def __init__(self, *args: Any, table: Table, initial_roles: dict[str, str], **kwargs: Any):
@@ -102,8 +111,9 @@ class ColumnsForm(Form):
         return cleaned
 
 
-class CategoriesForm(Form):
-    """One select per category of the file: a local indicator, a new one, or ignore."""
+class CategoriesForm(MappingForm):
+    """One select per category of the file: a local indicator, a new one, or ignore. A category
+    left undecided makes its rows errors in the preview ("catégorie inconnue")."""
 
     def __init__(
         self,
@@ -127,15 +137,42 @@ class CategoriesForm(Form):
             self.fields[f"cat_{index}"] = forms.ChoiceField(
                 label=f"{label} ({rows} ligne{'s' if rows > 1 else ''})",
                 choices=[
-                    ("", "— À choisir —"),
+                    ("", "— À choisir (lignes en erreur d'ici là) —"),
                     *[(str(i.pk), f"{i.label} ({i.unit})") for i in indicators],
                     ("new", f"Créer l'indicateur « {label} »"),
                     (IGNORE, "Ne pas importer ces lignes"),
                 ],
                 initial=initial,
+                required=False,
             )
 
     def choices(self) -> dict[str, str]:
         return {
-            label: self.cleaned_data[f"cat_{index}"] for index, label in enumerate(self.categories)
+            label: self.cleaned_data[f"cat_{index}"]
+            for index, label in enumerate(self.categories)
+            if self.cleaned_data[f"cat_{index}"]
         }
+
+
+class MapFilterForm(Form):
+    """The hot-spot map's filters, read from the query string."""
+
+    indicator = forms.ModelChoiceField(
+        label="Indicateur local",
+        queryset=LocalIndicator.objects.none(),
+        required=False,
+        empty_label="Tous les indicateurs",
+    )
+    start = forms.DateField(label="Du", required=False, widget=DateInput())
+    end = forms.DateField(label="Au", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, council: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = council.partner_indicators.all()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            raise ValidationError("La date de début doit précéder la date de fin.")
+        return cleaned

@@ -22,6 +22,7 @@ from crimestats.partner_files import (
     Territory,
     Validation,
     fold,
+    guess_roles,
     read_partner_file,
     validate,
 )
@@ -61,12 +62,16 @@ def territory_of(council: Council) -> Territory:
 
 
 def proposed_mapping(source: Source, table: Table) -> dict[str, Any]:
-    """The source's saved mapping, kept only for the columns this file has."""
+    """The source's saved mapping, kept only for the columns this file has; roles it does not
+    give are guessed from the headers' names."""
     columns = {
         role: header
         for role, header in source.mapping.get("columns", {}).items()
         if header in table.headers
     }
+    for role, header in guess_roles(table.headers).items():
+        if role not in columns and header not in columns.values():
+            columns[role] = header
     return {"columns": columns, "categories": dict(source.mapping.get("categories", {}))}
 
 

@@ -257,6 +257,8 @@ def test_column_mapping_needs_date_and_category_once(world, login) -> None:  # t
     client = login(world.coordinator)
     deposit(client, source, GOOD_CSV)
     upload = Upload.objects.get()
+    guessed = dict(upload.mapping["columns"])
+    assert guessed == COLUMNS  # suggested from the headers' names
     response = map_columns(client, upload, {"date": "Date"})
     assert "Associez une colonne à : Catégorie." in response.content.decode()
     response = client.post(
@@ -265,7 +267,7 @@ def test_column_mapping_needs_date_and_category_once(world, login) -> None:  # t
     )
     assert "« Date » est associé à deux colonnes" in response.content.decode()
     upload.refresh_from_db()
-    assert upload.mapping["columns"] == {}
+    assert upload.mapping["columns"] == guessed
 
 
 def test_mapping_saved_writes_an_event_on_the_source(world, login) -> None:  # type: ignore[no-untyped-def]
@@ -302,3 +304,19 @@ def test_readers_and_partners_cannot_deposit_or_import(world, login, who) -> Non
     assert client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/").status_code == 403
     assert client.get(f"/donnees-partenaires/depots/{upload.pk}/").status_code == 200
     assert (counts(), Upload.objects.count()) == before
+
+
+def test_a_file_of_another_kind_is_flagged_against_the_saved_mapping(world, login) -> None:  # type: ignore[no-untyped-def]
+    first = staged(world)
+    client = login(world.coordinator)
+    client.post(f"/donnees-partenaires/depots/{first.pk}/apercu/")
+    landlord = "Résidence;Type d'incident;Mois\nLes Cèdres;Dégradation;03/2026\n".encode()
+    deposit(client, first.source, landlord, "bailleur.csv")
+    upload = Upload.objects.latest("pk")
+    # Only what the headers' names suggest: no date column, so no preview yet.
+    assert upload.mapping["columns"] == {"category": "Type d'incident"}
+    page = client.get(f"/donnees-partenaires/depots/{upload.pk}/colonnes/").content.decode()
+    assert "n'a pas les colonnes du fichier précédent de cette source : Date, Nature" in page
+    # The preview cannot be reached before the columns are mapped.
+    response = client.get(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
+    assert response["Location"] == f"/donnees-partenaires/depots/{upload.pk}/colonnes/"
