@@ -40,6 +40,8 @@ pytest:
 bench: install
 	$(RUN) python bench/cog_import.py
 	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/cog_import.py
+	$(RUN) python bench/observatory_page.py
+	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/observatory_page.py
 
 clean-db:
 	rm -f var/stspd.sqlite3 var/stspd.sqlite3-wal var/stspd.sqlite3-shm

@@ -24,16 +24,17 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 RUNS = 3
 
 
-def setup_django(var_dir: str) -> str:
+def setup_django(var_dir: str, database: str = "bench_stspd") -> str:
+    """Django on a fresh SQLite file in `var_dir`, or a fresh PostgreSQL `database`."""
     os.environ["STSPD_VAR_DIR"] = var_dir
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith("postgres"):
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/bench_stspd"
+        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{database}"
         import psycopg
 
         with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-            conn.execute("DROP DATABASE IF EXISTS bench_stspd")
-            conn.execute("CREATE DATABASE bench_stspd")
+            conn.execute(f"DROP DATABASE IF EXISTS {database}")
+            conn.execute(f"CREATE DATABASE {database}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stspd.settings")
     import django
     from django.core.management import call_command
