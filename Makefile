@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 
-.PHONY: run test install install-browser lint check pytest bench clean-db
+.PHONY: run test install install-system install-browser lint check pytest bench clean-db
 
 run: install
 	$(RUN) stspd migrate --no-input -v 0
@@ -16,10 +16,14 @@ run: install
 
 test: install install-browser lint pytest
 
-install:
+install: install-system
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
 	$(UV) sync --frozen --quiet
 	@mkdir -p var
+
+# Pango and a font for WeasyPrint's PDF documents.
+install-system:
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
 
 # Debian's chromium (never a browser downloaded by Playwright) and axe-core from npm.
 install-browser:
