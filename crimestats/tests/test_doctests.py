@@ -7,11 +7,11 @@ from types import ModuleType
 
 import pytest
 
-from crimestats import aggregate, change, labels, rates, ssmsi, trend
+from crimestats import aggregate, change, hotspots, labels, rates, ssmsi, trend
 
 
 @pytest.mark.parametrize(
-    "module", [labels, ssmsi, rates, aggregate, change, trend], ids=lambda m: m.__name__
+    "module", [labels, ssmsi, rates, aggregate, change, trend, hotspots], ids=lambda m: m.__name__
 )
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
