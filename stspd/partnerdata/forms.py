@@ -154,7 +154,7 @@ class CategoriesForm(MappingForm):
         }
 
 
-class MapFilterForm(Form):
+class MapFilterForm(MappingForm):
     """The hot-spot map's filters, read from the query string."""
 
     indicator = forms.ModelChoiceField(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 app_name = "partnerdata"
 
@@ -11,6 +11,7 @@ urlpatterns = [
         views.source_create,
         name="source_create",
     ),
+    path("conseils/<int:council_id>/donnees-partenaires/carte/", map_views.hotspot_map, name="map"),
     path("donnees-partenaires/sources/<int:source_id>/", views.source_detail, name="source"),
     path(
         "donnees-partenaires/sources/<int:source_id>/modifier/",
