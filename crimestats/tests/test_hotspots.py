@@ -297,7 +297,7 @@ def test_nan_coordinates_are_refused_with_their_row_index() -> None:
 def test_swapped_coordinates_are_refused() -> None:
     with pytest.raises(HotspotInputError, match="inversées") as caught:
         grid_hotspots([1.0, 49.1], [49.0, 1.1])
-    assert "300 km" in str(caught.value)
+    assert "200 km" in str(caught.value)
     with pytest.raises(HotspotInputError, match="indices 1") as caught:
         grid_hotspots([1.0, 1.1], [49.0, 149.0])
     assert caught.value.rows == [1]
