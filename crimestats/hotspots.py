@@ -326,9 +326,13 @@ def _check(
     return lon_a, lat_a, w
 
 
+_DIRECT_LIMIT = 50_000_000
+"""Above this many multiplications, convolve by FFT (the same sums to about 1e-12)."""
+
+
 def _correlate(values: FloatArray, kernel: FloatArray) -> FloatArray:
     """Sum of ``kernel``-weighted neighbours of every cell, outside the grid counting as 0."""
-    if values.size * np.count_nonzero(kernel) <= 50_000_000:
+    if values.size * np.count_nonzero(kernel) <= _DIRECT_LIMIT:
         return np.asarray(
             ndimage.correlate(values, kernel, mode="constant", cval=0.0), dtype=np.float64
         )

@@ -8,6 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
+from crimestats import hotspots
 from crimestats.hotspots import (
     HotspotGrid,
     HotspotInputError,
@@ -185,6 +186,19 @@ def test_z_equals_esda_with_a_wider_distance_band() -> None:
     assert np.all(np.isnan(grid.z[~grid.observed]))
     np.testing.assert_allclose(grid.z[grid.observed], z.ravel(), rtol=1e-6, atol=1e-12)
     np.testing.assert_allclose(grid.p[grid.observed], 2 * p_norm.ravel(), rtol=1e-6, atol=1e-15)
+
+
+def test_fft_convolution_of_large_grids_gives_the_same_maps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(5)
+    lon, lat = lonlat_from_metres(rng.uniform(0, 3000, 800), rng.normal(0, 500, 800))
+    direct = grid_hotspots(lon, lat, cell_size=100, bandwidth=450, neighbourhood=350)
+    monkeypatch.setattr(hotspots, "_DIRECT_LIMIT", 0)
+    fft = grid_hotspots(lon, lat, cell_size=100, bandwidth=450, neighbourhood=350)
+    np.testing.assert_allclose(fft.density, direct.density, rtol=1e-9, atol=1e-9)
+    np.testing.assert_array_equal(fft.z, direct.z)
+    np.testing.assert_array_equal(fft.hot, direct.hot)
 
 
 def test_a_planted_cluster_is_hot_at_99_percent() -> None:
