@@ -1,7 +1,7 @@
 """A coordinator imports a partner's file in Chromium, then opens the hot-spot map."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FilePayload, Page, expect
 
 from stspd.partnerdata.models import Record
 from stspd.partnerdata.tests.helpers import add_shapes
@@ -33,9 +33,8 @@ def test_coordinator_imports_a_logbook_and_opens_the_map(live_server, world, pag
     page.get_by_label("Type de données").select_option("police_logbook")
     page.get_by_role("button", name="Enregistrer").click()
 
-    page.get_by_label("Fichier du partenaire").set_input_files(
-        files=[{"name": "mars.csv", "mimeType": "text/csv", "buffer": LOGBOOK}]
-    )
+    logbook: FilePayload = {"name": "mars.csv", "mimeType": "text/csv", "buffer": LOGBOOK}
+    page.get_by_label("Fichier du partenaire").set_input_files(files=[logbook])
     page.get_by_role("button", name="Lire le fichier").click()
     expect(page.get_by_text("Colonne « Nom du requérant » ignorée")).to_be_visible()
     assert_accessible(page)
