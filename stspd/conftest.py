@@ -28,7 +28,13 @@ from stspd.councils.models import (
     Meeting,
 )
 from stspd.councils.workflow import create_council
-from stspd.observatory.models import Edition, Indicator, Value
+from stspd.observatory.models import (
+    Diagnostic,
+    DiagnosticSection,
+    Edition,
+    Indicator,
+    Value,
+)
 from stspd.territories.models import Commune, Departement, Epci, Region
 from stspd.territories.search import search_key
 
@@ -87,6 +93,7 @@ class World:
     outsider: User
     site_admin: User
     indicator: Indicator
+    section: DiagnosticSection
 
 
 @pytest.fixture
@@ -174,6 +181,10 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         due_on=datetime.date(2026, 6, 1),
     )
     indicator = make_observatory_values()
+    diagnostic = Diagnostic.objects.create(council=council, title="Diagnostic de la Métropole")
+    section = DiagnosticSection.objects.create(
+        diagnostic=diagnostic, position=10, title="Les dégradations", indicator=indicator
+    )
     return World(
         council=council,
         other_council=other_council,
@@ -194,6 +205,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         outsider=outsider,
         site_admin=site_admin,
         indicator=indicator,
+        section=section,
     )
 
 

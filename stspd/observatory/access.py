@@ -16,6 +16,7 @@ from stspd.councils.access import access_council
 from stspd.territories.models import Commune, CommuneKind, Epci
 
 from .figures import Territory
+from .models import DiagnosticSection
 
 KINDS = ("commune", "epci", "conseil")
 
@@ -51,3 +52,12 @@ def access_territory(user: User, kind: str, key: str) -> Territory:
         members = list(communes.filter(pk__in=council.communes(), kind=CommuneKind.COMMUNE))
         return _territory(kind, key, council.name, members, council)
     raise Http404
+
+
+def access_section(user: User, section_id: int, *, edit: bool = False) -> DiagnosticSection:
+    """A diagnostic section follows its council's rule: any role reads, the coordinator edits."""
+    section = get_object_or_404(
+        DiagnosticSection.objects.select_related("diagnostic", "indicator"), pk=section_id
+    )
+    access_council(user, section.diagnostic.council_id, edit=edit)
+    return section

@@ -7,6 +7,7 @@ the older Edition rows stay as history.
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class GeoLevel(models.TextChoices):
@@ -118,3 +119,52 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.geo_code} {self.year} {self.indicator_id} {self.state}"
+
+
+class Diagnostic(models.Model):
+    """The council's diagnostic local de sécurité: text sections around the observatory's figures.
+
+    Figures are embedded by reference (an indicator), never copied: the page and the PDF show
+    the stored values of the day, with their edition.
+    """
+
+    council = models.OneToOneField(
+        "councils.Council", on_delete=models.CASCADE, related_name="diagnostic"
+    )
+    title = models.CharField("titre", max_length=200)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "diagnostic local de sécurité"
+        verbose_name_plural = "diagnostics locaux de sécurité"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("observatory:diagnostic", args=[self.council_id])
+
+
+class DiagnosticSection(models.Model):
+    diagnostic = models.ForeignKey(Diagnostic, on_delete=models.CASCADE, related_name="sections")
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    title = models.CharField("titre", max_length=200)
+    text = models.TextField("texte", blank=True)
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="diagnostic_sections",
+        verbose_name="chiffres de l'observatoire",
+        help_text="La série de cet indicateur pour le territoire du conseil, avec ses "
+        "comparaisons, s'affiche sous le texte.",
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = "section du diagnostic"
+        verbose_name_plural = "sections du diagnostic"
+
+    def __str__(self) -> str:
+        return self.title

@@ -49,7 +49,7 @@ def year_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
                 "status": code,
                 "status_label": STATUS_LABELS[code],
                 "count_text": bound + fr_number(row["count"]) if row["count"] is not None else "",
-                "rate_text": bound + fr_number(row["rate"], 2) if row["rate"] is not None else "",
+                "rate_text": rate_text(row, bound),
                 "interval_text": (
                     f"{fr_number(row['rate_low'], 2)} à {fr_number(row['rate_high'], 2)}"
                     if row["rate_low"] is not None and row["rate_high"] is not None
@@ -63,6 +63,15 @@ def year_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def rate_text(row: dict[str, Any], bound: str) -> str:
+    if row["rate"] is not None:
+        return bound + fr_number(row["rate"], 2)
+    if row["count"] is not None:
+        # e.g. burglary per 1,000 dwellings where the file gives no number of dwellings
+        return "non calculable (dénominateur inconnu)"
+    return ""
 
 
 def ratio_text(row: dict[str, Any]) -> str:
