@@ -8,6 +8,7 @@ from typing import Any
 
 import polars as pl
 
+from .evolution import change_text
 from .figures import Figures
 from .models import DenominatorKind, Indicator
 
@@ -92,12 +93,20 @@ def summary(figures: Figures) -> list[dict[str, Any]]:
     """Per indicator, its latest year: what the territory page's table shows."""
     latest = figures.series.sort("year").group_by("indicator", maintain_order=True).last()
     by_label = {row["indicator"]: row for row in year_rows(latest)}
-    return [
-        by_label[indicator.label]
-        | {"indicator": indicator, "unit_of_rate": unit_of_rate(indicator)}
-        for indicator in figures.indicators
-        if indicator.label in by_label
-    ]
+    rows = []
+    for indicator in figures.indicators:
+        if indicator.label not in by_label:
+            continue
+        series = year_rows(figures.indicator_series(indicator.label))
+        rows.append(
+            by_label[indicator.label]
+            | {
+                "indicator": indicator,
+                "unit_of_rate": unit_of_rate(indicator),
+                "change_text": change_text(series),
+            }
+        )
+    return rows
 
 
 def chart_data(indicator: Indicator, rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -142,3 +142,21 @@ def test_queries_do_not_grow_with_the_number_of_communes(world, login) -> None: 
             population=1000,
         )
     assert counts() == before
+
+
+def test_change_and_trend_leave_out_suppressed_years_and_lower_bounds(world, login) -> None:  # type: ignore[no-untyped-def]
+    from scipy.stats import binomtest
+
+    client = login(world.reader)
+    rouen = client.get(f"/observatoire/commune/76540/{world.indicator.pk}/").content.decode()
+    # 100 then 90 for the same population: ratio 0.9, exact test binomial(90 | 190, 1/2).
+    p = binomtest(90, 190, 0.5).pvalue
+    assert "de 2021 à 2023 : baisse de 10 %" in rouen
+    assert f"p = {p:.2f}".replace(".", ",") in rouen
+    # Saint-Étienne-du-Rouvray: 2022 suppressed, so only two known years: no trend.
+    ser = client.get(f"/observatoire/commune/76575/{world.indicator.pk}/").content.decode()
+    assert "tendance non calculable : moins de trois années connues" in ser
+    # The EPCI in 2022 is a lower bound: the change compares 2021 (130) with 2023 (90) only.
+    epci = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/").content.decode()
+    assert "de 2021 à 2023 : baisse de 31 %" in epci
+    assert "moins de trois années connues" in epci

@@ -1,0 +1,76 @@
+"""How a territory's series changed: first against last known year, and the trend over all years.
+
+Only values that are the territory's true figure count: a suppressed year, or a lower bound
+(a member commune not published), is left out, never read as a number. Statistics are
+crimestats' (exact Poisson test of the change; quasi-Poisson trend with overdispersion).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from crimestats.change import describe_change, poisson_change
+from crimestats.trend import quasi_poisson_trend
+
+KNOWN = ("published", "zero")
+
+_TREND_REASONS = {
+    "too_few_points": "tendance non calculable : moins de trois années connues",
+    "all_zero": "aucun fait enregistré sur les années connues",
+    "no_finite_estimate": "tendance non calculable : les faits se concentrent sur une seule "
+    "année extrême de la période",
+    "not_converged": "tendance non calculable (le calcul n'a pas abouti)",
+}
+
+
+def _denominator(row: dict[str, Any]) -> float:
+    value = row["dwellings"] if row["denominator_kind"] == "dwellings" else row["population"]
+    return float(value) if value else math.nan
+
+
+def _signed_percent(ratio: float) -> str:
+    change = round((ratio - 1) * 100)
+    return f"{'+' if change > 0 else '-' if change < 0 else ''}{abs(change)} %"
+
+
+def _p_text(p: float) -> str:
+    return "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
+
+
+def change_text(rows: list[dict[str, Any]]) -> str:
+    """First against last known year, with the exact test: a French sentence."""
+    known = [r for r in rows if r["status"] in KNOWN and not math.isnan(_denominator(r))]
+    if len(known) < 2:
+        return (
+            "évolution non calculable : moins de deux années connues (secret statistique, "
+            "communes non diffusées ou dénominateur inconnu)"
+        )
+    first, last = known[0], known[-1]
+    result = poisson_change(
+        [first["count"]], [_denominator(first)], [last["count"]], [_denominator(last)]
+    )
+    return f"de {first['year']} à {last['year']} : {describe_change(result, 0)}"
+
+
+def trend_text(rows: list[dict[str, Any]]) -> str:
+    """Average yearly change over every known year (quasi-Poisson): a French sentence."""
+    counts = np.array(
+        [float(r["count"]) if r["status"] in KNOWN else math.nan for r in rows], dtype=float
+    )
+    exposures = np.array([_denominator(r) for r in rows], dtype=float)
+    counts[np.isnan(exposures)] = math.nan
+    years = np.array([r["year"] for r in rows], dtype=float)
+    result = quasi_poisson_trend(counts[None, :], exposures[None, :], years)
+    reason = str(result.reason[0])
+    if reason != "ok":
+        return _TREND_REASONS.get(reason, "tendance non calculable")
+    ratio, p = float(result.annual_ratio[0]), float(result.p_value[0])
+    verdict = "significative" if p < result.alpha else "non significative"
+    return (
+        f"{_signed_percent(ratio)} par an en moyenne sur {int(result.n_points[0])} années "
+        f"(IC 95 % : {_signed_percent(float(result.ratio_low[0]))} à "
+        f"{_signed_percent(float(result.ratio_high[0]))}), tendance {verdict} ({_p_text(p)})"
+    )
