@@ -5,6 +5,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from crimestats.partner_files import ROLES, PartnerFileError, Table
 from stspd.accounts.models import User
@@ -17,6 +18,7 @@ from .access import access_source, access_upload
 from .enums import SourceKind
 from .forms import CategoriesForm, ColumnsForm, SourceForm, UploadForm
 from .models import Record, Source, Upload
+from .uploads import InMemoryOnly
 
 PREVIEW_ROWS = 20
 UNITS: dict[str, str] = {
@@ -116,11 +118,28 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
 
 
 @login_required
+@csrf_exempt  # checked by upload_form once the upload handler is set, as Django's docs advise
 def upload_create(request: HttpRequest, source_id: int) -> HttpResponse:
+    handler = InMemoryOnly(request)
+    request.upload_handlers = [handler]
+    return upload_form(request, source_id, handler)
+
+
+@csrf_protect
+def upload_form(request: HttpRequest, source_id: int, handler: InMemoryOnly) -> HttpResponse:
     user = current_user(request)
     source = access_source(user, source_id, edit=True)
     form = UploadForm(request.POST or None, request.FILES or None)
-    if form.is_valid():
+    valid = form.is_valid()
+    if handler.too_large and request.method == "POST":
+        # No file was kept: say why rather than "this field is required".
+        form.errors["file"] = form.error_class(
+            [
+                f"Le fichier dépasse {workflow.MAX_UPLOAD_BYTES // (1024 * 1024)} Mo : "
+                "découpez-le par mois."
+            ]
+        )
+    elif valid:
         file = form.cleaned_data["file"]
         try:
             upload = workflow.stage_upload(

@@ -320,3 +320,32 @@ def test_a_file_of_another_kind_is_flagged_against_the_saved_mapping(world, logi
     # The preview cannot be reached before the columns are mapped.
     response = client.get(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
     assert response["Location"] == f"/donnees-partenaires/depots/{upload.pk}/colonnes/"
+
+
+def test_a_large_file_never_goes_to_a_temporary_file_on_disk(world, login, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.core.files.uploadhandler import TemporaryFileUploadHandler
+
+    def refuse(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the partner's file was spooled to disk")
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", refuse)
+    row = "01/03/2026;Tapage;Rouen;1;" + "x" * 45 + "\n"
+    data = ("Date;Nature;Commune;Nombre;Code\n" + row * 48_000).encode()
+    assert len(data) > 3 * 1024 * 1024  # over Django's 2.5 MB in-memory threshold
+    response = deposit(login(world.coordinator), make_source(world), data, "gros.csv")
+    assert response.status_code == 302
+    assert Upload.objects.get().rows_total == 48_000
+
+
+def test_a_file_over_the_limit_is_refused_and_nothing_kept(world, login, settings) -> None:  # type: ignore[no-untyped-def]
+    from stspd.partnerdata import uploads
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    source = make_source(world)
+    data = b"Date;Nature\n" + b"01/03/2026;Tapage\n" * (
+        (uploads.MAX_UPLOAD_BYTES + uploads.MULTIPART_MARGIN) // 18 + 10
+    )
+    response = deposit(login(world.coordinator), source, data, "enorme.csv")
+    assert response.status_code == 200
+    assert "Le fichier dépasse 10 Mo" in response.content.decode()
+    assert not Upload.objects.exists()
