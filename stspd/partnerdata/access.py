@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from stspd.accounts.models import User
 from stspd.councils.access import access_council
 
-from .models import Source, Upload
+from .models import LocalIndicator, Source, Upload
 
 
 def access_source(user: User, source_id: int, *, edit: bool = False) -> Source:
@@ -30,3 +30,9 @@ def access_upload(user: User, upload_id: int, *, edit: bool = False) -> Upload:
     )
     upload.source.council = access_council(user, upload.source.council_id, edit=edit)
     return upload
+
+
+def access_indicator(user: User, indicator_id: int, *, edit: bool = False) -> LocalIndicator:
+    indicator = get_object_or_404(LocalIndicator.objects.select_related("council"), pk=indicator_id)
+    indicator.council = access_council(user, indicator.council_id, edit=edit)
+    return indicator

@@ -30,6 +30,18 @@ class SourceForm(ModelForm):
         field.help_text = "Parmi les organisations membres du conseil."
 
 
+class LocalIndicatorForm(ModelForm):
+    scoped_fields = ("council",)
+
+    class Meta:
+        model = LocalIndicator
+        fields = ["label", "unit"]
+        help_texts = {
+            "label": "Par exemple « Incivilités signalées à la police municipale ».",
+            "unit": "Ce que compte une unité, au singulier : signalement, incident, médiation…",
+        }
+
+
 class UploadForm(Form):
     file = forms.FileField(
         label="Fichier du partenaire",

@@ -12,6 +12,11 @@ urlpatterns = [
         name="source_create",
     ),
     path("conseils/<int:council_id>/donnees-partenaires/carte/", map_views.hotspot_map, name="map"),
+    path(
+        "donnees-partenaires/indicateurs/<int:indicator_id>/modifier/",
+        views.indicator_edit,
+        name="indicator_edit",
+    ),
     path("donnees-partenaires/sources/<int:source_id>/", views.source_detail, name="source"),
     path(
         "donnees-partenaires/sources/<int:source_id>/modifier/",

@@ -14,9 +14,9 @@ from stspd.core.views import confirm_delete
 from stspd.councils.access import access_council, can_edit_council
 
 from . import workflow
-from .access import access_source, access_upload
+from .access import access_indicator, access_source, access_upload
 from .enums import SourceKind
-from .forms import CategoriesForm, ColumnsForm, SourceForm, UploadForm
+from .forms import CategoriesForm, ColumnsForm, LocalIndicatorForm, SourceForm, UploadForm
 from .models import Record, Source, Upload
 from .uploads import InMemoryOnly
 
@@ -90,6 +90,27 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
         request,
         "partnerdata/form.html",
         {"form": form, "council": source.council, "source": source, "title": "Modifier la source"},
+    )
+
+
+@login_required
+def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    """Rename a local indicator or change its unit; its facts keep pointing to it."""
+    user = current_user(request)
+    indicator = access_indicator(user, indicator_id, edit=True)
+    form = LocalIndicatorForm(request.POST or None, instance=indicator)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+            record(
+                user, "updated", indicator, council=indicator.council, changes=form_changes(form)
+            )
+        messages.success(request, "L'indicateur local est enregistré.")
+        return redirect("partnerdata:sources", indicator.council.pk)
+    return render(
+        request,
+        "partnerdata/form.html",
+        {"form": form, "council": indicator.council, "title": "Modifier l'indicateur local"},
     )
 
 

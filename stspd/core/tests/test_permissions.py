@@ -121,6 +121,13 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     # Partners' data: every council role reads the aggregated facts; the coordinator imports.
     "partnerdata:sources": (pk("council:council_id"), COUNCIL_READ, ""),
     "partnerdata:source_create": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "partnerdata:indicator_edit": (
+        lambda w: {
+            "indicator_id": w.council.partner_indicators.get_or_create(label="Tapage")[0].pk
+        },
+        COUNCIL_EDIT,
+        "",
+    ),
     "partnerdata:map": (pk("council:council_id"), COUNCIL_READ, ""),
     "partnerdata:source": (lambda w: {"source_id": make_source(w).pk}, COUNCIL_READ, ""),
     "partnerdata:source_edit": (lambda w: {"source_id": make_source(w).pk}, COUNCIL_EDIT, ""),

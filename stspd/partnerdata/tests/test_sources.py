@@ -83,3 +83,37 @@ def test_editing_a_source_records_the_change(world, login) -> None:  # type: ign
     assert source.name == "Main courante 2026"
     event = Event.objects.get(verb="updated", object_type="partnerdata.source")
     assert event.changes["name"] == ["Main courante PM", "Main courante 2026"]
+
+
+def test_coordinator_renames_a_local_indicator(world, login) -> None:  # type: ignore[no-untyped-def]
+    from stspd.partnerdata.models import LocalIndicator
+
+    indicator = LocalIndicator.objects.create(council=world.council, label="Tapage", unit="fait")
+    client = login(world.coordinator)
+    response = client.post(
+        f"/donnees-partenaires/indicateurs/{indicator.pk}/modifier/",
+        {"label": "Incivilités signalées à la police municipale", "unit": "signalement"},
+    )
+    assert response.status_code == 302
+    indicator.refresh_from_db()
+    assert (indicator.label, indicator.unit) == (
+        "Incivilités signalées à la police municipale",
+        "signalement",
+    )
+    event = Event.objects.get(object_type="partnerdata.localindicator", verb="updated")
+    assert event.changes["label"] == ["Tapage", "Incivilités signalées à la police municipale"]
+    assert (
+        login(world.reader)
+        .post(
+            f"/donnees-partenaires/indicateurs/{indicator.pk}/modifier/",
+            {"label": "X", "unit": "y"},
+        )
+        .status_code
+        == 403
+    )
+    assert (
+        login(world.outsider)
+        .get(f"/donnees-partenaires/indicateurs/{indicator.pk}/modifier/")
+        .status_code
+        == 404
+    )
