@@ -80,6 +80,7 @@ class Figures:
     indicators: list[Indicator]
     editions: list[Edition]
     departement_editions: list[Edition] = field(default_factory=list)
+    communes: pl.DataFrame = field(default_factory=pl.DataFrame)  # the members' own values
 
     def indicator_series(self, label: str) -> pl.DataFrame:
         return self.series.filter(pl.col("indicator") == label).sort("year")
@@ -134,6 +135,7 @@ def territory_figures(territory: Territory) -> Figures:
     return Figures(
         territory=territory,
         series=rows.sort("indicator", "year"),
+        communes=communes,
         indicators=list(Indicator.objects.filter(label__in=labels).order_by("retired", "label")),
         editions=[editions[pk] for pk in sorted(edition_ids) if pk in editions],
         departement_editions=[editions[pk] for pk in sorted(dep_ids) if pk in editions],

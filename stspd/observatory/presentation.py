@@ -8,7 +8,7 @@ from typing import Any
 
 import polars as pl
 
-from .evolution import change_text
+from .evolution import evolution
 from .figures import Figures
 from .models import DenominatorKind, Indicator
 
@@ -103,7 +103,7 @@ def summary(figures: Figures) -> list[dict[str, Any]]:
             | {
                 "indicator": indicator,
                 "unit_of_rate": unit_of_rate(indicator),
-                "change_text": change_text(series),
+                "evolution": evolution(figures, indicator.label, series),
             }
         )
     return rows

@@ -6,7 +6,7 @@ from stspd.councils.views import current_user
 
 from .access import access_territory
 from .caveats import GENERAL, caveats_for
-from .evolution import change_text, trend_text
+from .evolution import evolution
 from .figures import member_map, territory_figures
 from .models import Indicator
 from .presentation import (
@@ -57,8 +57,7 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
             "rows": rows,
             "last_year": last_year,
             "chart": chart_data(chosen, rows),
-            "change_text": change_text(rows),
-            "trend_text": trend_text(rows),
+            "evolution": evolution(figures, chosen.label, rows),
             "map": None
             if place.is_single_commune
             else label_map(member_map(place, chosen, last_year)),

@@ -156,7 +156,9 @@ def test_change_and_trend_leave_out_suppressed_years_and_lower_bounds(world, log
     # Saint-Étienne-du-Rouvray: 2022 suppressed, so only two known years: no trend.
     ser = client.get(f"/observatoire/commune/76575/{world.indicator.pk}/").content.decode()
     assert "tendance non calculable : moins de trois années connues" in ser
-    # The EPCI in 2022 is a lower bound: the change compares 2021 (130) with 2023 (90) only.
+    # The EPCI in 2022 is a lower bound (Saint-Étienne-du-Rouvray suppressed): its change is
+    # read at constant perimeter, on Rouen alone, the only member published every year.
     epci = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/").content.decode()
-    assert "de 2021 à 2023 : baisse de 31 %" in epci
-    assert "moins de trois années connues" in epci
+    assert "la seule commune sur 2 dont la valeur est diffusée chaque année" in epci
+    assert "de 2021 à 2023 : baisse de 10 %" in epci
+    assert "sur 3 années" in epci  # the trend uses Rouen's three years
