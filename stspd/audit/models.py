@@ -9,6 +9,8 @@ VERB_LABELS = {
     "read": "consultation",
     "charter_signed": "signature de la charte",
     "member_added": "ajout d'un membre",
+    "member_removed": "retrait d'un membre",
+    "imported": "import",
 }
 
 
