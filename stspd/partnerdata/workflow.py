@@ -78,7 +78,8 @@ def proposed_mapping(source: Source, table: Table) -> dict[str, Any]:
 def missing_columns(source: Source, table: Table) -> list[str]:
     """Columns of the saved mapping this file lacks (another layout, or another kind of file)."""
     saved = source.mapping.get("columns", {}).values()
-    return [header for header in saved if header not in table.headers]
+    # Sorted: PostgreSQL's jsonb does not keep the keys in the order they were written.
+    return sorted(header for header in saved if header not in table.headers)
 
 
 @transaction.atomic

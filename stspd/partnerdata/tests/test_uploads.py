@@ -316,7 +316,10 @@ def test_a_file_of_another_kind_is_flagged_against_the_saved_mapping(world, logi
     # Only what the headers' names suggest: no date column, so no preview yet.
     assert upload.mapping["columns"] == {"category": "Type d'incident"}
     page = client.get(f"/donnees-partenaires/depots/{upload.pk}/colonnes/").content.decode()
-    assert "n'a pas les colonnes du fichier précédent de cette source : Date, Nature" in page
+    assert (
+        "n'a pas les colonnes du fichier précédent de cette source : Commune, Date, Nature, Nombre"
+        in page
+    )
     # The preview cannot be reached before the columns are mapped.
     response = client.get(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
     assert response["Location"] == f"/donnees-partenaires/depots/{upload.pk}/colonnes/"
