@@ -35,7 +35,7 @@ import os
 import re
 import unicodedata
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -217,14 +217,23 @@ def read_ssmsi(
     if payload[:4] == b"PAR1":
         file_format = "parquet"
         raw, layout = _read_parquet(payload, name)
+        data = _parse(raw, layout, name)
     else:
-        file_format = "csv"
-        if payload[:2] == b"\x1f\x8b":
-            file_format = "csv.gz"
-            payload = _gunzip(payload, name)
-        raw, layout = _read_csv(payload, name)
+        gz = payload[:2] == b"\x1f\x8b"
+        file_format = "csv.gz" if gz else "csv"
+        text = _gunzip(payload, name) if gz else payload
+        header, layout = _csv_header(text, name)
+        typed = _read_csv_typed(text, len(header), layout)
+        del text  # half a gigabyte for a national file: not kept while parsing
+        fast = None if typed is None else _parse_typed(typed, layout, name)
+        del typed
+        if fast is None:
+            # Anything unusual: read every field as text, and word the error if there is one.
+            text = _gunzip(payload, name) if gz else payload
+            data = _parse(_read_csv(text, header, layout, name), layout, name)
+        else:
+            data = fast
 
-    data = _parse(raw, layout, name)
     cog_year = layout.cog_year
     if cog_year is None:
         found = re.search(r"geographie(\d{4})", name)
@@ -253,6 +262,19 @@ def _production_date(name: str) -> date | None:
 
 
 def _gunzip(payload: bytes, name: str) -> bytes:
+    # One output buffer of the size the gzip trailer announces (ISIZE, the length modulo 2**32)
+    # rather than a growing one joined at the end: half the peak memory on a national file.
+    # Only the first member is read this way: a length that differs falls back to gzip's reader
+    # (several members, or a truncated file, which it words below).
+    announced = int.from_bytes(payload[-4:], "little")
+    if 0 < announced <= 100 * len(payload):
+        try:
+            text = zlib.decompress(payload, zlib.MAX_WBITS | 16, announced)
+        except zlib.error:
+            pass
+        else:
+            if len(text) == announced:
+                return text
     try:
         return gzip.decompress(payload)
     except (EOFError, OSError, zlib.error) as exc:
@@ -343,7 +365,7 @@ def _layout(header: list[str], name: str) -> _Layout:
     return _Layout(version, level, cog_year, columns)
 
 
-def _read_csv(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
+def _csv_header(payload: bytes, name: str) -> tuple[list[str], _Layout]:
     end = payload.find(b"\n")
     first = payload if end < 0 else payload[:end]
     try:
@@ -363,7 +385,10 @@ def _read_csv(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
                     "le fichier a sans doute été réenregistré par un tableur",
                 )
     header = next(csv.reader([header_line], delimiter=";"))
-    layout = _layout(header, name)
+    return header, _layout(header, name)
+
+
+def _read_csv(payload: bytes, header: list[str], layout: _Layout, name: str) -> pl.DataFrame:
     try:
         frame = pl.read_csv(
             payload,
@@ -379,9 +404,60 @@ def _read_csv(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
         raise _locate_csv_problem(payload, len(header), name, str(exc)) from exc
     # All columns are read so that polars checks every row's width; only ours are kept.
     names = frame.columns
+    return frame.select(pl.col(names[i]).alias(role) for role, (i, _) in layout.columns.items())
+
+
+# Roles the CSV reader parses itself on the fast path; the others stay text.
+_TYPED_ROLES: Final = {
+    # Few distinct values: a category each takes a fraction of the memory of text.
+    "label": pl.Categorical,
+    "unit": pl.Categorical,
+    "flag": pl.Categorical,
+    "year": pl.Int64,
+    "count": pl.Float64,
+    "rate": pl.Float64,
+    "population": pl.Float64,
+    "dwellings": pl.Float64,
+}
+
+
+def _read_csv_typed(text: bytes, width: int, layout: _Layout) -> pl.DataFrame | None:
+    """The fast path: numbers parsed by the CSV reader (decimal comma, ``NA``), no text pass.
+
+    Several times faster than reading every field as text, and at least as strict: it gives up
+    (``None``) on anything unusual (a number it cannot read, a ragged line), and so does
+    :func:`_parse_typed` on a failed check; the text path then reads the file again and words
+    the error with its line and column.
+    """
+    dtypes: list[pl.DataType] = [pl.String()] * width
+    for role, (index, _) in layout.columns.items():
+        dtypes[index] = _TYPED_ROLES.get(role, pl.String)()
+    try:
+        frame = pl.read_csv(
+            text,
+            separator=";",
+            has_header=True,
+            new_columns=[f"_{i}" for i in range(width)],
+            schema_overrides=dtypes,
+            null_values=["NA"],
+            decimal_comma=True,
+            quote_char='"',
+            encoding="utf8",
+            truncate_ragged_lines=False,
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None
     return frame.select(
-        pl.col(names[i]).alias(role) for role, (i, _) in layout.columns.items()
-    ), layout
+        pl.col(f"_{index}").alias(role) for role, (index, _) in layout.columns.items()
+    )
+
+
+def _parse_typed(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame | None:
+    try:
+        return _parse(raw, layout, name, typed=True)
+    except (pl.exceptions.PolarsError, SsmsiFormatError):
+        return None
 
 
 def _locate_csv_problem(payload: bytes, width: int, name: str, detail: str) -> SsmsiFormatError:
@@ -414,20 +490,33 @@ def _read_parquet(payload: bytes, name: str) -> tuple[pl.DataFrame, _Layout]:
     return frame.select(selected), layout
 
 
-def _number(role: str) -> pl.Expr:
+def _number(role: str, typed: bool = False) -> pl.Expr:
+    if typed:
+        return pl.col(role).cast(pl.Float64)
     return pl.col(role).str.replace(",", ".", literal=True).cast(pl.Float64, strict=False)
 
 
-def _parse(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame:
+def _by_value(column: pl.Series, function: Callable[[str], str]) -> pl.Series:
+    """Apply ``function`` to a text column of few distinct values, once per value."""
+    distinct = column.unique(maintain_order=True).drop_nulls().to_list()
+    index = column.cast(pl.Enum(distinct)).to_physical()
+    return pl.Series(column.name, [function(v) for v in distinct], pl.String).gather(index)
+
+
+def _parse(raw: pl.DataFrame, layout: _Layout, name: str, *, typed: bool = False) -> pl.DataFrame:
+    """Check and convert the file's rows; ``typed``: numbers already parsed, text not padded."""
     roles = list(layout.columns)
     official = {role: spelling for role, (_, spelling) in layout.columns.items()}
-    clean = (
-        raw.lazy()
-        .with_row_index("_line", offset=2)
-        .with_columns(pl.col(r).str.strip_chars() for r in roles)
-        .with_columns(pl.col(r).replace(["NA", ""], None) for r in roles)
-        .collect()
-    )
+    if typed:
+        clean = raw.with_row_index("_line", offset=2)
+    else:
+        clean = (
+            raw.lazy()
+            .with_row_index("_line", offset=2)
+            .with_columns(pl.col(r).str.strip_chars() for r in roles)
+            .with_columns(pl.col(r).replace(["NA", ""], None) for r in roles)
+            .collect()
+        )
     # A blank line is not a row; the line numbers of the others stay those of the file.
     filled = clean.select(pl.any_horizontal(pl.col(r).is_not_null() for r in roles)).to_series()
     if not filled.all():
@@ -443,17 +532,32 @@ def _parse(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame:
         "_denominator": [i.denominator for i in indicators],
     }
 
-    code = pl.col("geo").str.to_uppercase()
-    if layout.geo_level == "commune":
-        code = pl.when(code.str.contains(r"^\d{4}$")).then(code.str.zfill(5)).otherwise(code)
+    has_flag = "flag" in layout.columns
+    unit = pl.col("unit").str.to_lowercase()
+    flag = pl.col("flag").str.to_lowercase() if has_flag else pl.lit(None, pl.String)
+    if typed:
+        # Unpadded text: a lower-case or padded code fails the checks, and the text path
+        # (which strips and upper-cases) reads the file again. Lower-case once per value.
+        clean = clean.with_columns(
+            _by_value(clean.get_column(role), str.lower).alias(f"_lower_{role}")
+            for role in ("unit", "flag")
+            if role in layout.columns
+        )
+        unit = pl.col("_lower_unit")
+        flag = pl.col("_lower_flag") if has_flag else flag
+        geo = pl.col("geo")
+        short = 4 if layout.geo_level == "commune" else 1
+        code = pl.when(geo.str.len_bytes() == short).then(geo.str.zfill(short + 1)).otherwise(geo)
+        year_number = pl.col("year").cast(pl.Float64)
     else:
-        code = pl.when(code.str.contains(r"^\d$")).then(code.str.zfill(2)).otherwise(code)
-
-    year_number = pl.col("year").cast(pl.Float64, strict=False)
+        code = pl.col("geo").str.to_uppercase()
+        if layout.geo_level == "commune":
+            code = pl.when(code.str.contains(r"^\d{4}$")).then(code.str.zfill(5)).otherwise(code)
+        else:
+            code = pl.when(code.str.contains(r"^\d$")).then(code.str.zfill(2)).otherwise(code)
+        year_number = pl.col("year").cast(pl.Float64, strict=False)
     year = pl.when(year_number < 100).then(year_number + 2000).otherwise(year_number)
 
-    has_flag = "flag" in layout.columns
-    flag = pl.col("flag").str.to_lowercase() if has_flag else pl.lit(None, pl.String)
     suppressed = (
         flag.is_in(_SUPPRESSED_FLAGS).fill_null(False) if has_flag else pl.col("count").is_null()
     )
@@ -462,13 +566,13 @@ def _parse(raw: pl.DataFrame, layout: _Layout, name: str) -> pl.DataFrame:
         *(pl.Series(key, values, pl.String).gather(label_index) for key, values in lookups.items()),
         _geo_code=code,
         _year=year,
-        _unit=pl.col("unit").str.to_lowercase(),
+        _unit=unit,
         _suppressed=suppressed,
         _flag=flag,
-        _count=_number("count"),
-        _rate=_number("rate"),
-        _population=_number("population"),
-        _dwellings=_number("dwellings"),
+        _count=_number("count", typed),
+        _rate=_number("rate", typed),
+        _population=_number("population", typed),
+        _dwellings=_number("dwellings", typed),
     )
 
     _check(parsed, layout, official, name)
@@ -594,6 +698,9 @@ def _check_duplicates(
     data: pl.DataFrame, lines: pl.Series, official: dict[str, str], name: str
 ) -> None:
     keys = ["geo_code", "year", "indicator"]
+    # A hash per row first: cheap, and a collision only costs the exact check below.
+    if data.select(pl.struct(keys).hash().n_unique()).item() == data.height:
+        return
     # One integer key per row: hashing it is several times faster than hashing a struct.
     geo = data.get_column("geo_code")
     geo_index = geo.cast(pl.Enum(geo.unique().drop_nulls())).to_physical().cast(pl.UInt64)

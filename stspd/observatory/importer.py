@@ -3,8 +3,10 @@
 Parsing and every check are crimestats' (`read_ssmsi`); this module stores the result. One
 transaction per file: the values of the file's geographic level, indicators and years are
 deleted (one query per indicator set sharing a year range) and the file's values inserted in
-bulk (COPY on PostgreSQL, bulk_create elsewhere). Codes absent from the territory reference are
-reported, not stored. Re-importing the same file leaves the same rows.
+bulk (COPY on PostgreSQL, one prepared INSERT run over every row on SQLite, bulk_create
+elsewhere); from BULK_ROWS rows (a national file) some indexes and constraints are set aside
+for the load inside the same transaction (see `_bulk_load`). Codes absent from the territory
+reference are reported, not stored. Re-importing the same file leaves the same rows.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +31,10 @@ from stspd.territories.models import Commune, Departement, Region
 from .models import Edition, GeoLevel, Indicator, Value
 
 BATCH = 10_000
+COPY_BATCH = 500_000
+SQLITE_BATCH = 200_000
+# From this many rows, indexes are set aside during the load (a national file: ~5 million).
+BULK_ROWS = 100_000
 Progress = Callable[[str], None]
 
 # Columns written per value, in the order of the PostgreSQL COPY.
@@ -174,23 +181,106 @@ def _delete_replaced(data: pl.DataFrame, level: str, indicator_ids: dict[str, in
     return deleted
 
 
-def _chunks(frame: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    for offset in range(0, frame.height, BATCH):
-        yield frame.slice(offset, BATCH)
+def _chunks(frame: pl.DataFrame, size: int = BATCH) -> Iterator[pl.DataFrame]:
+    for offset in range(0, frame.height, size):
+        yield frame.slice(offset, size)
 
 
-def _insert(frame: pl.DataFrame, progress: Progress) -> None:
+@contextmanager
+def _bulk_load() -> Iterator[None]:
+    """Set aside what slows a load of millions of rows, and put it back after the load.
+
+    Why? Because on SQLite maintaining three secondary indexes row by row costs more than
+    building each once afterwards; on PostgreSQL the two foreign keys queue two trigger events
+    per row (re-adding one checks every row in a single join) and the unique index, inserted
+    into key by key, is slower than built once by a sort, while the other indexes stay and are
+    filled in their own order (see `_insert`). SQLite keeps its unique index: it is part of the
+    table. Only inside the import's transaction: DDL is transactional on both, so a failure
+    rolls the indexes and constraints back with the rows, and re-adding the unique constraint
+    checks it again. On PostgreSQL, readers of the value table wait for the import's end.
+    """
+    table = Value._meta.db_table
+    quote = connection.ops.quote_name
+    drop: list[str] = []
+    restore: list[str] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "AND sql IS NOT NULL",
+                [table],
+            )
+            for name, sql in cursor.fetchall():
+                drop.append(f"DROP INDEX {quote(name)}")
+                restore.append(sql)
+        elif connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC",
+                [quote(table)],
+            )
+            for name, definition in cursor.fetchall():
+                drop.append(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
+                restore.append(
+                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
+                )
+            cursor.execute(
+                # regclass::text is the index name, quoted where needed.
+                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                "WHERE indrelid = %s::regclass AND NOT indisunique AND NOT indisprimary",
+                [quote(table)],
+            )
+            for name, definition in cursor.fetchall():
+                drop.append(f"DROP INDEX {name}")
+                restore.insert(0, definition)
+            # Checks still pending in an enclosing transaction run now: PostgreSQL alters no
+            # table with pending trigger events. Django declares every foreign key deferred.
+            drop.insert(0, "SET CONSTRAINTS ALL IMMEDIATE")
+            restore.insert(0, "SET LOCAL maintenance_work_mem = '256MB'")
+            restore.append("SET CONSTRAINTS ALL DEFERRED")
+        for statement in drop:
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in restore:
+            cursor.execute(statement)
+
+
+def _insert(frame: pl.DataFrame, progress: Progress, *, bulk: bool = False) -> None:
     done = 0
     if connection.vendor == "postgresql":
+        if bulk:
+            # In the order of the indexes kept during a bulk load: each insertion is then at
+            # the right end of the index, PostgreSQL's fast path.
+            frame = frame.sort("indicator_id", "year", "geo_code")
         table = connection.ops.quote_name(Value._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
         copy_sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
         # The psycopg cursor under Django's wrapper: COPY is several times faster than INSERT.
         with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            for chunk in _chunks(frame):
-                copy.write(chunk.write_csv(include_header=False, null_value="").encode())
+            for chunk in _chunks(frame, COPY_BATCH):
+                copy.write(chunk.write_csv(include_header=False, null_value=""))
                 done += chunk.height
                 progress(f"Enregistrement : {100 * done // frame.height} %")
+        return
+    if connection.vendor == "sqlite" and frame.height:
+        table = connection.ops.quote_name(Value._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+        # One edition and one level per file: written once in the statement, not bound per row.
+        constant = frame.select(pl.col("edition_id", "geo_level").unique())
+        if constant.height != 1:
+            raise ValueError("un fichier SSMSI importé = une édition et un niveau géographique")
+        edition_id, level = constant.row(0)
+        values = [str(int(edition_id)), f"'{GeoLevel(level).value}'", *["?"] * (len(_COLUMNS) - 2)]
+        insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})"
+        # The sqlite3 connection under Django's wrapper, in the same transaction: one prepared
+        # statement for every row, no model instance per row.
+        connection.ensure_connection()
+        raw = connection.connection
+        for chunk in _chunks(frame.select(_COLUMNS[2:]), SQLITE_BATCH):
+            raw.executemany(insert_sql, chunk.rows())
+            done += chunk.height
+            progress(f"Enregistrement : {100 * done // frame.height} %")
         return
     for chunk in _chunks(frame):
         Value.objects.bulk_create(
@@ -262,7 +352,8 @@ def import_ssmsi(
 
     known = data.get_column("geo_code").is_in(list(_known_codes(level)))
     unknown = data.filter(~known)
-    kept = data.filter(known)
+    # A national file is ~5 million rows: no copy when every code is known.
+    kept = data if unknown.is_empty() else data.filter(known)
     report.unknown_rows = unknown.height
     report.unknown_codes = sorted(unknown.get_column("geo_code").unique().to_list())
     states = dict(kept.get_column("state").value_counts().iter_rows())
@@ -276,20 +367,26 @@ def import_ssmsi(
         edition = _save_edition(parsed, hashlib.sha256(payload).hexdigest(), report)
         report.edition_id = edition.pk
         say("Remplacement des valeurs des éditions précédentes…")
-        report.replaced = _delete_replaced(data, level, indicator_ids)
-        rows = kept.select(
-            edition_id=pl.lit(edition.pk, pl.Int64),
-            geo_level=pl.col("geo_level"),
-            geo_code=pl.col("geo_code"),
-            year=pl.col("year"),
-            indicator_id=pl.col("indicator").replace_strict(indicator_ids, return_dtype=pl.Int64),
-            state=pl.col("state"),
-            count=pl.col("count"),
-            population=pl.col("population"),
-            dwellings=pl.col("dwellings"),
-            rate=pl.col("rate_per_1000"),
-        )
-        _insert(rows, say)
+        bulk = kept.height >= BULK_ROWS
+        with _bulk_load() if bulk else nullcontext():
+            report.replaced = _delete_replaced(data, level, indicator_ids)
+            rows = kept.select(
+                edition_id=pl.lit(edition.pk, pl.Int64),
+                geo_level=pl.col("geo_level"),
+                geo_code=pl.col("geo_code"),
+                year=pl.col("year"),
+                indicator_id=pl.col("indicator").replace_strict(
+                    indicator_ids, return_dtype=pl.Int64
+                ),
+                state=pl.col("state"),
+                count=pl.col("count"),
+                population=pl.col("population"),
+                dwellings=pl.col("dwellings"),
+                rate=pl.col("rate_per_1000"),
+            )
+            _insert(rows, say, bulk=bulk)
+            if bulk:
+                say("Reconstruction des index et des contraintes…")
         record(
             None,
             "updated" if report.same_file_again else "created",

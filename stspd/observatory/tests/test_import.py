@@ -5,7 +5,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from stspd.audit.models import Event
 from stspd.observatory import importer
@@ -281,8 +281,8 @@ def test_a_truncated_gzip_names_the_line_and_changes_nothing(existing, tmp_path)
 def test_a_database_error_midway_rolls_everything_back(existing, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     real_insert = importer._insert
 
-    def insert_then_fail(frame: pl.DataFrame, progress: importer.Progress) -> None:
-        real_insert(frame, progress)  # old values deleted, new ones written...
+    def insert_then_fail(frame: pl.DataFrame, progress: importer.Progress, **options) -> None:  # type: ignore[no-untyped-def]
+        real_insert(frame, progress, **options)  # old values deleted, new ones written...
         raise DatabaseError("disque plein")  # ...then the database fails
 
     monkeypatch.setattr(importer, "_insert", insert_then_fail)
@@ -295,3 +295,58 @@ def test_a_database_error_midway_rolls_everything_back(existing, tmp_path, monke
     assert snapshot() == existing
     assert Edition.objects.count() == 1
     assert Event.objects.count() == events
+
+
+def constraints() -> dict[str, tuple[object, ...]]:
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, Value._meta.db_table)
+    return {
+        name: (tuple(c["columns"]), c["unique"], c["index"], c["foreign_key"], c["check"])
+        for name, c in found.items()
+    }
+
+
+def test_a_bulk_load_stores_the_same_rows_and_puts_every_index_back(  # type: ignore[no-untyped-def]
+    existing, tmp_path, monkeypatch
+) -> None:
+    """Indexes and constraints set aside for a national file are back after the load."""
+    before = constraints()
+    assert any(c[1] and not c[3] for c in before.values())  # the unique cell constraint
+    monkeypatch.setattr(importer, "BULK_ROWS", 1)
+    path = write(tmp_path / "national.csv", [row("76540", 2023, "Violences sexuelles", 5)])
+
+    import_ssmsi(path)
+
+    assert constraints() == before
+    assert [r[1:] for r in snapshot()] == [r[1:] for r in existing]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Value.objects.create(
+            edition_id=Value.objects.get().edition_id,
+            geo_level="commune",
+            geo_code="76540",
+            year=2023,
+            indicator_id=Value.objects.get().indicator_id,
+            state=State.SUPPRESSED,
+        )
+
+
+def test_a_failed_bulk_load_leaves_rows_indexes_and_constraints_unchanged(  # type: ignore[no-untyped-def]
+    existing, tmp_path, monkeypatch
+) -> None:
+    before = constraints()
+    monkeypatch.setattr(importer, "BULK_ROWS", 1)
+    real_insert = importer._insert
+
+    def insert_then_fail(frame: pl.DataFrame, progress: importer.Progress, **options) -> None:  # type: ignore[no-untyped-def]
+        real_insert(frame, progress, **options)
+        raise DatabaseError("disque plein")
+
+    monkeypatch.setattr(importer, "_insert", insert_then_fail)
+    path = write(tmp_path / "national.csv", [row("76540", 2023, "Violences sexuelles", 40)])
+
+    with pytest.raises(DatabaseError, match="disque plein"):
+        import_ssmsi(path)
+
+    assert constraints() == before
+    assert snapshot() == existing
+    assert Edition.objects.count() == 1
