@@ -44,6 +44,8 @@ pytest:
 bench: install
 	$(RUN) python bench/cog_import.py
 	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/cog_import.py
+	$(RUN) python bench/ssmsi_import.py
+	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/ssmsi_import.py
 	$(RUN) python bench/observatory_page.py
 	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/observatory_page.py
 
