@@ -43,7 +43,7 @@ EXPOSURES = np.array(
 
 def _statsmodels(y: np.ndarray, e: np.ndarray, scale: str | float) -> object:
     keep = ~np.isnan(y)
-    x = sm.add_constant(YEARS[keep] - YEARS[keep].mean())
+    x = sm.add_constant(YEARS[keep] - YEARS.mean())
     model = sm.GLM(y[keep], x, family=sm.families.Poisson(), offset=np.log(e[keep]))
     if isinstance(scale, float):
         # With a fixed scale statsmodels stops its iterations earlier (4 instead of 6 on the
