@@ -1,0 +1,256 @@
+"""Benchmark: importing a national-size SSMSI communal file (issue targets below).
+
+The file is the synthetic national one of bench/ssmsi_national.py (official v2 layout, csv.gz,
+15 indicators x 10 years, about 48 % of cells suppressed), written with the REAL commune codes
+of the reference so that every row is stored, not dropped as unknown. It is cached in
+bench/out/.
+
+Measured in the same run:
+
+- floor: polars reading the same file and counting its rows (median of 3);
+- first import into an empty observatory, then re-import of the same file (idempotent
+  replace), each as `stspd import-ssmsi FILE` in a subprocess: wall time, and the peak memory
+  (max RSS) of the importing process;
+- naive peer: pandas.read_csv of the whole file, then one ORM `Value(...).save()` per row on a
+  sample of rows, extrapolated to the file.
+
+Targets: <= 25 s on SQLite, <= 15 s on PostgreSQL, peak RSS <= 2 GB, within 3x of the floor,
+>= 10x faster than the naive peer. Runs on a fresh SQLite file by default, on PostgreSQL when
+DATABASE_URL is set (a `bench_stspd_ssmsi` database is created and dropped).
+
+Usage: `make bench` (or `python3 -m uv run python bench/ssmsi_import.py`); results are appended
+to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import polars as pl
+
+BENCH = Path(__file__).resolve().parent
+RESULTS = BENCH / "RESULTS.md"
+OUT = BENCH / "out" / "ssmsi_import"
+FILE_NAME = "donnee-data.gouv-2025-geographie2025-produit-le2026-01-01.csv.gz"
+DATABASE = "bench_stspd_ssmsi"
+RUNS = 3
+NAIVE_SAMPLE = 20_000
+TARGETS = {"sqlite": 25.0, "postgresql": 15.0}
+RSS_TARGET = 2 * 1024**3
+
+
+def setup_django(var_dir: str) -> str:
+    os.environ["STSPD_VAR_DIR"] = var_dir
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres"):
+        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + DATABASE
+        import psycopg
+
+        with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+            conn.execute(f"CREATE DATABASE {DATABASE}")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stspd.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    from django.db import connection
+
+    return connection.vendor
+
+
+def drop_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    from django.db import connection
+
+    connection.close()
+    import psycopg
+
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}")
+
+
+def national_file(codes: list[str]) -> Path:
+    """The national-size file, with the reference's commune codes (generated once, cached)."""
+    path = OUT / FILE_NAME
+    if path.exists():
+        return path
+    sys.path.insert(0, str(BENCH))
+    from ssmsi_national import COMMUNES, generate
+
+    from crimestats.ssmsi import write_v2_communal
+
+    codes = codes[:COMMUNES]
+    frame = generate(len(codes))
+    synthetic = frame.get_column("geo_code").unique(maintain_order=True).to_list()
+    frame = frame.with_columns(pl.col("geo_code").replace_strict(synthetic, codes))
+    OUT.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name("partial-" + path.name)
+    write_v2_communal(frame, partial)
+    partial.rename(path)
+    return path
+
+
+def floor(path: Path) -> tuple[float, int]:
+    """Polars reading the same file and counting its rows: what no importer can beat."""
+    start = time.perf_counter()
+    rows = pl.read_csv(path, separator=";", infer_schema=False).height
+    return time.perf_counter() - start, rows
+
+
+def import_in_subprocess(path: Path) -> tuple[float, float, int, str]:
+    """Run `stspd import-ssmsi FILE` in a child; wall time, reported time, max RSS, report."""
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "stspd.cli", "import-ssmsi", str(path)],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        check=False,
+    )
+    wall = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"import failed:\n{done.stdout}\n{done.stderr}")
+    found = re.search(r"Durée : ([\d.]+) s", done.stdout)
+    # ru_maxrss is in KiB on Linux and the largest over the children waited for so far.
+    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    return wall, float(found.group(1)) if found else wall, rss, done.stdout
+
+
+def naive_peer(path: Path, rows: int) -> tuple[float, float, float]:
+    """pandas.read_csv of the file, then one ORM save per row on a sample (autocommit)."""
+    import pandas as pd
+
+    from crimestats.labels import INDICATORS, canonical_label
+    from stspd.observatory.models import Edition, Indicator, Value
+
+    start = time.perf_counter()
+    frame = pd.read_csv(path, sep=";", decimal=",", na_values=["NA"], dtype={0: str})
+    read = time.perf_counter() - start
+    edition = Edition.objects.create(
+        source_name="naive",
+        sha256="0" * 64,
+        schema_version=2,
+        geo_level="commune",
+        file_format="csv.gz",
+        label_table_version="naive",
+        imported_at=datetime.datetime.now(datetime.UTC),
+    )
+    indicators = {
+        label: Indicator.objects.get_or_create(
+            label=label, defaults={"unit": i.unit, "denominator_kind": i.denominator}
+        )[0]
+        for label, i in INDICATORS.items()
+    }
+    sample = frame.head(NAIVE_SAMPLE)
+    start = time.perf_counter()
+    for record in sample.itertuples(index=False):
+        suppressed = record.est_diffuse == "ndiff"
+        count = None if suppressed else int(record.nombre)
+        state = "suppressed" if suppressed else "zero" if count == 0 else "published"
+        Value(
+            edition=edition,
+            geo_level="commune",
+            geo_code=record[0],
+            year=int(record.annee),
+            indicator=indicators[canonical_label(record.indicateur)],
+            state=state,
+            count=count,
+            population=None if pd.isna(record.insee_pop) else int(record.insee_pop),
+            dwellings=None if pd.isna(record.insee_log) else int(record.insee_log),
+            rate=None if suppressed else float(record.taux_pour_mille),
+        ).save()
+    per_row = (time.perf_counter() - start) / len(sample)
+    Value.objects.filter(edition=edition).delete()
+    edition.delete()
+    return read + per_row * rows, read, per_row
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as var_dir:
+        vendor = setup_django(var_dir)
+        try:
+            from django.core.management import call_command
+
+            from stspd.territories.models import Commune
+
+            call_command("import_cog", verbosity=0, stdout=io.StringIO())
+            codes = sorted(Commune.objects.filter(kind="commune").values_list("code", flat=True))
+            path = national_file(codes)
+            size = path.stat().st_size / 1e6
+            floors = [floor(path) for _ in range(RUNS)]
+            base = statistics.median(t for t, _ in floors)
+            rows = floors[0][1]
+
+            from stspd.observatory.models import Value
+
+            naive, naive_read, per_row = naive_peer(path, rows)
+            assert not Value.objects.exists()
+            first, first_inner, rss_first, report = import_in_subprocess(path)
+            assert "aucune commune inconnue du référentiel" in report, report
+            stored = Value.objects.count()
+            again = [import_in_subprocess(path) for _ in range(RUNS - 1)]
+            rss = max(rss_first, *(r for _, _, r, _ in again))
+            assert Value.objects.count() == stored
+            again_wall = statistics.median(w for w, _, _, _ in again)
+            again_inner = statistics.median(i for _, i, _, _ in again)
+            suppressed = Value.objects.filter(state="suppressed").count()
+        finally:
+            drop_database()
+
+    target = TARGETS[vendor]
+    lines = [
+        f"\n## SSMSI national communal import — {datetime.date.today()} — {vendor}\n",
+        f"- command: `{' '.join(['python', *sys.argv])}`"
+        + (" with DATABASE_URL=postgres://..." if vendor == "postgresql" else ""),
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, polars {pl.__version__}",
+        f"- file: synthetic national communal file, official v2 layout, csv.gz {size:.1f} MB, "
+        f"{rows:,} rows, reference commune codes; stored {stored:,} values, "
+        f"{suppressed / stored:.0%} suppressed",
+        f"- floor (polars reading the file and counting rows, median of {RUNS}): {base:.2f} s",
+        f"- first import into an empty observatory (`stspd import-ssmsi FILE` in a subprocess, "
+        f"wall time): {first:.2f} s, of which the import itself {first_inner:.1f} s "
+        f"({first / base:.1f}x the floor); target <= {target:.0f} s: {met(first <= target)}",
+        f"- re-import of the same file (idempotent replace), median of {RUNS - 1}: "
+        f"{again_wall:.2f} s, of which the import itself {again_inner:.1f} s "
+        f"({again_wall / base:.1f}x the floor); target <= {target:.0f} s: "
+        f"{met(again_wall <= target)}",
+        f"- peak memory of the importing process (max RSS): {rss / 1024**2:,.0f} MB; "
+        f"target <= 2 GB: {met(rss <= RSS_TARGET)}",
+        f"- within 3x of the floor (slowest of first import and re-import): "
+        f"{max(first, again_wall) / base:.1f}x; {met(max(first, again_wall) <= 3 * base)}",
+        f"- naive peer (pandas.read_csv {naive_read:.1f} s, then one ORM save per row: "
+        f"{per_row * 1000:.2f} ms/row on {NAIVE_SAMPLE:,} rows, extrapolated): {naive:,.0f} s; "
+        f"first import {naive / first:.0f}x faster; target >= 10x: {met(naive >= 10 * first)}",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if os.environ.get("BENCH_NO_RESULTS"):
+        return
+    if not RESULTS.exists():
+        RESULTS.write_text("# Benchmark results\n\nWritten by the benchmarks under bench/.\n")
+    with RESULTS.open("a", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+if __name__ == "__main__":
+    main()
