@@ -190,14 +190,15 @@ def _chunks(frame: pl.DataFrame, size: int = BATCH) -> Iterator[pl.DataFrame]:
 def _bulk_load() -> Iterator[None]:
     """Set aside what slows a load of millions of rows, and put it back after the load.
 
-    Why? Because on SQLite maintaining three secondary indexes row by row costs more than
-    building each once afterwards; on PostgreSQL the two foreign keys queue two trigger events
-    per row (re-adding one checks every row in a single join) and the unique index, inserted
-    into key by key, is slower than built once by a sort, while the other indexes stay and are
-    filled in their own order (see `_insert`). SQLite keeps its unique index: it is part of the
-    table. Only inside the import's transaction: DDL is transactional on both, so a failure
-    rolls the indexes and constraints back with the rows, and re-adding the unique constraint
-    checks it again. On PostgreSQL, readers of the value table wait for the import's end.
+    Why? Because maintaining the secondary indexes row by row costs more than building each
+    once afterwards. SQLite: the three secondary indexes (the unique one is part of the table
+    and stays). PostgreSQL: the secondary indexes, the unique constraint and the two foreign
+    keys, which would queue two trigger events per row (re-adding one checks every row in a
+    single join); rows are written in the order of the secondary indexes (see `_insert`), so
+    that building them sorts rows already in order. Only inside the import's transaction: DDL
+    is transactional on both, so a failure rolls the indexes and constraints back with the
+    rows, and re-adding the unique constraint checks it again. On PostgreSQL, readers of the
+    value table wait for the import's end (ACCESS EXCLUSIVE lock).
     """
     table = Value._meta.db_table
     quote = connection.ops.quote_name
@@ -250,8 +251,8 @@ def _insert(frame: pl.DataFrame, progress: Progress, *, bulk: bool = False) -> N
     done = 0
     if connection.vendor == "postgresql":
         if bulk:
-            # In the order of the indexes kept during a bulk load: each insertion is then at
-            # the right end of the index, PostgreSQL's fast path.
+            # In the order of the secondary indexes rebuilt after a bulk load: their sorts
+            # then find the rows already in order.
             frame = frame.sort("indicator_id", "year", "geo_code")
         table = connection.ops.quote_name(Value._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
