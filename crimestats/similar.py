@@ -1,0 +1,160 @@
+"""Communes similar to a given one, to compare its figures with communes of its kind.
+
+The method, in plain words:
+
+1. Communes are first grouped by population class, with the brackets INSEE uses for commune
+   sizes: fewer than 2,000 inhabitants; 2,000 to 4,999; 5,000 to 9,999; 10,000 to 19,999;
+   20,000 to 49,999; 50,000 to 99,999; 100,000 and more. Only communes of the same class are
+   proposed; if the class has fewer than ``k`` other communes, the next classes (one step
+   smaller or larger, then two...) are added.
+2. Among them, the closest ones are chosen on a distance that adds:
+   - the difference of population, on a logarithmic scale (2,000 against 4,000 counts as much
+     as 20,000 against 40,000), divided by its spread over all communes;
+   - the same for the number of dwellings when both communes have it (it reflects
+     second homes and household size); when one is unknown, the population difference counts
+     twice instead, so that a missing value neither helps nor penalises;
+   - 0.5 when the two communes do not belong to the same kind of intercommunality
+     (communauté de communes CC, d'agglomération CA, urbaine CU, métropole METRO, métropole de
+     Lyon MET69), or when either kind is unknown;
+   - 0.25 when they are not in the same département (so, at equal size, a neighbour in the
+     département comes first).
+   The two size differences combine as the sides of a right triangle (square root of the sum of
+   their squares); the penalties are added to it.
+3. Equal distances are ordered by commune code, so the list is always the same.
+
+This is a rough guide to "communes of the same kind", not a typology: it knows nothing of
+tourism, commuting, a station or a shopping centre, which weigh on recorded crime.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import polars as pl
+
+__all__ = ["POPULATION_CLASSES", "population_class", "similar_communes"]
+
+POPULATION_CLASSES: Final = (
+    (0, 2_000, "moins de 2 000 hab."),
+    (2_000, 5_000, "2 000 à 4 999 hab."),
+    (5_000, 10_000, "5 000 à 9 999 hab."),
+    (10_000, 20_000, "10 000 à 19 999 hab."),
+    (20_000, 50_000, "20 000 à 49 999 hab."),
+    (50_000, 100_000, "50 000 à 99 999 hab."),
+    (100_000, None, "100 000 hab. et plus"),
+)
+"""(from, to excluded, label) of each population class."""
+
+EPCI_PENALTY: Final = 0.5
+OTHER_DEPARTEMENT_PENALTY: Final = 0.25
+_BOUNDS: Final = np.array([low for low, _, _ in POPULATION_CLASSES[1:]], dtype=np.float64)
+
+
+def population_class(population: float) -> int:
+    """Index of the population class (0 for fewer than 2,000 ... 6 for 100,000 and more).
+
+    >>> population_class(1_999), population_class(2_000), population_class(100_000)
+    (0, 1, 6)
+    """
+    return int(np.searchsorted(_BOUNDS, population, side="right"))
+
+
+def _thousands(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u202f")
+
+
+def _standardised_log(values: pl.Series) -> np.ndarray:
+    logs = np.log(values.cast(pl.Float64).to_numpy())
+    known = np.isfinite(logs)
+    if not known.any():
+        return np.full(logs.shape, np.nan)
+    spread = float(np.std(logs[known]))
+    return np.asarray((logs - np.mean(logs[known])) / (spread or 1.0))
+
+
+def similar_communes(features: pl.DataFrame, code: str, k: int = 10) -> pl.DataFrame:
+    """The ``k`` communes most similar to ``code``, closest first.
+
+    ``features`` has one row per commune: ``code``, ``population`` (> 0), ``dwellings`` (null
+    when unknown), ``epci_type`` (CC, CA, CU, METRO, MET69 or null) and ``departement``.
+    Returns ``code``, ``distance`` and ``reasons`` (French, for a coordinator).
+
+    >>> f = pl.DataFrame({
+    ...     "code": ["76001", "76002", "76003", "27001", "76004"],
+    ...     "population": [3000, 3300, 3300, 3300, 40000],
+    ...     "dwellings": [1300, 1400, None, 1400, 19000],
+    ...     "epci_type": ["CC", "CC", "CC", "CC", "CA"],
+    ...     "departement": ["76", "76", "76", "27", "76"],
+    ... })
+    >>> similar_communes(f, "76001", k=3).get_column("code").to_list()
+    ['76002', '76003', '27001']
+    >>> print(similar_communes(f, "76001", k=1).get_column("reasons")[0].replace("\u202f", " "))
+    même tranche (2 000 à 4 999 hab.) ; 3 300 hab. contre 3 000 ; même type
+    d'intercommunalité (CC) ; même département (76)
+    """
+    if k < 1:
+        raise ValueError("k doit être au moins 1")
+    codes = features.get_column("code").cast(pl.String).to_list()
+    if code not in codes:
+        raise ValueError(f"commune inconnue : {code}")
+    if len(set(codes)) != len(codes):
+        raise ValueError("une commune apparaît plusieurs fois dans les caractéristiques")
+    population = features.get_column("population").cast(pl.Float64).to_numpy()
+    if not (population > 0).all():
+        raise ValueError("population manquante ou nulle dans les caractéristiques")
+    dwellings = features.get_column("dwellings").cast(pl.Float64).fill_null(np.nan).to_numpy()
+    epci = features.get_column("epci_type").cast(pl.String).to_list()
+    departement = features.get_column("departement").cast(pl.String).to_list()
+
+    z_pop = _standardised_log(features.get_column("population"))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z_dwell = _standardised_log(pl.Series(np.where(dwellings > 0, dwellings, np.nan)))
+    classes = np.searchsorted(_BOUNDS, population, side="right")
+    me = codes.index(code)
+
+    d_pop = z_pop - z_pop[me]
+    d_dwell = z_dwell - z_dwell[me]
+    size = np.sqrt(np.where(np.isnan(d_dwell), 2 * d_pop**2, d_pop**2 + d_dwell**2))
+    same_epci = np.array([e is not None and e == epci[me] for e in epci])
+    same_dep = np.array([d == departement[me] for d in departement])
+    distance = (
+        size + EPCI_PENALTY * (~same_epci) + OTHER_DEPARTEMENT_PENALTY * (~same_dep)
+    ).astype(np.float64)
+
+    others = np.arange(len(codes)) != me
+    step = 0
+    while True:
+        candidates = others & (np.abs(classes - classes[me]) <= step)
+        if candidates.sum() >= k or step >= len(POPULATION_CLASSES):
+            break
+        step += 1
+    chosen = np.flatnonzero(candidates)
+    order = sorted(chosen.tolist(), key=lambda i: (float(distance[i]), codes[i]))[:k]
+
+    def reasons(i: int) -> str:
+        parts = []
+        label = POPULATION_CLASSES[int(classes[i])][2]
+        if classes[i] == classes[me]:
+            parts.append(f"même tranche ({label})")
+        else:
+            parts.append(f"tranche voisine ({label})")
+        parts.append(f"{_thousands(population[i])} hab. contre {_thousands(population[me])}")
+        if same_epci[i]:
+            parts.append(f"même type d'intercommunalité ({epci[me]})")
+        else:
+            parts.append(f"intercommunalité {epci[i] or 'inconnue'} (ici {epci[me] or 'inconnue'})")
+        if same_dep[i]:
+            parts.append(f"même département ({departement[me]})")
+        else:
+            parts.append(f"autre département ({departement[i]})")
+        return " ; ".join(parts)
+
+    return pl.DataFrame(
+        {
+            "code": [codes[i] for i in order],
+            "distance": [float(distance[i]) for i in order],
+            "reasons": [reasons(i) for i in order],
+        },
+        schema={"code": pl.String, "distance": pl.Float64, "reasons": pl.String},
+    )
