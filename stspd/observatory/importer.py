@@ -18,6 +18,7 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
 import polars as pl
 from django.db import connection, transaction
@@ -33,6 +34,7 @@ from .models import Edition, GeoLevel, Indicator, Value
 BATCH = 10_000
 COPY_BATCH = 500_000
 SQLITE_BATCH = 200_000
+SQLITE_ROWS_PER_INSERT = 1_000
 # From this many rows, indexes are set aside during the load (a national file: ~5 million).
 BULK_ROWS = 100_000
 Progress = Callable[[str], None]
@@ -272,14 +274,29 @@ def _insert(frame: pl.DataFrame, progress: Progress, *, bulk: bool = False) -> N
         if constant.height != 1:
             raise ValueError("un fichier SSMSI importé = une édition et un niveau géographique")
         edition_id, level = constant.row(0)
-        values = [str(int(edition_id)), f"'{GeoLevel(level).value}'", *["?"] * (len(_COLUMNS) - 2)]
-        insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})"
-        # The sqlite3 connection under Django's wrapper, in the same transaction: one prepared
-        # statement for every row, no model instance per row.
+        row = [str(int(edition_id)), f"'{GeoLevel(level).value}'", *["?"] * (len(_COLUMNS) - 2)]
+        one = f"({', '.join(row)})"
+        # The sqlite3 connection under Django's wrapper, in the same transaction: prepared
+        # statements of many rows each (fewer statement runs and AUTOINCREMENT updates), no
+        # model instance per row.
         connection.ensure_connection()
         raw = connection.connection
+        width = len(_COLUMNS) - 2
+        per_statement = min(
+            SQLITE_ROWS_PER_INSERT, raw.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // width
+        )
+        many = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * per_statement)}"
+        single = f"INSERT INTO {table} ({columns}) VALUES {one}"
         for chunk in _chunks(frame.select(_COLUMNS[2:]), SQLITE_BATCH):
-            raw.executemany(insert_sql, chunk.rows())
+            flat: list[object] = [None] * (chunk.height * width)
+            for index, column in enumerate(chunk.iter_columns()):
+                flat[index::width] = column.to_list()
+            size = per_statement * width
+            full = len(flat) - len(flat) % size
+            raw.executemany(many, (tuple(flat[i : i + size]) for i in range(0, full, size)))
+            raw.executemany(
+                single, (tuple(flat[i : i + width]) for i in range(full, len(flat), width))
+            )
             done += chunk.height
             progress(f"Enregistrement : {100 * done // frame.height} %")
         return
