@@ -40,8 +40,11 @@ FloatArray = npt.NDArray[np.float64]
 
 def _counts(counts: npt.ArrayLike) -> FloatArray:
     k = np.asarray(counts, dtype=np.float64)
-    known = ~np.isnan(k)
-    if np.any(k[known] < 0) or np.any(k[known] != np.floor(k[known])):
+    if (
+        k.size
+        and not np.isnan(k).all()
+        and (np.nanmin(k) < 0 or np.nanmax(k - np.floor(k)) > 0 or np.nanmax(k) == np.inf)
+    ):
         raise ValueError("les nombres doivent être des entiers positifs ou nuls (NaN si secret)")
     return k
 
@@ -60,11 +63,25 @@ def garwood_interval(counts: npt.ArrayLike, alpha: float = 0.05) -> tuple[FloatA
     """
     _alpha(alpha)
     k = _counts(counts)
-    with np.errstate(invalid="ignore"):
-        lower = np.where(k > 0, chi2.ppf(alpha / 2, 2 * np.where(k > 0, k, 1)) / 2, 0.0)
-        upper = chi2.ppf(1 - alpha / 2, 2 * k + 2) / 2
-    lower = np.where(np.isnan(k), np.nan, lower)
-    return lower.astype(np.float64), np.asarray(upper, dtype=np.float64)
+    known = ~np.isnan(k)
+    if not known.any():
+        return np.full(k.shape, np.nan), np.full(k.shape, np.nan)
+    # Counts repeat a lot (millions of cells, a few thousand distinct counts): the quantiles are
+    # computed once per count and looked up, a suppressed cell pointing at a final NaN slot.
+    top = int(np.nanmax(k))
+    if top < 4 * k.size:
+        values = np.arange(top + 1, dtype=np.float64)
+        index = np.fmin(k, top + 1).astype(np.intp)  # fmin(NaN, top + 1) = top + 1
+    else:
+        distinct, inverse = np.unique(k[known], return_inverse=True)
+        values = distinct
+        index = np.full(k.shape, values.size, dtype=np.intp)
+        index[known] = inverse.ravel()
+    low_table = np.where(values > 0, chi2.ppf(alpha / 2, 2 * np.maximum(values, 1)) / 2, 0.0)
+    high_table = chi2.ppf(1 - alpha / 2, 2 * values + 2) / 2
+    lower = np.append(low_table, np.nan)[index]
+    upper = np.append(high_table, np.nan)[index]
+    return lower.astype(np.float64), upper.astype(np.float64)
 
 
 def _denominators(denominators: npt.ArrayLike, shape: tuple[int, ...]) -> FloatArray:
