@@ -60,11 +60,54 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
+  function drawFunnel(element) {
+    var data = readJson(element.dataset.observatoryFunnel);
+    if (!data || !window.echarts) { return; }
+    var curve = data.curve;
+    function line(name, values, colour, style) {
+      return { name: name, type: "line", symbol: "none", silent: true, color: colour,
+        lineStyle: { type: style, width: 1.5 },
+        data: curve.denominators.map(function (d, i) { return [d, values[i]]; }) };
+    }
+    var series = [
+      { name: "Autres communes", type: "scatter", large: true, symbolSize: 4, color: "rgba(102, 102, 102, 0.45)",
+        data: data.points.filter(function (p) { return !p[2]; }).map(function (p) { return [p[0], p[1]]; }) },
+      { name: "Communes du territoire", type: "scatter", symbolSize: 7, color: "#000091",
+        data: data.points.filter(function (p) { return p[2]; }).map(function (p) { return [p[0], p[1]]; }) },
+      line("Taux d'ensemble", curve.denominators.map(function () { return data.target; }), "#3a3a3a", "solid"),
+      line("Limites à 95 %", curve.upper95, "#c9191e", "dashed"),
+      line("Limites à 95 % (bas)", curve.lower95, "#c9191e", "dashed"),
+      line("Limites à 99,8 %", curve.upper998, "#6a1b1b", "dotted"),
+      line("Limites à 99,8 % (bas)", curve.lower998, "#6a1b1b", "dotted"),
+    ];
+    if (data.territory) {
+      series.push({ name: "Territoire", type: "scatter", symbol: "diamond", symbolSize: 16, color: "#e1000f",
+        data: [[data.territory.denominator, data.territory.rate]] });
+    }
+    // The scale follows the communes, not the limits of the smallest ones, which soar.
+    var top = Math.max.apply(null, data.points.map(function (p) { return p[1]; })
+      .concat(data.territory ? [data.territory.rate] : []).concat([data.target * 2]));
+    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    chart.setOption({
+      animation: false,
+      aria: { enabled: true },
+      tooltip: { trigger: "item", valueFormatter: function (value) { return frNumber(value, 2); } },
+      legend: { top: 0, data: ["Autres communes", "Communes du territoire", "Territoire", "Taux d'ensemble", "Limites à 95 %", "Limites à 99,8 %"] },
+      grid: { left: 56, right: 24, top: 56, bottom: 48 },
+      xAxis: { type: "log", name: "population (ou logements)", nameLocation: "middle", nameGap: 28 },
+      yAxis: { type: "value", name: "taux pour 1 000", min: 0, max: Math.ceil(top * 1.2) },
+      series: series,
+    });
+    window.addEventListener("resize", function () { chart.resize(); });
+  }
+
   var PALETTE = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"];
 
   function drawMap(element) {
     var data = readJson(element.dataset.observatoryMap);
-    if (!data || !window.L || !data.features.length) { return; }
+    if (!data || !window.L) { return; }
+    data = { type: "FeatureCollection", features: data.features.filter(function (f) { return f.geometry; }) };
+    if (!data.features.length) { element.hidden = true; return; }
     var rates = data.features
       .map(function (f) { return f.properties.rate; })
       .filter(function (r) { return r !== null; })
@@ -97,4 +140,5 @@
 
   document.querySelectorAll("[data-observatory-chart]").forEach(drawChart);
   document.querySelectorAll("[data-observatory-map]").forEach(drawMap);
+  document.querySelectorAll("[data-observatory-funnel]").forEach(drawFunnel);
 })();

@@ -6,12 +6,15 @@ queries whatever the number of member communes, and shapes the result for the pa
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from crimestats.aggregate import aggregate_territory, compare_with_reference, national_reference
+from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from stspd.territories.models import Commune, CommuneShape
 
@@ -143,7 +146,10 @@ def territory_figures(territory: Territory) -> Figures:
 
 
 def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[str, Any]:
-    """GeoJSON of the member communes with their value for one indicator-year (two queries)."""
+    """GeoJSON of the member communes with their value for one indicator-year (two queries).
+
+    A member without a stored outline has a null geometry: listed in the table, not drawn.
+    """
     values = {
         row[0]: row[1:]
         for row in Value.objects.filter(
@@ -153,11 +159,14 @@ def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[st
             year=year,
         ).values_list("geo_code", "state", "count", "population", "dwellings")
     }
-    names = {commune.code: commune.name for commune in territory.members}
+    shapes = dict(
+        CommuneShape.objects.filter(commune__code__in=territory.codes).values_list(
+            "commune__code", "geometry"
+        )
+    )
     features = []
-    for code, geometry in CommuneShape.objects.filter(
-        commune__code__in=territory.codes
-    ).values_list("commune__code", "geometry"):
+    for commune in territory.members:
+        code, geometry = commune.code, shapes.get(commune.code)  # no outline: table only
         state, count, population, dwellings = values.get(code, (None, None, None, None))
         denominator = dwellings if indicator.denominator_kind == "dwellings" else population
         rate = 1000 * count / denominator if count is not None and denominator else None
@@ -167,7 +176,7 @@ def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[st
                 "geometry": geometry,
                 "properties": {
                     "code": code,
-                    "name": names.get(code, code),
+                    "name": commune.name,
                     "state": state or "missing",
                     "count": count,
                     "rate": rate,
@@ -175,3 +184,89 @@ def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[st
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+FLAG_LABELS = {
+    "above_99.8": "au-dessus de la limite à 99,8 %",
+    "above_95": "au-dessus de la limite à 95 %",
+    "within": "dans l'entonnoir",
+    "below_95": "en dessous de la limite à 95 %",
+    "below_99.8": "en dessous de la limite à 99,8 %",
+    "suppressed": "non diffusée",
+    "no_denominator": "dénominateur inconnu",
+}
+
+
+def _flag_against(target_rate: float, count: float, denominator: float) -> str:
+    """Where a territory's count falls among the communes' control limits (same method)."""
+    expected = target_rate / 1000 * denominator
+    flag = "within"
+    for level, name in [(0.95, "95"), (0.998, "99.8")]:
+        tail = (1 - level) / 2
+        if count > float(poisson_limit(1 - tail, [expected])[0]):
+            flag = f"above_{name}"
+        elif count < float(poisson_limit(tail, [expected])[0]):
+            flag = f"below_{name}"
+    return flag
+
+
+def funnel_data(
+    territory: Territory, indicator: Indicator, year: int, territory_row: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Every commune's rate for one indicator-year around the pooled rate (one query).
+
+    The territory is placed among them when its figure is known (not a lower bound).
+    """
+    dwellings = indicator.denominator_kind == "dwellings"
+    rows = list(
+        Value.objects.filter(geo_level=GeoLevel.COMMUNE, indicator=indicator, year=year)
+        .values_list("geo_code", "count", "dwellings" if dwellings else "population")
+        .order_by("geo_code")
+    )
+    if not rows:
+        return None
+    codes = [code for code, _, _ in rows]
+    counts = np.array([math.nan if c is None else c for _, c, _ in rows], dtype=float)
+    denominators = np.array([math.nan if d is None else d for _, _, d in rows], dtype=float)
+    result = funnel(counts, denominators)
+    known = np.isfinite(denominators) & (denominators > 0)
+    if not known.any() or math.isnan(result.target_rate):
+        return None
+    drawn = known & ~np.isnan(counts)
+    if drawn.sum() < 2:
+        return None
+    # The curves span the communes drawn: below them the limits only widen off the chart.
+    curve = funnel_curve(
+        result.target_rate, float(denominators[drawn].min()), float(denominators[drawn].max())
+    )
+    members = set(territory.codes)
+    points = [
+        [float(denominators[i]), round(float(result.rate[i]), 4), codes[i] in members]
+        for i in range(len(codes))
+        if drawn[i]
+    ]
+    flags = {codes[i]: str(result.flag[i]) for i in range(len(codes))}
+    denominator = territory_row["dwellings"] if dwellings else territory_row["population"]
+    place = None
+    if territory_row["status"] in ("published", "zero") and denominator:
+        place = {
+            "denominator": float(denominator),
+            "rate": float(territory_row["rate"]),
+            "flag": _flag_against(result.target_rate, territory_row["count"], denominator),
+        }
+    return {
+        "year": year,
+        "target": result.target_rate,
+        "n_points": len(points),
+        "n_suppressed": result.n_suppressed,
+        "points": points,
+        "curve": {
+            "denominators": curve.denominators.round(1).tolist(),
+            "lower95": curve.lower[0].round(4).tolist(),
+            "upper95": curve.upper[0].round(4).tolist(),
+            "lower998": curve.lower[1].round(4).tolist(),
+            "upper998": curve.upper[1].round(4).tolist(),
+        },
+        "territory": place,
+        "flags": flags,
+    }

@@ -7,7 +7,7 @@ from stspd.councils.views import current_user
 from .access import access_territory
 from .caveats import GENERAL, caveats_for
 from .evolution import evolution
-from .figures import member_map, territory_figures
+from .figures import FLAG_LABELS, funnel_data, member_map, territory_figures
 from .models import Indicator
 from .presentation import (
     chart_data,
@@ -45,6 +45,14 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
     if not rows:
         raise Http404("Aucune donnée de cet indicateur pour ce territoire.")
     last_year = max(row["year"] for row in rows)
+    funnel = funnel_data(place, chosen, last_year, rows[-1])
+    flags = funnel.pop("flags") if funnel else {}
+    members = None
+    if not place.is_single_commune:
+        members = label_map(member_map(place, chosen, last_year))
+        for feature in members["features"]:
+            flag = flags.get(feature["properties"]["code"])
+            feature["properties"]["funnel"] = FLAG_LABELS.get(flag, "") if flag else ""
     return render(
         request,
         "observatory/indicator.html",
@@ -58,9 +66,11 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
             "last_year": last_year,
             "chart": chart_data(chosen, rows),
             "evolution": evolution(figures, chosen.label, rows),
-            "map": None
-            if place.is_single_commune
-            else label_map(member_map(place, chosen, last_year)),
+            "map": members,
+            "funnel": funnel,
+            "funnel_place": FLAG_LABELS[funnel["territory"]["flag"]]
+            if funnel and funnel["territory"]
+            else "",
             "specific_caveats": caveats_for(
                 chosen.label, chosen.unit, chosen.denominator_kind, chosen.retired
             ),

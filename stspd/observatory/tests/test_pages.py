@@ -162,3 +162,20 @@ def test_change_and_trend_leave_out_suppressed_years_and_lower_bounds(world, log
     assert "la seule commune sur 2 dont la valeur est diffusée chaque année" in epci
     assert "de 2021 à 2023 : baisse de 10 %" in epci
     assert "sur 3 années" in epci  # the trend uses Rouen's three years
+
+
+def test_funnel_places_the_territory_and_its_communes_among_all_communes(world, login) -> None:  # type: ignore[no-untyped-def]
+    from scipy.stats import poisson
+
+    # 2023: Rouen 90 / 100,000, Saint-Étienne-du-Rouvray 0 / 30,000: pooled rate 90 / 130,000.
+    target = 90 / 130_000
+    rouen, ser = target * 100_000, target * 30_000
+    assert poisson.ppf(0.975, rouen) < 90 < poisson.ppf(0.999, rouen)  # above 95 %, not 99.8 %
+    assert poisson.ppf(0.001, ser) > 0  # below 99.8 %
+    client = login(world.reader)
+    commune = client.get(f"/observatoire/commune/76540/{world.indicator.pk}/").content.decode()
+    assert "Rouen est au-dessus de la limite à 95 %" in commune
+    epci = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/").content.decode()
+    # The EPCI's 2023 figure is the pooled rate itself; its members keep their own flags.
+    assert "Métropole Rouen Normandie est dans l&#x27;entonnoir" in epci
+    assert "en dessous de la limite à 99,8 %" in epci
