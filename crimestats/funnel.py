@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import poisson
+from scipy.special import ndtri, pdtr
 
 from crimestats.rates import PER
 
@@ -82,6 +82,25 @@ def _label(level: float) -> str:
     return f"{100 * level:g}"
 
 
+def _poisson_quantile(p: float, lam: FloatArray) -> FloatArray:
+    """Smallest count ``r`` with ``F(r) >= p`` (``scipy.stats.poisson.ppf``, faster).
+
+    Why? ``poisson.ppf`` inverts the distribution by root finding, 50 ms for 35,000 communes.
+    Here a Cornish-Fisher guess is corrected by stepping one count at a time, all communes at
+    once, until ``F(r - 1) < p <= F(r)``: the same integers, usually after one or two steps.
+    """
+    z = float(ndtri(p))
+    safe = np.nan_to_num(lam, nan=0.0)
+    r = np.fmax(np.floor(safe + z * np.sqrt(safe) + (z * z - 1) / 6), 0.0)
+    for _ in range(10_000):
+        too_low = pdtr(r, safe) < p
+        too_high = (r >= 1) & (pdtr(np.fmax(r - 1, 0.0), safe) >= p)
+        if not (too_low.any() or too_high.any()):
+            break
+        r = r + too_low - too_high
+    return np.asarray(r + 0.0 * lam, dtype=np.float64)
+
+
 def poisson_limit(p: float, expected: npt.ArrayLike) -> FloatArray:
     """Interpolated Poisson quantile of probability ``p`` for each expected count (a count).
 
@@ -91,9 +110,9 @@ def poisson_limit(p: float, expected: npt.ArrayLike) -> FloatArray:
     [3.775]
     """
     lam = np.asarray(expected, dtype=np.float64)
-    r = poisson.ppf(p, lam)
-    f_r = poisson.cdf(r, lam)
-    f_before = poisson.cdf(r - 1, lam)
+    r = _poisson_quantile(p, lam)
+    f_r = pdtr(r, lam)
+    f_before = np.where(r >= 1, pdtr(np.fmax(r - 1, 0.0), lam), 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         limit = r - (f_r - p) / (f_r - f_before)
     # fmax turns NaN into 0; adding 0 * lam brings back NaN for an unknown expected count.

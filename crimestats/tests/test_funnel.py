@@ -125,3 +125,15 @@ def test_real_departements_burglary_2024() -> None:
         )
     flags = set(result.flag.tolist())
     assert {"above_99.8", "below_99.8"} <= flags
+
+
+def test_quantile_equals_scipy_poisson_ppf() -> None:
+    from scipy.stats import poisson
+
+    from crimestats.funnel import _poisson_quantile
+
+    lams = np.concatenate(
+        [np.random.default_rng(3).lognormal(1, 2, 5000), [0.0, 1e-9, 0.5, 1e6, np.nan]]
+    )
+    for p in (0.001, 0.025, 0.975, 0.999):
+        assert np.array_equal(_poisson_quantile(p, lams), poisson.ppf(p, lams), equal_nan=True)
