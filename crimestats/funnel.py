@@ -10,9 +10,10 @@ limits within which a commune's rate would fall by chance alone, narrower as the
   ``n_suppressed``: they are not zero.
 - Limits: a commune whose expected count is ``lam = target * denominator`` has a Poisson count.
   For a probability ``p`` (0.025 and 0.975 at 95 %, 0.001 and 0.999 at 99.8 %) the limit is the
-  Poisson quantile ``r`` (smallest count with ``F(r) >= p``), smoothed by Spiegelhalter's
-  interpolation (2005, appendix A.1.1), as in the funnel-plot tools of Public Health England
-  (APHO / Fingertips): ``limit = r - (F(r) - p) / (F(r) - F(r - 1))``, floored at 0. Without it
+  Poisson quantile ``r`` (smallest count with ``F(r) >= p``), smoothed by the interpolation
+  Spiegelhalter gives for exact limits (2005, appendix A.1.1), the one public funnel-plot tools
+  (Public Health England's) refer to: ``limit = r - (F(r) - p) / (F(r) - F(r - 1))``, floored
+  at 0. Without it
   the limits would jump in steps of one fact. Limits are given as rates per 1,000.
 - Flag of each commune: ``above_99.8`` (count above the upper 99.8 % limit), ``above_95``,
   ``within``, ``below_95``, ``below_99.8``, or ``suppressed`` / ``no_denominator``. The names
