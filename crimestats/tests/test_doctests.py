@@ -7,11 +7,13 @@ from types import ModuleType
 
 import pytest
 
-from crimestats import aggregate, change, hotspots, labels, rates, ssmsi, trend
+from crimestats import aggregate, change, funnel, hotspots, labels, rates, similar, ssmsi, trend
 
 
 @pytest.mark.parametrize(
-    "module", [labels, ssmsi, rates, aggregate, change, trend, hotspots], ids=lambda m: m.__name__
+    "module",
+    [labels, ssmsi, rates, aggregate, change, trend, hotspots, funnel, similar],
+    ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
