@@ -40,7 +40,7 @@
         trigger: "axis",
         valueFormatter: function (value) { return frNumber(value, 2); },
       },
-      legend: { top: 0, data: ["Territoire", "Intervalle de confiance à 95 %", "Département", "France"] },
+      legend: { top: 0, data: ["Territoire", "Intervalle de confiance à 95 %", "Département", "France", "Communes comparables"] },
       grid: { left: 56, right: 24, top: 48, bottom: 40 },
       xAxis: { type: "category", data: data.years, boundaryGap: true },
       yAxis: { type: "value", name: data.unit, min: 0, nameTextStyle: { align: "left" } },
@@ -55,7 +55,9 @@
             label: { position: "insideTop", color: "#3a3a3a" }, data: hidden } },
         { name: "Département", type: "line", data: data.departement, color: "#c9191e", lineStyle: { type: "dashed" }, symbol: "rect" },
         { name: "France", type: "line", data: data.france, color: "#666666", lineStyle: { type: "dotted" }, symbol: "diamond" },
-      ],
+      ].concat(data.similar && data.similar.some(function (v) { return v !== null; }) ? [
+        { name: "Communes comparables", type: "line", data: data.similar, color: "#18753c", lineStyle: { type: "dashed" }, symbol: "triangle" },
+      ] : []),
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }

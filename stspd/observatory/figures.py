@@ -16,6 +16,7 @@ import polars as pl
 from crimestats.aggregate import aggregate_territory, compare_with_reference, national_reference
 from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
+from crimestats.similar import similar_communes
 from stspd.territories.models import Commune, CommuneShape
 
 from .models import Edition, GeoLevel, Indicator, Value
@@ -270,3 +271,74 @@ def funnel_data(
         "territory": place,
         "flags": flags,
     }
+
+
+@dataclass
+class Similar:
+    """Communes similar to a commune, and their pooled rate per indicator-year."""
+
+    communes: list[dict[str, str]]  # code, name, reasons
+    rates: pl.DataFrame  # indicator, year, similar_rate, similar_n
+
+
+def similar_reference(territory: Territory, k: int = 10) -> Similar | None:
+    """For a single commune: its `k` most similar communes (crimestats.similar), two queries.
+
+    The reference rate pools the similar communes whose value is known that year (published or
+    zero): sum of counts / sum of denominators. Suppressed ones are left out, never read as 0.
+    """
+    if not territory.is_single_commune:
+        return None
+    rows = Commune.objects.filter(kind="commune", population__gt=0).values_list(
+        "code", "name", "population", "epci__kind", "departement__code"
+    )
+    names = {}
+    columns: dict[str, list[Any]] = {
+        "code": [],
+        "population": [],
+        "dwellings": [],
+        "epci_type": [],
+        "departement": [],
+    }
+    for code, name, population, epci_kind, departement in rows:
+        names[code] = name
+        for key, value in zip(
+            columns, (code, population, None, epci_kind, departement), strict=True
+        ):
+            columns[key].append(value)
+    commune_code = territory.codes[0]
+    if commune_code not in names:
+        return None
+    features = pl.DataFrame(
+        columns,
+        schema={
+            "code": pl.String,
+            "population": pl.Int64,
+            "dwellings": pl.Int64,
+            "epci_type": pl.String,
+            "departement": pl.String,
+        },
+    )
+    chosen = similar_communes(features, commune_code, k=k)
+    codes = chosen.get_column("code").to_list()
+    values = load_values(GeoLevel.COMMUNE, geo_code__in=codes)
+    known = values.filter(pl.col("state").is_in(["published", "zero"])).with_columns(
+        denominator=pl.when(pl.col("denominator_kind") == "dwellings")
+        .then(pl.col("dwellings"))
+        .otherwise(pl.col("population"))
+    )
+    rates = (
+        known.filter(pl.col("denominator").is_not_null())
+        .group_by("indicator", "year")
+        .agg(
+            similar_rate=pl.col("count").sum() / pl.col("denominator").sum() * 1000.0,
+            similar_n=pl.len(),
+        )
+    )
+    return Similar(
+        communes=[
+            {"code": code, "name": names[code], "reasons": reasons}
+            for code, reasons in chosen.select("code", "reasons").iter_rows()
+        ],
+        rates=rates,
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import polars as pl
 
 from .evolution import evolution
-from .figures import Figures
+from .figures import Figures, Similar
 from .models import DenominatorKind, Indicator
 
 STATUS_LABELS = {
@@ -121,6 +121,7 @@ def chart_data(indicator: Indicator, rows: list[dict[str, Any]]) -> dict[str, An
         "status": [row["status"] for row in rows],
         "departement": [row["dep_rate"] for row in rows],
         "france": [row["fr_rate"] for row in rows],
+        "similar": [row.get("similar_rate") for row in rows],
     }
 
 
@@ -191,3 +192,16 @@ def label_map(collection: dict[str, Any]) -> dict[str, Any]:
         properties["rate_text"] = fr_number(properties["rate"], 2)
     collection["features"].sort(key=lambda feature: feature["properties"]["name"])
     return collection
+
+
+def attach_similar(rows: list[dict[str, Any]], similar: Similar, indicator: Indicator) -> None:
+    """Add the similar communes' pooled rate of each year to the territory's rows."""
+    pooled = {
+        year: (rate, n)
+        for year, rate, n in similar.rates.filter(pl.col("indicator") == indicator.label)
+        .select("year", "similar_rate", "similar_n")
+        .iter_rows()
+    }
+    for row in rows:
+        rate, n = pooled.get(row["year"], (None, 0))
+        row |= {"similar_rate": rate, "similar_n": n, "similar_text": fr_number(rate, 2)}

@@ -7,9 +7,16 @@ from stspd.councils.views import current_user
 from .access import access_territory
 from .caveats import GENERAL, caveats_for
 from .evolution import evolution
-from .figures import FLAG_LABELS, funnel_data, member_map, territory_figures
+from .figures import (
+    FLAG_LABELS,
+    funnel_data,
+    member_map,
+    similar_reference,
+    territory_figures,
+)
 from .models import Indicator
 from .presentation import (
+    attach_similar,
     chart_data,
     figures_csv,
     label_map,
@@ -44,6 +51,9 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
     rows = year_rows(figures.indicator_series(chosen.label))
     if not rows:
         raise Http404("Aucune donnée de cet indicateur pour ce territoire.")
+    similar = similar_reference(place)
+    if similar is not None:
+        attach_similar(rows, similar, chosen)
     last_year = max(row["year"] for row in rows)
     funnel = funnel_data(place, chosen, last_year, rows[-1])
     flags = funnel.pop("flags") if funnel else {}
@@ -68,6 +78,7 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
             "evolution": evolution(figures, chosen.label, rows),
             "map": members,
             "funnel": funnel,
+            "similar": similar,
             "funnel_place": FLAG_LABELS[funnel["territory"]["flag"]]
             if funnel and funnel["territory"]
             else "",

@@ -179,3 +179,18 @@ def test_funnel_places_the_territory_and_its_communes_among_all_communes(world, 
     # The EPCI's 2023 figure is the pooled rate itself; its members keep their own flags.
     assert "Métropole Rouen Normandie est dans l&#x27;entonnoir" in epci
     assert "en dessous de la limite à 99,8 %" in epci
+
+
+def test_similar_communes_pool_only_their_known_values(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(f"/observatoire/commune/76540/{world.indicator.pk}/")
+    html = response.content.decode()
+    # Rouen's similar communes here are the world's three others; only Saint-Étienne-du-Rouvray
+    # has figures: 30 / 30,000 in 2021, suppressed in 2022 (no reference, not 0), 0 in 2023.
+    assert chart(response)["similar"] == [1.0, None, 0.0]
+    assert "Saint-Étienne-du-Rouvray (76575)" in html
+    assert "communes comparables à Rouen" in html
+
+
+def test_an_epci_has_no_similar_communes_line(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    assert chart(response)["similar"] == [None, None, None]
