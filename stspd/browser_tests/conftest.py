@@ -1,6 +1,6 @@
 """Real Chromium (Debian's package) driven by Playwright for Python, against the live server.
 
-Never `playwright install`: the browser is the system one, installed by `make install-browser`.
+The browser is the system one, installed by `make install-browser`; Playwright never downloads one.
 """
 
 import json
