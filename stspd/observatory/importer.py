@@ -22,6 +22,7 @@ from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from crimestats.labels import INDICATORS, LABEL_TABLE_VERSION
@@ -164,8 +165,32 @@ def _save_edition(parsed: ParsedFile, sha256: str, report: ImportReport) -> Edit
     return edition
 
 
+def _covered_area(data: pl.DataFrame, level: str) -> Q:
+    """The territories a file speaks for: its départements for a communal file, else its codes.
+
+    Why not every commune of the level? Because a regional or départemental extract of the
+    communal base must not erase the other départements' communes; and why not only the file's
+    communes? Because a commune missing from a new edition (merged, or renamed code) must not
+    keep a stale series beside its successor.
+    """
+    codes = data.get_column("geo_code").unique()
+    if level != GeoLevel.COMMUNE:
+        return Q(geo_code__in=codes.to_list())
+    prefixes = (
+        pl.when(codes.str.starts_with("97"))
+        .then(codes.str.slice(0, 3))
+        .otherwise(codes.str.slice(0, 2))
+    )
+    area = Q()
+    for prefix in sorted(pl.select(prefixes).to_series().unique().to_list()):
+        area |= Q(geo_code__startswith=prefix)
+    return area
+
+
 def _delete_replaced(data: pl.DataFrame, level: str, indicator_ids: dict[str, int]) -> int:
-    """Delete the values the file re-projects: one query per set of indicators sharing years."""
+    """Delete the values the file re-projects: its area (départements), indicators and years,
+    one query per set of indicators sharing years."""
+    area = _covered_area(data, level)
     ranges = (
         data.group_by("indicator")
         .agg(first=pl.col("year").min(), last=pl.col("year").max())
@@ -175,6 +200,7 @@ def _delete_replaced(data: pl.DataFrame, level: str, indicator_ids: dict[str, in
     deleted = 0
     for first, last, labels in ranges.iter_rows():
         count, _ = Value.objects.filter(
+            area,
             geo_level=level,
             indicator_id__in=[indicator_ids[label] for label in labels],
             year__range=(first, last),

@@ -350,3 +350,29 @@ def test_a_failed_bulk_load_leaves_rows_indexes_and_constraints_unchanged(  # ty
     assert constraints() == before
     assert snapshot() == existing
     assert Edition.objects.count() == 1
+
+
+def test_a_departement_extract_leaves_the_other_departements_alone(communes, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    Commune.objects.create(
+        code="27229",
+        name="Évreux",
+        kind="commune",
+        departement=Departement.objects.create(
+            code="27", name="Eure", region=Region.objects.get(code="28")
+        ),
+    )
+    seine_maritime = write(
+        tmp_path / "communes-76.csv",
+        [row(code, 2023, "Violences sexuelles", 7) for code in communes],
+    )
+    eure = write(tmp_path / "communes-27.csv", [row("27229", 2023, "Violences sexuelles", 4)])
+    import_ssmsi(seine_maritime)
+    report = import_ssmsi(eure)
+    assert report.replaced == 0
+    stored = Value.objects.filter(indicator__label="Violences sexuelles", year=2023)
+    assert sorted(stored.values_list("geo_code", "count")) == [
+        ("27229", 4),
+        ("76351", 7),
+        ("76540", 7),
+        ("76575", 7),
+    ]
