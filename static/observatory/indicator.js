@@ -38,7 +38,23 @@
       aria: { enabled: true, decal: { show: true } },
       tooltip: {
         trigger: "axis",
-        valueFormatter: function (value) { return frNumber(value, 2); },
+        // Built as text, never HTML; a lower bound reads "au moins", a hidden year says why.
+        formatter: function (params) {
+          var i = params[0].dataIndex;
+          var lines = [data.years[i]];
+          params.forEach(function (p) {
+            if (p.seriesName === "IC 95 % bas" || p.seriesName === "Intervalle de confiance à 95 %") { return; }
+            var text = frNumber(p.value, 2);
+            if (p.seriesName === "Territoire") {
+              if (data.status[i] === "suppressed") { text = "non diffusé (secret statistique)"; }
+              else if (data.status[i] === "lower_bound") { text = "au moins " + text; }
+            }
+            lines.push(p.seriesName + " : " + text);
+          });
+          var box = document.createElement("div");
+          lines.forEach(function (line) { var row = document.createElement("div"); row.textContent = line; box.appendChild(row); });
+          return box;
+        },
       },
       legend: { top: 0, data: ["Territoire", "Intervalle de confiance à 95 %", "Département", "France", "Communes comparables"] },
       grid: { left: 56, right: 24, top: 48, bottom: 40 },
@@ -134,7 +150,9 @@
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
         var text = p.state === "suppressed" ? "non diffusée" : p.rate === null ? "—" : frNumber(p.rate, 2) + " ‰";
-        shape.bindTooltip(p.name + " : " + text);
+        var label = document.createElement("span");
+        label.textContent = p.name + " : " + text;
+        shape.bindTooltip(label);
       },
     }).addTo(map);
     map.fitBounds(layer.getBounds());

@@ -3,6 +3,13 @@
 (function () {
   "use strict";
 
+  // Leaflet renders a tooltip string as HTML: hand it an element holding plain text instead.
+  function asText(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
   var COLOURS = {
     "hot-99": "#a50f15",
     "hot-95": "#de2d26",
@@ -26,7 +33,7 @@
     var outline = window.L.geoJSON(communes, {
       style: { color: "#3a3a3a", weight: 1, fill: true, fillColor: "#f6f6f6", fillOpacity: 0.6 },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.name, { sticky: true });
+        layer.bindTooltip(asText(feature.properties.name), { sticky: true });
       },
     }).addTo(map);
     var grid = window.L.geoJSON(cells, {
@@ -43,8 +50,8 @@
       onEachFeature: function (feature, layer) {
         var p = feature.properties;
         layer.bindTooltip(
-          p.count + " fait(s) ; densité lissée " + p.density_text + " /km² ; z = " + p.z_text +
-            " ; p = " + p.p_text + " ; q = " + p.q_text + " ; " + p.level_label,
+          asText(p.count + " fait(s) ; densité lissée " + p.density_text + " /km² ; z = " +
+            p.z_text + " ; p = " + p.p_text + " ; q = " + p.q_text + " ; " + p.level_label),
           { sticky: true }
         );
       },

@@ -20,7 +20,10 @@ def hotspot_map(request: HttpRequest, council_id: int) -> HttpResponse:
     council = access_council(current_user(request), council_id)
     form = MapFilterForm(request.GET or None, council=council)
     records = Record.objects.filter(source__council=council, lon__isnull=False, lat__isnull=False)
-    if form.is_bound and form.is_valid():
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be read shows no figures rather than unfiltered ones.
+        records = records.none()
+    elif form.is_bound:
         if indicator := form.cleaned_data["indicator"]:
             records = records.filter(indicator=indicator)
         if start := form.cleaned_data["start"]:

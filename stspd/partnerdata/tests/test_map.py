@@ -76,6 +76,8 @@ def test_map_filters_by_indicator_and_period(world, login) -> None:  # type: ign
     assert "<strong>40</strong> faits" in page
     page = client.get(url(world), {"start": "2026-05-01", "end": "2026-04-01"}).content.decode()
     assert "La date de début doit précéder la date de fin." in page
+    # A filter that cannot be read shows no figures, never the unfiltered 130.
+    assert "<strong>130</strong> faits" not in page
 
 
 def test_map_without_geocoded_facts_says_so(world, login) -> None:  # type: ignore[no-untyped-def]
