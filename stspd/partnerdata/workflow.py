@@ -312,7 +312,16 @@ def import_upload(upload: Upload, *, by: User, today: datetime.date | None = Non
             )
     except IntegrityError as exc:
         upload.refresh_from_db()
-        raise ImportRefused(None, "Ce fichier a déjà été importé pour cette source.") from exc
+        twin = Upload.objects.filter(
+            source=source, sha256=upload.sha256, state=UploadState.IMPORTED
+        ).exclude(pk=upload.pk)
+        if twin.exists():
+            raise ImportRefused(None, "Ce fichier a déjà été importé pour cette source.") from exc
+        raise ImportRefused(
+            None,
+            "Import annulé, rien n'a été enregistré : un indicateur ou une commune a changé "
+            "pendant l'import. Revoyez l'aperçu puis relancez l'import.",
+        ) from exc
     return upload
 
 

@@ -352,3 +352,20 @@ def test_a_file_over_the_limit_is_refused_and_nothing_kept(world, login, setting
     assert response.status_code == 200
     assert "Le fichier dépasse 10 Mo" in response.content.decode()
     assert not Upload.objects.exists()
+
+
+def test_a_database_conflict_that_is_not_a_duplicate_says_so(world, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import IntegrityError
+
+    from stspd.partnerdata import workflow
+
+    upload = staged(world)
+
+    def conflict(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise IntegrityError("FOREIGN KEY constraint failed")
+
+    monkeypatch.setattr(Record.objects, "bulk_create", conflict)
+    with pytest.raises(workflow.ImportRefused, match="un indicateur ou une commune a changé"):
+        workflow.import_upload(upload, by=world.coordinator)
+    upload.refresh_from_db()
+    assert not upload.is_imported and Record.objects.count() == 0
