@@ -48,7 +48,9 @@ import numpy.typing as npt
 from scipy.stats import norm
 from scipy.stats import t as student
 
-__all__ = ["MKResult", "TrendResult", "mann_kendall", "quasi_poisson_trend"]
+from crimestats.change import _p_text, _percent
+
+__all__ = ["MKResult", "TrendResult", "describe_trend", "mann_kendall", "quasi_poisson_trend"]
 
 FloatArray = npt.NDArray[np.float64]
 StrArray = npt.NDArray[np.str_]
@@ -303,4 +305,40 @@ def mann_kendall(values_2d: npt.ArrayLike) -> MKResult:
         tau=masked(tau),
         slope=slope,
         n_points=n.astype(np.int64),
+    )
+
+
+_TREND_REASONS: Final = {
+    "too_few_points": "tendance non calculable : moins de trois années connues",
+    "all_zero": "aucun fait enregistré sur les années connues",
+    "no_finite_estimate": "tendance non calculable : les faits se concentrent sur une seule "
+    "année extrême de la période",
+    "not_converged": "tendance non calculable (le calcul n'a pas abouti)",
+}
+
+
+def describe_trend(result: TrendResult, i: int) -> str:
+    """One French sentence for series ``i`` of a :class:`TrendResult`, for a coordinator.
+
+    >>> r = quasi_poisson_trend([[100, 110, 121, 133]], [[1, 1, 1, 1]], [2020, 2021, 2022, 2023])
+    >>> head, verdict = describe_trend(r, 0).split(", ")
+    >>> head
+    '+10 % par an en moyenne sur 4 années (IC 95 % : -8 % à +32 %)'
+    >>> verdict
+    'tendance non significative (p = 0,15)'
+    >>> describe_trend(quasi_poisson_trend([[3, float("nan"), 4]], [[1, 1, 1]], [1, 2, 3]), 0)
+    'tendance non calculable : moins de trois années connues'
+    """
+    reason = str(result.reason[i])
+    if reason != "ok":
+        return _TREND_REASONS.get(reason, "tendance non calculable")
+    p = float(result.p_value[i])
+    verdict = "significative" if p < result.alpha else "non significative"
+    level = f"{100 * (1 - result.alpha):g}".replace(".", ",")
+    return (
+        f"{_percent(float(result.annual_ratio[i]), signed=True)} par an en moyenne sur "
+        f"{int(result.n_points[i])} années (IC {level} % : "
+        f"{_percent(float(result.ratio_low[i]), signed=True)} à "
+        f"{_percent(float(result.ratio_high[i]), signed=True)}), tendance {verdict} "
+        f"({_p_text(p)})"
     )

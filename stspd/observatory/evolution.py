@@ -14,33 +14,16 @@ import numpy as np
 import polars as pl
 
 from crimestats.change import describe_change, poisson_change
-from crimestats.trend import quasi_poisson_trend
+from crimestats.trend import describe_trend, quasi_poisson_trend
 
 from .figures import Figures
 
 KNOWN = ("published", "zero")
 
-_TREND_REASONS = {
-    "too_few_points": "tendance non calculable : moins de trois années connues",
-    "all_zero": "aucun fait enregistré sur les années connues",
-    "no_finite_estimate": "tendance non calculable : les faits se concentrent sur une seule "
-    "année extrême de la période",
-    "not_converged": "tendance non calculable (le calcul n'a pas abouti)",
-}
-
 
 def _denominator(row: dict[str, Any]) -> float:
     value = row["dwellings"] if row["denominator_kind"] == "dwellings" else row["population"]
     return float(value) if value else math.nan
-
-
-def _signed_percent(ratio: float) -> str:
-    change = round((ratio - 1) * 100)
-    return f"{'+' if change > 0 else '-' if change < 0 else ''}{abs(change)} %"
-
-
-def _p_text(p: float) -> str:
-    return "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
 
 
 def change_text(rows: list[dict[str, Any]]) -> str:
@@ -67,16 +50,7 @@ def trend_text(rows: list[dict[str, Any]]) -> str:
     counts[np.isnan(exposures)] = math.nan
     years = np.array([r["year"] for r in rows], dtype=float)
     result = quasi_poisson_trend(counts[None, :], exposures[None, :], years)
-    reason = str(result.reason[0])
-    if reason != "ok":
-        return _TREND_REASONS.get(reason, "tendance non calculable")
-    ratio, p = float(result.annual_ratio[0]), float(result.p_value[0])
-    verdict = "significative" if p < result.alpha else "non significative"
-    return (
-        f"{_signed_percent(ratio)} par an en moyenne sur {int(result.n_points[0])} années "
-        f"(IC 95 % : {_signed_percent(float(result.ratio_low[0]))} à "
-        f"{_signed_percent(float(result.ratio_high[0]))}), tendance {verdict} ({_p_text(p)})"
-    )
+    return describe_trend(result, 0)
 
 
 def constant_perimeter(communes: pl.DataFrame, label: str) -> tuple[list[dict[str, Any]], int]:

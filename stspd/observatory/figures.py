@@ -17,22 +17,26 @@ from crimestats.aggregate import aggregate_territory, compare_with_reference, na
 from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from crimestats.similar import similar_communes
+from crimestats.ssmsi import OUTPUT_SCHEMA
 from stspd.territories.models import Commune, CommuneShape
 
 from .models import Edition, GeoLevel, Indicator, Value
 
+# crimestats' own layout (what read_ssmsi returns), plus the edition of each stored value.
 _FIELDS = {
-    "geo_code": pl.String,
-    "year": pl.Int32,
-    "indicator": pl.String,
-    "unit": pl.String,
-    "denominator_kind": pl.String,
-    "count": pl.Int64,
-    "state": pl.String,
-    "population": pl.Int64,
-    "dwellings": pl.Int64,
-    "edition_id": pl.Int64,
-}
+    name: OUTPUT_SCHEMA[name]
+    for name in (
+        "geo_code",
+        "year",
+        "indicator",
+        "unit",
+        "denominator_kind",
+        "count",
+        "state",
+        "population",
+        "dwellings",
+    )
+} | {"edition_id": pl.Int64}
 _LOOKUPS = [
     "geo_code",
     "year",
