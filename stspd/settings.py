@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "stspd.audit",
     "stspd.observatory",
     "stspd.partnerdata",
+    "stspd.indicators",
+    "stspd.strategy",
 ]
 
 MIDDLEWARE = [

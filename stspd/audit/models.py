@@ -11,6 +11,11 @@ VERB_LABELS = {
     "member_added": "ajout d'un membre",
     "member_removed": "retrait d'un membre",
     "imported": "import",
+    "frozen": "version figée",
+    "transition": "étape d'adoption",
+    "remark": "remarque d'un partenaire",
+    "accepted": "remarque acceptée",
+    "rejected": "remarque rejetée",
 }
 
 

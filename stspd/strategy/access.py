@@ -1,0 +1,56 @@
+"""The only way views reach a strategy and its elements.
+
+A strategy belongs to its council: an outsider gets 404, any role reads it, the coordinator
+edits it (403 for the others). Partners chosen as reviewers of an open round may comment.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from stspd.accounts.models import User
+from stspd.councils.access import can_edit_council, role_in
+
+from .enums import EDITABLE_STATUSES
+from .models import Action, Strategy
+
+
+def check_strategy(user: User, strategy: Strategy, *, edit: bool = False) -> None:
+    role = role_in(user, strategy.council)
+    if role is None:
+        raise Http404
+    if edit and not can_edit_council(role):
+        raise PermissionDenied("Seul le coordinateur du conseil peut modifier la stratégie.")
+    strategy.user_role = role  # type: ignore[attr-defined]
+
+
+def access_strategy(user: User, strategy_id: int, *, edit: bool = False) -> Strategy:
+    strategy = get_object_or_404(
+        Strategy.objects.select_related("council__commune", "council__epci"), pk=strategy_id
+    )
+    check_strategy(user, strategy, edit=edit)
+    return strategy
+
+
+def ensure_editable(strategy: Strategy) -> None:
+    """The content of an adopted or signed version is frozen: only a revision changes it."""
+    if strategy.status not in EDITABLE_STATUSES:
+        raise PermissionDenied(
+            f"La stratégie est « {strategy.get_status_display()} » : son contenu ne se modifie "
+            "plus. Ouvrez une révision (avenant) pour le faire évoluer."
+        )
+
+
+def access_action(user: User, action_id: int, *, edit: bool = False) -> Action:
+    action = get_object_or_404(
+        Action.objects.select_related(
+            "objective__axis__strategy__council__commune",
+            "objective__axis__strategy__council__epci",
+            "lead",
+        ),
+        pk=action_id,
+    )
+    check_strategy(user, action.objective.axis.strategy, edit=edit)
+    if edit:
+        ensure_editable(action.objective.axis.strategy)
+    return action
