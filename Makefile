@@ -21,9 +21,9 @@ install: install-system
 	$(UV) sync --frozen --quiet
 	@mkdir -p var
 
-# Pango and a font for WeasyPrint's PDF documents.
+# Pango, HarfBuzz's subsetter (font subsetting) and a font for WeasyPrint's PDF documents.
 install-system:
-	@/sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+	@/sbin/ldconfig -p | grep -q libpangoft2-1.0.so.0 && /sbin/ldconfig -p | grep -q libharfbuzz-subset.so.0 || { $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core >/dev/null; }
 
 # Debian's chromium (never a browser downloaded by Playwright) and axe-core from npm.
 install-browser:

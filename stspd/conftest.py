@@ -11,6 +11,7 @@ A CISPD on a two-commune EPCI, with one working group whose charter some have si
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 from django.utils import timezone
@@ -28,12 +29,25 @@ from stspd.councils.models import (
     Meeting,
 )
 from stspd.councils.workflow import create_council
+from stspd.indicators.enums import Direction
+from stspd.indicators.library import sync_library
+from stspd.indicators.models import IndicatorDefinition
 from stspd.observatory.models import (
     Diagnostic,
     DiagnosticSection,
     Edition,
     Indicator,
     Value,
+)
+from stspd.strategy.enums import Funder
+from stspd.strategy.models import (
+    Action,
+    ActionIndicator,
+    Axis,
+    BudgetLine,
+    Objective,
+    ObjectiveIndicator,
+    Strategy,
 )
 from stspd.territories.models import Commune, Departement, Epci, Region
 from stspd.territories.search import search_key
@@ -94,6 +108,10 @@ class World:
     site_admin: User
     indicator: Indicator
     section: DiagnosticSection
+    strategy: Strategy
+    axis: Axis
+    objective: Objective
+    action: Action
 
 
 @pytest.fixture
@@ -185,6 +203,7 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
     section = DiagnosticSection.objects.create(
         diagnostic=diagnostic, position=10, title="Les dégradations", indicator=indicator
     )
+    strategy, axis, objective, action = make_strategy(council, organisation, indicator)
     return World(
         council=council,
         other_council=other_council,
@@ -206,7 +225,52 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         site_admin=site_admin,
         indicator=indicator,
         section=section,
+        strategy=strategy,
+        axis=axis,
+        objective=objective,
+        action=action,
     )
+
+
+def make_strategy(
+    council: Council, lead: Organisation, indicator: Indicator
+) -> tuple[Strategy, Axis, Objective, Action]:
+    """A small draft that passes the readiness check: one axis, objective and action."""
+    sync_library()
+    strategy = Strategy.objects.create(
+        council=council,
+        title="Stratégie territoriale 2026-2028",
+        starts_on=datetime.date(2026, 1, 1),
+        ends_on=datetime.date(2028, 12, 31),
+        evaluation_method="Revue annuelle des indicateurs en formation plénière.",
+    )
+    axis = Axis.objects.create(strategy=strategy, position=1, title="Tranquillité publique")
+    objective = Objective.objects.create(
+        axis=axis, position=1, statement="Réduire les dégradations de biens publics"
+    )
+    ObjectiveIndicator.objects.create(
+        objective=objective,
+        definition=IndicatorDefinition.objects.get(observatory_indicator=indicator),
+        baseline_value=Decimal("1.2"),
+        baseline_on=datetime.date(2023, 12, 31),
+        target_value=Decimal("1.0"),
+        deadline=datetime.date(2028, 12, 31),
+        direction=Direction.DECREASE,
+    )
+    action = Action.objects.create(
+        objective=objective,
+        position=1,
+        title="Médiation de nuit dans les quartiers",
+        problem="Dégradations nocturnes",
+        lead=lead,
+    )
+    ActionIndicator.objects.create(
+        action=action, definition=IndicatorDefinition.objects.get(name="Médiations réalisées")
+    )
+    BudgetLine.objects.create(
+        action=action, funder=Funder.FIPD, year=2026, planned=Decimal("15000")
+    )
+    return strategy, axis, objective, action
 
 
 def make_observatory_values() -> Indicator:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("observatoire/", include("stspd.observatory.urls")),
     path("", include("stspd.councils.urls")),
     path("", include("stspd.partnerdata.urls")),
+    path("", include("stspd.strategy.urls")),
     path("admin/", admin.site.urls),
 ]
