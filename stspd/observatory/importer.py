@@ -28,6 +28,7 @@ from django.utils import timezone
 from crimestats.labels import INDICATORS, LABEL_TABLE_VERSION
 from crimestats.ssmsi import ParsedFile, SsmsiFormatError, read_ssmsi
 from stspd.audit.events import record
+from stspd.indicators.library import sync_library
 from stspd.territories.models import Commune, Departement, Region
 
 from .models import Edition, GeoLevel, Indicator, Value
@@ -408,6 +409,8 @@ def import_ssmsi(
 
     with transaction.atomic():
         indicator_ids = _sync_indicators()
+        # New SSMSI indicators become entries of the strategies' indicator library.
+        sync_library()
         edition = _save_edition(parsed, hashlib.sha256(payload).hexdigest(), report)
         report.edition_id = edition.pk
         say("Remplacement des valeurs des éditions précédentes…")
