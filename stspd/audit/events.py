@@ -18,6 +18,10 @@ def as_text(field: forms.Field, value: Any) -> str:
     """A field's value as a person reads it: labels rather than codes, names rather than ids."""
     if value is None or value == "":
         return ""
+    if isinstance(value, (list, tuple, models.QuerySet)):
+        # A multiple choice (communes of an action): its items' texts, sorted, so that the same
+        # set reads the same whatever the order it came in.
+        return ", ".join(sorted(as_text(field, item) for item in value))
     if isinstance(field, forms.ModelChoiceField):
         if not isinstance(value, models.Model):
             value = field.queryset.filter(pk=value).first()  # type: ignore[union-attr]

@@ -4,6 +4,8 @@ A strategy belongs to its council: an outsider gets 404, any role reads it, the 
 edits it (403 for the others). Partners chosen as reviewers of an open round may comment.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,7 +14,17 @@ from stspd.accounts.models import User
 from stspd.councils.access import can_edit_council, role_in
 
 from .enums import EDITABLE_STATUSES
-from .models import Action, Strategy
+from .models import (
+    Action,
+    ActionIndicator,
+    ActionPartner,
+    Axis,
+    BudgetLine,
+    Milestone,
+    Objective,
+    ObjectiveIndicator,
+    Strategy,
+)
 
 
 def check_strategy(user: User, strategy: Strategy, *, edit: bool = False) -> None:
@@ -54,3 +66,56 @@ def access_action(user: User, action_id: int, *, edit: bool = False) -> Action:
     if edit:
         ensure_editable(action.objective.axis.strategy)
     return action
+
+
+def access_axis(user: User, axis_id: int, *, edit: bool = False) -> Axis:
+    axis = get_object_or_404(
+        Axis.objects.select_related("strategy__council__commune", "strategy__council__epci"),
+        pk=axis_id,
+    )
+    check_strategy(user, axis.strategy, edit=edit)
+    if edit:
+        ensure_editable(axis.strategy)
+    return axis
+
+
+def access_objective(user: User, objective_id: int, *, edit: bool = False) -> Objective:
+    objective = get_object_or_404(
+        Objective.objects.select_related(
+            "axis__strategy__council__commune", "axis__strategy__council__epci"
+        ),
+        pk=objective_id,
+    )
+    check_strategy(user, objective.axis.strategy, edit=edit)
+    if edit:
+        ensure_editable(objective.axis.strategy)
+    return objective
+
+
+def access_objective_indicator(
+    user: User, use_id: int, *, edit: bool = False
+) -> ObjectiveIndicator:
+    use = get_object_or_404(
+        ObjectiveIndicator.objects.select_related(
+            "definition",
+            "objective__axis__strategy__council__commune",
+            "objective__axis__strategy__council__epci",
+        ),
+        pk=use_id,
+    )
+    check_strategy(user, use.objective.axis.strategy, edit=edit)
+    if edit:
+        ensure_editable(use.objective.axis.strategy)
+    return use
+
+
+ActionItem = TypeVar("ActionItem", ActionPartner, Milestone, BudgetLine, ActionIndicator)
+
+
+def access_action_item(
+    user: User, model: type[ActionItem], item_id: int, *, edit: bool = False
+) -> ActionItem:
+    """A partner, milestone, budget line or activity indicator of a fiche action."""
+    item = get_object_or_404(model, pk=item_id)
+    item.action = access_action(user, item.action_id, edit=edit)
+    return item
