@@ -7,12 +7,23 @@ from types import ModuleType
 
 import pytest
 
-from crimestats import aggregate, change, funnel, hotspots, labels, rates, similar, ssmsi, trend
+from crimestats import (
+    aggregate,
+    change,
+    counterfactual,
+    funnel,
+    hotspots,
+    labels,
+    rates,
+    similar,
+    ssmsi,
+    trend,
+)
 
 
 @pytest.mark.parametrize(
     "module",
-    [labels, ssmsi, rates, aggregate, change, trend, hotspots, funnel, similar],
+    [labels, ssmsi, rates, aggregate, change, trend, hotspots, funnel, similar, counterfactual],
     ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module: ModuleType) -> None:
