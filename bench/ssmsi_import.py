@@ -11,8 +11,9 @@ Measured in the same run:
 - first import into an empty observatory, then re-import of the same file (idempotent
   replace), each as `stspd import-ssmsi FILE` in a subprocess: wall time, and the peak memory
   (max RSS) of the importing process;
-- naive peer: pandas.read_csv of the whole file, then one ORM `Value(...).save()` per row on a
-  sample of rows, extrapolated to the file.
+- naive peer: pandas.read_csv of the whole file, then one INSERT per value (autocommit, as
+  `Model.save()` would) into a table of one row per value with its unique index, on a sample of
+  rows, extrapolated to the file.
 
 Targets: <= 25 s on SQLite, <= 15 s on PostgreSQL, peak RSS <= 2 GB, within 3x of the floor,
 >= 10x faster than the naive peer. Runs on a fresh SQLite file by default, on PostgreSQL when
@@ -132,51 +133,51 @@ def import_in_subprocess(path: Path) -> tuple[float, float, int, str]:
 
 
 def naive_peer(path: Path, rows: int) -> tuple[float, float, float]:
-    """pandas.read_csv of the file, then one ORM save per row on a sample (autocommit)."""
+    """pandas.read_csv of the file, then one INSERT per value on a sample (autocommit), into a
+    table of one row per value (the layout stspd used before its blocks of series)."""
     import pandas as pd
+    from django.db import connection
 
-    from crimestats.labels import INDICATORS, canonical_label
-    from stspd.observatory.models import Edition, Indicator, Value
+    from crimestats.labels import canonical_label
 
     start = time.perf_counter()
     frame = pd.read_csv(path, sep=";", decimal=",", na_values=["NA"], dtype={0: str})
     read = time.perf_counter() - start
-    edition = Edition.objects.create(
-        source_name="naive",
-        sha256="0" * 64,
-        schema_version=2,
-        geo_level="commune",
-        file_format="csv.gz",
-        label_table_version="naive",
-        imported_at=datetime.datetime.now(datetime.UTC),
-    )
-    indicators = {
-        label: Indicator.objects.get_or_create(
-            label=label, defaults={"unit": i.unit, "denominator_kind": i.denominator}
-        )[0]
-        for label, i in INDICATORS.items()
-    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE bench_naive_value (id integer PRIMARY KEY, geo_level varchar(11), "
+            "geo_code varchar(5), year smallint, indicator varchar(100), state varchar(10), "
+            "count integer, population integer, dwellings integer, rate double precision)"
+        )
+        cursor.execute(
+            "CREATE UNIQUE INDEX bench_naive_cell ON bench_naive_value "
+            "(geo_level, geo_code, year, indicator)"
+        )
     sample = frame.head(NAIVE_SAMPLE)
     start = time.perf_counter()
-    for record in sample.itertuples(index=False):
+    for number, record in enumerate(sample.itertuples(index=False)):
         suppressed = record.est_diffuse == "ndiff"
         count = None if suppressed else int(record.nombre)
         state = "suppressed" if suppressed else "zero" if count == 0 else "published"
-        Value(
-            edition=edition,
-            geo_level="commune",
-            geo_code=record[0],
-            year=int(record.annee),
-            indicator=indicators[canonical_label(record.indicateur)],
-            state=state,
-            count=count,
-            population=None if pd.isna(record.insee_pop) else int(record.insee_pop),
-            dwellings=None if pd.isna(record.insee_log) else int(record.insee_log),
-            rate=None if suppressed else float(record.taux_pour_mille),
-        ).save()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO bench_naive_value VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                [
+                    number,
+                    "commune",
+                    record[0],
+                    int(record.annee),
+                    canonical_label(record.indicateur),
+                    state,
+                    count,
+                    None if pd.isna(record.insee_pop) else int(record.insee_pop),
+                    None if pd.isna(record.insee_log) else int(record.insee_log),
+                    None if suppressed else float(record.taux_pour_mille),
+                ],
+            )
     per_row = (time.perf_counter() - start) / len(sample)
-    Value.objects.filter(edition=edition).delete()
-    edition.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_naive_value")
     return read + per_row * rows, read, per_row
 
 
@@ -200,19 +201,22 @@ def main() -> None:
             base = statistics.median(t for t, _ in floors)
             rows = floors[0][1]
 
-            from stspd.observatory.models import Value
+            from stspd.observatory.importer import stored_values
+            from stspd.observatory.models import SeriesBlock
 
             naive, naive_read, per_row = naive_peer(path, rows)
-            assert not Value.objects.exists()
+            assert not SeriesBlock.objects.exists()
             first, first_inner, rss_first, report = import_in_subprocess(path)
             assert "aucune commune inconnue du référentiel" in report, report
-            stored = Value.objects.count()
+            values = stored_values()
+            stored, blocks = values.height, SeriesBlock.objects.count()
             again = [import_in_subprocess(path) for _ in range(RUNS - 1)]
             rss = max(rss_first, *(r for _, _, r, _ in again))
-            assert Value.objects.count() == stored
+            assert stored_values().equals(values)
             again_wall = statistics.median(w for w, _, _, _ in again)
             again_inner = statistics.median(i for _, i, _, _ in again)
-            suppressed = Value.objects.filter(state="suppressed").count()
+            suppressed = values.filter(pl.col("state") == "suppressed").height
+            del values
         finally:
             drop_database()
 
@@ -224,8 +228,8 @@ def main() -> None:
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python "
         f"{platform.python_version()}, polars {pl.__version__}",
         f"- file: synthetic national communal file, official v2 layout, csv.gz {size:.1f} MB, "
-        f"{rows:,} rows, reference commune codes; stored {stored:,} values, "
-        f"{suppressed / stored:.0%} suppressed",
+        f"{rows:,} rows, reference commune codes; stored {stored:,} values "
+        f"({suppressed / stored:.0%} suppressed) in {blocks:,} blocks of series",
         f"- floor (polars reading the file and counting rows, median of {RUNS}): {base:.2f} s",
         f"- first import into an empty observatory (`stspd import-ssmsi FILE` in a subprocess, "
         f"wall time): {first:.2f} s, of which the import itself {first_inner:.1f} s "
@@ -238,7 +242,7 @@ def main() -> None:
         f"target <= 2 GB: {met(rss <= RSS_TARGET)}",
         f"- within 3x of the floor (slowest of first import and re-import): "
         f"{max(first, again_wall) / base:.1f}x; {met(max(first, again_wall) <= 3 * base)}",
-        f"- naive peer (pandas.read_csv {naive_read:.1f} s, then one ORM save per row: "
+        f"- naive peer (pandas.read_csv {naive_read:.1f} s, then one INSERT per value: "
         f"{per_row * 1000:.2f} ms/row on {NAIVE_SAMPLE:,} rows, extrapolated): {naive:,.0f} s; "
         f"first import {naive / first:.0f}x faster; target >= 10x: {met(naive >= 10 * first)}",
     ]

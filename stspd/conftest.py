@@ -10,9 +10,11 @@ A CISPD on a two-commune EPCI, with one working group whose charter some have si
 """
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import polars as pl
 import pytest
 from django.utils import timezone
 
@@ -32,12 +34,13 @@ from stspd.councils.workflow import create_council
 from stspd.indicators.enums import Direction
 from stspd.indicators.library import sync_library
 from stspd.indicators.models import IndicatorDefinition
+from stspd.observatory.importer import stored_values, write_values
 from stspd.observatory.models import (
     Diagnostic,
     DiagnosticSection,
     Edition,
     Indicator,
-    Value,
+    SeriesBlock,
 )
 from stspd.strategy.enums import Funder
 from stspd.strategy.models import (
@@ -301,27 +304,48 @@ def make_observatory_values() -> Indicator:
         imported_at=timezone.now(),
         **common,
     )
-    cells = [
+    cells: list[tuple[Edition, str, str, list[int | None], int]] = [
         (communal, "commune", "76540", [100, 120, 90], 100_000),
         (communal, "commune", "76575", [30, None, 0], 30_000),
         (departmental, "departement", "76", [1000, 1100, 1200], 1_250_000),
         (departmental, "departement", "27", [400, 400, 400], 600_000),
     ]
-    Value.objects.bulk_create(
-        Value(
-            edition=edition,
-            geo_level=level,
-            geo_code=code,
-            year=year,
-            indicator=indicator,
-            state="suppressed" if count is None else "zero" if count == 0 else "published",
-            count=count,
-            population=population,
+    for edition in (communal, departmental):
+        write_values(
+            pl.DataFrame(
+                [
+                    (code, year, indicator.label, count, population)
+                    for edition_of, _, code, counts, population in cells
+                    if edition_of == edition
+                    for year, count in zip((2021, 2022, 2023), counts, strict=True)
+                ],
+                schema={
+                    "geo_code": pl.String,
+                    "year": pl.Int32,
+                    "indicator": pl.String,
+                    "count": pl.Int64,
+                    "population": pl.Int64,
+                },
+                orient="row",
+            ).with_columns(
+                state=pl.when(pl.col("count").is_null())
+                .then(pl.lit("suppressed"))
+                .when(pl.col("count") == 0)
+                .then(pl.lit("zero"))
+                .otherwise(pl.lit("published")),
+                dwellings=pl.lit(None, pl.Int64),
+                rate_per_1000=pl.lit(None, pl.Float64),
+            ),
+            edition,
         )
-        for edition, level, code, counts, population in cells
-        for year, count in zip((2021, 2022, 2023), counts, strict=True)
-    )
     return indicator
+
+
+def rewrite_values(edition: Edition, change: Callable[[pl.DataFrame], pl.DataFrame]) -> None:
+    """Rewrite the values stored for `edition` through `change` (a frame in, a frame out)."""
+    cells = stored_values(edition.geo_level).filter(pl.col("edition_id") == edition.pk)
+    SeriesBlock.objects.filter(edition=edition).delete()
+    write_values(change(cells), edition)
 
 
 @pytest.fixture

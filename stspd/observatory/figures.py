@@ -7,6 +7,7 @@ queries whatever the number of member communes, and shapes the result for the pa
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,45 +18,36 @@ from crimestats.aggregate import aggregate_territory, compare_with_reference, na
 from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from crimestats.similar import similar_communes
-from crimestats.ssmsi import OUTPUT_SCHEMA
 from stspd.territories.models import Commune, CommuneShape
 
-from .models import Edition, GeoLevel, Indicator, Value
-
-# crimestats' own layout (what read_ssmsi returns), plus the edition of each stored value.
-_FIELDS = {
-    name: OUTPUT_SCHEMA[name]
-    for name in (
-        "geo_code",
-        "year",
-        "indicator",
-        "unit",
-        "denominator_kind",
-        "count",
-        "state",
-        "population",
-        "dwellings",
-    )
-} | {"edition_id": pl.Int64}
-_LOOKUPS = [
-    "geo_code",
-    "year",
-    "indicator__label",
-    "indicator__unit",
-    "indicator__denominator_kind",
-    "count",
-    "state",
-    "population",
-    "dwellings",
-    "edition_id",
-]
+from .blocks import BLOCK_FIELDS, area_codes, decode
+from .models import Edition, GeoLevel, Indicator, SeriesBlock
 
 
-def load_values(level: str, **filters: Any) -> pl.DataFrame:
-    """Stored values of one geographic level as a frame in crimestats' layout (one query)."""
-    rows = Value.objects.filter(geo_level=level, **filters).values_list(*_LOOKUPS)
-    frame = pl.DataFrame(list(rows), schema=_FIELDS, orient="row")
-    return frame.with_columns(pl.lit(level).alias("geo_level"))
+def load_values(
+    level: str,
+    codes: Iterable[str] | None = None,
+    *,
+    indicator: Indicator | None = None,
+    year: int | None = None,
+) -> pl.DataFrame:
+    """Stored values of one geographic level as a frame in crimestats' layout (one query): the
+    territories `codes` (default: all), one `indicator` and one `year` when given.
+
+    The frame has `read_ssmsi`'s columns (the published rate left out: figures recompute
+    rates from counts and denominators) and the `edition_id` of each value.
+    """
+    wanted = None if codes is None else list(codes)
+    blocks = SeriesBlock.objects.filter(geo_level=level)
+    if wanted is not None:
+        areas = area_codes(pl.Series(wanted, dtype=pl.String), level).unique().to_list()
+        blocks = blocks.filter(area__in=areas)
+    if indicator is not None:
+        blocks = blocks.filter(indicator=indicator)
+    if year is not None:
+        blocks = blocks.filter(first_year__lte=year, last_year__gte=year)
+    frame = decode(list(blocks.values_list(*BLOCK_FIELDS)), codes=wanted, year=year)
+    return frame.drop("rate_per_1000").with_columns(pl.lit(level).alias("geo_level"))
 
 
 @dataclass
@@ -128,7 +120,7 @@ def _reference_rates(territory_rows: pl.DataFrame, reference: pl.DataFrame, pref
 
 def territory_figures(territory: Territory) -> Figures:
     """All indicators, all years, with the département and France (six queries in all)."""
-    communes = load_values(GeoLevel.COMMUNE, geo_code__in=territory.codes)
+    communes = load_values(GeoLevel.COMMUNE, territory.codes)
     departements = load_values(GeoLevel.DEPARTEMENT)
     rows = _territory_rows(territory, communes)
     departement = departements.filter(pl.col("geo_code") == territory.departement_code)
@@ -155,14 +147,10 @@ def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[st
 
     A member without a stored outline has a null geometry: listed in the table, not drawn.
     """
+    cells = load_values(GeoLevel.COMMUNE, territory.codes, indicator=indicator, year=year)
     values = {
         row[0]: row[1:]
-        for row in Value.objects.filter(
-            geo_level=GeoLevel.COMMUNE,
-            geo_code__in=territory.codes,
-            indicator=indicator,
-            year=year,
-        ).values_list("geo_code", "state", "count", "population", "dwellings")
+        for row in cells.select("geo_code", "state", "count", "population", "dwellings").rows()
     }
     shapes = dict(
         CommuneShape.objects.filter(commune__code__in=territory.codes).values_list(
@@ -223,16 +211,17 @@ def funnel_data(
     The territory is placed among them when its figure is known (not a lower bound).
     """
     dwellings = indicator.denominator_kind == "dwellings"
-    rows = list(
-        Value.objects.filter(geo_level=GeoLevel.COMMUNE, indicator=indicator, year=year)
-        .values_list("geo_code", "count", "dwellings" if dwellings else "population")
-        .order_by("geo_code")
-    )
-    if not rows:
+    cells = load_values(GeoLevel.COMMUNE, indicator=indicator, year=year).sort("geo_code")
+    if cells.is_empty():
         return None
-    codes = [code for code, _, _ in rows]
-    counts = np.array([math.nan if c is None else c for _, c, _ in rows], dtype=float)
-    denominators = np.array([math.nan if d is None else d for _, _, d in rows], dtype=float)
+    codes = cells.get_column("geo_code").to_list()
+    counts = cells.get_column("count").cast(pl.Float64).fill_null(math.nan).to_numpy()
+    denominators = (
+        cells.get_column("dwellings" if dwellings else "population")
+        .cast(pl.Float64)
+        .fill_null(math.nan)
+        .to_numpy()
+    )
     result = funnel(counts, denominators)
     known = np.isfinite(denominators) & (denominators > 0)
     if not known.any() or math.isnan(result.target_rate):
@@ -325,7 +314,7 @@ def similar_reference(territory: Territory, k: int = 10) -> Similar | None:
     )
     chosen = similar_communes(features, commune_code, k=k)
     codes = chosen.get_column("code").to_list()
-    values = load_values(GeoLevel.COMMUNE, geo_code__in=codes)
+    values = load_values(GeoLevel.COMMUNE, codes)
     known = values.filter(pl.col("state").is_in(["published", "zero"])).with_columns(
         denominator=pl.when(pl.col("denominator_kind") == "dwellings")
         .then(pl.col("dwellings"))

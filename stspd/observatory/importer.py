@@ -1,59 +1,52 @@
 """Import an SSMSI recorded-crime file (communes, départements or regions) into the observatory.
 
-Parsing and every check are crimestats' (`read_ssmsi`); this module stores the result. One
-transaction per file: the values of the file's geographic level, indicators and years are
-deleted (one query per indicator set sharing a year range) and the file's values inserted in
-bulk (COPY on PostgreSQL, one prepared INSERT run over every row on SQLite, bulk_create
-elsewhere); from BULK_ROWS rows (a national file) some indexes and constraints are set aside
-for the load inside the same transaction (see `_bulk_load`). Codes absent from the territory
-reference are reported, not stored. Re-importing the same file leaves the same rows.
+Parsing and every check are crimestats' (`read_ssmsi`); this module stores the result as blocks
+of series (`SeriesBlock`, packed by `blocks.encode`: one row per indicator and area, about 1,600
+for a national communal file of 5.2 million values). One transaction per file: the cells the
+file re-projects (its level, areas, indicators and years) are removed from the stored blocks,
+whole blocks deleted in one query per set of indicators sharing years, and the file's blocks
+written (COPY on PostgreSQL, bulk_create elsewhere). Codes absent from the territory reference
+are reported, not stored. Re-importing the same file leaves the same values.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from sqlite3 import SQLITE_LIMIT_VARIABLE_NUMBER
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Sum
 from django.utils import timezone
 
 from crimestats.labels import INDICATORS, LABEL_TABLE_VERSION
 from crimestats.ssmsi import ParsedFile, SsmsiFormatError, read_ssmsi
 from stspd.audit.events import record
-from stspd.indicators.library import sync_library
 from stspd.territories.models import Commune, Departement, Region
 
-from .models import Edition, GeoLevel, Indicator, Value
+from .blocks import ARRAYS, BLOCK_FIELDS, Block, BlockError, area_codes, decode, encode
+from .models import Edition, GeoLevel, Indicator, SeriesBlock
 
-BATCH = 10_000
-COPY_BATCH = 500_000
-SQLITE_BATCH = 200_000
-SQLITE_ROWS_PER_INSERT = 1_000
-# From this many rows, indexes are set aside during the load (a national file: ~5 million).
-BULK_ROWS = 100_000
+# Blocks written per COPY write or bulk_create batch (a national file has about 1,600).
+BATCH = 200
 Progress = Callable[[str], None]
 
-# Columns written per value, in the order of the PostgreSQL COPY.
-_COLUMNS = (
-    "edition_id",
-    "geo_level",
-    "geo_code",
-    "year",
-    "indicator_id",
-    "state",
-    "count",
-    "population",
-    "dwellings",
-    "rate",
-)
+# Columns of a block in the order of the PostgreSQL COPY, with their PostgreSQL types.
+_COPY_COLUMNS = {
+    "edition_id": "int8",
+    "geo_level": "varchar",
+    "area": "varchar",
+    "indicator_id": "int8",
+    "first_year": "int2",
+    "last_year": "int2",
+    "size": "int4",
+    "codes": "text",
+    **dict.fromkeys(ARRAYS, "bytea"),
+}
 # Level -> (unknown codes heading, nothing unknown).
 _UNKNOWN_WORDING = {
     GeoLevel.COMMUNE: ("communes inconnues du référentiel", "aucune commune inconnue"),
@@ -166,199 +159,117 @@ def _save_edition(parsed: ParsedFile, sha256: str, report: ImportReport) -> Edit
     return edition
 
 
-def _covered_area(data: pl.DataFrame, level: str) -> Q:
-    """The territories a file speaks for: its départements for a communal file, else its codes.
+def _replace(data: pl.DataFrame, level: str, indicator_ids: dict[str, int]) -> int:
+    """Remove the cells the file re-projects from the stored blocks; return how many.
 
-    Why not every commune of the level? Because a regional or départemental extract of the
-    communal base must not erase the other départements' communes; and why not only the file's
-    communes? Because a commune missing from a new edition (merged, or renamed code) must not
-    keep a stale series beside its successor.
+    The file speaks for its areas: the départements of its communes for a communal file (a
+    départemental extract leaves the other départements alone, and a commune missing from a
+    new edition, merged or renumbered, keeps no stale series beside its successor), its codes
+    for a département or regional file; for each of its indicators, the years it covers. A
+    block within those years is deleted (one query per set of indicators sharing years), a
+    block that reaches beyond them keeps its other years.
     """
-    codes = data.get_column("geo_code").unique()
-    if level != GeoLevel.COMMUNE:
-        return Q(geo_code__in=codes.to_list())
-    prefixes = (
-        pl.when(codes.str.starts_with("97"))
-        .then(codes.str.slice(0, 3))
-        .otherwise(codes.str.slice(0, 2))
-    )
-    area = Q()
-    for prefix in sorted(pl.select(prefixes).to_series().unique().to_list()):
-        area |= Q(geo_code__startswith=prefix)
-    return area
-
-
-def _delete_replaced(data: pl.DataFrame, level: str, indicator_ids: dict[str, int]) -> int:
-    """Delete the values the file re-projects: its area (départements), indicators and years,
-    one query per set of indicators sharing years."""
-    area = _covered_area(data, level)
+    areas = area_codes(data.get_column("geo_code").unique(), level).unique().sort().to_list()
     ranges = (
         data.group_by("indicator")
         .agg(first=pl.col("year").min(), last=pl.col("year").max())
         .group_by("first", "last")
         .agg(pl.col("indicator"))
+        .sort("first", "last")
     )
-    deleted = 0
+    removed = 0
     for first, last, labels in ranges.iter_rows():
-        count, _ = Value.objects.filter(
-            area,
+        overlapping = SeriesBlock.objects.filter(
             geo_level=level,
-            indicator_id__in=[indicator_ids[label] for label in labels],
-            year__range=(first, last),
-        ).delete()
-        deleted += count
-    return deleted
+            area__in=areas,
+            indicator_id__in=sorted(indicator_ids[label] for label in labels),
+            first_year__lte=last,
+            last_year__gte=first,
+        )
+        within = overlapping.filter(first_year__gte=first, last_year__lte=last)
+        removed += within.aggregate(cells=Sum("size"))["cells"] or 0
+        within.delete()
+        for pk, *stored in overlapping.values_list("pk", *BLOCK_FIELDS):
+            cells = decode([stored])
+            kept = cells.filter(~pl.col("year").is_between(first, last))
+            removed += cells.height - kept.height
+            if kept.is_empty():
+                SeriesBlock.objects.filter(pk=pk).delete()
+                continue
+            (block,) = encode(kept, level)
+            SeriesBlock.objects.filter(pk=pk).update(**_fields(block))
+    return removed
 
 
-def _chunks(frame: pl.DataFrame, size: int = BATCH) -> Iterator[pl.DataFrame]:
-    for offset in range(0, frame.height, size):
-        yield frame.slice(offset, size)
+def _fields(block: Block) -> dict[str, object]:
+    return {
+        "first_year": block.first_year,
+        "last_year": block.last_year,
+        "size": block.size,
+        "codes": block.codes,
+        **dict(zip(ARRAYS, block.arrays, strict=True)),
+    }
 
 
-@contextmanager
-def _bulk_load() -> Iterator[None]:
-    """Set aside what slows a load of millions of rows, and put it back after the load.
-
-    Why? Because maintaining the secondary indexes row by row costs more than building each
-    once afterwards. SQLite: the three secondary indexes (the unique one is part of the table
-    and stays). PostgreSQL: the secondary indexes, the unique constraint and the two foreign
-    keys, which would queue two trigger events per row (re-adding one checks every row in a
-    single join); rows are written in the order of the secondary indexes (see `_insert`), so
-    that building them sorts rows already in order. Only inside the import's transaction: DDL
-    is transactional on both, so a failure rolls the indexes and constraints back with the
-    rows, and re-adding the unique constraint checks it again. On PostgreSQL, readers of the
-    value table wait for the import's end (ACCESS EXCLUSIVE lock).
-    """
-    table = Value._meta.db_table
-    quote = connection.ops.quote_name
-    drop: list[str] = []
-    restore: list[str] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                "AND sql IS NOT NULL",
-                [table],
-            )
-            for name, sql in cursor.fetchall():
-                drop.append(f"DROP INDEX {quote(name)}")
-                restore.append(sql)
-        elif connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f') ORDER BY contype DESC",
-                [quote(table)],
-            )
-            for name, definition in cursor.fetchall():
-                drop.append(f"ALTER TABLE {quote(table)} DROP CONSTRAINT {quote(name)}")
-                restore.append(
-                    f"ALTER TABLE {quote(table)} ADD CONSTRAINT {quote(name)} {definition}"
-                )
-            cursor.execute(
-                # regclass::text is the index name, quoted where needed.
-                "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
-                "WHERE indrelid = %s::regclass AND NOT indisunique AND NOT indisprimary",
-                [quote(table)],
-            )
-            for name, definition in cursor.fetchall():
-                drop.append(f"DROP INDEX {name}")
-                restore.insert(0, definition)
-            # Checks still pending in an enclosing transaction run now: PostgreSQL alters no
-            # table with pending trigger events. Django declares every foreign key deferred.
-            drop.insert(0, "SET CONSTRAINTS ALL IMMEDIATE")
-            restore.insert(0, "SET LOCAL maintenance_work_mem = '256MB'")
-            restore.append("SET CONSTRAINTS ALL DEFERRED")
-        for statement in drop:
-            cursor.execute(statement)
-    yield
-    with connection.cursor() as cursor:
-        for statement in restore:
-            cursor.execute(statement)
-
-
-def _insert(frame: pl.DataFrame, progress: Progress, *, bulk: bool = False) -> None:
+def _insert(blocks: list[SeriesBlock], progress: Progress) -> None:
+    """Write new blocks: COPY on PostgreSQL (binary, the arrays as they are), else bulk_create."""
     done = 0
     if connection.vendor == "postgresql":
-        if bulk:
-            # In the order of the secondary indexes rebuilt after a bulk load: their sorts
-            # then find the rows already in order.
-            frame = frame.sort("indicator_id", "year", "geo_code")
-        table = connection.ops.quote_name(Value._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-        copy_sql = f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
-        # The psycopg cursor under Django's wrapper: COPY is several times faster than INSERT.
+        table = connection.ops.quote_name(SeriesBlock._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
+        copy_sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT binary)"
+        # The psycopg cursor under Django's wrapper, in the import's transaction.
         with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            for chunk in _chunks(frame, COPY_BATCH):
-                copy.write(chunk.write_csv(include_header=False, null_value=""))
-                done += chunk.height
-                progress(f"Enregistrement : {100 * done // frame.height} %")
+            copy.set_types(list(_COPY_COLUMNS.values()))
+            for block in blocks:
+                copy.write_row([getattr(block, column) for column in _COPY_COLUMNS])
+                done += 1
+                if done % BATCH == 0 or done == len(blocks):
+                    progress(f"Enregistrement : {100 * done // len(blocks)} %")
         return
-    if connection.vendor == "sqlite" and frame.height:
-        table = connection.ops.quote_name(Value._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
-        # One edition and one level per file: written once in the statement, not bound per row.
-        constant = frame.select(pl.col("edition_id", "geo_level").unique())
-        if constant.height != 1:
-            raise ValueError("un fichier SSMSI importé = une édition et un niveau géographique")
-        edition_id, level = constant.row(0)
-        row = [str(int(edition_id)), f"'{GeoLevel(level).value}'", *["?"] * (len(_COLUMNS) - 2)]
-        one = f"({', '.join(row)})"
-        # The sqlite3 connection under Django's wrapper, in the same transaction: prepared
-        # statements of many rows each (fewer statement runs and AUTOINCREMENT updates), no
-        # model instance per row.
-        connection.ensure_connection()
-        raw = connection.connection
-        width = len(_COLUMNS) - 2
-        per_statement = min(
-            SQLITE_ROWS_PER_INSERT, raw.getlimit(SQLITE_LIMIT_VARIABLE_NUMBER) // width
+    for offset in range(0, len(blocks), BATCH):
+        batch = blocks[offset : offset + BATCH]
+        SeriesBlock.objects.bulk_create(batch)
+        done += len(batch)
+        progress(f"Enregistrement : {100 * done // len(blocks)} %")
+
+
+def stored_values(level: str | None = None) -> pl.DataFrame:
+    """Every stored value (of one level when given), one row each: `geo_level`, crimestats'
+    layout with the published rate, and `edition_id`. For checks and tests: pages read
+    through `figures.load_values`."""
+    blocks = SeriesBlock.objects.order_by("geo_level", "area", "indicator__label", "edition_id")
+    if level is not None:
+        blocks = blocks.filter(geo_level=level)
+    frames = [
+        decode(list(blocks.filter(geo_level=found).values_list(*BLOCK_FIELDS))).with_columns(
+            geo_level=pl.lit(found, pl.String)
         )
-        many = f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * per_statement)}"
-        single = f"INSERT INTO {table} ({columns}) VALUES {one}"
-        for chunk in _chunks(frame.select(_COLUMNS[2:]), SQLITE_BATCH):
-            flat: list[object] = [None] * (chunk.height * width)
-            for index, column in enumerate(chunk.iter_columns()):
-                flat[index::width] = column.to_list()
-            size = per_statement * width
-            full = len(flat) - len(flat) % size
-            raw.executemany(many, (tuple(flat[i : i + size]) for i in range(0, full, size)))
-            raw.executemany(
-                single, (tuple(flat[i : i + width]) for i in range(full, len(flat), width))
+        for found in dict.fromkeys(blocks.values_list("geo_level", flat=True))
+    ]
+    if not frames:
+        return decode([]).with_columns(geo_level=pl.lit(None, pl.String))
+    return pl.concat(frames).sort("geo_level", "geo_code", "year", "indicator")
+
+
+def write_values(frame: pl.DataFrame, edition: Edition, progress: Progress | None = None) -> None:
+    """Store values in crimestats' layout (geo_code, year, indicator, state, count, population,
+    dwellings, rate_per_1000) as blocks of `edition`, without replacing anything; the
+    indicators must exist. For fixtures and imports alike."""
+    indicator_ids = dict(Indicator.objects.values_list("label", "id"))
+    _insert(
+        [
+            SeriesBlock(
+                edition_id=edition.pk,
+                geo_level=edition.geo_level,
+                indicator_id=indicator_ids[block.indicator],
+                area=block.area,
+                **_fields(block),
             )
-            done += chunk.height
-            progress(f"Enregistrement : {100 * done // frame.height} %")
-        return
-    for chunk in _chunks(frame):
-        Value.objects.bulk_create(
-            [
-                Value(
-                    edition_id=edition_id,
-                    geo_level=geo_level,
-                    geo_code=geo_code,
-                    year=year,
-                    indicator_id=indicator_id,
-                    state=state,
-                    count=count,
-                    population=population,
-                    dwellings=dwellings,
-                    rate=rate,
-                )
-                for (
-                    edition_id,
-                    geo_level,
-                    geo_code,
-                    year,
-                    indicator_id,
-                    state,
-                    count,
-                    population,
-                    dwellings,
-                    rate,
-                ) in chunk.iter_rows()
-            ],
-            batch_size=BATCH,
-        )
-        done += chunk.height
-        progress(f"Enregistrement : {100 * done // frame.height} %")
+            for block in encode(frame, edition.geo_level)
+        ],
+        progress or _silent,
+    )
 
 
 def _silent(message: str) -> None:
@@ -407,33 +318,32 @@ def import_ssmsi(
     report.zero = states.get("zero", 0)
     report.suppressed = states.get("suppressed", 0)
 
+    say("Mise en blocs des valeurs…")
+    try:
+        blocks = encode(kept, level)
+    except BlockError as exc:
+        raise SsmsiFormatError(name, None, None, str(exc)) from exc
+    del kept
+
     with transaction.atomic():
         indicator_ids = _sync_indicators()
-        # New SSMSI indicators become entries of the strategies' indicator library.
-        sync_library()
         edition = _save_edition(parsed, hashlib.sha256(payload).hexdigest(), report)
         report.edition_id = edition.pk
         say("Remplacement des valeurs des éditions précédentes…")
-        bulk = kept.height >= BULK_ROWS
-        with _bulk_load() if bulk else nullcontext():
-            report.replaced = _delete_replaced(data, level, indicator_ids)
-            rows = kept.select(
-                edition_id=pl.lit(edition.pk, pl.Int64),
-                geo_level=pl.col("geo_level"),
-                geo_code=pl.col("geo_code"),
-                year=pl.col("year"),
-                indicator_id=pl.col("indicator").replace_strict(
-                    indicator_ids, return_dtype=pl.Int64
-                ),
-                state=pl.col("state"),
-                count=pl.col("count"),
-                population=pl.col("population"),
-                dwellings=pl.col("dwellings"),
-                rate=pl.col("rate_per_1000"),
-            )
-            _insert(rows, say, bulk=bulk)
-            if bulk:
-                say("Reconstruction des index et des contraintes…")
+        report.replaced = _replace(data, level, indicator_ids)
+        _insert(
+            [
+                SeriesBlock(
+                    edition_id=edition.pk,
+                    geo_level=level,
+                    indicator_id=indicator_ids[block.indicator],
+                    area=block.area,
+                    **_fields(block),
+                )
+                for block in blocks
+            ],
+            say,
+        )
         record(
             None,
             "updated" if report.same_file_again else "created",

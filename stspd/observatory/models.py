@@ -1,12 +1,12 @@
 """SSMSI recorded-crime statistics: editions, indicators and values (DOMAIN.md, section 3).
 
-Aggregated open data only, no person-level data. Every value keeps the edition it comes from; a
-new edition replaces the values it re-projects (same geographic level, indicators and years) and
-the older Edition rows stay as history.
+Aggregated open data only, no person-level data. Every value keeps the edition it comes from (its
+block's); a new edition replaces the values it re-projects (same geographic level, area,
+indicators and years) and the older Edition rows stay as history.
 """
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 
@@ -76,49 +76,54 @@ class Indicator(models.Model):
         return self.label
 
 
-class Value(models.Model):
-    """One territory x year x indicator cell, in one of three states.
+class SeriesBlock(models.Model):
+    """The series of one indicator, in one edition, for the territories of one area.
 
-    A suppressed cell (statistical secrecy) has no count and no rate: it is never 0.
+    The area is the département of a commune (2 characters, 3 overseas), or the code of a
+    département or a region. The values are packed arrays, one per field, decoded with numpy
+    by `stspd.observatory.blocks` (layout and rules there): one cell per territory x year in
+    one of three states, a suppressed cell has no count and no rate (never 0), with its
+    population and dwellings. Why not one row per value? Because a national communal file
+    has 5.2 million of them: written, indexed and replaced as ~1,600 blocks, it imports in
+    seconds, and readers decode a département's block in microseconds (docs/decisions.md).
+
+    A territory x indicator x year has at most one cell over all blocks: importing an edition
+    removes the cells it re-projects from the older blocks of its areas.
     """
 
-    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="values")
+    edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="blocks")
     geo_level = models.CharField("niveau géographique", max_length=11, choices=GeoLevel.choices)
-    geo_code = models.CharField("code du territoire", max_length=5)
-    year = models.PositiveSmallIntegerField("année")
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values")
-    state = models.CharField("état", max_length=10, choices=State.choices)
-    count = models.PositiveIntegerField("nombre", null=True, blank=True)
-    population = models.PositiveIntegerField("population", null=True, blank=True)
-    dwellings = models.PositiveIntegerField("logements", null=True, blank=True)
-    rate = models.FloatField("taux pour mille publié", null=True, blank=True)
+    area = models.CharField("zone (département ou code du territoire)", max_length=5)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="blocks")
+    first_year = models.PositiveSmallIntegerField("première année")
+    last_year = models.PositiveSmallIntegerField("dernière année")
+    size = models.PositiveIntegerField("nombre de valeurs")
+    codes = models.TextField("codes des territoires de la zone, séparés par des espaces")
+    code_index = models.BinaryField("territoire de chaque valeur (uint16, rang dans codes)")
+    years = models.BinaryField("années (int16)")
+    states = models.BinaryField("états (uint8 : 0 publiée, 1 zéro, 2 non diffusée)")
+    counts = models.BinaryField("nombres (int32, -1 si non diffusé)")
+    populations = models.BinaryField("populations (int32, -1 si inconnue)")
+    dwellings = models.BinaryField("logements (int32, -1 si inconnu)")
+    rates = models.BinaryField("taux pour mille publiés (float64, NaN si absent)")
 
     class Meta:
-        verbose_name = "valeur"
+        verbose_name = "bloc de séries"
+        verbose_name_plural = "blocs de séries"
         constraints = [
-            # Also the index that reads one territory's series or a list of territories.
+            # Also the index that reads the blocks of some areas (a territory's départements).
             models.UniqueConstraint(
-                fields=["geo_level", "geo_code", "year", "indicator"],
-                name="observatory_value_unique_cell",
+                fields=["geo_level", "area", "indicator", "edition"],
+                name="observatory_block_unique",
             ),
             models.CheckConstraint(
-                condition=(
-                    Q(state=State.SUPPRESSED, count__isnull=True, rate__isnull=True)
-                    | Q(state=State.ZERO, count=0)
-                    | Q(state=State.PUBLISHED, count__gt=0)
-                ),
-                name="observatory_value_state_matches_count",
-            ),
-        ]
-        indexes = [
-            # Replacing an edition deletes by level, indicators and years.
-            models.Index(
-                fields=["geo_level", "indicator", "year"], name="observatory_value_replace"
+                condition=Q(size__gt=0, first_year__lte=F("last_year")),
+                name="observatory_block_not_empty",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.geo_code} {self.year} {self.indicator_id} {self.state}"
+        return f"{self.geo_level} {self.area} {self.indicator_id} édition {self.edition_id}"
 
 
 class Diagnostic(models.Model):

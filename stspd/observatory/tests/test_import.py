@@ -5,13 +5,13 @@ from pathlib import Path
 import polars as pl
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from stspd.audit.models import Event
 from stspd.observatory import importer
 from stspd.observatory.demo_data import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
-from stspd.observatory.importer import import_ssmsi
-from stspd.observatory.models import Edition, State, Value
+from stspd.observatory.importer import import_ssmsi, stored_values
+from stspd.observatory.models import Edition, SeriesBlock, State
 from stspd.territories.models import Commune, Departement, Region
 
 HEADER = (
@@ -54,10 +54,10 @@ def add_communes(codes: list[str]) -> None:
 
 
 def snapshot() -> list[tuple[object, ...]]:
-    return list(
-        Value.objects.order_by("geo_level", "geo_code", "year", "indicator__label").values_list(
-            "edition_id", "geo_code", "year", "indicator__label", "state", "count", "rate"
-        )
+    return (
+        stored_values()
+        .select("edition_id", "geo_code", "year", "indicator", "state", "count", "rate_per_1000")
+        .rows()
     )
 
 
@@ -96,15 +96,28 @@ def test_demo_files_are_imported_once_and_match_the_file(db) -> None:  # type: i
     edition = Edition.objects.get(pk=communal.edition_id)
     assert (edition.geo_level, edition.cog_year, edition.schema_version) == ("commune", 2024, 2)
     assert (edition.rows_stored, edition.suppressed) == (communal.stored, communal.suppressed)
-    stored = Value.objects.filter(geo_level="commune")
-    assert stored.count() == known.height
-    assert stored.filter(state=State.SUPPRESSED).count() == communal.suppressed
-    assert stored.filter(state=State.ZERO, count=0).count() == communal.zero
-    assert not stored.filter(geo_code=LEFT_OUT).exists()
+    stored = stored_values("commune")
+    assert stored.height == known.height
+    assert stored.filter(pl.col("state") == State.SUPPRESSED).height == communal.suppressed
+    assert stored.filter(
+        pl.col("state") == State.SUPPRESSED, pl.col("count").is_not_null()
+    ).is_empty()
+    assert (
+        stored.filter(pl.col("state") == State.ZERO, pl.col("count") == 0).height == communal.zero
+    )
+    assert stored.filter(pl.col("geo_code") == LEFT_OUT).is_empty()
+    # The stored values are the file's, cell by cell (count, population, published rate).
+    kept = known.select(
+        geo_code=pl.col("CODGEO_2024"),
+        year=pl.col("annee").cast(pl.Int32),
+        count=pl.when(pl.col("est_diffuse") == "diff").then(pl.col("nombre").cast(pl.Int64)),
+        population=pl.col("insee_pop").cast(pl.Float64).round(0).cast(pl.Int64),
+    ).sort("geo_code", "year", "count", "population")
+    assert stored.select(kept.columns).sort(kept.columns).equals(kept)
 
     dep_edition = Edition.objects.get(pk=reports[1].edition_id)
     assert dep_edition.production_date.isoformat() == "2025-06-04"
-    assert Value.objects.filter(geo_level="departement").count() == departements.height
+    assert stored_values("departement").height == departements.height
     assert reports[1].unknown_codes == []
 
     assert load_demo_statistics() == []
@@ -122,17 +135,25 @@ def test_the_three_states_are_stored_as_published(communes, tmp_path) -> None:  
     )
     import_ssmsi(path)
 
-    values = {v.indicator.label: v for v in Value.objects.select_related("indicator")}
+    values = {v["indicator"]: v for v in stored_values().iter_rows(named=True)}
     published = values["Violences sexuelles"]
-    assert (published.state, published.count, published.rate) == ("published", 12, 1.5)
-    assert (published.population, published.dwellings) == (1200, 500)
+    assert (published["state"], published["count"], published["rate_per_1000"]) == (
+        "published",
+        12,
+        1.5,
+    )
+    assert (published["population"], published["dwellings"]) == (1200, 500)
     zero = values["Vols de véhicule"]
-    assert (zero.state, zero.count, zero.rate) == ("zero", 0, 0.0)
+    assert (zero["state"], zero["count"], zero["rate_per_1000"]) == ("zero", 0, 0.0)
     suppressed = values["Cambriolages de logement"]
-    assert (suppressed.state, suppressed.count, suppressed.rate) == ("suppressed", None, None)
-    assert suppressed.indicator.denominator_kind == "dwellings"
+    assert (suppressed["state"], suppressed["count"], suppressed["rate_per_1000"]) == (
+        "suppressed",
+        None,
+        None,
+    )
+    assert suppressed["denominator_kind"] == "dwellings"
     # The département average over suppressed communes is never the commune's value.
-    assert not Value.objects.filter(count=1).exists()
+    assert stored_values().filter(pl.col("count") == 1).is_empty()
 
 
 def test_reimporting_the_same_file_leaves_the_same_rows(communes, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -144,7 +165,7 @@ def test_reimporting_the_same_file_leaves_the_same_rows(communes, tmp_path) -> N
     again = import_ssmsi(path)
 
     assert snapshot() == before
-    assert Value.objects.count() == 3
+    assert stored_values().height == 3
     assert Edition.objects.count() == 1
     assert again.same_file_again and again.replaced == 3
     assert again.edition_id == first.edition_id
@@ -176,13 +197,14 @@ def test_a_new_edition_replaces_the_values_it_reprojects(communes, tmp_path) -> 
 
     assert new_report.replaced == 6
     assert Edition.objects.count() == 2
-    sexual = Value.objects.filter(indicator__label="Violences sexuelles", year__gte=2022)
-    assert sexual.count() == 4
-    assert set(sexual.values_list("edition_id", "count")) == {(new_report.edition_id, 8)}
+    stored = stored_values()
+    sexual = stored.filter(pl.col("indicator") == "Violences sexuelles", pl.col("year") >= 2022)
+    assert sexual.height == 4
+    assert set(sexual.select("edition_id", "count").rows()) == {(new_report.edition_id, 8)}
     # The third commune, absent from the re-projection, is not left with a stale series.
-    assert not sexual.filter(geo_code=communes[2]).exists()
-    kept = Value.objects.filter(edition_id=old_report.edition_id)
-    assert sorted(kept.values_list("year", "indicator__label")) == [
+    assert sexual.filter(pl.col("geo_code") == communes[2]).is_empty()
+    kept = stored.filter(pl.col("edition_id") == old_report.edition_id)
+    assert sorted(kept.select("year", "indicator").rows()) == [
         (2019, "Violences sexuelles"),
         (2023, "Vols de véhicule"),
     ]
@@ -201,7 +223,7 @@ def test_unknown_communes_are_counted_reported_and_not_stored(communes, tmp_path
     out = io.StringIO()
     call_command("import_ssmsi", str(path), stdout=out, stderr=io.StringIO())
 
-    assert list(Value.objects.values_list("geo_code", flat=True)) == ["76540"]
+    assert stored_values().get_column("geo_code").to_list() == ["76540"]
     edition = Edition.objects.get()
     assert (edition.unknown_rows, edition.unknown_codes) == (3, ["14118", "76999"])
     assert "communes inconnues du référentiel : 2 (lignes non enregistrées : 3) : 14118, 76999" in (
@@ -297,59 +319,14 @@ def test_a_database_error_midway_rolls_everything_back(existing, tmp_path, monke
     assert Event.objects.count() == events
 
 
-def constraints() -> dict[str, tuple[object, ...]]:
-    with connection.cursor() as cursor:
-        found = connection.introspection.get_constraints(cursor, Value._meta.db_table)
-    return {
-        name: (tuple(c["columns"]), c["unique"], c["index"], c["foreign_key"], c["check"])
-        for name, c in found.items()
-    }
-
-
-def test_a_bulk_load_stores_the_same_rows_and_puts_every_index_back(  # type: ignore[no-untyped-def]
-    existing, tmp_path, monkeypatch
-) -> None:
-    """Indexes and constraints set aside for a national file are back after the load."""
-    before = constraints()
-    assert any(c[1] and not c[3] for c in before.values())  # the unique cell constraint
-    monkeypatch.setattr(importer, "BULK_ROWS", 1)
-    path = write(tmp_path / "national.csv", [row("76540", 2023, "Violences sexuelles", 5)])
-
-    import_ssmsi(path)
-
-    assert constraints() == before
-    assert [r[1:] for r in snapshot()] == [r[1:] for r in existing]
+def test_one_block_per_edition_area_and_indicator(existing, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Values are stored as blocks; a second block of the same edition, area and indicator is
+    refused by the database, so a cell can never be stored twice by one edition."""
+    block = SeriesBlock.objects.get()
+    assert (block.geo_level, block.area, block.size, block.codes) == ("commune", "76", 1, "76540")
+    block.pk = None
     with pytest.raises(IntegrityError), transaction.atomic():
-        Value.objects.create(
-            edition_id=Value.objects.get().edition_id,
-            geo_level="commune",
-            geo_code="76540",
-            year=2023,
-            indicator_id=Value.objects.get().indicator_id,
-            state=State.SUPPRESSED,
-        )
-
-
-def test_a_failed_bulk_load_leaves_rows_indexes_and_constraints_unchanged(  # type: ignore[no-untyped-def]
-    existing, tmp_path, monkeypatch
-) -> None:
-    before = constraints()
-    monkeypatch.setattr(importer, "BULK_ROWS", 1)
-    real_insert = importer._insert
-
-    def insert_then_fail(frame: pl.DataFrame, progress: importer.Progress, **options) -> None:  # type: ignore[no-untyped-def]
-        real_insert(frame, progress, **options)
-        raise DatabaseError("disque plein")
-
-    monkeypatch.setattr(importer, "_insert", insert_then_fail)
-    path = write(tmp_path / "national.csv", [row("76540", 2023, "Violences sexuelles", 40)])
-
-    with pytest.raises(DatabaseError, match="disque plein"):
-        import_ssmsi(path)
-
-    assert constraints() == before
-    assert snapshot() == existing
-    assert Edition.objects.count() == 1
+        block.save()
 
 
 def test_a_departement_extract_leaves_the_other_departements_alone(communes, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -369,8 +346,10 @@ def test_a_departement_extract_leaves_the_other_departements_alone(communes, tmp
     import_ssmsi(seine_maritime)
     report = import_ssmsi(eure)
     assert report.replaced == 0
-    stored = Value.objects.filter(indicator__label="Violences sexuelles", year=2023)
-    assert sorted(stored.values_list("geo_code", "count")) == [
+    stored = stored_values().filter(
+        pl.col("indicator") == "Violences sexuelles", pl.col("year") == 2023
+    )
+    assert sorted(stored.select("geo_code", "count").rows()) == [
         ("27229", 4),
         ("76351", 7),
         ("76540", 7),

@@ -7,12 +7,13 @@ inhabitants; Saint-Étienne-du-Rouvray 30, suppressed, 0 for 30,000; Seine-Marit
 
 import json
 
+import polars as pl
 import pytest
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 
-from stspd.conftest import make_commune
-from stspd.observatory.models import Value
+from stspd.conftest import make_commune, rewrite_values
+from stspd.observatory.models import Edition
 from stspd.territories.models import Commune, CommuneShape
 
 SQUARE = {"type": "Polygon", "coordinates": [[[1, 49], [1.1, 49], [1.1, 49.1], [1, 49]]]}
@@ -85,7 +86,14 @@ def test_csv_download_keeps_the_three_states(world, login) -> None:  # type: ign
 def test_member_map_hatches_suppressed_communes(world, login) -> None:  # type: ignore[no-untyped-def]
     for commune in Commune.objects.filter(code__in=["76540", "76575"]):
         CommuneShape.objects.create(commune=commune, geometry=SQUARE, source="test")
-    Value.objects.filter(geo_code="76575", year=2023).update(state="suppressed", count=None)
+    suppressed = (pl.col("geo_code") == "76575") & (pl.col("year") == 2023)
+    rewrite_values(
+        Edition.objects.get(geo_level="commune"),
+        lambda cells: cells.with_columns(
+            state=pl.when(suppressed).then(pl.lit("suppressed")).otherwise("state"),
+            count=pl.when(suppressed).then(None).otherwise("count"),
+        ),
+    )
     response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
     html = response.content.decode()
     start = html.index('<script id="map-data" type="application/json">')
@@ -131,15 +139,23 @@ def test_queries_do_not_grow_with_the_number_of_communes(world, login) -> None: 
             f"769{number:02d}", f"Commune {number}", rouen.departement, rouen.epci, 1000
         )
         CommuneShape.objects.create(commune=commune, geometry=SQUARE, source="test")
-        Value.objects.create(
-            edition=Value.objects.filter(geo_level="commune").first().edition,
-            geo_level="commune",
-            geo_code=commune.code,
-            year=2023,
-            indicator=world.indicator,
-            state="published",
-            count=3,
-            population=1000,
+        rewrite_values(
+            Edition.objects.get(geo_level="commune"),
+            lambda cells, code=commune.code: pl.concat(
+                [
+                    cells,
+                    cells.head(1).with_columns(
+                        geo_code=pl.lit(code),
+                        year=pl.lit(2023, pl.Int32),
+                        indicator=pl.lit(world.indicator.label),
+                        state=pl.lit("published"),
+                        count=pl.lit(3, pl.Int64),
+                        population=pl.lit(1000, pl.Int64),
+                        dwellings=pl.lit(None, pl.Int64),
+                        rate_per_1000=pl.lit(None, pl.Float64),
+                    ),
+                ]
+            ),
         )
     assert counts() == before
 
