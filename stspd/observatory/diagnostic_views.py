@@ -16,7 +16,6 @@ from stspd.councils.views import current_user
 
 from .access import access_section, access_territory
 from .caveats import GENERAL
-from .charts import series_svg
 from .diagnostic import SectionView, open_diagnostic, section_views
 from .figures import territory_figures
 from .forms import DiagnosticSectionForm
@@ -56,7 +55,11 @@ def diagnostic(request: HttpRequest, council_id: int) -> HttpResponse:
 
 @login_required
 def diagnostic_pdf(request: HttpRequest, council_id: int) -> HttpResponse:
-    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
+    # Heavy (WeasyPrint, matplotlib): loaded only when a PDF is asked for, not by every
+    # command's system checks.
+    from weasyprint import HTML
+
+    from .charts import series_svg
 
     context = _context(council_id, request)
     if context["diagnostic"] is None:

@@ -16,6 +16,9 @@ ROLLED_BACK = "Import annulé, la base de données n'a pas été modifiée."
 
 
 class Command(BaseCommand):
+    # The system checks import every view (and with them scipy and matplotlib): two seconds of
+    # start-up for a command that uses none of them. `stspd check` and the server still run them.
+    requires_system_checks: list[str] = []
     help = (
         "Importe un fichier SSMSI de la délinquance enregistrée (communes, départements ou "
         "régions ; csv, csv.gz ou parquet), depuis un chemin local ou une adresse http(s)."
