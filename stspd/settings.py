@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "dsfr",
+    "widget_tweaks",  # django-dsfr renders checkboxes and radios with it
     "stspd.accounts",
     "stspd.territories",
     "stspd.councils",
