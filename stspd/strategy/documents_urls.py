@@ -1,3 +1,18 @@
-from django.urls import URLPattern
+"""The strategy's documents (page, PDF, Word, JSON) and the action plan's spreadsheet round trip."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from . import document_views as views
+
+urlpatterns = [
+    path("strategies/<int:strategy_id>/document/", views.document, name="document"),
+    path("strategies/<int:strategy_id>/document.pdf", views.document_pdf, name="document_pdf"),
+    path("strategies/<int:strategy_id>/document.docx", views.document_docx, name="document_docx"),
+    path("strategies/<int:strategy_id>/strategie.json", views.document_json, name="document_json"),
+    path("strategies/<int:strategy_id>/plan-action.xlsx", views.plan_xlsx, name="plan_xlsx"),
+    path(
+        "strategies/<int:strategy_id>/plan-action/importer/",
+        views.plan_import,
+        name="plan_import",
+    ),
+]

@@ -1,0 +1,146 @@
+"""The strategy's documents: the reading page, PDF, Word, JSON, and the action plan's
+spreadsheet (export, and import by the coordinator while the strategy is editable).
+
+`?version=N` shows frozen version N from its snapshot; without it, the working copy.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from stspd.councils.views import current_user
+from stspd.observatory.access import access_territory
+from stspd.observatory.figures import Figures, Territory, territory_figures
+
+from .access import access_strategy, ensure_editable
+from .documents.content import Source, load_source, prepare
+from .documents.json_io import dumps
+from .documents.pdf import render_pdf
+from .documents.spreadsheet import (
+    MAX_UPLOAD_BYTES,
+    PlanRejected,
+    SpreadsheetRefused,
+    export_plan,
+    import_plan,
+)
+from .documents.word import render_docx
+from .models import Strategy, StrategyVersion
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _source(request: HttpRequest, strategy: Strategy) -> Source:
+    raw = request.GET.get("version", "")
+    if raw and not raw.isdigit():
+        raise Http404
+    try:
+        return load_source(strategy, int(raw) if raw else None)
+    except StrategyVersion.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def _figures(request: HttpRequest, source: Source) -> tuple[Territory, Figures | None]:
+    territory = access_territory(current_user(request), "conseil", str(source.strategy.council_id))
+    diagnostic = source.data.get("diagnostic") or {}
+    embeds = any(section["indicator"] for section in diagnostic.get("sections", []))
+    return territory, territory_figures(territory) if embeds else None
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    source = _source(request, strategy)
+    territory, figures = _figures(request, source)
+    query = f"?version={source.version.number}" if source.version else ""
+    context = {
+        "strategy": strategy,
+        "council": strategy.council,
+        "doc": prepare(source, figures),
+        "version": source.version,
+        "versions": list(strategy.versions.order_by("-number")),
+        "territory": territory,
+        "query": query,
+        "pdf": False,
+    }
+    return render(request, "strategy/documents/document.html", context)
+
+
+@login_required
+def document_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    source = _source(request, strategy)
+    territory, figures = _figures(request, source)
+    pdf = render_pdf(source, territory, figures)
+    return _download(pdf, "application/pdf", f"strategie-{source.suffix}.pdf")
+
+
+@login_required
+def document_docx(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    source = _source(request, strategy)
+    return _download(render_docx(source), DOCX, f"strategie-{source.suffix}.docx")
+
+
+@login_required
+def document_json(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    source = _source(request, strategy)
+    return _download(
+        dumps(source.data), "application/json; charset=utf-8", f"strategie-{source.suffix}.json"
+    )
+
+
+@login_required
+def plan_xlsx(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    source = _source(request, strategy)
+    return _download(export_plan(source.data), XLSX, f"plan-action-{source.suffix}.xlsx")
+
+
+@login_required
+def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    """The coordinator sends the edited spreadsheet back: all of it applies, or nothing."""
+    user = current_user(request)
+    strategy = access_strategy(user, strategy_id, edit=True)
+    ensure_editable(strategy)
+    context: dict[str, object] = {
+        "strategy": strategy,
+        "council": strategy.council,
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    if request.method == "POST":
+        upload = request.FILES.get("fichier")
+        if upload is None:
+            context["refusal"] = "Choisissez le classeur .xlsx à importer."
+        elif upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            context["refusal"] = f"Le fichier dépasse {context['max_mb']} Mo."
+        else:
+            try:
+                report = import_plan(strategy, upload.read(), by=user)
+            except SpreadsheetRefused as exc:
+                context["refusal"] = str(exc)
+            except PlanRejected as exc:
+                context["errors"] = exc.errors
+            else:
+                messages.success(
+                    request,
+                    f"Plan d'action importé : {len(report.created)} action(s) créée(s), "
+                    f"{len(report.updated)} modifiée(s), {len(report.deleted)} supprimée(s), "
+                    f"{report.unchanged} inchangée(s).",
+                )
+                return redirect(reverse("strategy:document", args=[strategy.pk]))
+        status = 400
+    else:
+        status = 200
+    return render(request, "strategy/documents/plan_import.html", context, status=status)
