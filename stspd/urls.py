@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("stspd.councils.urls")),
     path("", include("stspd.partnerdata.urls")),
     path("", include("stspd.strategy.urls")),
+    path("", include("stspd.indicators.urls")),
     path("admin/", admin.site.urls),
 ]

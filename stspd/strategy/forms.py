@@ -1,0 +1,330 @@
+"""Forms of the strategy's editing room: each checks what a coordinator can get wrong, in French."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from stspd.accounts.models import Organisation
+from stspd.core.forms import DateInput, ModelForm
+from stspd.councils.models import Council
+from stspd.indicators.enums import Direction, IndicatorKind
+from stspd.indicators.library import library_for
+
+from .enums import Funder
+from .models import (
+    Action,
+    ActionIndicator,
+    ActionPartner,
+    Axis,
+    BudgetLine,
+    Milestone,
+    Objective,
+    ObjectiveIndicator,
+    Strategy,
+)
+
+
+def day(value: datetime.date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def council_organisations(council: Council) -> QuerySet[Organisation]:
+    """Leads and partners are chosen among the council's members."""
+    return Organisation.objects.filter(council_seats__council=council).distinct()
+
+
+class StrategyCreateForm(ModelForm):
+    """A new strategy: the period runs three years from its start unless an end is given."""
+
+    class Meta:
+        model = Strategy
+        fields = ["title", "starts_on", "ends_on", "evaluation_method"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+        help_texts = {"ends_on": "Laissez vide pour une période de trois ans."}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and not ends_on:
+            data["ends_on"] = Strategy.default_period(starts_on)[1]
+            self.instance.ends_on = data["ends_on"]
+        elif starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "La période doit finir après son début.")
+        return data
+
+
+class StrategyForm(StrategyCreateForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ends_on"].required = True
+        self.fields["ends_on"].help_text = ""
+
+
+class AxisForm(ModelForm):
+    class Meta:
+        model = Axis
+        fields = ["title", "description"]
+
+
+class ObjectiveForm(ModelForm):
+    class Meta:
+        model = Objective
+        fields = ["statement", "unquantified_reason"]
+        widgets = {"statement": forms.Textarea(attrs={"rows": 2})}
+
+
+class ObjectiveIndicatorForm(ModelForm):
+    """A result or context indicator of an objective: baseline (value and date), target and
+    deadline inside the strategy's period, and a direction the target agrees with."""
+
+    class Meta:
+        model = ObjectiveIndicator
+        fields = [
+            "definition",
+            "baseline_value",
+            "baseline_on",
+            "target_value",
+            "deadline",
+            "direction",
+            "public",
+        ]
+        widgets = {"baseline_on": DateInput(), "deadline": DateInput()}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
+            kind__in=[IndicatorKind.RESULT, IndicatorKind.CONTEXT]
+        )
+        self.fields[
+            "definition"
+        ].help_text = "Un indicateur de résultat ou de contexte de la bibliothèque du conseil."
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        baseline, baseline_on = data.get("baseline_value"), data.get("baseline_on")
+        target, deadline = data.get("target_value"), data.get("deadline")
+        strategy = self.strategy
+        if baseline is not None and baseline_on is None:
+            self.add_error("baseline_on", "Indiquez la date de la valeur de référence.")
+        if baseline_on is not None and baseline is None:
+            self.add_error("baseline_value", "Indiquez la valeur de référence à cette date.")
+        if target is not None and deadline is None:
+            self.add_error("deadline", "Une cible a besoin d'une échéance.")
+        if deadline is not None and target is None:
+            self.add_error("target_value", "Indiquez la cible à atteindre à cette échéance.")
+        if deadline is not None and not strategy.starts_on <= deadline <= strategy.ends_on:
+            self.add_error(
+                "deadline",
+                f"L'échéance doit tomber dans la période de la stratégie (du "
+                f"{day(strategy.starts_on)} au {day(strategy.ends_on)}).",
+            )
+        if baseline_on is not None and deadline is not None and baseline_on >= deadline:
+            self.add_error(
+                "baseline_on", "La valeur de référence doit dater d'avant l'échéance de la cible."
+            )
+        direction = data.get("direction")
+        if baseline is not None and target is not None and direction:
+            if direction == Direction.DECREASE and target > baseline:
+                self.add_error(
+                    "target_value",
+                    "La cible est supérieure à la valeur de référence alors que le sens souhaité "
+                    "est à la baisse.",
+                )
+            if direction == Direction.INCREASE and target < baseline:
+                self.add_error(
+                    "target_value",
+                    "La cible est inférieure à la valeur de référence alors que le sens souhaité "
+                    "est à la hausse.",
+                )
+        definition = data.get("definition")
+        objective_id = self.instance.objective_id
+        if (
+            definition is not None
+            and objective_id is not None
+            and ObjectiveIndicator.objects.filter(objective_id=objective_id, definition=definition)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("definition", "Cet indicateur suit déjà cet objectif.")
+        return data
+
+
+def within_period(form: forms.BaseForm, strategy: Strategy, *names: str) -> None:
+    for name in names:
+        value = form.cleaned_data.get(name)
+        if value is not None and not strategy.starts_on <= value <= strategy.ends_on:
+            form.add_error(
+                name,
+                f"La date doit tomber dans la période de la stratégie (du "
+                f"{day(strategy.starts_on)} au {day(strategy.ends_on)}).",
+            )
+
+
+class ActionForm(ModelForm):
+    """Every field of a fiche action. `revision` is the version the person started from: a save
+    that finds another one was overtaken by someone else's (see editing.save_action)."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = Action
+        fields = [
+            "title",
+            "problem",
+            "description",
+            "public",
+            "communes",
+            "neighbourhoods",
+            "lead",
+            "starts_on",
+            "ends_on",
+            "status",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "communes": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        if "communes" in self.fields:
+            self.fields["communes"].queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]
+            self.fields["communes"].help_text = "Les communes du territoire où l'action a lieu."
+        self.fields["lead"].queryset = council_organisations(strategy.council)  # type: ignore[attr-defined]
+        self.fields["lead"].help_text = "Parmi les organisations membres du conseil."
+        self.fields["revision"].initial = self.instance.revision
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        within_period(self, self.strategy, "starts_on", "ends_on")
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "La fin de l'action doit suivre son début.")
+        return data
+
+
+class ActionCreateForm(ActionForm):
+    """A new fiche action starts with its title and lead; the rest is filled on its page."""
+
+    class Meta(ActionForm.Meta):
+        fields = ["title", "problem", "lead"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["revision"]
+
+
+class ActionPartnerForm(ModelForm):
+    scoped_fields = ("action",)
+
+    class Meta:
+        model = ActionPartner
+        fields = ["organisation", "role"]
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = council_organisations(strategy.council)  # type: ignore[attr-defined]
+        self.fields["organisation"].help_text = "Parmi les organisations membres du conseil."
+
+
+class MilestoneForm(ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "done_on"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+    def clean_done_on(self) -> datetime.date | None:
+        done_on: datetime.date | None = self.cleaned_data.get("done_on")
+        if done_on is not None and done_on > timezone.localdate():
+            raise ValidationError("Un jalon ne peut pas être réalisé à une date future.")
+        return done_on
+
+
+class BudgetLineForm(ModelForm):
+    """Euros of one funder for one year of the period. Spent never exceeds committed; committed
+    above planned is accepted (a funder may top up) and flagged (see `over_planned`)."""
+
+    scoped_fields = ("action",)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["funder", "funder_name", "year", "planned", "committed", "spent"]
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.strategy = strategy
+        years = range(strategy.starts_on.year, strategy.ends_on.year + 1)
+        self.fields["year"] = forms.TypedChoiceField(
+            label="Année",
+            choices=[(year, str(year)) for year in years],
+            coerce=int,
+            initial=self.instance.year or strategy.starts_on.year,
+            help_text="Une année de la période de la stratégie.",
+        )
+        for name in ("planned", "committed", "spent"):
+            self.fields[name].error_messages["min_value"] = "Un montant ne peut pas être négatif."
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if data.get("funder") == Funder.OTHER and not data.get("funder_name", "").strip():
+            self.add_error("funder_name", "Précisez le nom de ce financeur.")
+        committed, spent = data.get("committed"), data.get("spent")
+        if committed is not None and spent is not None and spent > committed:
+            self.add_error("spent", "Le dépensé ne peut pas dépasser l'engagé.")
+        return data
+
+    @property
+    def over_planned(self) -> bool:
+        planned = self.cleaned_data.get("planned") or Decimal(0)
+        return bool((self.cleaned_data.get("committed") or Decimal(0)) > planned)
+
+
+class ActionIndicatorForm(ModelForm):
+    class Meta:
+        model = ActionIndicator
+        fields = ["definition", "target_value"]
+        help_texts = {"target_value": "Facultative : la valeur visée sur la période."}
+
+    def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
+            kind=IndicatorKind.ACTIVITY
+        )
+        self.fields[
+            "definition"
+        ].help_text = "Un indicateur d'activité de la bibliothèque du conseil."
+
+    def clean_target_value(self) -> Decimal | None:
+        value: Decimal | None = self.cleaned_data.get("target_value")
+        if value is not None and value < 0:
+            raise ValidationError("Une cible d'activité ne peut pas être négative.")
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        definition = data.get("definition")
+        action_id = self.instance.action_id
+        if (
+            definition is not None
+            and action_id is not None
+            and ActionIndicator.objects.filter(action_id=action_id, definition=definition)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("definition", "Cet indicateur suit déjà cette action.")
+        return data
