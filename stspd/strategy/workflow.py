@@ -32,8 +32,18 @@ class Move:
     needs_adoption: bool = False
     needs_deliberation: bool = False
     needs_signatures: bool = False
-    # The content adopted is frozen as a version; later moves refer to that version.
+    # The content is frozen as a version (sent to partners, or adopted); the move refers to it.
     freezes: bool = False
+    # The move is about the version adopted last (deliberated, signed, in force, closed).
+    concerns_adopted: bool = False
+    # States the move also starts from once the strategy has been adopted: a revision (avenant)
+    # goes back to partners and is adopted again without a new orientation debate.
+    sources_after_adoption: frozenset[str] = frozenset()
+
+    def allows(self, strategy: Strategy) -> bool:
+        if strategy.status in self.sources:
+            return True
+        return strategy.status in self.sources_after_adoption and has_been_adopted(strategy)
 
 
 MOVES: tuple[Move, ...] = (
@@ -42,6 +52,7 @@ MOVES: tuple[Move, ...] = (
         frozenset({Status.DRAFT, Status.IN_REVIEW, Status.REVISION}),
         Status.IN_REVIEW,
         "Ouvrir un aller-retour avec les partenaires",
+        freezes=True,
     ),
     Move(
         "debate",
@@ -58,6 +69,7 @@ MOVES: tuple[Move, ...] = (
         needs_meeting=True,
         needs_adoption=True,
         freezes=True,
+        sources_after_adoption=frozenset({Status.IN_REVIEW}),
     ),
     Move(
         "deliberate",
@@ -65,6 +77,7 @@ MOVES: tuple[Move, ...] = (
         Status.DELIBERATED,
         "Enregistrer la délibération",
         needs_deliberation=True,
+        concerns_adopted=True,
     ),
     Move(
         "sign",
@@ -72,22 +85,35 @@ MOVES: tuple[Move, ...] = (
         Status.SIGNED,
         "Enregistrer les signatures",
         needs_signatures=True,
+        concerns_adopted=True,
     ),
-    Move("enforce", frozenset({Status.SIGNED}), Status.IN_FORCE, "Déclarer en vigueur"),
+    Move(
+        "enforce",
+        frozenset({Status.SIGNED}),
+        Status.IN_FORCE,
+        "Déclarer en vigueur",
+        concerns_adopted=True,
+    ),
     Move(
         "revise",
         frozenset({Status.IN_FORCE}),
         Status.REVISION,
         "Ouvrir une révision (avenant)",
     ),
-    Move("close", frozenset({Status.IN_FORCE}), Status.CLOSED, "Clore la stratégie"),
+    Move(
+        "close",
+        frozenset({Status.IN_FORCE}),
+        Status.CLOSED,
+        "Clore la stratégie",
+        concerns_adopted=True,
+    ),
 )
 
 MOVES_BY_NAME = {move.name: move for move in MOVES}
 
 
 def available_moves(strategy: Strategy) -> list[Move]:
-    return [move for move in MOVES if strategy.status in move.sources]
+    return [move for move in MOVES if move.allows(strategy)]
 
 
 def get_move(strategy: Strategy, name: str) -> Move:
@@ -95,11 +121,13 @@ def get_move(strategy: Strategy, name: str) -> Move:
     move = MOVES_BY_NAME.get(name)
     if move is None:
         raise WorkflowError("Cette étape n'existe pas.")
-    if strategy.status not in move.sources:
-        allowed = ", ".join(f"« {Status(s).label} »" for s in sorted(move.sources))
+    if not move.allows(strategy):
+        allowed = " ou ".join(f"« {Status(s).label} »" for s in sorted(move.sources))
+        if strategy.status in move.sources_after_adoption:
+            allowed += " (ou d'une relecture, pour une stratégie déjà adoptée une fois)"
         raise WorkflowError(
             f"« {move.label} » n'est pas possible : la stratégie est "
-            f"« {strategy.get_status_display()} », alors que cette étape part de {allowed}."
+            f"« {strategy.get_status_display()} », alors que cette étape part de l'état {allowed}."
         )
     return move
 
@@ -152,14 +180,16 @@ def apply_move(
         raise WorkflowError("Enregistrez d'abord au moins une signature.")
     source = strategy.status
     if move.freezes:
-        freeze(strategy, by=by, reason=move.label)
+        version_number = freeze(strategy, by=by, reason=move.label).number
+    elif move.concerns_adopted:
+        version_number = adopted_version_number(strategy)
+    else:
+        version_number = strategy.version_number
     transition = Transition.objects.create(
         strategy=strategy,
         source=source,
         target=move.target,
-        version_number=adopted_version_number(strategy)
-        if move.freezes
-        else strategy.version_number,
+        version_number=version_number,
         by=by,
         comment=comment,
         meeting=recorded.get("meeting"),  # type: ignore[misc]
@@ -180,7 +210,15 @@ def apply_move(
     return transition
 
 
+def has_been_adopted(strategy: Strategy) -> bool:
+    return strategy.transitions.filter(target=Status.ADOPTED).exists()
+
+
 def adopted_version_number(strategy: Strategy) -> int:
-    """The version the council adopted last: the one deliberated and signed."""
+    """The version the council adopted last: the one deliberated and signed (versions sent to
+    partners are frozen too, so the last frozen version is not always the adopted one)."""
+    adoption = strategy.transitions.filter(target=Status.ADOPTED).order_by("-at", "-pk").first()
+    if adoption is not None:
+        return adoption.version_number
     version = last_version(strategy)
     return version.number if version else strategy.version_number
