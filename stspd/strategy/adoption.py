@@ -3,6 +3,8 @@ deliberation, signatures). Each runs in one transaction through workflow.apply_m
 checks the order of the steps and writes the Transition and its event.
 """
 
+from __future__ import annotations
+
 import datetime
 from collections import Counter
 
