@@ -8,13 +8,14 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from stspd.observatory.charts import series_svg
 from stspd.observatory.figures import Figures, Territory
 
 from .content import Source, prepare
 
 
 def pdf_context(source: Source, territory: Territory, figures: Figures | None) -> dict[str, Any]:
+    from stspd.observatory.charts import series_svg  # matplotlib: loaded only for a PDF
+
     doc = prepare(source, figures)
     for section in doc["sections"]:
         section.svg = series_svg(section.chart) if section.chart else ""
