@@ -97,7 +97,79 @@ EDIT: dict[str, Expectation] = {
     "indicators:definition_add": (council, COUNCIL_EDIT, ""),
     "indicators:definition_edit": (own_indicator, COUNCIL_EDIT, ""),
 }
-REVIEW: dict[str, Expectation] = {}
+# The review and adoption room. A round of the world's strategy has the partner as its only
+# reviewer: the partner may remark (200), the other partners may not (403).
+REVIEWER = COUNCIL_EDIT | {"partner": 200}
+
+
+def review_round(world: Any) -> Any:
+    import datetime
+
+    from django.utils import timezone
+
+    from stspd.strategy.review import open_round
+
+    return open_round(
+        world.strategy,
+        reviewers=[world.partner],
+        deadline=timezone.localdate() + datetime.timedelta(days=10),
+        message="",
+        by=world.coordinator,
+    )
+
+
+def round_id(world: Any) -> dict[str, int]:
+    return {"round_id": review_round(world).pk}
+
+
+def remark_id(world: Any) -> dict[str, int]:
+    from stspd.strategy.review import add_remark
+
+    remark = add_remark(
+        review_round(world),
+        element_kind="strategy",
+        element_key="strategy",
+        kind="comment",
+        text="Bien.",
+        by=world.partner,
+    )
+    return {"remark_id": remark.pk}
+
+
+def deliberation_id(world: Any) -> dict[str, int]:
+    """A deliberation recorded without its PDF: those who may read it get 404 (no document);
+    the download itself is tested in test_adoption_views with a temporary media folder."""
+    from stspd.strategy.models import Deliberation
+
+    deliberation = Deliberation.objects.create(
+        strategy=world.strategy,
+        version_number=1,
+        assembly="Conseil de la Métropole",
+        held_on=world.strategy.starts_on,
+        number="C-1",
+        votes_for=10,
+        votes_against=0,
+        abstentions=0,
+    )
+    return {"deliberation_id": deliberation.pk}
+
+
+NO_DOCUMENT = {who: 404 if status == 200 else status for who, status in COUNCIL_READ.items()}
+
+REVIEW: dict[str, Expectation] = {
+    "strategy:reviews": (strategy, COUNCIL_READ, ""),
+    "strategy:review_open": (strategy, COUNCIL_EDIT, ""),
+    "strategy:review": (round_id, COUNCIL_READ, ""),
+    "strategy:remark_add": (round_id, REVIEWER, "?element=strategy"),
+    "strategy:review_close": (round_id, COUNCIL_EDIT, ""),
+    "strategy:remark_decide": (remark_id, COUNCIL_EDIT, ""),
+    "strategy:compare": (strategy, COUNCIL_READ, ""),
+    "strategy:adoption": (strategy, COUNCIL_READ, ""),
+    # A step the state does not allow yet still shows its page, with the reason and no form.
+    "strategy:adoption_move": (lambda w: strategy(w) | {"move": "sign"}, COUNCIL_EDIT, ""),
+    "strategy:signature_add": (strategy, COUNCIL_EDIT, ""),
+    "strategy:deliberation_document": (deliberation_id, NO_DOCUMENT, ""),
+}
 
 # Access kinds copied from the matrix (core/tests/test_permissions.py).
 _LOGIN = 302
