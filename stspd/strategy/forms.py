@@ -260,6 +260,9 @@ class BudgetLineForm(ModelForm):
     above planned is accepted (a funder may top up) and flagged (see `over_planned`)."""
 
     scoped_fields = ("action",)
+    year = forms.TypedChoiceField(
+        label="Année", coerce=int, help_text="Une année de la période de la stratégie."
+    )
 
     class Meta:
         model = BudgetLine
@@ -268,14 +271,10 @@ class BudgetLineForm(ModelForm):
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.strategy = strategy
+        # Fields are changed in place: django-dsfr's form binds them in __init__.
         years = range(strategy.starts_on.year, strategy.ends_on.year + 1)
-        self.fields["year"] = forms.TypedChoiceField(
-            label="Année",
-            choices=[(year, str(year)) for year in years],
-            coerce=int,
-            initial=self.instance.year or strategy.starts_on.year,
-            help_text="Une année de la période de la stratégie.",
-        )
+        self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
+        self.fields["year"].initial = self.instance.year or strategy.starts_on.year
         for name in ("planned", "committed", "spent"):
             self.fields[name].error_messages["min_value"] = "Un montant ne peut pas être négatif."
 
