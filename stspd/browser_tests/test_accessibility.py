@@ -11,7 +11,14 @@ from .conftest import assert_accessible
 pytestmark = pytest.mark.browser
 
 # Files, not pages: a browser downloads them.
-DOWNLOADS = {"observatory:csv", "observatory:diagnostic_pdf"}
+DOWNLOADS = {
+    "observatory:csv",
+    "observatory:diagnostic_pdf",
+    "strategy:document_pdf",
+    "strategy:document_docx",
+    "strategy:document_json",
+    "strategy:plan_xlsx",
+}
 
 
 def test_every_page_of_the_coordinator_has_no_accessibility_violation(  # type: ignore[no-untyped-def]
