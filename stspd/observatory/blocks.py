@@ -57,7 +57,7 @@ class Block:
     last_year: int
     size: int
     codes: str  # the area's codes, separated by spaces
-    arrays: tuple[bytes, ...]  # in the order of ARRAYS
+    arrays: tuple[memoryview, ...]  # the packed bytes, in the order of ARRAYS
 
 
 def area_codes(codes: pl.Series, level: str) -> pl.Series:
@@ -72,14 +72,13 @@ def area_codes(codes: pl.Series, level: str) -> pl.Series:
     ).to_series()
 
 
-def _column(frame: pl.DataFrame, name: str, dtype: np.dtype[Any], missing: float) -> Any:
-    column = frame.get_column(name)
-    if column.null_count():
-        column = column.fill_null(missing)
-    info = np.finfo(dtype) if dtype.kind == "f" else np.iinfo(dtype)
-    if column.len() and dtype.kind != "f" and (column.min() < info.min or column.max() > info.max):  # type: ignore[operator]
-        raise BlockError(f"{name} : valeur hors de l'intervalle stockable")
-    return column.to_numpy().astype(dtype, copy=False)
+def _codes_in_runs(codes: pl.Series) -> pl.Series | None:
+    """The distinct codes when the rows list them in increasing runs (a national file lists
+    its rows territory after territory), else None."""
+    values = codes.rle().struct.field("value")
+    if (values.slice(1) > values.slice(0, values.len() - 1)).all():
+        return values
+    return None
 
 
 def encode(frame: pl.DataFrame, level: str) -> list[Block]:
@@ -87,59 +86,97 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     dwellings, rate_per_1000) into blocks, one per indicator and area.
 
     Raises BlockError when a value breaks the rule of the three states (a suppressed value with
-    a count or a rate, a zero that is not 0, a published value without a positive count).
+    a count or a rate, a zero that is not 0, a published value without a positive count), is
+    negative, or does not fit its array.
     """
     if frame.is_empty():
         return []
     codes = frame.get_column("geo_code")
-    distinct = codes.unique().sort()
-    code_number = codes.cast(pl.Enum(distinct.to_list())).to_physical().to_numpy()
+    distinct = _codes_in_runs(codes)
+    if distinct is None:
+        distinct = codes.unique().sort()
+        code = pl.col("geo_code").cast(pl.Enum(distinct.to_list())).to_physical()
+    else:  # numbering the runs is enough: no hashing of 5 million strings
+        code = pl.col("geo_code").rle_id()
+    state = pl.col("state")
+    negative = frame.select(
+        pl.any_horizontal(pl.col(c).min() < 0 for c in ("count", "population", "dwellings"))
+    ).item()
+    if negative:
+        raise BlockError("nombre, population ou logements négatif")
+    try:
+        # One query: polars computes the columns in parallel.
+        numbers = frame.select(
+            code=code,
+            label=pl.col("indicator").cast(pl.Categorical).to_physical(),
+            states=pl.when(state == STATES[0])
+            .then(0)
+            .when(state == STATES[1])
+            .then(1)
+            .when(state == STATES[2])
+            .then(2)
+            .otherwise(3)
+            .cast(pl.UInt8),
+            years=pl.col("year").cast(pl.Int16),
+            counts=pl.col("count").fill_null(MISSING).cast(pl.Int32),
+            populations=pl.col("population").fill_null(MISSING).cast(pl.Int32),
+            dwellings=pl.col("dwellings").fill_null(MISSING).cast(pl.Int32),
+            rates=pl.col("rate_per_1000").cast(pl.Float64).fill_null(np.nan),
+        )
+    except pl.exceptions.InvalidOperationError as exc:
+        raise BlockError(f"valeur hors de l'intervalle stockable ({exc})") from exc
+    arrays = {
+        name: column.to_numpy()
+        for name, column in zip(numbers.columns, numbers.iter_columns(), strict=True)
+    }
+    code_number = arrays["code"]
     areas = area_codes(distinct, level)
     # Sorted codes give sorted areas: each area is a run of `distinct`.
     area_number = areas.rle_id().to_numpy()
     area_start = np.flatnonzero(np.diff(area_number, prepend=-1))
-    labels = frame.get_column("indicator")
-    label_list = labels.unique().sort().to_list()
-    label_number = labels.cast(pl.Enum(label_list)).to_physical().to_numpy()
-
-    state = frame.get_column("state")
-    state_number = state.cast(pl.Enum(list(STATES))).to_physical().to_numpy()
-    count = frame.get_column("count")
-    rate = frame.get_column("rate_per_1000")
-    broken = frame.select(
-        ((state == "suppressed") & (count.is_not_null() | rate.is_not_null()))
-        | ((state == "zero") & (count != 0).fill_null(True))
-        | ((state == "published") & (count <= 0).fill_null(True))
-    ).to_series()
+    # Labels: few, numbered in alphabetical order through their categorical ids.
+    label_id = numbers.get_column("label")
+    first = label_id.arg_unique().to_numpy()
+    label_list = frame.get_column("indicator").gather(first).to_list()
+    # Small integer types throughout: 5 million cells, few temporary megabytes.
+    n_areas = int(area_number[-1]) + 1
+    key_type = np.uint16 if len(label_list) * n_areas <= _MAX_CODES else np.int64
+    lookup = np.zeros(int(label_id.max()) + 1, dtype=key_type)  # type: ignore[arg-type]
+    lookup[arrays["label"][first]] = np.argsort(np.argsort(label_list, kind="stable"))
+    label_number = lookup[arrays["label"]]
+    label_list = sorted(label_list)
+    state_number, counts, rates = arrays["states"], arrays["counts"], arrays["rates"]
+    published, zero, suppressed = (state_number == i for i in range(len(STATES)))
+    broken = (
+        (state_number > 2)
+        | (suppressed & ((counts != MISSING) | ~np.isnan(rates)))
+        | (zero & (counts != 0))
+        | (published & (counts <= 0))
+    )
     if broken.any():
-        bad = frame.filter(broken).row(0, named=True)
+        bad = frame.row(int(np.argmax(broken)), named=True)
         raise BlockError(
             f"valeur incohérente avec son état ({bad['geo_code']}, {bad['year']}, "
             f"{bad['indicator']}, {bad['state']}, nombre {bad['count']})"
         )
 
-    cell_area = area_number[code_number]
-    key = label_number.astype(np.int64) * (int(area_number[-1]) + 1) + cell_area
-    # A stable radix sort when the key fits 16 bits: cells keep the file's order in a block.
-    order = np.argsort(key.astype(np.uint16) if key.max() < _MAX_CODES else key, kind="stable")
+    cell_area = area_number.astype(key_type)[code_number]
+    key = label_number * key_type(n_areas) + cell_area
+    # A stable sort (radix on 16 bits): cells keep the file's order within a block.
+    order = np.argsort(key, kind="stable")
     key = key[order]
-    local = code_number[order].astype(np.int64) - area_start[cell_area[order]]
+    local = code_number[order] - area_start.astype(code_number.dtype)[cell_area[order]]
     if local.max() >= _MAX_CODES:
         raise BlockError("plus de 65 536 territoires dans une même zone")
-    packed = {
-        "code_index": local.astype(np.uint16),
-        "years": _column(frame, "year", ARRAYS["years"][1], MISSING)[order],
-        "states": state_number.astype(np.uint8)[order],
-        "counts": _column(frame, "count", ARRAYS["counts"][1], MISSING)[order],
-        "populations": _column(frame, "population", ARRAYS["populations"][1], MISSING)[order],
-        "dwellings": _column(frame, "dwellings", ARRAYS["dwellings"][1], MISSING)[order],
-        "rates": _column(frame, "rate_per_1000", ARRAYS["rates"][1], np.nan)[order],
+    packed = {"code_index": local.astype(np.uint16)} | {
+        name: arrays[name][order].astype(ARRAYS[name][1], copy=False) for name in list(ARRAYS)[1:]
     }
-    buffers = {name: values.tobytes() for name, values in packed.items()}
+    # Each block's arrays are views on these: no copy of the 130 MB of a national file.
+    views = {name: memoryview(values).cast("B") for name, values in packed.items()}
     widths = {name: values.itemsize for name, values in packed.items()}
     years = packed["years"]
 
-    starts = np.flatnonzero(np.diff(key.astype(np.int64), prepend=-1))
+    starts = np.append(0, np.flatnonzero(key[1:] != key[:-1]) + 1)
     ends = np.append(starts[1:], len(key))
     distinct_codes = distinct.to_list()
     area_list = areas.to_list()
@@ -158,7 +195,7 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
                 size=end - start,
                 codes=" ".join(distinct_codes[area_start[area] : area_end[area]]),
                 arrays=tuple(
-                    buffers[name][start * widths[name] : end * widths[name]] for name in ARRAYS
+                    views[name][start * widths[name] : end * widths[name]] for name in ARRAYS
                 ),
             )
         )
