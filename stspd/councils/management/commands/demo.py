@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from stspd.councils.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
 from stspd.observatory.demo_data import load_demo_statistics
 from stspd.partnerdata.demo import build_partner_demo
+from stspd.strategy.demo import build_strategy_demo
 from stspd.territories.importer import import_cog
 from stspd.territories.models import Commune, CommuneShape
 from stspd.territories.shapes import import_shapes
@@ -29,6 +30,10 @@ class Command(BaseCommand):
             build_demo()
             self.stdout.write("Démonstration construite.")
         self.stdout.write(build_partner_demo())
+        if build_strategy_demo() is not None:
+            self.stdout.write(
+                "Stratégie de démonstration construite (adoptée, signée, en vigueur)."
+            )
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<34} {login.role}")

@@ -1,0 +1,65 @@
+"""The demo strategy: built through the real verbs, complete, adopted, signed, in force."""
+
+from decimal import Decimal
+
+from django.core.management import call_command
+from django.db.models import Sum
+
+from stspd.strategy.enums import RemarkKind, RemarkStatus, Status
+from stspd.strategy.models import Action, BudgetLine, Objective, Strategy
+from stspd.strategy.readiness import readiness_gaps
+
+
+def test_demo_strategy_is_complete_and_signed(db) -> None:  # type: ignore[no-untyped-def]
+    call_command("demo")
+    strategy = Strategy.objects.get(council__epci__siren="200023414")
+    assert strategy.status == Status.IN_FORCE
+    assert (strategy.ends_on - strategy.starts_on).days in (1094, 1095)  # three years
+    assert strategy.axes.count() == 4
+    assert Objective.objects.filter(axis__strategy=strategy).count() == 11
+    actions = Action.objects.filter(objective__axis__strategy=strategy)
+    assert actions.count() == 24
+    assert not actions.filter(lead__isnull=True).exists()
+    assert readiness_gaps(strategy) == []
+
+    funders = set(BudgetLine.objects.filter(action__in=actions).values_list("funder", flat=True))
+    assert {"fipd", "commune", "departement"} <= funders
+    totals = BudgetLine.objects.filter(action__in=actions).aggregate(
+        planned=Sum("planned"), spent=Sum("spent")
+    )
+    assert totals["planned"] > totals["spent"] > Decimal(0)
+
+    # SSMSI baselines come from the observatory's real figures, never invented.
+    bound = Objective.objects.filter(
+        axis__strategy=strategy, indicators__definition__observatory_indicator__isnull=False
+    ).distinct()
+    assert bound.count() == 6
+    for objective in bound:
+        use = objective.indicators.get()
+        assert use.is_quantified or objective.unquantified_reason
+
+    round_ = strategy.review_rounds.get()
+    assert round_.closed_at is not None
+    remarks = list(round_.remarks.all())
+    assert {r.kind for r in remarks} == {RemarkKind.COMMENT, RemarkKind.AMENDMENT}
+    assert {r.status for r in remarks} == {RemarkStatus.ACCEPTED, RemarkStatus.REJECTED}
+    assert all(r.response for r in remarks)
+    # The accepted amendment reached the working copy, hence the adopted version.
+    amended = Action.objects.get(key=next(r.element_key for r in remarks if r.field == "public"))
+    assert amended.public.endswith("et leurs familles")
+
+    versions = list(strategy.versions.order_by("number"))
+    assert [v.number for v in versions] == [1, 2]
+    assert strategy.signatures.filter(version_number=2).count() == 5
+    assert strategy.deliberations.get().version_number == 2
+    assert [t.target for t in strategy.transitions.order_by("at")] == [
+        "in_review",
+        "orientation",
+        "adopted",
+        "deliberated",
+        "signed",
+        "in_force",
+    ]
+
+    call_command("demo")  # a second run changes nothing
+    assert Strategy.objects.filter(council=strategy.council).count() == 1
