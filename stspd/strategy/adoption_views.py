@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -46,6 +46,11 @@ EXPLANATIONS = {
     "devra être adoptée à nouveau, délibérée et signée.",
     "close": "La stratégie arrive à son terme : elle ne pourra plus être révisée.",
 }
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data; an empty submission (a step with no comment) is still a submission."""
+    return request.POST if request.method == "POST" else None
 
 
 def current_user(request: HttpRequest) -> User:
@@ -143,7 +148,7 @@ def adoption_move(request: HttpRequest, strategy_id: int, move: str) -> HttpResp
         get_move(strategy, move)
     except WorkflowError as error:
         refusal = str(error)
-    form = FORMS[move](request.POST or None, request.FILES or None, strategy=strategy)
+    form = FORMS[move](posted(request), request.FILES or None, strategy=strategy)
     if request.method == "POST" and refusal:
         messages.error(request, refusal)
     elif request.method == "POST" and form.is_valid():
@@ -187,7 +192,7 @@ def signature_add(request: HttpRequest, strategy_id: int) -> HttpResponse:
             f"La stratégie est « {strategy.get_status_display()} » : les signatures "
             "s'enregistrent une fois la délibération votée."
         )
-    form = SignatureForm(request.POST or None, strategy=strategy)
+    form = SignatureForm(posted(request), strategy=strategy)
     if request.method == "POST" and refusal:
         messages.error(request, refusal)
     elif request.method == "POST" and form.is_valid():

@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from stspd.accounts.models import User
@@ -20,6 +20,11 @@ from .readiness import readiness_gaps
 from .review_forms import DecideForm, OpenRoundForm, RemarkForm
 from .snapshot import snapshot
 from .workflow import WorkflowError, get_move
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data; an empty submission (a step with no comment) is still a submission."""
+    return request.POST if request.method == "POST" else None
 
 
 def current_user(request: HttpRequest) -> User:
@@ -89,7 +94,7 @@ def review_open(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "clôturez-le avant d'en ouvrir un autre."
         )
     gaps = [] if refusal else readiness_gaps(strategy)
-    form = OpenRoundForm(request.POST or None, strategy=strategy)
+    form = OpenRoundForm(posted(request), strategy=strategy)
     if request.method == "POST" and not refusal and not gaps and form.is_valid():
         try:
             review_round = review.open_round(
@@ -189,7 +194,7 @@ def remark_add(request: HttpRequest, round_id: int) -> HttpResponse:
         raise PermissionDenied("Seuls les relecteurs de cet aller-retour y font des remarques.")
     element = round_element(review_round, request.GET.get("element", ""))
     refusal = review.remark_refusal(review_round)
-    form = RemarkForm(request.POST or None, element=element)
+    form = RemarkForm(posted(request), element=element)
     if request.method == "POST" and refusal:
         messages.error(request, refusal)
     elif request.method == "POST" and form.is_valid():
@@ -230,7 +235,7 @@ def remark_decide(request: HttpRequest, remark_id: int) -> HttpResponse:
     remark = access_remark(user, remark_id, edit=True)
     review_round = remark.review_round
     strategy = review_round.strategy
-    form = DecideForm(request.POST or None)
+    form = DecideForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             review.decide_remark(
