@@ -40,7 +40,6 @@ class MeetingMoveForm(MoveForm):
         meeting = self.fields["meeting"]
         meeting.queryset = plenary_meetings(self.strategy)
         meeting.label_from_instance = lambda m: f"Séance du {m.starts_at:%d/%m/%Y} — {m.place}"
-        meeting.help_text = "Créez d'abord la séance dans la formation plénière du conseil."
 
 
 class AdoptForm(MeetingMoveForm):

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from stspd.accounts.models import User
 from stspd.councils.access import can_edit_council
+from stspd.councils.enums import FormationKind
 
 from . import adoption
 from .access import access_strategy, check_strategy
@@ -173,6 +174,9 @@ def adoption_move(request: HttpRequest, strategy_id: int, move: str) -> HttpResp
             "explanation": EXPLANATIONS[move],
             "form": form,
             "refusal": refusal,
+            "plenary": strategy.council.formations.filter(kind=FormationKind.PLENARY).first()
+            if move in ("debate", "adopt")
+            else None,
             "signatures": strategy.signatures.filter(
                 version_number=adopted_version_number(strategy)
             ).select_related("organisation")

@@ -135,6 +135,15 @@ def number_fr(value: str | None) -> str:
     return "" if value is None else value.replace(".", ",")
 
 
+def amount_fr(value: str | None) -> str:
+    """ "15000.5" -> "15 000,5": euros as a French reader writes them."""
+    if value is None:
+        return ""
+    whole, _, cents = value.partition(".")
+    grouped = f"{int(whole):,}".replace(",", "\u202f")
+    return f"{grouped},{cents}" if cents else grouped
+
+
 def choice(choices: Any, value: str | None) -> str:
     if not value:
         return ""
@@ -174,7 +183,7 @@ def action_fields(action: dict[str, Any]) -> dict[str, str]:
             [
                 f"{line['year']} {choice(Funder, line['funder'])}"
                 + (f" ({line['funder_name']})" if line["funder_name"] else "")
-                + f" : {number_fr(line['planned'])} € prévus"
+                + f" : {amount_fr(line['planned'])} € prévus"
                 for line in action["budget"]
             ]
         ),
