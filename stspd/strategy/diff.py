@@ -42,6 +42,7 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
         "target_value": "Cible",
         "deadline": "Échéance",
         "direction": "Sens souhaité",
+        "commune": "Périmètre (code de la commune)",
     },
     "action": {
         "title": "Intitulé",
@@ -253,6 +254,8 @@ def flatten(snapshot: dict[str, Any]) -> list[Element]:
                     "target_value": number_fr(use["target_value"]),
                     "deadline": date_fr(use["deadline"]),
                     "direction": choice(Direction, use["direction"]),
+                    # Absent from snapshots frozen before the perimeter existed.
+                    "commune": use.get("commune") or "",
                 }
                 elements.append(
                     make(
