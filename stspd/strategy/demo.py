@@ -9,6 +9,8 @@ suppressed), the objective says so instead of inventing a number.
 """
 
 import datetime
+import functools
+from collections.abc import Callable
 from decimal import Decimal
 
 import polars as pl
@@ -59,10 +61,12 @@ def demo_strategy_exists() -> bool:
     return Strategy.objects.filter(council__epci__siren=EPCI_SIREN).exists()
 
 
-def baseline_rates(coordinator: User, council: Council, year: int) -> dict[str, tuple[int, float]]:
-    """label -> (year, rate per 1,000) of the council's territory: the latest complete year up to
-    `year` (a lower bound is not a baseline)."""
-    territory = access_territory(coordinator, "conseil", str(council.pk))
+def baseline_rates(
+    coordinator: User, kind: str, key: str, year: int
+) -> dict[str, tuple[int, float]]:
+    """label -> (year, rate per 1,000) of a territory: the latest complete year up to `year`
+    (a lower bound is not a baseline)."""
+    territory = access_territory(coordinator, kind, key)
     series = territory_figures(territory).series
     if series.is_empty():
         return {}
@@ -89,13 +93,14 @@ def own_definition(council: Council, name: str, unit: str) -> IndicatorDefinitio
 def add_result_indicator(
     objective: Objective,
     spec: DemoObjective,
-    rates: dict[str, tuple[int, float]],
+    rates: Callable[[str | None], dict[str, tuple[int, float]]],
     start: datetime.date,
     end: datetime.date,
 ) -> None:
     if spec.observatory is not None:
         definition = IndicatorDefinition.objects.get(observatory_indicator__label=spec.observatory)
-        if spec.observatory not in rates:
+        commune = Commune.objects.get(code=spec.commune) if spec.commune else None
+        if spec.observatory not in rates(spec.commune):
             objective.unquantified_reason = (
                 "Le taux du territoire pour l'année de référence n'est pas un nombre sûr : il "
                 "n'est connu qu'en borne basse (une commune au moins est sous secret "
@@ -104,10 +109,13 @@ def add_result_indicator(
             )
             objective.save(update_fields=["unquantified_reason"])
             ObjectiveIndicator.objects.create(
-                objective=objective, definition=definition, direction=Direction.DECREASE
+                objective=objective,
+                definition=definition,
+                direction=Direction.DECREASE,
+                commune=commune,
             )
             return
-        year, rate = rates[spec.observatory]
+        year, rate = rates(spec.commune)[spec.observatory]
         baseline = Decimal(str(round(rate, 2)))
         target = Decimal(str(round(rate * (1 + spec.change), 2)))
         ObjectiveIndicator.objects.create(
@@ -118,6 +126,7 @@ def add_result_indicator(
             target_value=target,
             deadline=end,
             direction=Direction.DECREASE if spec.change < 0 else Direction.INCREASE,
+            commune=commune,
             public=True,
         )
     elif spec.own_indicator is not None:
@@ -223,7 +232,13 @@ def build_strategy_demo(today: datetime.date | None = None) -> Strategy | None:
         evaluation_method=EVALUATION_METHOD,
     )
     record(coordinator, "created", strategy, council=council, label="Stratégie de démonstration")
-    rates = baseline_rates(coordinator, council, start.year - 1)
+
+    @functools.cache
+    def rates(commune: str | None) -> dict[str, tuple[int, float]]:
+        if commune is None:
+            return baseline_rates(coordinator, "conseil", str(council.pk), start.year - 1)
+        return baseline_rates(coordinator, "commune", commune, start.year - 1)
+
     for a, axis_spec in enumerate(AXES, start=1):
         axis = Axis.objects.create(
             strategy=strategy, position=a, title=axis_spec.title, description=axis_spec.description

@@ -32,6 +32,7 @@ class DemoObjective:
     observatory: str | None = None
     own_indicator: tuple[str, str, float, float] | None = None  # name, unit, baseline, target
     change: float = -0.10  # planned relative change for SSMSI indicators
+    commune: str | None = None  # INSEE code of the member commune the target is set on
     unquantified_reason: str = ""
     actions: tuple[DemoAction, ...] = field(default_factory=tuple)
 
@@ -52,8 +53,9 @@ AXES = (
         "violents et usage de stupéfiants dans trois quartiers prioritaires de la métropole.",
         (
             DemoObjective(
-                "Réduire les vols violents sans arme commis dans l'espace public",
+                "Réduire les vols violents sans arme commis dans l'espace public à Rouen",
                 observatory="Vols violents sans arme",
+                commune=ROUEN,
                 change=-0.15,
                 actions=(
                     DemoAction(
@@ -236,8 +238,10 @@ AXES = (
                 ),
             ),
             DemoObjective(
-                "Faire reculer les violences sexuelles dans l'espace public et les transports",
+                "Faire reculer les violences sexuelles dans l'espace public et les transports "
+                "à Rouen",
                 observatory="Violences sexuelles",
+                commune=ROUEN,
                 change=-0.05,
                 actions=(
                     DemoAction(
@@ -293,8 +297,9 @@ AXES = (
                 ),
             ),
             DemoObjective(
-                "Réduire les destructions et dégradations volontaires",
+                "Réduire les destructions et dégradations volontaires à Saint-Étienne-du-Rouvray",
                 observatory="Destructions et dégradations volontaires",
+                commune=SER,
                 change=-0.10,
                 actions=(
                     DemoAction(
@@ -330,8 +335,9 @@ AXES = (
                 ),
             ),
             DemoObjective(
-                "Réduire les vols dans les véhicules",
+                "Réduire les vols dans les véhicules à Saint-Étienne-du-Rouvray",
                 observatory="Vols dans les véhicules",
+                commune=SER,
                 change=-0.10,
                 actions=(
                     DemoAction(

@@ -137,6 +137,15 @@ class ObjectiveIndicator(models.Model):
     )
     deadline = models.DateField("échéance", null=True, blank=True)
     direction = models.CharField("sens souhaité", max_length=8, choices=Direction.choices)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="périmètre",
+        help_text="Une commune membre, ou vide pour tout le territoire du conseil.",
+    )
     public = models.BooleanField(
         "publié sur le portail", default=False, help_text="Montré au public avec son état."
     )

@@ -64,7 +64,9 @@ def strategy_tree(strategy_id: int) -> Strategy:
     objectives = Objective.objects.prefetch_related(
         Prefetch(
             "indicators",
-            ObjectiveIndicator.objects.select_related("definition__observatory_indicator"),
+            ObjectiveIndicator.objects.select_related(
+                "definition__observatory_indicator", "commune"
+            ),
         ),
         Prefetch("actions", actions),
     )
@@ -133,6 +135,7 @@ def objective_data(objective: Objective) -> dict[str, Any]:
                 "target_value": decimal_text(use.target_value),
                 "deadline": date_text(use.deadline),
                 "direction": use.direction,
+                "commune": use.commune.code if use.commune else None,
                 "public": use.public,
             }
             for use in objective.indicators.all()

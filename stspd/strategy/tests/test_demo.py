@@ -34,9 +34,21 @@ def test_demo_strategy_is_complete_and_signed(db) -> None:  # type: ignore[no-un
         axis__strategy=strategy, indicators__definition__observatory_indicator__isnull=False
     ).distinct()
     assert bound.count() == 6
+    quantified = 0
     for objective in bound:
         use = objective.indicators.get()
         assert use.is_quantified or objective.unquantified_reason
+        quantified += use.is_quantified
+        if use.is_quantified:
+            # Set on a member commune whose rate is published, not on a lower bound.
+            assert use.commune is not None and use.commune.name in objective.statement
+    assert quantified == 4
+    # The territory's total is a lower bound (secrecy), and the demo's communal file has no
+    # dwellings (no burglary rate): no baseline for these two, and the reason is written.
+    for name in ("Cambriolages de logement", "Escroqueries et fraudes aux moyens de paiement"):
+        objective = bound.get(indicators__definition__name=name)
+        assert "borne basse" in objective.unquantified_reason
+        assert objective.indicators.get().commune is None
 
     round_ = strategy.review_rounds.get()
     assert round_.closed_at is not None
