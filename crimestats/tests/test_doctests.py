@@ -17,13 +17,26 @@ from crimestats import (
     rates,
     similar,
     ssmsi,
+    status,
     trend,
 )
 
 
 @pytest.mark.parametrize(
     "module",
-    [labels, ssmsi, rates, aggregate, change, trend, hotspots, funnel, similar, counterfactual],
+    [
+        labels,
+        ssmsi,
+        rates,
+        aggregate,
+        change,
+        trend,
+        hotspots,
+        funnel,
+        similar,
+        counterfactual,
+        status,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_docstring_examples(module: ModuleType) -> None:
