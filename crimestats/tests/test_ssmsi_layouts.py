@@ -280,6 +280,17 @@ def test_duplicate_row_names_both_lines() -> None:
     assert error.column is not None and "Code_departement" in error.column
 
 
+def test_a_duplicate_right_after_its_twin_in_an_ordered_file_is_found() -> None:
+    """Ordered files skip the hashing of every key: a repeated row there is still found."""
+    lines = V2_COMMUNAL.splitlines()
+    ordered = [lines[0], *sorted(lines[1:4])]
+    error = error_for(
+        "\n".join([*ordered[:3], ordered[2].replace(";NA;NA;", ";7;NA;"), *ordered[3:]])
+    )
+    assert error.line == 4
+    assert "en double de la ligne 3" in str(error)
+
+
 def test_two_digit_and_four_digit_years_of_the_same_row_are_duplicates() -> None:
     text = V1_DEP + "\r\n" + V1_DEP.splitlines()[1].replace(";16;1;", ";2016;01;")
     assert error_for(text).line == 4
