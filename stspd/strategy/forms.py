@@ -63,10 +63,32 @@ class StrategyCreateForm(ModelForm):
 
 
 class StrategyForm(StrategyCreateForm):
+    """A new period must still hold the years of the budget lines already written."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["ends_on"].required = True
         self.fields["ends_on"].help_text = ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and not self.errors:
+            outside = sorted(
+                set(
+                    BudgetLine.objects.filter(action__objective__axis__strategy=self.instance)
+                    .exclude(year__range=(starts_on.year, ends_on.year))
+                    .values_list("year", flat=True)
+                )
+            )
+            if outside:
+                years = ", ".join(str(year) for year in outside)
+                self.add_error(
+                    None,
+                    f"Des lignes budgétaires portent sur {years}, hors de cette période : "
+                    "modifiez-les d'abord.",
+                )
+        return data
 
 
 class AxisForm(ModelForm):

@@ -269,3 +269,13 @@ def test_a_strategy_past_adoption_cannot_be_edited(world, login, status) -> None
     text = page(client.get(f"/strategies/{world.strategy.pk}/"))
     assert "Modifier la stratégie" not in text and "Ouvrez une révision" in text
     assert "Modifier la fiche" not in page(client.get(f"/fiches-action/{world.action.pk}/"))
+
+
+def test_a_new_period_keeps_the_years_of_the_budget_lines(world, login) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.coordinator).post(
+        f"/strategies/{world.strategy.pk}/modifier/",
+        {"title": "STSPD", "starts_on": "2027-01-01", "ends_on": "2029-12-31"},
+    )
+    assert "Des lignes budgétaires portent sur 2026, hors de cette période" in page(response)
+    world.strategy.refresh_from_db()
+    assert world.strategy.starts_on == datetime.date(2026, 1, 1)
