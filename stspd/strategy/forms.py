@@ -117,6 +117,7 @@ class ObjectiveIndicatorForm(ModelForm):
             "target_value",
             "deadline",
             "direction",
+            "commune",
             "public",
         ]
         widgets = {"baseline_on": DateInput(), "deadline": DateInput()}
@@ -127,9 +128,11 @@ class ObjectiveIndicatorForm(ModelForm):
         self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
             kind__in=[IndicatorKind.RESULT, IndicatorKind.CONTEXT]
         )
-        self.fields[
-            "definition"
-        ].help_text = "Un indicateur de résultat ou de contexte de la bibliothèque du conseil."
+        definition = self.fields["definition"]
+        definition.help_text = "Un indicateur de résultat ou de contexte de la bibliothèque."
+        commune = self.fields["commune"]
+        commune.queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]
+        commune.empty_label = "Tout le territoire du conseil"  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}

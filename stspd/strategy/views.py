@@ -341,7 +341,9 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
             "number": number_of(objective),
             "strategy": strategy,
             "council": strategy.council,
-            "uses": objective.indicators.select_related("definition__observatory_indicator"),
+            "uses": objective.indicators.select_related(
+                "definition__observatory_indicator", "commune"
+            ),
             "actions": objective.actions.select_related("lead"),
             "can_edit": editable(strategy),
         },

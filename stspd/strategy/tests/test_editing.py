@@ -165,10 +165,14 @@ def test_coordinator_adds_a_quantified_indicator_to_an_objective(world, login, o
     form = page(client.get(url))
     assert "Destructions et dégradations volontaires" in form
     assert "Médiations réalisées" not in form  # activity indicators belong to actions
-    response = client.post(url, indicator_data(world, public="on"))
+    assert "Le Havre" not in form  # a perimeter is a commune of the council's territory
+    rouen = world.council.communes().get(name="Rouen")
+    response = client.post(url, indicator_data(world, public="on", commune=str(rouen.pk)))
     assert response["Location"] == f"/objectifs/{objective.pk}/"
     use = objective.indicators.get()
     assert use.is_quantified and use.public and use.target_value == Decimal(10)
+    assert use.commune == rouen
+    assert "<td>Rouen</td>" in page(client.get(f"/objectifs/{objective.pk}/"))
     event = Event.objects.get(object_type="strategy.objectiveindicator")
     assert event.object_label.startswith("Objectif vide — Destructions")
     assert event.changes["target_value"] == ["", "10"]
