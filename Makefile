@@ -51,6 +51,7 @@ bench: install
 	$(RUN) python bench/stats_all_cells.py
 	$(RUN) python bench/funnel.py
 	$(RUN) python bench/hotspots.py
+	$(RUN) python bench/synthetic_control.py
 	$(RUN) python bench/strategy_pdf.py
 
 clean-db:
