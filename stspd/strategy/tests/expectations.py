@@ -103,12 +103,15 @@ REVIEWER = COUNCIL_EDIT | {"partner": 200}
 
 
 def review_round(world: Any) -> Any:
+    """The strategy's open round, opened on first use (one world may ask several times)."""
     import datetime
 
     from django.utils import timezone
 
-    from stspd.strategy.review import open_round
+    from stspd.strategy.review import open_round, open_round_of
 
+    if (current := open_round_of(world.strategy)) is not None:
+        return current
     return open_round(
         world.strategy,
         reviewers=[world.partner],
