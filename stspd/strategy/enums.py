@@ -77,3 +77,10 @@ class RemarkStatus(models.TextChoices):
     OPEN = "open", "En attente"
     ACCEPTED = "accepted", "Acceptée"
     REJECTED = "rejected", "Rejetée"
+
+
+class StatusMethod(models.TextChoices):
+    """How the dashboard judges a result indicator (crimestats.status)."""
+
+    TRAJECTORY = "trajectory", "Trajectoire linéaire avec tolérance"
+    GROWTH_RATIO = "growth_ratio", "Rapport de croissance (méthode des sites des ODD)"

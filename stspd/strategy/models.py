@@ -11,7 +11,7 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
@@ -30,6 +30,7 @@ from .enums import (
     RemarkKind,
     RemarkStatus,
     Status,
+    StatusMethod,
     Vote,
 )
 
@@ -53,6 +54,25 @@ class Strategy(models.Model):
     )
     # The number the working copy will take when it is next frozen.
     version_number = models.PositiveIntegerField("version de travail", default=1)
+    # Steering settings of the dashboard (not content: they change in any state).
+    status_method = models.CharField(
+        "méthode de calcul du statut",
+        max_length=12,
+        choices=StatusMethod.choices,
+        default=StatusMethod.TRAJECTORY,
+    )
+    status_tolerance = models.PositiveSmallIntegerField(
+        "tolérance (%)",
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="Méthode de la trajectoire : écart admis, en part du changement prévu.",
+    )
+    stale_periods = models.PositiveSmallIntegerField(
+        "valeurs anciennes après (périodes)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text="Un indicateur sans valeur depuis ce nombre de périodes est signalé.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
