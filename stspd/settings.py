@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "stspd.partnerdata",
     "stspd.indicators",
     "stspd.strategy",
+    "stspd.evaluation",
 ]
 
 MIDDLEWARE = [
