@@ -18,6 +18,7 @@ DOWNLOADS = {
     "strategy:document_docx",
     "strategy:document_json",
     "strategy:plan_xlsx",
+    "strategy:dashboard_pdf",
 }
 
 
