@@ -307,7 +307,9 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     return changes
 
 
-WORD = re.compile(r"\s+|[^\s]+")
+# Words, and punctuation on its own: "public" -> "public, et leurs familles" adds ", et leurs
+# familles" rather than replacing "public" with "public,".
+WORD = re.compile(r"\s+|[,.;:!?()«»]|[^\s,.;:!?()«»]+")
 
 
 def word_diff_html(before: str, after: str) -> str:

@@ -172,3 +172,10 @@ def test_the_word_diff_escapes_html_on_both_sides() -> None:
 
 def test_line_breaks_are_kept_in_the_word_diff() -> None:
     assert word_diff_html("un\ndeux", "un\ntrois") == "un\n<del>deux</del><ins>trois</ins>"
+
+
+def test_punctuation_is_a_word_of_its_own() -> None:
+    assert (
+        word_diff_html("dans l'espace public", "dans l'espace public, et leurs familles")
+        == "dans l'espace public<ins>, et leurs familles</ins>"
+    )
