@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("stspd.partnerdata.urls")),
     path("", include("stspd.strategy.urls")),
     path("", include("stspd.indicators.urls")),
+    path("", include("stspd.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

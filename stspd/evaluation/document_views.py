@@ -1,0 +1,132 @@
+"""The strategy's funds page and exports, its evaluation reports (annual review, final
+evaluation) and the evaluation sheet of a fiche action. Any role of the council reads them."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from stspd.strategy.access import access_action, access_strategy
+from stspd.strategy.enums import Funder
+from stspd.strategy.views import number_of
+
+from .funds import funder_csv, funder_xlsx, strategy_funds
+from .models import Appraisal
+from .reports import action_sheet_pdf, build_report, report_docx, report_pdf
+from .views import current_user
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _funder(code: str) -> str:
+    if code not in Funder.values:
+        raise Http404("Financeur inconnu.")
+    return code
+
+
+@login_required
+def funds(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    return render(
+        request,
+        "evaluation/funds.html",
+        {"strategy": strategy, "council": strategy.council, "funds": strategy_funds(strategy)},
+    )
+
+
+@login_required
+def funds_xlsx(request: HttpRequest, strategy_id: int, funder: str) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    code = _funder(funder)
+    content = funder_xlsx(strategy_funds(strategy), code)
+    return _download(content, XLSX, f"financements-{code}-strategie-{strategy.pk}.xlsx")
+
+
+@login_required
+def funds_csv(request: HttpRequest, strategy_id: int, funder: str) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    code = _funder(funder)
+    content = funder_csv(strategy_funds(strategy), code)
+    return _download(
+        content, "text/csv; charset=utf-8", f"financements-{code}-strategie-{strategy.pk}.csv"
+    )
+
+
+def _year(strategy_year: int, first: int, last: int) -> int:
+    if not first <= strategy_year <= last:
+        raise Http404("Cette année n'est pas dans la période de la stratégie.")
+    return strategy_year
+
+
+@login_required
+def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    """The list of the strategy's evaluation documents and its objectives' evaluation pages."""
+    strategy = access_strategy(current_user(request), strategy_id)
+    objectives = [
+        (f"{a}.{o}", objective)
+        for a, axis in enumerate(strategy.axes.prefetch_related("objectives"), start=1)
+        for o, objective in enumerate(axis.objectives.all(), start=1)
+    ]
+    counts = {
+        "objectives": Appraisal.objects.filter(objective__axis__strategy=strategy).count(),
+        "actions": Appraisal.objects.filter(action__objective__axis__strategy=strategy).count(),
+    }
+    return render(
+        request,
+        "evaluation/reports.html",
+        {
+            "strategy": strategy,
+            "council": strategy.council,
+            "years": list(range(strategy.starts_on.year, strategy.ends_on.year + 1)),
+            "objectives": objectives,
+            "counts": counts,
+        },
+    )
+
+
+@login_required
+def annual_pdf(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
+    report = build_report(strategy, year)
+    return _download(report_pdf(report), "application/pdf", f"{report.filename}.pdf")
+
+
+@login_required
+def annual_docx(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
+    report = build_report(strategy, year)
+    return _download(report_docx(report), DOCX, f"{report.filename}.docx")
+
+
+@login_required
+def final_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    report = build_report(strategy)
+    return _download(report_pdf(report), "application/pdf", f"{report.filename}.pdf")
+
+
+@login_required
+def final_docx(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    report = build_report(strategy)
+    return _download(report_docx(report), DOCX, f"{report.filename}.docx")
+
+
+@login_required
+def action_sheet(request: HttpRequest, action_id: int) -> HttpResponse:
+    """The evaluation sheet a funder asks before renewing the action's funding."""
+    action = access_action(current_user(request), action_id)
+    number = number_of(action.objective, action)
+    return _download(
+        action_sheet_pdf(action, number), "application/pdf", f"fiche-evaluation-{number}.pdf"
+    )

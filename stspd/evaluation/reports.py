@@ -1,0 +1,362 @@
+"""The annual review and the final evaluation of a strategy (PDF and Word), and the evaluation
+sheet of a funded action (PDF), as a funder such as the FIPD asks before renewing it.
+
+A report assembles, per axis and objective: the dashboard's status of each result indicator
+(`stspd.indicators.dashboard.dashboard_data`, at the end of the year reviewed), the change
+since the baseline and the comparison with comparable communes (`judgements`), the appraisals
+written by the coordinator, and the funds. The annual review takes the appraisals of its year;
+the final evaluation the latest of each objective and action.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from stspd.indicators.dashboard import IndicatorRow, dashboard_data
+from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
+
+from .funds import ActionFunds, Funds, euros, percent, strategy_funds
+from .judgements import (
+    IndicatorJudgement,
+    ObservatoryCache,
+    council_members,
+    judge_indicators,
+    measurements_of,
+)
+from .models import Appraisal
+
+
+@dataclass
+class ActionReport:
+    number: str
+    action: Action
+    appraisal: Appraisal | None
+    funds: ActionFunds | None
+
+
+@dataclass
+class ObjectiveReport:
+    number: str
+    objective: Objective
+    statuses: list[IndicatorRow]
+    judgements: list[IndicatorJudgement]
+    appraisal: Appraisal | None
+    actions: list[ActionReport] = field(default_factory=list)
+
+
+@dataclass
+class AxisReport:
+    number: int
+    axis: Axis
+    objectives: list[ObjectiveReport]
+
+
+@dataclass
+class Report:
+    strategy: Strategy
+    kind: str  # "annual" | "final"
+    year: int | None
+    title: str
+    as_of: datetime.date
+    axes: list[AxisReport]
+    funds: Funds
+
+    @property
+    def objectives(self) -> list[ObjectiveReport]:
+        return [o for axis in self.axes for o in axis.objectives]
+
+    @property
+    def filename(self) -> str:
+        return f"bilan-{self.year}" if self.kind == "annual" else "evaluation-finale"
+
+
+def _latest(appraisals: list[Appraisal], year: int | None) -> Appraisal | None:
+    if year is not None:
+        return next((a for a in appraisals if a.year == year), None)
+    return max(appraisals, key=lambda a: a.year, default=None)
+
+
+def build_report(strategy: Strategy, year: int | None = None) -> Report:
+    """The annual review of `year`, or the final evaluation when `year` is None."""
+    today = timezone.localdate()
+    as_of = min(datetime.date(year, 12, 31), today) if year is not None else today
+    dashboard = dashboard_data(strategy.pk, today=as_of)
+    statuses = {row.objective.pk: row.indicators for row in dashboard.objectives}
+    uses = list(
+        ObjectiveIndicator.objects.filter(objective__axis__strategy=strategy).select_related(
+            "definition__observatory_indicator", "commune", "intervention_start"
+        )
+    )
+    uses_of: dict[int, list[ObjectiveIndicator]] = defaultdict(list)
+    for use in uses:
+        uses_of[use.objective_id].append(use)
+    members = council_members(strategy)
+    measurements = measurements_of(uses)
+    cache = ObservatoryCache()
+    funds = strategy_funds(strategy)
+    funds_of = {row.action.pk: row for row in funds.actions}
+    objective_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
+    action_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
+    for appraisal in Appraisal.objects.filter(objective__axis__strategy=strategy):
+        objective_appraisals[appraisal.objective_id].append(appraisal)  # type: ignore[index]
+    for appraisal in Appraisal.objects.filter(action__objective__axis__strategy=strategy):
+        action_appraisals[appraisal.action_id].append(appraisal)  # type: ignore[index]
+    actions_of: dict[int, list[Action]] = defaultdict(list)
+    for action in Action.objects.filter(objective__axis__strategy=strategy).select_related("lead"):
+        actions_of[action.objective_id].append(action)
+    objectives_of: dict[int, list[Objective]] = defaultdict(list)
+    for objective in Objective.objects.filter(axis__strategy=strategy):
+        objectives_of[objective.axis_id].append(objective)
+
+    axes = []
+    for a, axis in enumerate(Axis.objects.filter(strategy=strategy), start=1):
+        rows = []
+        for o, objective in enumerate(objectives_of[axis.pk], start=1):
+            number = f"{a}.{o}"
+            rows.append(
+                ObjectiveReport(
+                    number=number,
+                    objective=objective,
+                    statuses=statuses.get(objective.pk, []),
+                    judgements=judge_indicators(
+                        strategy, uses_of[objective.pk], members, measurements, cache
+                    ),
+                    appraisal=_latest(objective_appraisals[objective.pk], year),
+                    actions=[
+                        ActionReport(
+                            f"{number}.{f}",
+                            action,
+                            _latest(action_appraisals[action.pk], year),
+                            funds_of.get(action.pk),
+                        )
+                        for f, action in enumerate(actions_of[objective.pk], start=1)
+                    ],
+                )
+            )
+        axes.append(AxisReport(a, axis, rows))
+    title = (
+        f"Bilan annuel {year}" if year is not None else "Rapport d'évaluation finale"
+    ) + f" — {strategy.title}"
+    return Report(strategy, "annual" if year else "final", year, title, as_of, axes, funds)
+
+
+# --------------------------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------------------------
+
+
+def _pdf(template: str, context: dict[str, Any]) -> bytes:
+    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
+
+    html = render_to_string(template, context)
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+
+
+def report_pdf(report: Report) -> bytes:
+    from .charts import counterfactual_svg
+
+    charts = {
+        j.use.pk: counterfactual_svg(j.counterfactual)
+        for o in report.objectives
+        for j in o.judgements
+        if j.counterfactual is not None and j.counterfactual.synthetic
+    }
+    return _pdf(
+        "evaluation/report_pdf.html",
+        {"report": report, "charts": charts, "today": timezone.localdate()},
+    )
+
+
+def action_sheet_pdf(action: Action, number: str) -> bytes:
+    strategy = action.objective.axis.strategy
+    funds = strategy_funds(strategy, action_ids=[action.pk])
+    row = funds.actions[0]
+    by_funder = []
+    for code, label, totals in funds.by_funder:
+        by_funder.append((label, row.lines_of(code), totals))
+    appraisals = list(action.appraisals.order_by("-year"))
+    return _pdf(
+        "evaluation/action_sheet_pdf.html",
+        {
+            "action": action,
+            "number": number,
+            "strategy": strategy,
+            "row": row,
+            "funds": funds,
+            "by_funder": by_funder,
+            "partners": list(action.partners.select_related("organisation")),
+            "appraisal": appraisals[0] if appraisals else None,
+            "appraisals": appraisals,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Word
+# --------------------------------------------------------------------------------------------
+
+
+def _table(document: Any, header: list[str], rows: list[list[str]]) -> None:
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for values in rows:
+        for cell, text in zip(table.add_row().cells, values, strict=True):
+            cell.text = text
+
+
+def _appraisal(document: Any, appraisal: Appraisal | None, year: int | None) -> None:
+    if appraisal is None:
+        when = f"pour {year}" if year else "à ce jour"
+        document.add_paragraph(f"Aucune appréciation qualitative {when}.")
+        return
+    for label, text in (
+        ("Mise en œuvre comme prévu", appraisal.get_implementation_display()),
+        ("Effets observés", appraisal.effects or "—"),
+        ("Effets inattendus", appraisal.unexpected_effects or "—"),
+        ("Avis des partenaires", appraisal.partners_views or "—"),
+        (
+            "Recommandation",
+            f"{appraisal.get_recommendation_display()} — {appraisal.reasons}",
+        ),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(f"{label} ({appraisal.year}) : ").bold = True
+        paragraph.add_run(str(text))
+
+
+def report_docx(report: Report) -> bytes:
+    from docx import Document  # loaded only when a Word file is asked for
+    from docx.shared import Pt
+
+    document: Any = Document()
+    document.styles["Normal"].font.name = "Calibri"
+    document.styles["Normal"].font.size = Pt(10)
+    document.core_properties.title = report.title
+    document.core_properties.author = report.strategy.council.name
+    document.core_properties.language = "fr-FR"
+    document.add_paragraph(report.strategy.council.name)
+    document.add_heading(report.title, level=0)
+    document.add_paragraph(
+        f"Situation au {report.as_of:%d/%m/%Y}. Produit le {timezone.localdate():%d/%m/%Y} "
+        "par stspd."
+    )
+    document.add_heading("Méthode", level=1)
+    document.add_paragraph(
+        "Statut des indicateurs : méthode du tableau de bord de la stratégie. Évolution des "
+        "indicateurs de l'observatoire : test exact de deux comptes de Poisson entre l'année de "
+        "référence et la dernière année publiée. Comparaison avec les communes comparables : "
+        "différence de différences de Poisson (20 communes les plus proches du département) et "
+        "contrôle synthétique (200 communes les plus proches du département, hors communes du "
+        "conseil) avec test placebo. Les valeurs non diffusées ne sont jamais lues comme zéro."
+    )
+    for axis in report.axes:
+        document.add_heading(f"Axe {axis.number} — {axis.axis.title}", level=1)
+        for objective in axis.objectives:
+            document.add_heading(
+                f"Objectif {objective.number} — {objective.objective.statement}", level=2
+            )
+            if objective.statuses:
+                _table(
+                    document,
+                    ["Indicateur", "Statut", "Motif"],
+                    [
+                        [
+                            row.name,
+                            row.status.label if row.status else "sans statut",
+                            row.status.reason if row.status else row.note,
+                        ]
+                        for row in objective.statuses
+                    ],
+                )
+            for judgement in objective.judgements:
+                document.add_heading(judgement.name, level=3)
+                document.add_paragraph(f"Évolution : {judgement.change.sentence}.")
+                if judgement.change.perimeter:
+                    document.add_paragraph(judgement.change.perimeter)
+                cf = judgement.counterfactual
+                if cf is None:
+                    document.add_paragraph(judgement.counterfactual_note)
+                elif cf.reason:
+                    document.add_paragraph(f"Comparaison non réalisée : {cf.reason}.")
+                else:
+                    if cf.conclusion:
+                        document.add_paragraph().add_run(
+                            f"Conclusion : {cf.conclusion}"
+                        ).bold = True
+                    document.add_paragraph(
+                        "Différence de différences : " + (cf.did_sentence or cf.did_reason) + "."
+                    )
+                    document.add_paragraph(
+                        "Contrôle synthétique : " + (cf.sc_sentence or cf.sc_reason) + "."
+                    )
+                    if cf.donors:
+                        document.add_paragraph(
+                            "Principales communes du contrôle synthétique : "
+                            + ", ".join(f"{n} ({w:.0%})" for n, w in cf.donors[:5])
+                        )
+            document.add_heading("Appréciation qualitative", level=3)
+            _appraisal(document, objective.appraisal, report.year)
+            if objective.actions:
+                document.add_heading("Fiches action", level=3)
+                _table(
+                    document,
+                    ["N°", "Action", "Pilote", "Dépensé / prévu", "Recommandation"],
+                    [
+                        [
+                            a.number,
+                            a.action.title,
+                            a.action.lead.name if a.action.lead else "—",
+                            (
+                                f"{euros(a.funds.totals.spent)} / {euros(a.funds.totals.planned)}"
+                                if a.funds
+                                else "—"
+                            ),
+                            (
+                                f"{a.appraisal.get_recommendation_display()} : "
+                                f"{a.appraisal.reasons}"
+                                if a.appraisal
+                                else "non appréciée"
+                            ),
+                        ]
+                        for a in objective.actions
+                    ],
+                )
+    document.add_heading("Financements", level=1)
+    _table(
+        document,
+        ["Financeur", "Prévu", "Engagé", "Dépensé", "Consommation"],
+        [
+            [
+                label,
+                euros(t.planned),
+                euros(t.committed),
+                euros(t.spent),
+                percent(t.spent_rate),
+            ]
+            for _, label, t in report.funds.by_funder
+        ]
+        + [
+            [
+                "Total",
+                euros(report.funds.total.planned),
+                euros(report.funds.total.committed),
+                euros(report.funds.total.spent),
+                percent(report.funds.total.spent_rate),
+            ]
+        ],
+    )
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

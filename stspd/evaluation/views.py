@@ -1,0 +1,247 @@
+"""The evaluation of an objective (what changed, against comparable communes, and the partners'
+appraisal) and the appraisal forms. Any role of the council reads; the coordinator writes, in
+any state of the strategy: evaluation goes on after adoption, it is not the strategy's content.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from stspd.accounts.models import User
+from stspd.audit.events import form_changes, record
+from stspd.councils.access import can_edit_council
+from stspd.strategy.access import access_action, access_objective, access_objective_indicator
+from stspd.strategy.models import Action, Objective, ObjectiveIndicator, Strategy
+from stspd.strategy.views import number_of
+
+from .forms import AppraisalForm, InterventionStartForm
+from .judgements import council_members, judge_indicators, measurements_of
+from .models import Appraisal, InterventionStart
+
+
+def current_user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def ensure_coordinator(strategy: Strategy) -> None:
+    """Appraisals and evaluation settings are written by the council's coordinator."""
+    if not can_edit_council(strategy.user_role):  # type: ignore[attr-defined]
+        raise PermissionDenied("Seul le coordinateur du conseil rédige l'évaluation.")
+
+
+def period_years(strategy: Strategy) -> list[int]:
+    return list(range(strategy.starts_on.year, strategy.ends_on.year + 1))
+
+
+def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any]:
+    """Everything the evaluation page of an objective shows, in a fixed number of queries
+    whatever the number of its actions."""
+    uses = list(
+        objective.indicators.select_related(
+            "definition__observatory_indicator", "commune", "intervention_start"
+        )
+    )
+    judgements = judge_indicators(strategy, uses, council_members(strategy), measurements_of(uses))
+    actions = list(objective.actions.select_related("lead"))
+    appraisals: dict[int, list[Appraisal]] = defaultdict(list)
+    for appraisal in Appraisal.objects.filter(action__objective=objective).order_by("-year"):
+        appraisals[appraisal.action_id].append(appraisal)  # type: ignore[index]
+    return {
+        "judgements": judgements,
+        "counterfactuals": [j for j in judgements if j.counterfactual is not None],
+        "appraisals": list(objective.appraisals.order_by("-year")),
+        "actions": [(action, appraisals[action.pk]) for action in actions],
+    }
+
+
+@login_required
+def objective_evaluation(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = access_objective(current_user(request), objective_id)
+    strategy = objective.axis.strategy
+    context = objective_context(objective, strategy)
+    charts = {
+        f"cf-{j.use.pk}": j.counterfactual.chart()
+        for j in context["counterfactuals"]
+        if j.counterfactual and j.counterfactual.synthetic
+    }
+    return render(
+        request,
+        "evaluation/objective.html",
+        context
+        | {
+            "objective": objective,
+            "number": number_of(objective),
+            "strategy": strategy,
+            "council": strategy.council,
+            "charts": charts,
+            "can_edit": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+        },
+    )
+
+
+def _appraisal_page(
+    request: HttpRequest,
+    form: AppraisalForm,
+    *,
+    strategy: Strategy,
+    subject: Objective | Action,
+    back: str,
+    title: str,
+    **context: Any,
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            verb = "created" if form.instance._state.adding else "updated"
+            form.instance.updated_by = current_user(request)
+            appraisal = form.save()
+            record(
+                current_user(request),
+                verb,
+                appraisal,
+                council=strategy.council,
+                changes=form_changes(form),
+            )
+        messages.success(request, f"L'appréciation {appraisal.year} est enregistrée.")
+        return redirect(back)
+    return render(
+        request,
+        "evaluation/form.html",
+        {
+            "form": form,
+            "title": title,
+            "subject": subject,
+            "strategy": strategy,
+            "council": strategy.council,
+            "cancel_url": back,
+        }
+        | context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _objective_url(objective_id: int) -> str:
+    from django.urls import reverse
+
+    return reverse("evaluation:objective", args=[objective_id]) + "#appreciations"
+
+
+@login_required
+def objective_appraisal_add(request: HttpRequest, objective_id: int) -> HttpResponse:
+    objective = access_objective(current_user(request), objective_id)
+    strategy = objective.axis.strategy
+    ensure_coordinator(strategy)
+    form = AppraisalForm(
+        request.POST or None, instance=Appraisal(objective=objective), years=period_years(strategy)
+    )
+    return _appraisal_page(
+        request,
+        form,
+        strategy=strategy,
+        subject=objective,
+        back=_objective_url(objective.pk),
+        title="Apprécier l'objectif",
+        objective=objective,
+    )
+
+
+@login_required
+def action_appraisal_add(request: HttpRequest, action_id: int) -> HttpResponse:
+    action = access_action(current_user(request), action_id)
+    strategy = action.objective.axis.strategy
+    ensure_coordinator(strategy)
+    form = AppraisalForm(
+        request.POST or None, instance=Appraisal(action=action), years=period_years(strategy)
+    )
+    return _appraisal_page(
+        request,
+        form,
+        strategy=strategy,
+        subject=action,
+        back=_objective_url(action.objective_id),
+        title="Apprécier la fiche action",
+        objective=action.objective,
+        action=action,
+    )
+
+
+@login_required
+def appraisal_edit(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    appraisal = get_object_or_404(Appraisal, pk=appraisal_id)
+    user = current_user(request)
+    subject: Objective | Action
+    if appraisal.action_id is not None:
+        subject = access_action(user, appraisal.action_id)
+        objective = subject.objective
+    else:
+        assert appraisal.objective_id is not None
+        subject = objective = access_objective(user, appraisal.objective_id)
+    strategy = objective.axis.strategy
+    ensure_coordinator(strategy)
+    form = AppraisalForm(request.POST or None, instance=appraisal, years=period_years(strategy))
+    return _appraisal_page(
+        request,
+        form,
+        strategy=strategy,
+        subject=subject,
+        back=_objective_url(objective.pk),
+        title=f"Modifier l'appréciation {appraisal.year}",
+        objective=objective,
+        action=subject if isinstance(subject, Action) else None,
+    )
+
+
+@login_required
+def intervention_start(request: HttpRequest, use_id: int) -> HttpResponse:
+    """The coordinator dates the intervention an indicator measures, with the reason."""
+    user = current_user(request)
+    use: ObjectiveIndicator = access_objective_indicator(user, use_id)
+    objective = use.objective
+    strategy = objective.axis.strategy
+    ensure_coordinator(strategy)
+    current = InterventionStart.objects.filter(objective_indicator=use).first()
+    years = list(range(2016, strategy.ends_on.year + 1))
+    form = InterventionStartForm(
+        request.POST or None,
+        instance=current or InterventionStart(objective_indicator=use),
+        initial={} if current else {"year": strategy.starts_on.year},
+        years=years,
+    )
+    back = _objective_url(objective.pk).replace("#appreciations", f"#comparaison-{use.pk}")
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.instance.updated_by = user
+            start = form.save()
+            record(
+                user,
+                "updated" if current else "created",
+                start,
+                council=strategy.council,
+                changes=form_changes(form),
+                label=f"Début de l'intervention — {use.definition.name}",
+            )
+        messages.success(request, f"L'intervention est datée de {start.year}.")
+        return redirect(back)
+    return render(
+        request,
+        "evaluation/form.html",
+        {
+            "form": form,
+            "title": "Dater le début de l'intervention",
+            "subject": use,
+            "strategy": strategy,
+            "council": strategy.council,
+            "objective": objective,
+            "cancel_url": back,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
