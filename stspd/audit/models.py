@@ -16,6 +16,10 @@ VERB_LABELS = {
     "remark": "remarque d'un partenaire",
     "accepted": "remarque acceptée",
     "rejected": "remarque rejetée",
+    "reported": "valeur d'indicateur transmise",
+    "validated": "valeur d'indicateur validée",
+    "returned": "valeur d'indicateur renvoyée au pilote",
+    "reminded": "relance des valeurs attendues",
 }
 
 

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,9 @@ from stspd.observatory.models import Indicator as ObservatoryIndicator
 from stspd.observatory.models import State as ObservatoryState
 
 from .enums import Direction, IndicatorKind, MeasurementStatus, Periodicity
+
+if TYPE_CHECKING:
+    from stspd.strategy.models import ActionIndicator, ObjectiveIndicator
 
 
 class IndicatorDefinition(models.Model):
@@ -163,3 +168,10 @@ class Measurement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_start:%m/%Y} : {self.value if self.value is not None else 'n.c.'}"
+
+    @property
+    def use(self) -> "ActionIndicator | ObjectiveIndicator":
+        """The indicator of an action or of an objective the value is reported for."""
+        use = self.action_indicator or self.objective_indicator
+        assert use is not None  # guaranteed by measurement_of_one_indicator
+        return use
