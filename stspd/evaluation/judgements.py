@@ -18,9 +18,10 @@ Choices (docs/decisions.md, "Evaluation"):
 - the counterfactual is drawn for a commune (the indicator's perimeter, or a single-commune
   council): years before the intervention's first year (the strategy's, unless the coordinator
   set another with its reason) against the years since; donors are the 200 communes of the
-  département most similar to it (`crimestats.similar`), the council's other communes left
-  out (the strategy acts there too); the difference-in-differences uses the 20 most similar
-  of them (19 are needed for a placebo p-value to reach 5 %).
+  département most similar to it (`crimestats.similar`) among those with a published value,
+  the council's other communes left out (the strategy acts there too); the
+  difference-in-differences uses the 20 most similar of them (19 are needed for a placebo
+  p-value to reach 5 %).
 """
 
 from __future__ import annotations
@@ -293,16 +294,26 @@ def _conclusion(did: str, sc: str) -> str:
     )
 
 
-def candidate_pool(commune: Commune, excluded: set[str]) -> list[tuple[str, str]]:
-    """(code, name) of the communes of `commune`'s département most similar to it, closest
-    first, `excluded` codes left out (one query)."""
-    rows = list(
+DepartementRow = tuple[str, str, int, str | None, str]
+
+
+def departement_communes(departement_id: int) -> list[DepartementRow]:
+    """(code, name, population, EPCI kind, département) of a département's communes (one
+    query)."""
+    return list(
         Commune.objects.filter(
-            departement_id=commune.departement_id, kind=CommuneKind.COMMUNE, population__gt=0
+            departement_id=departement_id, kind=CommuneKind.COMMUNE, population__gt=0
         ).values_list("code", "name", "population", "epci__kind", "departement__code")
     )
+
+
+def candidate_pool(
+    commune: Commune, rows: list[DepartementRow], excluded: set[str], with_data: set[str]
+) -> list[tuple[str, str]]:
+    """(code, name) of the communes among `rows` most similar to `commune`, closest first:
+    only those with a value stored (`with_data`), the `excluded` codes left out."""
     names = {code: name for code, name, *_ in rows}
-    rows = [r for r in rows if r[0] == commune.code or r[0] not in excluded]
+    rows = [r for r in rows if r[0] == commune.code or (r[0] not in excluded and r[0] in with_data)]
     if commune.code not in names or len(rows) < 2:
         return []
     features = pl.DataFrame(
@@ -385,7 +396,7 @@ def counterfactual(
         )
         return result
     if not pool:
-        result.reason = "aucune commune comparable dans le département"
+        result.reason = "aucune commune comparable du département n'a de valeur publiée"
         return result
     codes = [commune.code] + [code for code, _ in pool]
     names = dict(pool)
@@ -484,7 +495,7 @@ class ObservatoryCache:
 
     def __init__(self) -> None:
         self._values: dict[tuple[Any, ...], pl.DataFrame] = {}
-        self._pools: dict[tuple[str, frozenset[str]], list[tuple[str, str]]] = {}
+        self._departements: dict[int, list[DepartementRow]] = {}
 
     def values(self, codes: list[str], indicator: Any) -> pl.DataFrame:
         key = (tuple(sorted(codes)), indicator.pk)
@@ -492,11 +503,10 @@ class ObservatoryCache:
             self._values[key] = load_values(GeoLevel.COMMUNE, codes, indicator=indicator)
         return self._values[key]
 
-    def pool(self, commune: Commune, excluded: set[str]) -> list[tuple[str, str]]:
-        key = (commune.code, frozenset(excluded))
-        if key not in self._pools:
-            self._pools[key] = candidate_pool(commune, excluded)
-        return self._pools[key]
+    def departement(self, departement_id: int) -> list[DepartementRow]:
+        if departement_id not in self._departements:
+            self._departements[departement_id] = departement_communes(departement_id)
+        return self._departements[departement_id]
 
 
 def judge_indicators(
@@ -553,8 +563,12 @@ def judge_indicators(
                 )
             )
             continue
-        pool = cache.pool(commune, set(member_codes))
-        frame = cache.values([commune.code] + [code for code, _ in pool], indicator)
+        rows = cache.departement(commune.departement_id)
+        frame = cache.values([row[0] for row in rows], indicator)
+        with_data = set(
+            frame.filter(pl.col("state").is_in(KNOWN)).get_column("geo_code").unique().to_list()
+        )
+        pool = candidate_pool(commune, rows, set(member_codes), with_data)
         start, reason = start_of(use, strategy)
         judgements.append(
             IndicatorJudgement(

@@ -1,0 +1,212 @@
+"""The change since the baseline and the counterfactual, on stored figures with known answers."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from crimestats.change import poisson_change
+from stspd.conftest import World
+from stspd.evaluation.judgements import (
+    council_members,
+    judge_indicators,
+    measurements_of,
+    observatory_change,
+    reported_change,
+)
+from stspd.indicators.enums import IndicatorKind, MeasurementStatus
+from stspd.indicators.models import IndicatorDefinition, Measurement
+from stspd.observatory.figures import load_values
+from stspd.strategy.models import ObjectiveIndicator
+
+from .conftest import Panel, donor_level, make_panel, rouen_rates
+
+
+def judge(world: World) -> list:  # type: ignore[type-arg]
+    uses = list(
+        ObjectiveIndicator.objects.filter(objective=world.objective).select_related(
+            "definition__observatory_indicator", "commune", "intervention_start"
+        )
+    )
+    return judge_indicators(
+        world.strategy, uses, council_members(world.strategy), measurements_of(uses)
+    )
+
+
+def test_observatory_change_of_a_commune_is_the_exact_poisson_test(world: World) -> None:
+    """Rouen: 100 facts in 2021, 90 in 2023, for 100,000 inhabitants each year."""
+    frame = load_values("commune", ["76540"], indicator=world.indicator)
+    change = observatory_change(frame, ["76540"], 2021)
+    expected = poisson_change([100], [100_000], [90], [100_000])
+    assert change.before == "1,00 (100 faits)" and change.after == "0,90 (90 faits)"
+    assert change.sentence.startswith("de 2021 à 2023 : baisse de 10 %")
+    assert f"p = {float(expected.p_value[0]):.2f}".replace(".", ",") in change.sentence
+    assert change.significant is False and change.interval
+
+
+def test_a_suppressed_year_is_never_read_as_zero(world: World) -> None:
+    """Saint-Étienne-du-Rouvray is suppressed in 2022: no change from 2022."""
+    frame = load_values("commune", ["76575"], indicator=world.indicator)
+    change = observatory_change(frame, ["76575"], 2022)
+    assert change.sentence == (
+        "évolution non calculable : valeur soumise au secret statistique en 2022"
+    )
+    assert change.significant is None
+
+
+def test_the_whole_territory_is_read_at_constant_perimeter(world: World) -> None:
+    """Both communes are known in 2021 and 2023 (30 -> 0 in Saint-Étienne): the total; in 2022
+    Saint-Étienne is suppressed, so from 2022 only Rouen counts, and the page says so."""
+    codes = ["76540", "76575"]
+    frame = load_values("commune", codes, indicator=world.indicator)
+    total = observatory_change(frame, codes, 2021)
+    assert total.before == "1,00 (130 faits)" and total.perimeter == ""
+    partial = observatory_change(frame, codes, 2022)
+    assert partial.before == "1,20 (120 faits)"
+    assert partial.perimeter.startswith("à périmètre constant : 1 communes sur 2")
+
+
+def test_no_value_after_the_baseline_says_so(world: World) -> None:
+    frame = load_values("commune", ["76540"], indicator=world.indicator)
+    change = observatory_change(frame, ["76540"], 2023)
+    assert change.sentence == (
+        "pas encore de valeur postérieure à l'année de référence 2023 (dernière année publiée : "
+        "2023)"
+    )
+
+
+def reported_use(world: World) -> ObjectiveIndicator:
+    definition = IndicatorDefinition.objects.create(
+        council=world.council,
+        name="Victimes accompagnées",
+        kind=IndicatorKind.RESULT,
+        unit="victimes",
+    )
+    return ObjectiveIndicator.objects.create(
+        objective=world.objective,
+        definition=definition,
+        baseline_value=Decimal("400"),
+        baseline_on=world.strategy.starts_on,
+        target_value=Decimal("500"),
+        deadline=world.strategy.ends_on,
+        direction="increase",
+    )
+
+
+def measure(use: ObjectiveIndicator, year: int, value: str | None, status: str) -> Measurement:
+    return Measurement.objects.create(
+        objective_indicator=use,
+        period_start=datetime.date(year, 1, 1),
+        state="suppressed" if value is None else "published",
+        value=None if value is None else Decimal(value),
+        status=status,
+        submitted_at=timezone.now(),
+    )
+
+
+def test_reported_change_is_a_difference_without_invented_interval(world: World) -> None:
+    """400 at the baseline, 450 validated for 2026 (a later 900 only submitted is not used)."""
+    use = reported_use(world)
+    measure(use, 2026, "450", MeasurementStatus.VALIDATED)
+    measure(use, 2027, "900", MeasurementStatus.SUBMITTED)
+    change = reported_change(use, list(use.measurements.all()))
+    assert change.before == "400" and change.after == "450" and change.after_label == "2026"
+    assert change.sentence.startswith("hausse de 50 victimes (+12 %) entre la valeur")
+    assert "sans intervalle de confiance" in change.sentence
+    assert change.significant is None and not change.interval
+
+
+def test_reported_change_of_a_value_not_communicated(world: World) -> None:
+    use = reported_use(world)
+    measure(use, 2026, None, MeasurementStatus.VALIDATED)
+    change = reported_change(use, list(use.measurements.all()))
+    assert change.sentence == "dernière valeur (2026) non communiquée : évolution non calculable"
+
+
+def test_counterfactual_finds_a_known_drop(world: World, panel: Panel) -> None:
+    """Rouen follows the mean of two comparable communes until 2020, then 30 % below: both
+    methods find a significant drop beyond the comparison, the synthetic commune has their
+    level, and the placebo p-value is 1 / 25 (the smallest possible)."""
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None and cf.reason == ""
+    assert cf.pre_years == [2016, 2017, 2018, 2019, 2020]
+    assert cf.post_years == [2021, 2022, 2023]
+    assert cf.n_donors == 24 and cf.n_usable == 24 and cf.n_controls == 20
+    assert cf.did_ratio == pytest.approx(0.7, abs=0.01)
+    assert cf.did_p_value is not None and cf.did_p_value < 0.001
+    assert cf.p_value == pytest.approx(1 / 25)
+    # Every donor has the same shape, so several mixes fit: each has the level of the mean of
+    # the two communes Rouen was built from.
+    level = sum(weight * donor_level(int(name[-2:])) for name, weight in cf.donors)
+    assert level == pytest.approx((donor_level(3) + donor_level(4)) / 2, abs=0.02)
+    assert sum(weight for _, weight in cf.donors) == pytest.approx(1, abs=0.01)
+    assert cf.pre_rmspe is not None and cf.pre_rmspe < 0.02
+    expected = rouen_rates()
+    assert cf.treated[-1] == pytest.approx(expected[-1], abs=0.01)
+    assert cf.conclusion == (
+        "La baisse est significative et plus marquée que dans les communes comparables (les "
+        "deux méthodes concordent)."
+    )
+
+
+def test_counterfactual_without_effect_is_not_distinguishable(world: World) -> None:
+    panel = make_panel(world, rouen=list(rouen_rates(effect=1.0)))
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None
+    assert "n'est pas distinguable de celle des communes comparables" in cf.conclusion
+    assert cf.p_value is not None and cf.p_value > 0.2
+
+
+def test_a_suppressed_donor_year_leaves_the_donor_out_of_the_synthetic_control(
+    world: World,
+) -> None:
+    panel = make_panel(world, suppressed={("76700", 2018)})
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None and cf.n_usable == 23 and cf.p_value == pytest.approx(1 / 24)
+
+
+def test_a_suppressed_year_of_the_commune_prevents_the_synthetic_control(world: World) -> None:
+    """The difference-in-differences leaves the cell out; the synthetic control needs the
+    whole series and says why it is not drawn."""
+    rates: list[float | None] = list(rouen_rates())
+    rates[2] = None
+    panel = make_panel(world, rouen=rates)
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None
+    assert cf.sc_reason.startswith(
+        "la série de la commune est soumise au secret statistique en 2018"
+    )
+    assert cf.synthetic == [] and cf.treated[2] is None
+    assert "la baisse est significative" in cf.did_sentence
+
+
+def test_without_post_years_the_comparison_waits_for_the_next_edition(world: World) -> None:
+    """No intervention start set: the strategy's first year, 2026, after the last data."""
+    panel = make_panel(world, start=None)
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None and not cf.available
+    assert cf.reason.startswith(
+        "aucune année publiée depuis le début de l'intervention en 2026 (dernière année "
+        "disponible : 2023)"
+    )
+
+
+def test_too_few_years_before_the_start(world: World) -> None:
+    panel = make_panel(world, start=2018)
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None
+    assert cf.reason.startswith("trop peu d'années avant le début de l'intervention en 2018 (2 ;")
+
+
+def test_a_territory_wide_indicator_of_an_epci_has_no_counterfactual(world: World) -> None:
+    """The world's own objective indicator is on the whole EPCI."""
+    (judgement,) = judge(world)
+    assert judgement.counterfactual is None
+    assert "commune par commune" in judgement.counterfactual_note
