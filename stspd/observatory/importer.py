@@ -5,7 +5,7 @@ of series (`SeriesBlock`, packed by `blocks.encode`: one row per indicator and a
 for a national communal file of 5.2 million values). One transaction per file: the cells the
 file re-projects (its level, areas, indicators and years) are removed from the stored blocks,
 whole blocks deleted in one query per set of indicators sharing years, and the file's blocks
-written (COPY on PostgreSQL, bulk_create elsewhere). Codes absent from the territory reference
+written (COPY on PostgreSQL, a prepared INSERT elsewhere). Codes absent from the territory reference
 are reported, not stored. Re-importing the same file leaves the same values.
 """
 
@@ -31,11 +31,11 @@ from stspd.territories.models import Commune, Departement, Region
 from .blocks import ARRAYS, BLOCK_FIELDS, Block, BlockError, area_codes, decode, encode
 from .models import Edition, GeoLevel, Indicator, SeriesBlock
 
-# Blocks written per COPY write or bulk_create batch (a national file has about 1,600).
+# Blocks written between two progress messages (a national file has about 1,600).
 BATCH = 200
 Progress = Callable[[str], None]
 
-# Columns of a block in the order of the PostgreSQL COPY, with their PostgreSQL types.
+# Columns of a block in the order they are written, with their PostgreSQL types (binary COPY).
 _COPY_COLUMNS = {
     "edition_id": "int8",
     "geo_level": "varchar",
@@ -212,7 +212,8 @@ def _fields(block: Block) -> dict[str, object]:
 
 
 def _insert(blocks: list[SeriesBlock], progress: Progress) -> None:
-    """Write new blocks: COPY on PostgreSQL (binary, the arrays as they are), else bulk_create."""
+    """Write new blocks: COPY on PostgreSQL (binary, the arrays as they are), else a prepared
+    INSERT."""
     done = 0
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(SeriesBlock._meta.db_table)
@@ -227,11 +228,17 @@ def _insert(blocks: list[SeriesBlock], progress: Progress) -> None:
                 if done % BATCH == 0 or done == len(blocks):
                     progress(f"Enregistrement : {100 * done // len(blocks)} %")
         return
-    for offset in range(0, len(blocks), BATCH):
-        batch = blocks[offset : offset + BATCH]
-        SeriesBlock.objects.bulk_create(batch)
-        done += len(batch)
-        progress(f"Enregistrement : {100 * done // len(blocks)} %")
+    # One prepared INSERT run over the blocks: a quarter of bulk_create's time on SQLite, which
+    # builds a statement of every batch's values.
+    table = connection.ops.quote_name(SeriesBlock._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COPY_COLUMNS)
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_COPY_COLUMNS))})"
+    with connection.cursor() as cursor:
+        for offset in range(0, len(blocks), BATCH):
+            batch = blocks[offset : offset + BATCH]
+            cursor.executemany(insert, [[getattr(b, c) for c in _COPY_COLUMNS] for b in batch])
+            done += len(batch)
+            progress(f"Enregistrement : {100 * done // len(blocks)} %")
 
 
 def stored_values(level: str | None = None) -> pl.DataFrame:
