@@ -26,11 +26,12 @@ from stspd.indicators.enums import Direction, IndicatorKind, Periodicity
 from stspd.indicators.library import sync_library
 from stspd.indicators.models import IndicatorDefinition
 from stspd.observatory.access import access_territory
+from stspd.observatory.diagnostic import open_diagnostic
 from stspd.observatory.figures import territory_figures
 from stspd.territories.models import Commune
 
 from . import adoption, review
-from .demo_content import AXES, DemoAction, DemoObjective
+from .demo_content import AXES, DIAGNOSTIC_TEXTS, DemoAction, DemoObjective
 from .enums import ActionStatus, AdoptionMode, ElementKind, PartnerRole, RemarkKind, Vote
 from .models import (
     Action,
@@ -75,6 +76,15 @@ def baseline_rates(
     ).sort("year")
     latest = usable.group_by("indicator").agg(pl.col("year").last(), pl.col("rate").last())
     return {row["indicator"]: (row["year"], row["rate"]) for row in latest.iter_rows(named=True)}
+
+
+def write_diagnostic(council: Council, coordinator: User) -> None:
+    """The diagnostic local de sécurité the strategy stands on: default sections, written."""
+    diagnostic = getattr(council, "diagnostic", None) or open_diagnostic(council, by=coordinator)
+    for section in diagnostic.sections.all():
+        if section.title in DIAGNOSTIC_TEXTS:
+            section.text = DIAGNOSTIC_TEXTS[section.title]
+            section.save(update_fields=["text"])
 
 
 def own_definition(council: Council, name: str, unit: str) -> IndicatorDefinition:
@@ -232,6 +242,7 @@ def build_strategy_demo(today: datetime.date | None = None) -> Strategy | None:
         evaluation_method=EVALUATION_METHOD,
     )
     record(coordinator, "created", strategy, council=council, label="Stratégie de démonstration")
+    write_diagnostic(council, coordinator)
 
     @functools.cache
     def rates(commune: str | None) -> dict[str, tuple[int, float]]:

@@ -415,3 +415,37 @@ AXES = (
         ),
     ),
 )
+
+
+# The diagnostic's texts, by default section title (the figures come from the observatory).
+DIAGNOSTIC_TEXTS = {
+    "Le territoire": (
+        "La Métropole Rouen Normandie réunit 71 communes et près de 500 000 habitants, dont "
+        "une part importante dans seize quartiers prioritaires de la politique de la ville. "
+        "Le parc social y loge un ménage sur quatre ; la ligne de tramway T4 relie les "
+        "quartiers des hauts de Rouen à la rive gauche."
+    ),
+    "Les atteintes aux biens": (
+        "Les cambriolages de logement se concentrent dans les communes de la première "
+        "couronne. Les vols dans les véhicules touchent surtout les parkings relais et les "
+        "abords des pôles d'échange (remontées de la police municipale et du transporteur)."
+    ),
+    "Les dégradations": (
+        "Les bailleurs signalent une hausse des dégradations des parties communes ; le "
+        "transporteur relève des dégradations répétées aux arrêts de la ligne T4."
+    ),
+    "Les atteintes aux personnes": (
+        "Les violences intrafamiliales enregistrées progressent, ce qui traduit aussi une "
+        "meilleure révélation des faits ; l'association d'aide aux victimes observe une "
+        "hausse des demandes d'accompagnement."
+    ),
+    "Le sentiment d'insécurité et les attentes de la population": (
+        "Les conseils citoyens citent les regroupements en soirée et les rodéos motorisés ; "
+        "les voyageuses de soirée demandent davantage de présence humaine."
+    ),
+    "Les réponses existantes": (
+        "Médiation sociale dans deux communes, intervenant social au commissariat central, "
+        "vidéoprotection à Saint-Étienne-du-Rouvray. Manquent une réponse aux exclusions "
+        "scolaires et une coordination des bailleurs."
+    ),
+}

@@ -21,6 +21,9 @@ def test_demo_strategy_is_complete_and_signed(db) -> None:  # type: ignore[no-un
     assert actions.count() == 24
     assert not actions.filter(lead__isnull=True).exists()
     assert readiness_gaps(strategy) == []
+    sections = list(strategy.council.diagnostic.sections.all())
+    assert len(sections) == 6 and all(len(section.text) > 100 for section in sections)
+    assert strategy.versions.get(number=2).snapshot["diagnostic"]["sections"][0]["text"]
 
     funders = set(BudgetLine.objects.filter(action__in=actions).values_list("funder", flat=True))
     assert {"fipd", "commune", "departement"} <= funders
