@@ -307,11 +307,12 @@ def _tree(strategy_id: int) -> Strategy:
     )
 
 
-def _measurements(uses: list[ObjectiveIndicator]) -> dict[int, list[Point]]:
+def _measurements(strategy_id: int, uses: list[ObjectiveIndicator]) -> dict[int, list[Point]]:
     """Reported values of the objectives' indicators (one query), validated or submitted."""
     periodicity = {use.pk: use.definition.periodicity for use in uses}
     rows = Measurement.objects.filter(
-        objective_indicator_id__in=list(periodicity),
+        objective_indicator__objective__axis__strategy_id=strategy_id,
+        objective_indicator__definition__observatory_indicator__isnull=True,
         status__in=[MeasurementStatus.VALIDATED, MeasurementStatus.SUBMITTED],
     ).values_list("objective_indicator_id", "period_start", "state", "value", "status")
     points: dict[int, list[Point]] = defaultdict(list)
@@ -492,7 +493,7 @@ def dashboard_data(
     strategy = _tree(strategy_id)
     axes = list(strategy.axes.all())
     uses = [use for axis in axes for o in axis.objectives.all() for use in o.indicators.all()]
-    reported = _measurements([u for u in uses if not u.definition.from_observatory])
+    reported = _measurements(strategy.pk, [u for u in uses if not u.definition.from_observatory])
     observed = _observatory(strategy.council, uses)
     leads: dict[int, Organisation] = {}
     rows = []
