@@ -7,10 +7,13 @@ from stspd.core.forms import ModelForm
 from .models import Appraisal, InterventionStart
 
 
-def year_field(label: str, years: list[int], help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label, choices=[(y, str(y)) for y in years], coerce=int, help_text=help_text
-    )
+def year_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """A year among those the view gives (`choices` set in the form's __init__)."""
+    return forms.TypedChoiceField(label=label, choices=(), coerce=int, help_text=help_text)
+
+
+def years_choices(years: list[int]) -> list[tuple[int, str]]:
+    return [(y, str(y)) for y in years]
 
 
 class AppraisalForm(ModelForm):
@@ -18,6 +21,7 @@ class AppraisalForm(ModelForm):
     appraised that year" is a form error (the view sets the objective or the action)."""
 
     scoped_fields = ("objective", "action")
+    year = year_field("Année évaluée")
 
     class Meta:
         model = Appraisal
@@ -41,10 +45,16 @@ class AppraisalForm(ModelForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"] = year_field("Année évaluée", years)
+        self.fields["year"].choices = years_choices(years)  # type: ignore[attr-defined]
 
 
 class InterventionStartForm(ModelForm):
+    year = year_field(
+        "Première année de l'intervention",
+        "Les années d'avant servent à construire la comparaison ; celles d'après, à mesurer "
+        "l'effet. Par défaut : la première année de la stratégie.",
+    )
+
     class Meta:
         model = InterventionStart
         fields = ["year", "reason"]
@@ -52,9 +62,4 @@ class InterventionStartForm(ModelForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"] = year_field(
-            "Première année de l'intervention",
-            years,
-            "Les années d'avant servent à construire la comparaison ; celles d'après, à mesurer "
-            "l'effet. Par défaut : la première année de la stratégie.",
-        )
+        self.fields["year"].choices = years_choices(years)  # type: ignore[attr-defined]

@@ -1,0 +1,126 @@
+"""The annual review and the final evaluation (PDF and Word) and the funder's sheet (PDF)."""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import timezone
+from docx import Document
+from pypdf import PdfReader
+
+from stspd.conftest import World
+from stspd.evaluation.models import Appraisal
+from stspd.indicators.models import Measurement
+from stspd.strategy.enums import Funder
+from stspd.strategy.models import BudgetLine
+
+from .conftest import Panel
+
+CONCLUSION = "plus marquée que dans les communes comparables"
+
+
+def pdf_text(content: bytes) -> str:
+    reader = PdfReader(io.BytesIO(content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        parts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(parts)
+
+
+def appraise(world: World) -> None:
+    Appraisal.objects.create(
+        objective=world.objective,
+        year=2026,
+        implementation="as_planned",
+        effects="Les dégradations baissent.",
+        recommendation="continue",
+        reasons="Résultats conformes à la cible.",
+    )
+    Appraisal.objects.create(
+        action=world.action,
+        year=2026,
+        implementation="partly",
+        recommendation="adjust",
+        reasons="Renforcer la présence le samedi.",
+    )
+
+
+def test_annual_review_pdf_holds_objectives_conclusions_and_appraisals(
+    login,  # type: ignore[no-untyped-def]
+    world: World,
+    panel: Panel,
+) -> None:
+    appraise(world)
+    url = reverse("evaluation:annual_pdf", args=[world.strategy.pk, 2026])
+    response = login(world.reader).get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert "Bilan annuel 2026" in text
+    assert "Réduire les dégradations de biens publics" in text
+    assert CONCLUSION in text
+    assert "Résultats conformes à la cible." in text and "Renforcer la présence le samedi." in text
+
+
+def test_annual_review_of_another_year_has_no_appraisal_of_2026(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    appraise(world)
+    url = reverse("evaluation:annual_pdf", args=[world.strategy.pk, 2027])
+    text = pdf_text(login(world.reader).get(url).content)
+    assert "Aucune appréciation qualitative pour 2027" in text
+    assert "Résultats conformes à la cible." not in text
+
+
+def test_final_evaluation_word_file_opens_and_holds_them(login, world: World, panel: Panel) -> None:  # type: ignore[no-untyped-def]
+    appraise(world)
+    url = reverse("evaluation:final_docx", args=[world.strategy.pk])
+    response = login(world.coordinator).get(url)
+    assert response.status_code == 200
+    text = docx_text(response.content)
+    assert "Rapport d'évaluation finale" in text
+    assert "Objectif 1.1 — Réduire les dégradations de biens publics" in text
+    assert CONCLUSION in text
+    assert "Résultats conformes à la cible." in text
+    assert "Ajuster : Renforcer la présence le samedi." in text
+
+
+def test_final_evaluation_pdf(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    response = login(world.reader).get(reverse("evaluation:final_pdf", args=[world.strategy.pk]))
+    text = pdf_text(response.content)
+    assert "Rapport d'évaluation finale" in text and "Médiation de nuit dans les quartiers" in text
+
+
+def test_a_year_outside_the_period_has_no_review(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    url = reverse("evaluation:annual_docx", args=[world.strategy.pk, 2031])
+    assert login(world.reader).get(url).status_code == 404
+
+
+def test_funder_sheet_of_an_action(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    """15,000 planned, 12,000 committed, 6,000 spent by the FIPD in 2026; 48 mediations
+    validated: 125 per mediation; the latest appraisal's recommendation."""
+    BudgetLine.objects.filter(action=world.action).update(
+        committed=Decimal(12000), spent=Decimal(6000)
+    )
+    Measurement.objects.create(
+        action_indicator=world.action.indicators.get(),
+        period_start=datetime.date(2026, 1, 1),
+        value=Decimal(48),
+        status="validated",
+        submitted_at=timezone.now(),
+    )
+    appraise(world)
+    url = reverse("evaluation:action_sheet", args=[world.action.pk])
+    response = login(world.partner).get(url)
+    assert response.status_code == 200
+    text = pdf_text(response.content)
+    assert "Fiche d'évaluation de l'action 1.1.1" in text
+    assert "Médiation de nuit dans les quartiers" in text
+    assert "Réduire les dégradations de biens publics" in text
+    assert Funder.FIPD.label in text
+    assert "15 000 €" in text and "12 000 €" in text and "6 000 €" in text
+    assert "125 € par" in text
+    assert "Recommandation : Ajuster" in text
