@@ -19,6 +19,13 @@ DOWNLOADS = {
     "strategy:document_json",
     "strategy:plan_xlsx",
     "strategy:dashboard_pdf",
+    "evaluation:funds_xlsx",
+    "evaluation:funds_csv",
+    "evaluation:annual_pdf",
+    "evaluation:annual_docx",
+    "evaluation:final_pdf",
+    "evaluation:final_docx",
+    "evaluation:action_sheet",
 }
 
 

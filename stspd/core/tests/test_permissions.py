@@ -11,6 +11,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from stspd.audit.models import Event
+from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
 from stspd.indicators.tests.expectations import ALL as REPORTING_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source, staged
 from stspd.strategy.tests.expectations import ALL as STRATEGY_EXPECTATIONS
@@ -144,6 +145,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
 # The strategy's rooms keep their rows beside their code (they use the matrix's access kinds).
 EXPECTATIONS |= STRATEGY_EXPECTATIONS
 EXPECTATIONS |= REPORTING_EXPECTATIONS
+EXPECTATIONS |= EVALUATION_EXPECTATIONS
 
 # The same views on working-group objects: a second row for each, with the group's rules.
 GROUP_EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int]]] = {
