@@ -48,6 +48,8 @@ bench: install
 	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/ssmsi_import.py
 	$(RUN) python bench/observatory_page.py
 	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/observatory_page.py
+	$(RUN) python bench/dashboard.py
+	DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/dashboard.py
 	$(RUN) python bench/stats_all_cells.py
 	$(RUN) python bench/funnel.py
 	$(RUN) python bench/hotspots.py

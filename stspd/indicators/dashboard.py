@@ -16,14 +16,17 @@ as not disclosed for the status).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from html import escape  # the standard library's: Django's lazy wrapper is slow here
 from typing import Any
 
 import polars as pl
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from crimestats.aggregate import aggregate_territory
 from crimestats.rates import add_rates
@@ -37,9 +40,14 @@ from stspd.strategy.enums import ActionStatus
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
 from stspd.territories.models import Commune, CommuneKind
 
+from . import periods
 from .enums import IndicatorKind, MeasurementStatus, Periodicity
 from .models import Measurement
-from .periods import MONTHS, period_end, period_label
+from .periods import MONTHS
+
+# Thousands of values share a few dozen periods.
+period_end = functools.lru_cache(maxsize=4096)(periods.period_end)
+period_label = functools.lru_cache(maxsize=4096)(periods.period_label)
 
 STATUS_ORDER = ["off_track", "at_risk", "suppressed", "stale", "not_enough_data", "on_track"]
 # DSFR badge of each status (the words are always written: colour is never the only sign).
@@ -55,6 +63,11 @@ SOURCE_LABELS = {
     "validated": "validée",
     "submitted": "transmise, pas encore validée",
     "observatory": "statistiques nationales (SSMSI)",
+}
+SOURCE_SHORT = {
+    "validated": "validée",
+    "submitted": "transmise, pas encore validée",
+    "observatory": "SSMSI",
 }
 STATE_LABELS = {
     "published": "publiée",
@@ -112,6 +125,44 @@ class IndicatorRow:
     @property
     def pending(self) -> int:
         return sum(p.source == "submitted" for p in self.points)
+
+    @property
+    def origin(self) -> str:
+        """Where the values come from and what they are compared with, in one sentence."""
+        use = self.use
+        if self.from_observatory:
+            where = f"de {use.commune.name}" if use.commune else "du territoire du conseil"
+            text = f"Valeurs : statistiques nationales (SSMSI), taux annuel {where}."
+        else:
+            pending = self.pending
+            text = "Valeurs renseignées par les pilotes" + (
+                f", dont {pending} transmise{'s' if pending > 1 else ''} pas encore "
+                f"validée{'s' if pending > 1 else ''}."
+                if pending
+                else "."
+            )
+        if use.baseline_value is not None and use.baseline_on is not None:
+            text += f" Référence {fr_number(use.baseline_value)} au {use.baseline_on:%d/%m/%Y}"
+            if use.target_value is not None and use.deadline is not None:
+                text += (
+                    f", cible {fr_number(use.target_value)} au {use.deadline:%d/%m/%Y} "
+                    f"({use.get_direction_display().lower()})"
+                )
+            text += "."
+        return text
+
+    def table_rows(self) -> str:
+        """The rows of the chart's data table, built here rather than in a template loop: a
+        large strategy has thousands of values and the page must stay fast."""
+        # Safe: the label and the text are escaped; state and source are fixed codes.
+        return mark_safe(
+            "".join(
+                f'<tr><th scope="row">{escape(p.label)}</th>'
+                f'<td class="stspd-state--{p.state}">{escape(p.text)}</td>'
+                f"<td>{SOURCE_SHORT[p.source]}</td></tr>"
+                for p in self.points
+            )
+        )
 
     def chart(self) -> dict[str, Any]:
         """The chart's data for static/indicators/dashboard.js (json_script)."""
