@@ -3,6 +3,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from stspd.councils.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
+from stspd.evaluation.demo import build_evaluation_demo
+from stspd.indicators.demo import build_reporting_demo
 from stspd.observatory.demo_data import load_demo_statistics
 from stspd.partnerdata.demo import build_partner_demo
 from stspd.strategy.demo import build_strategy_demo
@@ -34,6 +36,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Stratégie de démonstration construite (adoptée, signée, en vigueur)."
             )
+        build_reporting_demo()
+        self.stdout.write(build_evaluation_demo())
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<34} {login.role}")
