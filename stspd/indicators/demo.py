@@ -114,7 +114,7 @@ class Builder:
             submitted_at=submitted_at,
             reviewed_by=self.coordinator if reviewed else None,
             reviewed_at=reviewed_at if reviewed else None,
-            **use,  # type: ignore[arg-type]
+            **use,
         )
         self.rows.append(measurement)
         return measurement
@@ -219,10 +219,10 @@ def build_reporting_demo(today: datetime.date | None = None) -> int | None:
     # The typo falls on a rising series with large numbers, where ten times is implausible.
     rising = [u for p, u in enumerate(ordered) if p % len(ACTIVITY_SHAPES) in (0, 3) and u != stale]
     typo(builder, max(rising, key=lambda u: u.target_value or 0))
-    for use in objectives.select_related("definition", "objective"):
-        path = RESULT_PATHS.get(use.definition.name)
-        if path is not None and use.is_quantified:
-            builder.result(use, path)
+    for result in objectives.select_related("definition", "objective"):
+        path = RESULT_PATHS.get(result.definition.name)
+        if path is not None and result.is_quantified:
+            builder.result(result, path)
     Measurement.objects.bulk_create(builder.rows)
     # One value returned: the latest of the police's first fiche action (the demo partner's).
     returned = (
