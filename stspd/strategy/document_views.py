@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from stspd.councils.enums import Role
 from stspd.councils.views import current_user
 from stspd.observatory.access import access_territory
 from stspd.observatory.figures import Figures, Territory, territory_figures
@@ -28,6 +29,7 @@ from .documents.spreadsheet import (
     import_plan,
 )
 from .documents.word import render_docx
+from .enums import EDITABLE_STATUSES
 from .models import Strategy, StrategyVersion
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -72,6 +74,8 @@ def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "territory": territory,
         "query": query,
         "pdf": False,
+        "can_import": strategy.user_role == Role.COORDINATOR  # type: ignore[attr-defined]
+        and strategy.status in EDITABLE_STATUSES,
     }
     return render(request, "strategy/documents/document.html", context)
 

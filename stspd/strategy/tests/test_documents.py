@@ -241,3 +241,13 @@ def test_word_file_opens_and_contains_every_action_in_its_own_section(world, log
     assert len(document.sections) == 1 + 3 + 1
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     assert "Habitat 76" in " ".join(cells) and "8\u202f000,50\u00a0€" in cells
+
+
+def test_the_coordinator_is_offered_the_import_only_while_the_strategy_is_editable(world, login):  # type: ignore[no-untyped-def]
+    client = login(world.coordinator)
+    url = reverse("strategy:document", args=[world.strategy.pk])
+    importer = reverse("strategy:plan_import", args=[world.strategy.pk])
+    assert importer in client.get(url).content.decode()
+    world.strategy.status = Status.ADOPTED
+    world.strategy.save()
+    assert importer not in client.get(url).content.decode()
