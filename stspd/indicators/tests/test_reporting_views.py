@@ -7,13 +7,15 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from stspd.audit.models import Event
 from stspd.indicators.enums import MeasurementStatus
 from stspd.indicators.models import Measurement
 from stspd.strategy.enums import Status
-from stspd.strategy.models import ObjectiveIndicator, Strategy
+from stspd.strategy.models import Action, ActionIndicator, ObjectiveIndicator, Strategy
 
 from .reporting_helpers import PDF, PNG, in_force, measure, own_result, quarter
 
@@ -298,3 +300,19 @@ def test_strategy_page_links_to_reporting(rw, login) -> None:  # type: ignore[no
     assert reverse("indicators:values", args=[rw.strategy.pk]) in page
     page = login(rw.partner).get(rw.strategy.get_absolute_url()).content.decode()
     assert reverse("indicators:values", args=[rw.strategy.pk]) not in page
+
+
+def test_values_page_queries_do_not_grow_with_actions(rw, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(rw.coordinator)
+    url = reverse("indicators:values", args=[rw.strategy.pk])
+    measure(rw.use, quarter(rw, 1), 12, status=MeasurementStatus.SUBMITTED)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(5):
+        action = Action.objects.create(objective=rw.objective, title=f"A{n}", lead=rw.organisation)
+        use = ActionIndicator.objects.create(action=action, definition=rw.use.definition)
+        measure(use, quarter(rw, 1), 12, status=MeasurementStatus.SUBMITTED)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url).content.decode()
+    assert page.count("Valider<span") == 6
+    assert len(many) == len(few)
