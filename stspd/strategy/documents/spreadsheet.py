@@ -637,6 +637,8 @@ def _check_action(checker: Checker, row: Row, keys: Counter[str]) -> PlannedActi
     for code in re.split(r"[\s,;]+", row.text("Communes (codes INSEE)")):
         if not code:
             continue
+        if code.isdigit():
+            code = code.zfill(5)  # "01001" typed as a number loses its leading zero
         commune = checker.territory.get(code)
         if commune is None:
             checker.error(
