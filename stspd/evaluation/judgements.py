@@ -196,8 +196,8 @@ def reported_change(use: ObjectiveIndicator, measurements: list[Measurement]) ->
         after_label=label,
         after=_decimal(value),
         sentence=(
-            f"{verb}{amount}{relative} entre la valeur de référence et {label} ; valeur "
-            "renseignée sans intervalle de confiance : l'écart n'est pas testé"
+            f"{verb}{amount}{relative} entre la valeur de référence et la dernière valeur validée "
+            f"({label}) ; valeur renseignée sans intervalle de confiance : l'écart n'est pas testé"
         ),
     )
 
@@ -486,7 +486,7 @@ def start_of(use: ObjectiveIndicator, strategy: Strategy) -> tuple[int, str]:
         start: InterventionStart = use.intervention_start
     except InterventionStart.DoesNotExist:
         return strategy.starts_on.year, ""
-    return start.year, start.reason
+    return start.year, start.reason.strip().rstrip(".")
 
 
 class ObservatoryCache:

@@ -112,7 +112,10 @@ def test_reported_change_is_a_difference_without_invented_interval(world: World)
     measure(use, 2027, "900", MeasurementStatus.SUBMITTED)
     change = reported_change(use, list(use.measurements.all()))
     assert change.before == "400" and change.after == "450" and change.after_label == "2026"
-    assert change.sentence.startswith("hausse de 50 victimes (+12 %) entre la valeur")
+    assert change.sentence.startswith(
+        "hausse de 50 victimes (+12 %) entre la valeur de référence et la dernière valeur "
+        "validée (2026)"
+    )
     assert "sans intervalle de confiance" in change.sentence
     assert change.significant is None and not change.interval
 
