@@ -1,7 +1,7 @@
 """The tableau de bord of a strategy: where each objective stands, what is late, what is owed.
 
 `dashboard_data(strategy_id)` reads everything in a fixed number of queries whatever the size of
-the strategy (about ten: the tree, the reported values, the observatory's values of the member
+the strategy (thirteen: the tree, the reported values, the observatory's values of the member
 communes, the open decisions), then filters and computes in Python. The status of a result
 indicator is crimestats.status's, with its reason in French; context indicators never get one.
 
@@ -23,26 +23,21 @@ from decimal import Decimal
 from html import escape  # the standard library's: Django's lazy wrapper is slow here
 from typing import Any
 
-import polars as pl
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from crimestats.aggregate import aggregate_territory
-from crimestats.rates import add_rates
 from crimestats.status import LABELS, IndicatorStatus, TargetedIndicator, indicator_status
 from stspd.accounts.models import Organisation
 from stspd.councils.enums import DecisionStatus, FormationKind
 from stspd.councils.models import Decision
-from stspd.observatory.figures import load_values
-from stspd.observatory.models import GeoLevel
 from stspd.strategy.enums import ActionStatus
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
-from stspd.territories.models import Commune, CommuneKind
 
 from . import periods
 from .enums import IndicatorKind, MeasurementStatus, Periodicity
 from .models import Measurement
+from .observatory_series import observatory_series
 from .periods import MONTHS
 
 # Thousands of values share a few dozen periods.
@@ -382,60 +377,24 @@ def _measurements(strategy_id: int, uses: list[ObjectiveIndicator]) -> dict[int,
     return points
 
 
-def _observatory(council: Any, uses: list[ObjectiveIndicator]) -> dict[int, list[Point]]:
-    """Yearly SSMSI rates per 1,000 of each observatory-bound indicator (two queries): the
-    council's territory (its member communes summed by crimestats) or the perimeter commune."""
-    bound = [use for use in uses if use.definition.observatory_indicator_id is not None]
-    if not bound:
-        return {}
-    members = list(
-        Commune.objects.filter(pk__in=council.communes(), kind=CommuneKind.COMMUNE).values_list(
-            "code", flat=True
-        )
-    )
-    perimeter = {use.commune.code for use in bound if use.commune is not None}
-    codes = sorted(set(members) | perimeter)
-    labels = {use.definition.observatory_indicator.label for use in bound}  # type: ignore[union-attr]
-    frame = load_values(GeoLevel.COMMUNE, codes)
-    if frame.is_empty():
-        return {}
-    frame = frame.filter(pl.col("indicator").is_in(list(labels)))
-    series: dict[tuple[str, str | None], list[tuple[int, str, float | None]]] = defaultdict(list)
-    if members and any(use.commune is None for use in bound):
-        whole = aggregate_territory(
-            frame.filter(pl.col("geo_code").is_in(members)), members, territory_code="conseil"
-        )
-        for row in whole.select("indicator", "year", "count", "complete", "rate").iter_rows():
-            label, year, count, complete, rate = row
-            if count is None:
-                state = "suppressed"
-            elif not complete:
-                state = "lower_bound"
-            else:
-                state = "zero" if count == 0 else "published"
-            series[(label, None)].append((year, state, rate if state != "suppressed" else None))
-    if perimeter:
-        own = add_rates(frame.filter(pl.col("geo_code").is_in(list(perimeter))))
-        for row in own.select("indicator", "geo_code", "year", "state", "rate").iter_rows():
-            label, code, year, state, rate = row
-            series[(label, code)].append((year, state, rate if state != "suppressed" else None))
-    points: dict[int, list[Point]] = {}
-    for use in bound:
-        label = use.definition.observatory_indicator.label  # type: ignore[union-attr]
-        key = (label, use.commune.code if use.commune else None)
-        points[use.pk] = [
+def _observatory(uses: list[ObjectiveIndicator]) -> dict[int, list[Point]]:
+    """Yearly SSMSI rates per 1,000 of the observatory-bound indicators (observatory_series:
+    a few queries whatever their number), on their perimeter commune or the council's area."""
+    return {
+        pk: [
             Point(
-                start=datetime.date(year, 1, 1),
-                end=datetime.date(year, 12, 31),
-                label=str(year),
-                state=state,
-                value=value,
+                start=datetime.date(v.year, 1, 1),
+                end=v.period_end,
+                label=str(v.year),
+                state=v.state,
+                value=v.value,
                 source="observatory",
             )
-            for year, state, value in sorted(series.get(key, []))
-            if state == "suppressed" or value is not None  # a count without denominator: no rate
+            for v in values
+            if v.state == "suppressed" or v.value is not None  # a count with no denominator
         ]
-    return points
+        for pk, values in observatory_series(uses).items()
+    }
 
 
 def _indicator_row(
@@ -545,7 +504,7 @@ def dashboard_data(
     axes = list(strategy.axes.all())
     uses = [use for axis in axes for o in axis.objectives.all() for use in o.indicators.all()]
     reported = _measurements(strategy.pk, [u for u in uses if not u.definition.from_observatory])
-    observed = _observatory(strategy.council, uses)
+    observed = _observatory(uses)
     leads: dict[int, Organisation] = {}
     rows = []
     for a, axis in enumerate(axes, start=1):
