@@ -294,7 +294,7 @@ def _conclusion(did: str, sc: str) -> str:
     )
 
 
-DepartementRow = tuple[str, str, int, str | None, str]
+DepartementRow = tuple[str, str, int | None, str, str]
 
 
 def departement_communes(departement_id: int) -> list[DepartementRow]:
