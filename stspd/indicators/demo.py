@@ -25,7 +25,7 @@ from stspd.observatory.models import State
 from stspd.strategy.demo import EPCI_SIREN
 from stspd.strategy.models import ActionIndicator, ObjectiveIndicator, Strategy
 
-from .access import REPORTER_ROLES
+from .access import REPORTER_ROLES, lead_reporters
 from .enums import MeasurementStatus
 from .models import Measurement
 from .periods import due_on, period_end, periods_between
@@ -35,7 +35,7 @@ SEED = 20240101
 STALE_PERIODS = 3
 RETURN_REASON = (
     "Le total ne correspond pas au bilan trimestriel présenté en comité de pilotage : "
-    "vérifiez les médiations du samedi et renvoyez la valeur corrigée."
+    "vérifiez le décompte du trimestre et renvoyez la valeur corrigée."
 )
 # Own result indicators, in the demo's order: the share of the planned change achieved by each
 # reported year (1 = on the planned line), None for a value the partner may not communicate.
@@ -208,11 +208,7 @@ def build_reporting_demo(today: datetime.date | None = None) -> int | None:
         )
     )
     # A fiche action led by an organisation nobody of which reports: its values stopped.
-    nobody = [
-        u
-        for u in ordered
-        if reporter_for(strategy, [u.action.lead_id or 0], coordinator) == coordinator
-    ]
+    nobody = [u for u in ordered if not lead_reporters(strategy.council, [u.action.lead_id or 0])]
     stale = nobody[0] if nobody else ordered[-1]
     for position, use in enumerate(ordered):
         builder.activity(use, position, stale=use == stale)

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from crimestats.status import TargetedIndicator, indicator_status
+from stspd.indicators.access import lead_reporters
 from stspd.indicators.demo import RETURN_REASON, build_reporting_demo
 from stspd.indicators.enums import MeasurementStatus
 from stspd.indicators.models import Measurement
@@ -36,6 +37,8 @@ def test_demo_reports_three_years_of_values_with_every_status(db) -> None:  # ty
         else:
             assert reported == periods, use
     assert len(stale) == 1
+    # Its lead has nobody to report (the reminders tell the coordinator so).
+    assert not lead_reporters(strategy.council, [stale[0].action.lead_id])
 
     # Most validated, the latest waiting, a few late, one returned with its reason, one warning.
     statuses = [s for s in values.values_list("status", flat=True)]
