@@ -401,7 +401,8 @@ def _indicator_row(
     use: ObjectiveIndicator, points: list[Point], strategy: Strategy, today: datetime.date
 ) -> IndicatorRow:
     definition = use.definition
-    points = sorted(points, key=lambda p: p.start)
+    # As it stood at `today`: a report at 31 December leaves out the periods begun since.
+    points = sorted((p for p in points if p.start <= today), key=lambda p: p.start)
     status, note = None, ""
     if definition.kind == IndicatorKind.CONTEXT:
         note = "Indicateur de contexte : il décrit le territoire et n'a pas de statut."
@@ -490,7 +491,8 @@ def dashboard_data(
     today: datetime.date | None = None,
     filters: Filters | None = None,
 ) -> Dashboard:
-    """The dashboard of a strategy at `today` (default: the local date), filtered.
+    """The dashboard of a strategy at `today` (default: the local date), filtered. Values of
+    periods begun after `today` are left out, so that a review at 31 December N shows year N.
 
     The same number of queries whatever the numbers of axes, objectives, indicators, values
     and actions. Filters: `axis` keeps one axis; `lead` keeps the fiches led by that

@@ -135,6 +135,13 @@ def test_growth_ratio_method_is_chosen_per_strategy(world) -> None:  # type: ign
     assert got[uses["context"].pk] is None
 
 
+def test_dashboard_at_an_earlier_date_leaves_out_later_periods(world) -> None:  # type: ignore[no-untyped-def]
+    uses = build_cases(world, TODAY)
+    earlier = months_before(period_start(TODAY, Periodicity.MONTH), 2)
+    rows = {r.use.pk: r for r in dashboard_data(world.strategy.pk, today=earlier).indicators}
+    assert [p.value for p in rows[uses["off_track"].pk].points] == [97]
+
+
 def test_tolerance_and_stale_threshold_are_the_strategy_s(world) -> None:  # type: ignore[no-untyped-def]
     uses = build_cases(world, TODAY)
     Strategy.objects.filter(pk=world.strategy.pk).update(status_tolerance=50, stale_periods=6)
