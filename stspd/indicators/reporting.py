@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -317,7 +318,10 @@ def submit(
         measurement.reviewed_by, measurement.reviewed_at = by, now
     else:
         measurement.status = MeasurementStatus.SUBMITTED
-    measurement.full_clean(exclude=["evidence"])
+    try:
+        measurement.full_clean(exclude=["evidence"])
+    except ValidationError as error:  # e.g. the same period sent twice at the same moment
+        raise ReportingError(" ".join(error.messages)) from None
     measurement.save()
     after = {
         "état": measurement.get_state_display(),
