@@ -12,9 +12,9 @@ from .conftest import assert_accessible
 pytestmark = pytest.mark.browser
 
 
-def test_reporting_pages_have_no_accessibility_violation(
+def test_reporting_pages_have_no_accessibility_violation(  # type: ignore[no-untyped-def]
     live_server, world, page: Page, client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     in_force(world)
     value = measure(
         world.use,
