@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from stspd.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("STSPD_VAR_DIR", BASE_DIR / "var"))
 
@@ -20,7 +22,9 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# STSPD_PRODUCTION=1 turns DEBUG off unless said otherwise; DEBUG=0 alone is production too.
+DEBUG = env_bool("DEBUG", not env_bool("STSPD_PRODUCTION", False))
+PRODUCTION = env_bool("STSPD_PRODUCTION", False) or not DEBUG
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret" if DEBUG else "")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
@@ -43,10 +47,13 @@ INSTALLED_APPS = [
     "stspd.indicators",
     "stspd.strategy",
     "stspd.evaluation",
+    "stspd.core",
 ]
 
 MIDDLEWARE = [
+    "stspd.core.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "stspd.core.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -90,6 +97,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Scale-out: GET requests read from a PostgreSQL replica (see stspd/core/routing.py).
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
+        test_options={"MIRROR": "default"},
+    )
+    DATABASE_ROUTERS = ["stspd.core.routing.ReplicaRouter"]
+STSPD_REPLICA_PIN_SECONDS = int(os.environ.get("STSPD_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -98,7 +114,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -119,11 +138,51 @@ MEDIA_URL = "media/"
 
 DSFR_MARK_OPTIONAL_FIELDS = True
 
-if not DEBUG:
-    # Production runs behind an HTTPS reverse proxy (see the production guide, to come).
+# Sessions live in the database (any app server reads them) and end after a working day or
+# when the browser closes.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Login throttling (stspd/accounts/throttle.py): failures counted in the database, so that
+# every app server sees them.
+LOGIN_FAILURE_WINDOW_MINUTES = 15
+LOGIN_FAILURES_PER_ADDRESS = 5
+LOGIN_FAILURES_PER_IP = 20
+# Number of reverse proxies in front of the app servers that append to X-Forwarded-For: the
+# client's address is then the one they saw. 0: REMOTE_ADDR.
+STSPD_PROXY_COUNT = int(os.environ.get("STSPD_PROXY_COUNT", "1" if PRODUCTION else "0"))
+
+# Uploads (stspd/core/uploads.py): CSV, XLSX or PDF, checked by name and content.
+STSPD_MAX_UPLOAD_BYTES = int(os.environ.get("STSPD_MAX_UPLOAD_MB", "20")) * 1024 * 1024
+# Minutes of working-group meetings are blanked after this many years
+# (`stspd purge-working-group-notes`).
+STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS = int(
+    os.environ.get("STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS", "5")
+)
+
+if PRODUCTION:
+    # Production runs behind an HTTPS reverse proxy (docs/production.md).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The health check answers the load balancer on plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CSRF_TRUSTED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
+
+# JSON lines on stderr (STSPD_JSON_LOGS=1): one per request with its id, user, path, status and
+# duration, for a log collector.
+LOGGING = logging_config(
+    json_lines=env_bool("STSPD_JSON_LOGS", False), level=os.environ.get("LOG_LEVEL", "INFO")
+)

@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from stspd.core.health import health
 from stspd.councils import views as council_views
 
 urlpatterns = [
     path("", council_views.home, name="home"),
+    path("sante/", health, name="health"),
     path("territoires/", include("stspd.territories.urls")),
     path("comptes/", include("stspd.accounts.urls")),
     path("observatoire/", include("stspd.observatory.urls")),

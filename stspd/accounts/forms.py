@@ -1,12 +1,43 @@
 from collections.abc import Iterator
+from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 
 from stspd.accounts.models import User
 from stspd.core.forms import Form
 
+from .throttle import THROTTLED_MESSAGE, client_ip, is_throttled, record_attempt
 
-class LoginForm(Form, auth_forms.AuthenticationForm):
+
+class ThrottledLogin:
+    """Count every attempt (the login history) and refuse one after too many failures."""
+
+    request: Any
+    cleaned_data: dict[str, Any]
+
+    def clean(self) -> dict[str, Any]:
+        email = str(self.cleaned_data.get("username") or "").strip().lower()
+        ip = client_ip(self.request)
+        if email and is_throttled(email, ip):
+            record_attempt(email, ip, throttled=True)
+            raise forms.ValidationError(
+                THROTTLED_MESSAGE.format(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES),
+                code="throttled",
+            )
+        try:
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+        except forms.ValidationError:
+            if email:
+                record_attempt(email, ip)
+            raise
+        record_attempt(email, ip, user=self.get_user(), succeeded=True)  # type: ignore[attr-defined]
+        return cleaned
+
+
+class LoginForm(ThrottledLogin, Form, auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": (
             "Adresse électronique ou mot de passe incorrect. Vérifiez votre saisie, ou "
@@ -29,3 +60,7 @@ class PasswordResetForm(Form, auth_forms.PasswordResetForm):
 
 class SetPasswordForm(Form, auth_forms.SetPasswordForm):  # type: ignore[type-arg]
     pass
+
+
+class AdminLoginForm(ThrottledLogin, AdminAuthenticationForm):
+    """The administration's login page is throttled and recorded like the site's."""

@@ -39,6 +39,9 @@ class User(AbstractUser):
     username = None  # type: ignore[assignment]
     email = models.EmailField("adresse électronique", unique=True)
     job_title = models.CharField("fonction", max_length=200, blank=True)
+    # Right to erasure (RGPD art. 17): the person asks, the site admin anonymises the account.
+    erasure_requested_at = models.DateTimeField("effacement demandé le", null=True, blank=True)
+    erased_at = models.DateTimeField("effacé le", null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -111,3 +114,36 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation}"
+
+
+class LoginAttempt(models.Model):
+    """One try at logging in, successful or not: the login history, and what throttling counts.
+
+    Kept in the database rather than in a cache so that every app server counts the same
+    failures.
+    """
+
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    email = models.CharField("adresse saisie", max_length=254, db_index=True)
+    ip = models.GenericIPAddressField("adresse IP", null=True, blank=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="login_attempts",
+        verbose_name="utilisateur",
+    )
+    succeeded = models.BooleanField("réussie", default=False)
+    # Refused without checking the password, because of too many recent failures.
+    throttled = models.BooleanField("bloquée", default=False)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = "tentative de connexion"
+        verbose_name_plural = "tentatives de connexion"
+        indexes = [models.Index(fields=["ip", "at"], name="login_attempt_ip_at")]
+
+    def __str__(self) -> str:
+        outcome = "réussie" if self.succeeded else "échouée"
+        return f"{self.email} {outcome} le {self.at:%d/%m/%Y %H:%M}"

@@ -1,9 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
 from .forms import LoginForm, PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
+    path("mon-compte/", views.account, name="account"),
+    path("mon-compte/donnees.json", views.personal_data, name="account_data"),
+    path("mon-compte/effacement/", views.erasure, name="account_erasure"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(authentication_form=LoginForm),

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.browser
 
 # Files, not pages: a browser downloads them.
 DOWNLOADS = {
+    "health",
+    "account_data",
     "observatory:csv",
     "observatory:diagnostic_pdf",
     "strategy:document_pdf",

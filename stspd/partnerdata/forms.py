@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from crimestats.partner_files import ROLES, Table, fold
 from stspd.accounts.models import Organisation
 from stspd.core.forms import DateInput, Form, ModelForm
+from stspd.core.uploads import upload_problem
 
 from .models import LocalIndicator, Source
 from .workflow import IGNORE, MAX_UPLOAD_BYTES
@@ -69,6 +70,8 @@ class UploadForm(Form):
             raise ValidationError(
                 f"Le fichier dépasse {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo : découpez-le par mois."
             )
+        if problem := upload_problem(upload, kinds=("csv", "xlsx"), max_bytes=MAX_UPLOAD_BYTES):
+            raise ValidationError(problem)
         return upload
 
 

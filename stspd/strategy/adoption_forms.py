@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 
 from stspd.accounts.models import Organisation
 from stspd.core.forms import DateInput, Form
+from stspd.core.uploads import upload_problem
 from stspd.councils.models import Meeting
 
 from .adoption import pdf_problem, plenary_meetings
@@ -111,7 +112,7 @@ class DeliberationForm(MoveForm):
 
     def clean_document(self) -> UploadedFile[bytes]:
         document: UploadedFile[bytes] = self.cleaned_data["document"]
-        if problem := pdf_problem(document):
+        if problem := pdf_problem(document) or upload_problem(document, kinds=("pdf",)):
             raise forms.ValidationError(problem)
         return document
 

@@ -58,6 +58,12 @@ def pk(attr: str) -> Callable[[Any], dict[str, int]]:
 # url name -> (kwargs from the world, expected GET statuses, query string)
 EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], str]] = {
     "home": (lambda w: {}, ANY_USER, ""),
+    # For the load balancer: no login, nothing about the data.
+    "health": (lambda w: {}, EVERYONE, ""),
+    # A person's own page, data and erasure request.
+    "account": (lambda w: {}, ANY_USER, ""),
+    "account_data": (lambda w: {}, ANY_USER, ""),
+    "account_erasure": (lambda w: {}, ANY_USER, ""),
     "login": (lambda w: {}, EVERYONE, ""),
     "logout": (lambda w: {}, LOGOUT, ""),
     "password_reset": (lambda w: {}, EVERYONE, ""),
