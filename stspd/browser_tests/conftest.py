@@ -40,7 +40,10 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    # bypass_csp: axe-core is injected as an inline script, which the site's policy forbids.
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = context.new_page()
     yield page
     context.close()
