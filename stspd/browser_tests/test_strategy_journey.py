@@ -5,7 +5,7 @@ import datetime
 import io
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import FilePayload, Locator, Page, expect
 from pypdf import PdfReader
 
 from stspd.councils.enums import Role
@@ -121,9 +121,9 @@ def test_strategy_from_draft_to_signed_pdf(  # type: ignore[no-untyped-def]
     page.get_by_label("Voix contre").fill("3")
     page.get_by_label("Abstentions").fill("5")
     page.get_by_label("Délibération (PDF)").set_input_files(
-        files=[
-            {"name": "deliberation.pdf", "mimeType": "application/pdf", "buffer": DELIBERATION_PDF}
-        ]
+        files=FilePayload(
+            name="deliberation.pdf", mimeType="application/pdf", buffer=DELIBERATION_PDF
+        )
     )
     page.get_by_role("button", name="Enregistrer l'étape").click()
     page.get_by_role("link", name="Ajouter une signature").first.click()
