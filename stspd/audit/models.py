@@ -20,6 +20,9 @@ VERB_LABELS = {
     "validated": "valeur d'indicateur validée",
     "returned": "valeur d'indicateur renvoyée au pilote",
     "reminded": "relance des valeurs attendues",
+    "purged": "effacement après la durée de conservation",
+    "erasure_requested": "demande d'effacement d'un compte",
+    "erased": "compte anonymisé",
 }
 
 
