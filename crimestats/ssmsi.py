@@ -498,6 +498,14 @@ def _number(role: str, typed: bool = False) -> pl.Expr:
 
 def _by_value(column: pl.Series, function: Callable[[str], str]) -> pl.Series:
     """Apply ``function`` to a text column of few distinct values, once per value."""
+    if column.dtype == pl.Categorical:
+        # Categories are numbered already: a table indexed by those numbers, no re-hashing.
+        found = column.unique().drop_nulls()
+        numbers = found.to_physical().to_list()
+        table: list[str | None] = [None] * (max(numbers, default=0) + 1)
+        for number, value in zip(numbers, found.cast(pl.String).to_list(), strict=True):
+            table[number] = function(value)
+        return pl.Series(column.name, table, pl.String).gather(column.to_physical())
     distinct = column.unique(maintain_order=True).drop_nulls().to_list()
     index = column.cast(pl.Enum(distinct)).to_physical()
     return pl.Series(column.name, [function(v) for v in distinct], pl.String).gather(index)
