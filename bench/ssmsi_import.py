@@ -186,6 +186,7 @@ def met(ok: bool) -> str:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as var_dir:
         vendor = setup_django(var_dir)
         try:
@@ -226,7 +227,9 @@ def main() -> None:
         f"- command: `{' '.join(['python', *sys.argv])}`"
         + (" with DATABASE_URL=postgres://..." if vendor == "postgresql" else ""),
         f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}, polars {pl.__version__}",
+        f"{platform.python_version()}, polars {pl.__version__}; load average (1 min) "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end (shared with other "
+        "engineers' jobs: the ratios to the floor are the comparable figures)",
         f"- file: synthetic national communal file, official v2 layout, csv.gz {size:.1f} MB, "
         f"{rows:,} rows, reference commune codes; stored {stored:,} values "
         f"({suppressed / stored:.0%} suppressed) in {blocks:,} blocks of series",
