@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from stspd.core.uploads import UploadRefused, check_upload
 from stspd.councils.enums import Role
 from stspd.councils.views import current_user
 from stspd.observatory.access import access_territory
@@ -127,12 +128,13 @@ def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
         upload = request.FILES.get("fichier")
         if upload is None:
             context["refusal"] = "Choisissez le classeur .xlsx à importer."
-        elif upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
-            context["refusal"] = f"Le fichier dépasse {context['max_mb']} Mo."
         else:
             try:
+                # The project's one upload check (type by name and content, size, zip bomb),
+                # then the action plan's own stricter limits when the workbook is read.
+                check_upload(upload, kinds=("xlsx",), max_bytes=MAX_UPLOAD_BYTES)
                 report = import_plan(strategy, upload.read(), by=user)
-            except SpreadsheetRefused as exc:
+            except (UploadRefused, SpreadsheetRefused) as exc:
                 context["refusal"] = str(exc)
             except PlanRejected as exc:
                 context["errors"] = exc.errors

@@ -191,7 +191,11 @@ def test_non_xlsx_files_and_zip_bombs_are_refused_before_reading(world, login): 
     client = login(world.coordinator)
     response = upload(client, world, b"Cle;Intitule\n1;2\n", "plan.csv")
     assert response.status_code == 400
-    assert "pas un classeur Excel .xlsx" in response.content.decode()
+    assert "seuls les fichiers tableur XLSX sont acceptés ici" in response.content.decode()
+    response = upload(client, world, b"Cle;Intitule\n1;2\n", "plan.xlsx")
+    assert "n&#x27;est pas un tableur XLSX malgré son extension" in response.content.decode()
+    with pytest.raises(SpreadsheetRefused, match=r"pas un classeur Excel \.xlsx"):
+        check_xlsx(b"Cle;Intitule\n1;2\n")
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -201,7 +205,8 @@ def test_non_xlsx_files_and_zip_bombs_are_refused_before_reading(world, login): 
     with pytest.raises(SpreadsheetRefused, match="se décompresse en 63 Mo"):
         check_xlsx(bomb.getvalue())
     response = upload(client, world, bomb.getvalue())
-    assert "il n&#x27;est pas lu" in response.content.decode()
+    assert response.status_code == 400
+    assert "bombe de décompression" in response.content.decode()
     assert Event.objects.filter(object_type="strategy.action").count() == 0
 
 
