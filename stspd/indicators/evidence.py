@@ -1,14 +1,15 @@
 """Evidence files attached to a reported value: PDF, CSV, XLSX, PNG or JPEG, 10 MB at most.
 
-The content is checked, not only the name: a file is what its first bytes say it is (an XLSX is a
-zip holding a workbook; a CSV is text), and the name's extension must agree with it.
+The content is checked, not only the name: a file is what its first bytes say it is, and the
+name's extension must agree with it. PDF, CSV and XLSX go through the project's upload check
+(stspd.core.uploads, which also refuses zip bombs); images are checked here by their signature.
 """
 
 from __future__ import annotations
 
-import zipfile
-
 from django.core.files.uploadedfile import UploadedFile
+
+from stspd.core.uploads import upload_problem, xlsx_problem
 
 MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = {
@@ -20,6 +21,7 @@ EXTENSIONS = {
     ".jpeg": "jpeg",
 }
 ACCEPT = ",".join(EXTENSIONS)
+IMAGES = {"png", "jpeg"}
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "csv": "text/csv",
@@ -34,18 +36,6 @@ NAMES = {
     "png": "image PNG",
     "jpeg": "image JPEG",
 }
-
-
-def _is_xlsx(upload: UploadedFile[bytes]) -> bool:
-    upload.seek(0)
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except zipfile.BadZipFile:
-        return False
-    finally:
-        upload.seek(0)
-    return "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names)
 
 
 def _is_text(head: bytes) -> bool:
@@ -74,7 +64,10 @@ def detected_kind(upload: UploadedFile[bytes]) -> str:
     if head.startswith(b"\xff\xd8\xff"):
         return "jpeg"
     if head.startswith(b"PK\x03\x04"):
-        return "xlsx" if _is_xlsx(upload) else ""
+        upload.seek(0)
+        problem = xlsx_problem(upload)
+        upload.seek(0)
+        return "" if problem else "xlsx"
     if head and _is_text(head):
         return "csv"
     return ""
@@ -93,6 +86,9 @@ def evidence_problem(upload: UploadedFile[bytes]) -> str:
             f"« {name} » : seuls les fichiers PDF, CSV, XLSX, PNG et JPEG sont acceptés comme "
             "justificatif."
         )
+    if expected not in IMAGES:
+        # PDF, CSV and XLSX go through the project's one upload check (zip bombs included).
+        return upload_problem(upload, kinds=("csv", "xlsx", "pdf"), max_bytes=MAX_BYTES)
     kind = detected_kind(upload)
     if kind != expected:
         found = f"un fichier {NAMES[kind]}" if kind else "un fichier d'un autre type"

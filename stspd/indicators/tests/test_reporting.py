@@ -2,6 +2,8 @@
 plausibility, evidence files."""
 
 import datetime
+import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -80,4 +82,13 @@ def test_evidence_is_recognised_by_its_first_bytes() -> None:
     assert detected_kind(SimpleUploadedFile("x.bin", "é;à\n".encode())) == "csv"
     assert detected_kind(SimpleUploadedFile("x.bin", b"\x00\x01\x02")) == ""
     assert evidence_problem(SimpleUploadedFile("bilan.PDF", PDF)) == ""
-    assert "l'extension .csv" in evidence_problem(SimpleUploadedFile("a.csv", PDF))
+    assert "malgré son extension .csv" in evidence_problem(SimpleUploadedFile("a.csv", PDF))
+
+
+def test_a_zip_bomb_named_xlsx_is_refused() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (20 * 1024 * 1024))
+    problem = evidence_problem(SimpleUploadedFile("bombe.xlsx", buffer.getvalue()))
+    assert "bombe de décompression" in problem

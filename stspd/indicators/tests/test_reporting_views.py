@@ -258,7 +258,8 @@ def test_evidence_files_of_the_five_kinds_are_kept_and_downloaded(rw, login, nam
     [
         ("faux.pdf", b"bonjour", "son contenu est un fichier CSV"),
         ("image.png", PDF, "son contenu est un fichier PDF"),
-        ("tableur.xlsx", b"PK\x03\x04" + b"\x00" * 30, "un fichier d&#x27;un autre type"),
+        ("tableur.xlsx", b"PK\x03\x04" + b"\x00" * 30, "pas un classeur XLSX lisible"),
+        ("photo.jpeg", b"GIF89a", "son contenu est un fichier"),
         ("note.docx", b"PK\x03\x04", "seuls les fichiers PDF, CSV, XLSX, PNG et JPEG"),
         ("programme.exe", b"MZ\x90\x00", "seuls les fichiers PDF"),
     ],
