@@ -33,6 +33,12 @@ def _year(day: datetime.date) -> float:
 
 
 def indicator_svg(row: IndicatorRow) -> str:
+    # Text stays text in the SVG (not one path per glyph): half the size, a faster PDF.
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        return _svg(row)
+
+
+def _svg(row: IndicatorRow) -> str:
     use = row.use
     figure: Figure = plt.figure(figsize=(7, 2.2), dpi=100)
     try:
