@@ -179,17 +179,20 @@ def add_action(
         action.communes.set(Commune.objects.filter(code__in=spec.communes))
     for key, role in spec.partners:
         ActionPartner.objects.create(action=action, organisation=orgs[key], role=PartnerRole(role))
+    end = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
     milestones = [
         ("Lancement et convention avec les partenaires", start + datetime.timedelta(days=60)),
         ("Bilan intermédiaire en formation restreinte", start + datetime.timedelta(days=540)),
-        ("Bilan final", start + datetime.timedelta(days=1050)),
+        ("Bilan final", end),
     ]
+    # Most leads keep their calendar; a few (one fiche in four) are behind on the midway review.
+    behind = position == 2 and spec.lead in ("bailleur", "transport", "education")
     for title, due_on in milestones:
+        done = due_on < today - datetime.timedelta(days=30) and not (
+            behind and title.startswith("Bilan intermédiaire")
+        )
         Milestone.objects.create(
-            action=action,
-            title=title,
-            due_on=due_on,
-            done_on=due_on if due_on < today - datetime.timedelta(days=30) else None,
+            action=action, title=title, due_on=due_on, done_on=due_on if done else None
         )
     for funder, amount in spec.funding:
         for offset in range(3):
