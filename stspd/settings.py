@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "stspd.indicators",
     "stspd.strategy",
     "stspd.evaluation",
+    "stspd.public",
     "stspd.core",
 ]
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("territoires/", include("stspd.territories.urls")),
     path("comptes/", include("stspd.accounts.urls")),
     path("observatoire/", include("stspd.observatory.urls")),
+    path("public/", include("stspd.public.urls")),
     path("", include("stspd.councils.urls")),
     path("", include("stspd.partnerdata.urls")),
     path("", include("stspd.strategy.urls")),

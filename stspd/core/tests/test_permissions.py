@@ -14,6 +14,7 @@ from stspd.audit.models import Event
 from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
 from stspd.indicators.tests.expectations import ALL as REPORTING_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source, staged
+from stspd.public.tests.expectations import ALL as PUBLIC_EXPECTATIONS
 from stspd.strategy.tests.expectations import ALL as STRATEGY_EXPECTATIONS
 
 CAST = [
@@ -152,6 +153,8 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
 EXPECTATIONS |= STRATEGY_EXPECTATIONS
 EXPECTATIONS |= REPORTING_EXPECTATIONS
 EXPECTATIONS |= EVALUATION_EXPECTATIONS
+# The public portal: everyone, signed in or not, reads what the councils published.
+EXPECTATIONS |= PUBLIC_EXPECTATIONS
 
 # The same views on working-group objects: a second row for each, with the group's rules.
 GROUP_EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int]]] = {

@@ -1,0 +1,291 @@
+"""The open data of a council (schema in docs/open-data.md) and the DCAT-AP catalogue.
+
+CSV: `;` separator, UTF-8 with a byte-order mark (so that a spreadsheet opens accents right),
+decimal POINT (machine-readable, as schema.data.gouv.fr advises; the separator `;` leaves the
+comma free, but a point is what every tool parses). A suppressed value is an EMPTY cell with the
+state `non_diffusee`: never a 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+from typing import Any
+
+from django.urls import reverse
+
+from stspd.indicators.dashboard import IndicatorRow
+
+from .portal import Publication, public_document
+
+LICENSE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+STATES = {
+    "published": "publiee",
+    "zero": "zero",
+    "suppressed": "non_diffusee",
+    "lower_bound": "borne_inferieure",
+}
+INDICATOR_COLUMNS = [
+    "code_territoire",
+    "conseil",
+    "indicateur",
+    "unite",
+    "statut",
+    "motif_statut",
+    "valeur_reference",
+    "date_reference",
+    "cible",
+    "echeance",
+    "sens",
+    "periode",
+    "debut_periode",
+    "fin_periode",
+    "valeur",
+    "etat_valeur",
+    "origine",
+]
+STRATEGY_COLUMNS = [
+    "code_territoire",
+    "conseil",
+    "version",
+    "niveau",
+    "numero",
+    "intitule",
+    "texte",
+]
+
+
+def territory_code(pub: Publication) -> str:
+    council = pub.council
+    return council.commune.code if council.commune else council.epci.siren  # type: ignore[union-attr]
+
+
+def number(value: float | None) -> str | None:
+    """A value as text with a decimal point, no useless zeros: 1.50 -> "1.5"."""
+    if value is None:
+        return None
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def indicator_data(row: IndicatorRow) -> dict[str, Any]:
+    use = row.use
+    return {
+        "indicateur": row.name,
+        "unite": row.unit,
+        "statut": row.status.label if row.status else None,
+        "motif_statut": row.status.reason if row.status else row.note,
+        "valeur_reference": number(float(use.baseline_value))
+        if use.baseline_value is not None
+        else None,
+        "date_reference": use.baseline_on.isoformat() if use.baseline_on else None,
+        "cible": number(float(use.target_value)) if use.target_value is not None else None,
+        "echeance": use.deadline.isoformat() if use.deadline else None,
+        "sens": use.direction,
+        "valeurs": [
+            {
+                "periode": p.label,
+                "debut_periode": p.start.isoformat(),
+                "fin_periode": p.end.isoformat(),
+                "valeur": None if p.state == "suppressed" else number(p.value),
+                "etat_valeur": STATES[p.state],
+                "origine": "ssmsi" if p.source == "observatory" else "conseil",
+            }
+            for p in row.points
+        ],
+    }
+
+
+def indicators_json(pub: Publication, rows: list[IndicatorRow]) -> str:
+    data = {
+        "schema": "stspd-public-indicators/1",
+        "code_territoire": territory_code(pub),
+        "conseil": pub.council.name,
+        "strategie": pub.data["title"],
+        "version": pub.version,
+        "indicateurs": [indicator_data(row) for row in rows],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, columns, delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: "" if v is None else v for k, v in row.items()})
+    return out.getvalue()
+
+
+def indicators_csv(pub: Publication, rows: list[IndicatorRow]) -> str:
+    lines = []
+    for row in rows:
+        data = indicator_data(row)
+        values = data.pop("valeurs")
+        common = {"code_territoire": territory_code(pub), "conseil": pub.council.name, **data}
+        for value in values or [{}]:
+            lines.append(common | value)
+    return _csv(INDICATOR_COLUMNS, lines)
+
+
+def strategy_data(pub: Publication) -> dict[str, Any]:
+    """The adopted strategy's structure: axes, objectives, actions (no budget, no partners'
+    roles: the signed PDF holds the whole text)."""
+    doc = public_document(pub)
+    return {
+        "schema": "stspd-public-strategy/1",
+        "code_territoire": territory_code(pub),
+        "conseil": pub.council.name,
+        "titre": doc["title"],
+        "version": pub.version,
+        "debut": doc["starts_on"],
+        "fin": doc["ends_on"],
+        "axes": [
+            {
+                "numero": axis["number"],
+                "intitule": axis["title"],
+                "description": axis["description"],
+                "objectifs": [
+                    {
+                        "numero": objective["number"],
+                        "intitule": objective["statement"],
+                        "actions": [
+                            {
+                                "numero": action["number"],
+                                "intitule": action["title"],
+                                "probleme": action["problem"],
+                                "description": action["description"],
+                                "pilote": action["lead"]["name"] if action["lead"] else None,
+                                "debut": action["starts_on"],
+                                "fin": action["ends_on"],
+                            }
+                            for action in objective["actions"]
+                        ],
+                    }
+                    for objective in axis["objectives"]
+                ],
+            }
+            for axis in doc["axes"]
+        ],
+    }
+
+
+def strategy_json(pub: Publication) -> str:
+    return json.dumps(strategy_data(pub), ensure_ascii=False, indent=2)
+
+
+def strategy_csv(pub: Publication) -> str:
+    data = strategy_data(pub)
+    common = {
+        "code_territoire": data["code_territoire"],
+        "conseil": data["conseil"],
+        "version": data["version"],
+    }
+    lines = []
+    for axis in data["axes"]:
+        lines.append(
+            common
+            | {
+                "niveau": "axe",
+                "numero": axis["numero"],
+                "intitule": axis["intitule"],
+                "texte": axis["description"],
+            }
+        )
+        for objective in axis["objectifs"]:
+            lines.append(
+                common
+                | {
+                    "niveau": "objectif",
+                    "numero": objective["numero"],
+                    "intitule": objective["intitule"],
+                    "texte": "",
+                }
+            )
+            for action in objective["actions"]:
+                lines.append(
+                    common
+                    | {
+                        "niveau": "action",
+                        "numero": action["numero"],
+                        "intitule": action["intitule"],
+                        "texte": action["description"] or action["probleme"],
+                    }
+                )
+    return _csv(STRATEGY_COLUMNS, lines)
+
+
+def catalogue(pubs: list[Publication], base: str, modified: dict[int, datetime.datetime]) -> str:
+    """A DCAT-AP catalogue (JSON-LD): one dataset per council and kind, each with its CSV and
+    JSON distributions. `base` is the site's address (scheme and host)."""
+
+    def url(name: str, pub: Publication) -> str:
+        return base + reverse(name, args=[pub.council.pk])
+
+    datasets = []
+    for pub in pubs:
+        council = pub.council
+        publisher = {
+            "@type": "foaf:Agent",
+            "foaf:name": council.name,
+            "dct:identifier": territory_code(pub),
+        }
+        when = modified[council.pk].isoformat()
+        for kind, title, description in [
+            (
+                "indicators",
+                f"Indicateurs de résultat publics — {council.name}",
+                "Valeurs, états (publiée, zéro, non diffusée) et statut des indicateurs de "
+                f"résultat que le conseil publie, stratégie « {pub.data['title']} ».",
+            ),
+            (
+                "strategy",
+                f"Stratégie territoriale adoptée — {council.name}",
+                "Axes, objectifs et fiches action de la stratégie territoriale de sécurité et de "
+                f"prévention de la délinquance adoptée (version {pub.version}).",
+            ),
+        ]:
+            datasets.append(
+                {
+                    "@id": url("public:council", pub) + f"#{kind}",
+                    "@type": "dcat:Dataset",
+                    "dct:identifier": f"stspd-{territory_code(pub)}-{kind}",
+                    "dct:title": title,
+                    "dct:description": description,
+                    "dct:publisher": publisher,
+                    "dct:license": {"@id": LICENSE},
+                    "dct:modified": {"@value": when, "@type": "xsd:dateTime"},
+                    "dcat:landingPage": {"@id": url("public:council", pub)},
+                    "dcat:keyword": ["sécurité", "prévention de la délinquance", "CLSPD"],
+                    "dcat:distribution": [
+                        {
+                            "@type": "dcat:Distribution",
+                            "dct:title": f"{title} ({fmt})",
+                            "dcat:downloadURL": {"@id": url(f"public:{kind}_{fmt.lower()}", pub)},
+                            "dcat:accessURL": {"@id": url(f"public:{kind}_{fmt.lower()}", pub)},
+                            "dct:format": fmt,
+                            "dcat:mediaType": media,
+                            "dct:license": {"@id": LICENSE},
+                        }
+                        for fmt, media in [("CSV", "text/csv"), ("JSON", "application/json")]
+                    ],
+                }
+            )
+    data = {
+        "@context": {
+            "dcat": "http://www.w3.org/ns/dcat#",
+            "dct": "http://purl.org/dc/terms/",
+            "foaf": "http://xmlns.com/foaf/0.1/",
+            "xsd": "http://www.w3.org/2001/XMLSchema#",
+        },
+        "@id": base + reverse("public:catalogue"),
+        "@type": "dcat:Catalog",
+        "dct:title": "Stratégies territoriales de sécurité et de prévention de la délinquance",
+        "dct:description": "Données ouvertes des conseils locaux et intercommunaux de sécurité "
+        "et de prévention de la délinquance hébergés par cette plateforme.",
+        "dct:license": {"@id": LICENSE},
+        "dcat:dataset": datasets,
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)

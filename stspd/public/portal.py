@@ -1,0 +1,236 @@
+"""What the public portal shows of a council: only what the council made public.
+
+The strategy is the ADOPTED version, read from its frozen snapshot (never the working copy,
+which may hold a draft revision). Results are the result indicators marked public both in the
+adopted version and today, with their validated values only (a value a partner submitted and
+the coordinator has not validated yet is not published). Meetings are the plenary's only:
+working groups are confidential (art. L132-5 CSI) and the restricted formation deals with
+named situations. Strategies never adopted do not exist here (404).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from stspd.councils.enums import FormationKind
+from stspd.councils.models import Council, Decision, Meeting
+from stspd.indicators.dashboard import (
+    IndicatorRow,
+    _indicator_row,  # the dashboard's own status computation, on the validated values only
+    dashboard_data,
+)
+from stspd.indicators.enums import IndicatorKind, MeasurementStatus
+from stspd.indicators.models import Measurement
+from stspd.observatory.access import _main_departement
+from stspd.observatory.caveats import caveats_for
+from stspd.observatory.figures import Figures, Territory, territory_figures
+from stspd.strategy.documents.content import Source, load_source, prepare
+from stspd.strategy.enums import Status
+from stspd.strategy.models import Strategy, Transition
+from stspd.strategy.workflow import adopted_version_number
+from stspd.territories.models import CommuneKind
+from stspd.territories.search import search_key
+
+PUBLISHED_SOURCES = {"validated", "observatory"}
+
+
+def published_strategies() -> list[Strategy]:
+    """Per council, its last strategy adopted at least once, councils by name."""
+    adopted = Transition.objects.filter(target=Status.ADOPTED).values("strategy_id")
+    strategies = (
+        Strategy.objects.filter(pk__in=adopted)
+        .select_related("council__commune__departement", "council__epci")
+        .order_by("council__name", "council_id", "-starts_on", "-pk")
+    )
+    seen: set[int] = set()
+    kept = []
+    for strategy in strategies:
+        if strategy.council_id not in seen:
+            seen.add(strategy.council_id)
+            kept.append(strategy)
+    return kept
+
+
+def search(strategies: list[Strategy], query: str) -> list[Strategy]:
+    """Strategies whose council or territory name holds every word of the query (accents and
+    case ignored)."""
+    words = search_key(query).split()
+    if not words:
+        return strategies
+    found = []
+    for strategy in strategies:
+        council = strategy.council
+        text = search_key(f"{council.name} {council.territory.name}")
+        if all(word in text for word in words):
+            found.append(strategy)
+    return found
+
+
+def published_strategy(council_id: int) -> Strategy:
+    for strategy in published_strategies():
+        if strategy.council_id == council_id:
+            return strategy
+    raise Http404("Ce conseil n'a pas encore adopté de stratégie.")
+
+
+@dataclass
+class Publication:
+    council: Council
+    strategy: Strategy
+    source: Source  # the adopted version
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.source.data
+
+    @property
+    def version(self) -> int:
+        assert self.source.version is not None
+        return self.source.version.number
+
+    @property
+    def adopted_on(self) -> datetime.date | None:
+        adoption = (
+            self.strategy.transitions.filter(target=Status.ADOPTED, version_number=self.version)
+            .order_by("-at")
+            .first()
+        )
+        return timezone.localdate(adoption.at) if adoption else None
+
+    def public_keys(self) -> set[str]:
+        """Keys of the result indicators the adopted version marks public."""
+        return {
+            use["key"]
+            for axis in self.data["axes"]
+            for objective in axis["objectives"]
+            for use in objective["indicators"]
+            if use.get("public") and use["indicator"]["kind"] == IndicatorKind.RESULT
+        }
+
+
+def publication(council_id: int) -> Publication:
+    return _publication(published_strategy(council_id))
+
+
+def _publication(strategy: Strategy) -> Publication:
+    source = load_source(strategy, adopted_version_number(strategy))
+    return Publication(strategy.council, strategy, public_source(source))
+
+
+def public_source(source: Source) -> Source:
+    """The adopted version without the indicators the council keeps to itself: objectives keep
+    their public result indicators only, actions lose their (activity) indicators, which have
+    no publication flag. Everything else is the adopted text, as signed."""
+    data = copy.deepcopy(source.data)
+    for axis in data["axes"]:
+        for objective in axis["objectives"]:
+            objective["indicators"] = [
+                use
+                for use in objective["indicators"]
+                if use.get("public") and use["indicator"]["kind"] == IndicatorKind.RESULT
+            ]
+            for action in objective["actions"]:
+                action["indicators"] = []
+    return dataclasses.replace(source, data=data)
+
+
+def publications(query: str = "") -> list[Publication]:
+    """Every council's publication, those matching `query` only when one is given (the
+    strategy's title shown is the adopted one, never the working copy's)."""
+    return [_publication(strategy) for strategy in search(published_strategies(), query)]
+
+
+def public_document(pub: Publication) -> dict[str, Any]:
+    """The adopted version dressed for reading (the strategy documents' `prepare`)."""
+    return prepare(pub.source)
+
+
+def public_results(pub: Publication, today: datetime.date | None = None) -> list[IndicatorRow]:
+    """The public result indicators with their validated values, status and reason."""
+    today = today or timezone.localdate()
+    keys = pub.public_keys()
+    dashboard = dashboard_data(pub.strategy.pk, today=today)
+    rows = []
+    for row in dashboard.indicators:
+        use = row.use
+        if not (use.public and use.key in keys and row.kind == IndicatorKind.RESULT):
+            continue
+        points = [p for p in row.points if p.source in PUBLISHED_SOURCES]
+        rows.append(_indicator_row(use, points, dashboard.strategy, today))
+    return rows
+
+
+def public_meetings(council: Council) -> list[Meeting]:
+    """The plenary's meetings held so far, latest first, with their decisions."""
+    return list(
+        Meeting.objects.filter(
+            formation__council=council,
+            formation__kind=FormationKind.PLENARY,
+            starts_at__lte=timezone.now(),
+        )
+        .select_related("formation")
+        .prefetch_related(Prefetch("decisions", Decision.objects.order_by("due_on", "pk")))
+        .order_by("-starts_at")
+    )
+
+
+def council_territory(council: Council) -> Territory:
+    """The council's area for the observatory's figures (recorded crime is open data)."""
+    members = list(
+        council.communes()
+        .filter(kind=CommuneKind.COMMUNE)
+        .select_related("departement")
+        .order_by("-population", "code")
+    )
+    if not members:
+        raise Http404
+    code, name = _main_departement(members)
+    return Territory("conseil", str(council.pk), council.name, members, code, name, council)
+
+
+def pdf_figures(pub: Publication) -> tuple[Territory, Figures | None]:
+    territory = council_territory(pub.council)
+    diagnostic = pub.data.get("diagnostic") or {}
+    embeds = any(section["indicator"] for section in diagnostic.get("sections", []))
+    return territory, territory_figures(territory) if embeds else None
+
+
+def last_change(pub: Publication) -> datetime.datetime:
+    """When the published data last changed: the adopted version's freeze or the last
+    validation of a value of the strategy (observatory imports aside)."""
+    assert pub.source.version is not None
+    reviewed = (
+        Measurement.objects.filter(
+            objective_indicator__objective__axis__strategy=pub.strategy,
+            status=MeasurementStatus.VALIDATED,
+            reviewed_at__isnull=False,
+        )
+        .order_by("-reviewed_at")
+        .values_list("reviewed_at", flat=True)
+        .first()
+    )
+    frozen = pub.source.version.frozen_at
+    return max(frozen, reviewed) if reviewed else frozen
+
+
+def caveats(rows: list[IndicatorRow]) -> list[str]:
+    """The observatory's caveats of the published SSMSI indicators, each once."""
+    notes: list[str] = []
+    for row in rows:
+        indicator = row.use.definition.observatory_indicator
+        if indicator is None:
+            continue
+        for note in caveats_for(
+            indicator.label, indicator.unit, indicator.denominator_kind, indicator.retired
+        ):
+            if note not in notes:
+                notes.append(note)
+    return notes
