@@ -384,7 +384,12 @@ def _csv_header(payload: bytes, name: str) -> tuple[list[str], _Layout]:
                     f"séparateur « ; » attendu, l'en-tête est séparé par « {sep} » ({label}) : "
                     "le fichier a sans doute été réenregistré par un tableur",
                 )
-    header = next(csv.reader([header_line], delimiter=";"))
+    try:
+        header = next(csv.reader([header_line], delimiter=";", strict=True))
+    except csv.Error as exc:
+        raise SsmsiFormatError(
+            name, 1, None, "en-tête illisible : guillemet mal placé ou retour chariot dans un nom"
+        ) from exc
     return header, _layout(header, name)
 
 
@@ -400,7 +405,7 @@ def _read_csv(payload: bytes, header: list[str], layout: _Layout, name: str) -> 
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
-    except pl.exceptions.PolarsError as exc:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as exc:
         raise _locate_csv_problem(payload, len(header), name, str(exc)) from exc
     # All columns are read so that polars checks every row's width; only ours are kept.
     names = frame.columns
@@ -446,7 +451,9 @@ def _read_csv_typed(text: bytes, width: int, layout: _Layout) -> pl.DataFrame | 
             truncate_ragged_lines=False,
             raise_if_empty=False,
         )
-    except pl.exceptions.PolarsError:
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException):
+        # A panic too: polars 1.x panics on some malformed numbers (found by fuzzing); the text
+        # path then reads the file again and words the error.
         return None
     return frame.select(
         pl.col(f"_{index}").alias(role) for role, (index, _) in layout.columns.items()
@@ -469,7 +476,24 @@ def _locate_csv_problem(payload: bytes, width: int, name: str, detail: str) -> S
             return SsmsiFormatError(name, number, None, "encodage UTF-8 attendu")
         if number == 1 or not text.strip():
             continue
-        fields = next(csv.reader([text.rstrip("\r\n")], delimiter=";"))
+        line = text.rstrip("\r\n")
+        try:
+            fields = next(csv.reader([line], delimiter=";", strict=True))
+        except csv.Error:
+            fields = None
+        if fields is None and '"' not in line:
+            return SsmsiFormatError(
+                name, number, None, "ligne illisible : retour chariot au milieu d'un champ"
+            )
+        if fields is None or line.count('"') % 2:
+            # No SSMSI field spans lines: an odd number of quotes is a quote left open.
+            return SsmsiFormatError(
+                name,
+                number,
+                None,
+                'guillemet « " » mal placé ou non refermé : un champ entre guillemets se '
+                "termine par un guillemet suivi de « ; »",
+            )
         if len(fields) > width:
             return SsmsiFormatError(
                 name, number, None, f"{width} champs séparés par « ; » attendus, {len(fields)} lus"

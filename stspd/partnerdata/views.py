@@ -225,7 +225,8 @@ def upload_categories(request: HttpRequest, upload_id: int) -> HttpResponse:
         return redirect("partnerdata:upload_columns", upload.pk)
     council = upload.source.council
     form = CategoriesForm(
-        request.POST or None,
+        # A file whose category cells are all empty posts no field: still a submitted form.
+        request.POST if request.method == "POST" else None,
         categories=workflow.distinct_categories(upload),
         indicators=list(council.partner_indicators.all()),
         saved=workflow.category_targets(upload),

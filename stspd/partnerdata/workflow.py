@@ -109,6 +109,12 @@ def stage_upload(
         raise UploadRefused(str(exc)) from exc
     if not table.rows:
         raise UploadRefused("Le fichier n'a aucune ligne de données sous l'en-tête.")
+    if not table.headers:
+        raise UploadRefused(
+            "Aucune colonne n'est conservée : "
+            + " ; ".join(d.message for d in table.dropped)
+            + ". Il faut au moins une colonne de date et une de catégorie."
+        )
     upload = Upload.objects.create(
         source=source,
         file_name=file_name[:255],
