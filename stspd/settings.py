@@ -124,6 +124,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# For the SMTP backend: the relay that sends invitations, password resets and reminders.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "stspd <ne-pas-repondre@stspd.local>")
 
 LANGUAGE_CODE = "fr"
@@ -134,7 +140,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = VAR_DIR / "media"
+# Uploaded documents (deliberations, evidence), served only through views that check access.
+# Several app servers share it: a network volume mounted at the same path on each.
+MEDIA_ROOT = Path(os.environ.get("STSPD_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
 DSFR_MARK_OPTIONAL_FIELDS = True
