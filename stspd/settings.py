@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "stspd.strategy",
     "stspd.evaluation",
     "stspd.public",
+    "stspd.api",
     "stspd.core",
 ]
 

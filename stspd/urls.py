@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from stspd.api.api import api
 from stspd.core.health import health
 from stspd.councils import views as council_views
 
@@ -11,6 +12,7 @@ urlpatterns = [
     path("comptes/", include("stspd.accounts.urls")),
     path("observatoire/", include("stspd.observatory.urls")),
     path("public/", include("stspd.public.urls")),
+    path("api/", api.urls),
     path("", include("stspd.councils.urls")),
     path("", include("stspd.partnerdata.urls")),
     path("", include("stspd.strategy.urls")),

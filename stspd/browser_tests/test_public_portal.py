@@ -7,7 +7,7 @@ from playwright.sync_api import Page
 
 from stspd.public.tests.test_confidentiality import seed
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, screenshot
 
 pytestmark = pytest.mark.browser
 ALL_LEVELS = ("minor", "moderate", "serious", "critical")
@@ -30,7 +30,10 @@ def test_public_pages_have_no_accessibility_violation(live_server, world, page: 
         page.goto(live_server.url + url)
         if "/public/" + str(world.council.pk) in url:
             page.locator("[data-dashboard-chart] svg").first.wait_for()
+        elif "inconnu" not in url:
+            page.locator("[data-public-map] path.leaflet-interactive").first.wait_for()
         assert_accessible(page, fail_on=ALL_LEVELS)
+        screenshot(page, "public-" + url.strip("/").replace("/", "-").replace("?", "-"))
     assert errors == []
 
 

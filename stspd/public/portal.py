@@ -16,8 +16,9 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from stspd.councils.enums import FormationKind
@@ -36,7 +37,7 @@ from stspd.strategy.documents.content import Source, load_source, prepare
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Strategy, Transition
 from stspd.strategy.workflow import adopted_version_number
-from stspd.territories.models import CommuneKind
+from stspd.territories.models import CommuneKind, CommuneShape
 from stspd.territories.search import search_key
 
 PUBLISHED_SOURCES = {"validated", "observatory"}
@@ -234,3 +235,31 @@ def caveats(rows: list[IndicatorRow]) -> list[str]:
             if note not in notes:
                 notes.append(note)
     return notes
+
+
+def map_data(pubs: list[Publication]) -> dict[str, Any]:
+    """A GeoJSON FeatureCollection of the councils' communes that have an outline (two
+    queries), each with its council's name and public page."""
+    epcis = {pub.council.epci_id: pub.council for pub in pubs if pub.council.epci_id}
+    communes = {pub.council.commune_id: pub.council for pub in pubs if pub.council.commune_id}
+    shapes = CommuneShape.objects.filter(
+        Q(commune__epci_id__in=epcis) | Q(commune_id__in=communes)
+    ).select_related("commune")
+    features = []
+    for shape in shapes:
+        epci = shape.commune.epci_id
+        council = communes.get(shape.commune_id) or (epcis.get(epci) if epci else None)
+        if council is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shape.geometry,
+                "properties": {
+                    "name": shape.commune.name,
+                    "council": council.name,
+                    "url": reverse("public:council", args=[council.pk]),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -12,6 +12,7 @@ from . import opendata
 from .portal import (
     caveats,
     last_change,
+    map_data,
     pdf_figures,
     public_document,
     public_meetings,
@@ -34,7 +35,9 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
-    return render(request, "public/index.html", {"pubs": publications(query), "query": query})
+    pubs = publications(query)
+    context = {"pubs": pubs, "query": query, "map": map_data(pubs)}
+    return render(request, "public/index.html", context)
 
 
 @require_safe

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stspd.api.tests.expectations import ALL as API_EXPECTATIONS
 from stspd.audit.models import Event
 from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
 from stspd.indicators.tests.expectations import ALL as REPORTING_EXPECTATIONS
@@ -155,6 +156,7 @@ EXPECTATIONS |= REPORTING_EXPECTATIONS
 EXPECTATIONS |= EVALUATION_EXPECTATIONS
 # The public portal: everyone, signed in or not, reads what the councils published.
 EXPECTATIONS |= PUBLIC_EXPECTATIONS
+EXPECTATIONS |= API_EXPECTATIONS
 
 # The same views on working-group objects: a second row for each, with the group's rules.
 GROUP_EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int]]] = {

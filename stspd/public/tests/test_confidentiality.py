@@ -17,7 +17,7 @@ from stspd.observatory.models import State as ObservatoryState
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Axis, ObjectiveIndicator, Strategy
 from stspd.strategy.workflow import apply_move
-from stspd.territories.models import Commune
+from stspd.territories.models import Commune, CommuneShape
 
 from .helpers import publish
 
@@ -99,6 +99,14 @@ def seed(world) -> None:  # type: ignore[no-untyped-def]
     world.action.title = "SECRET-DRAFT action"
     world.action.save()
     Axis.objects.create(strategy=strategy, position=2, title="SECRET-DRAFT new axis")
+    CommuneShape.objects.create(
+        commune=Commune.objects.get(code="76540"),
+        geometry={
+            "type": "Polygon",
+            "coordinates": [[[1.0, 49.4], [1.15, 49.4], [1.15, 49.48], [1.0, 49.48], [1.0, 49.4]]],
+        },
+        source="test",
+    )
     Strategy.objects.create(
         council=world.other_council,
         title="SECRET-UNADOPTED",

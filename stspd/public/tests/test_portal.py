@@ -5,6 +5,7 @@ import json
 from django.urls import reverse
 
 from .helpers import publish
+from .test_confidentiality import seed
 
 
 def test_the_index_lists_adopted_strategies_and_searches_without_accents(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -59,3 +60,17 @@ def test_the_strategy_exports_hold_the_adopted_structure(world, client) -> None:
         "200023414;CISPD de la Métropole;1;action;1.1.1;Médiation de nuit dans les quartiers;"
         "Dégradations nocturnes",
     ]
+
+
+def test_the_index_maps_the_communes_of_the_councils(world, client) -> None:  # type: ignore[no-untyped-def]
+    seed(world)  # Rouen has an outline, Saint-Étienne-du-Rouvray none
+    response = client.get(reverse("public:index"))
+    features = response.context["map"]["features"]
+    assert [f["properties"] for f in features] == [
+        {
+            "name": "Rouen",
+            "council": "CISPD de la Métropole",
+            "url": reverse("public:council", args=[world.council.pk]),
+        }
+    ]
+    assert 'id="public-map"' in response.content.decode()
