@@ -28,6 +28,16 @@ DOWNLOADS = {
     "evaluation:final_pdf",
     "evaluation:final_docx",
     "evaluation:action_sheet",
+    "public:catalogue",
+    "public:strategy_pdf",
+    "public:strategy_csv",
+    "public:strategy_json",
+    "public:indicators_csv",
+    "public:indicators_json",
+    "api:openapi-json",
+    "api:territories",
+    "api:territory",
+    "api:territory_indicators",
 }
 
 

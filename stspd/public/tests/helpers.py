@@ -1,4 +1,4 @@
-"""Publishing the world's strategy: adopted, its result indicator public."""
+"""Publishing the world's strategy: adopted (then in revision), its result indicator public."""
 
 from typing import Any
 
@@ -24,5 +24,9 @@ def publish(world: Any) -> Strategy:
             meeting=world.plenary_meeting,
             adoption_mode="consensus",
         )
+        # Then a revision is open, as for a strategy amended after its adoption: the public
+        # still sees the adopted version, and the working copy stays editable for the other
+        # rows of the permission matrix, which the accessibility crawl builds on one world.
+        Strategy.objects.filter(pk=strategy.pk).update(status=Status.REVISION)
         strategy.refresh_from_db()
     return strategy
