@@ -220,7 +220,12 @@ def restore(source: Path, *, force: bool = False) -> Restored:
         # The rows are in: now the documents, beside the old ones, then swapped in.
         extracted = Path(work) / "media"
         if force and media_root.exists():
-            shutil.rmtree(media_root)
+            # Its content, not the folder itself: it may be a mounted volume.
+            for child in media_root.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child)
+                else:
+                    child.unlink()
         media_root.mkdir(parents=True, exist_ok=True)
         for relative in manifest["media"]:
             destination = media_root / relative

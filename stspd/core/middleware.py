@@ -69,6 +69,8 @@ class RequestLogMiddleware:
             routing.end_request(token)
         routing.after_response(request, response)
         response["X-Request-ID"] = request_id
+        if not log.isEnabledFor(logging.INFO):
+            return response  # reading the user below may cost a query: only when logged
         user = getattr(request, "user", None)
         log.info(
             "%s %s %s",

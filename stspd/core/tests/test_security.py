@@ -17,11 +17,13 @@ PRODUCTION_ENV = {
     "SITE_URL": "https://stspd.example.fr",
 }
 
+# Not passed to the production process: the browser tests allow async-unsafe database access
+# in this one, which `check --deploy` rightly warns about.
+INHERITED = {"DEBUG", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE", "STSPD_PRODUCTION"}
+
 
 def run_with(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    environment = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_SETTINGS_MODULE"}
-    }
+    environment = {k: v for k, v in os.environ.items() if k not in INHERITED}
     return subprocess.run(
         [sys.executable, "-m", "stspd.cli", *args],
         env=environment | env,
@@ -44,7 +46,7 @@ def test_production_settings_secure_cookies_hsts_and_proxy_https() -> None:
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
         " s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, s.SESSION_COOKIE_SAMESITE)"
     )
-    environment = {k: v for k, v in os.environ.items() if k != "DEBUG"}
+    environment = {k: v for k, v in os.environ.items() if k not in INHERITED}
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=environment | PRODUCTION_ENV | {"DJANGO_SETTINGS_MODULE": "stspd.settings"},
