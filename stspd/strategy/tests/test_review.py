@@ -123,7 +123,7 @@ def test_no_remark_after_the_deadline_or_the_closing(world) -> None:  # type: ig
         deadline=timezone.localdate() - datetime.timedelta(days=1)
     )
     review_round.refresh_from_db()
-    with pytest.raises(WorkflowError, match="date limite des retours .* est passée"):
+    with pytest.raises(WorkflowError, match=r"date limite des retours .* est passée"):
         remark_on_action(world, review_round)
     ReviewRound.objects.filter(pk=review_round.pk).update(deadline=soon())
     review_round.refresh_from_db()
