@@ -144,7 +144,7 @@ def broken_files(draw: st.DrawFn) -> tuple[bytes, list[str]]:
     return data, kinds
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=450, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(broken_files())
 def test_a_malformed_ssmsi_file_is_read_or_refused_with_a_located_french_message(
     case: tuple[bytes, list[str]],
