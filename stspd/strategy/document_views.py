@@ -1,7 +1,8 @@
 """The strategy's documents: the reading page, PDF, Word, JSON, and the action plan's
 spreadsheet (export, and import by the coordinator while the strategy is editable).
 
-`?version=N` shows frozen version N from its snapshot; without it, the working copy.
+`?version=N` shows frozen version N from its snapshot; without it, the working copy while the
+strategy can change, the adopted version once it cannot.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from .documents.spreadsheet import (
 from .documents.word import render_docx
 from .enums import EDITABLE_STATUSES
 from .models import Strategy, StrategyVersion
+from .workflow import adopted_version_number, has_been_adopted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -41,8 +43,13 @@ def _source(request: HttpRequest, strategy: Strategy) -> Source:
     raw = request.GET.get("version", "")
     if raw and not raw.isdigit():
         raise Http404
+    number = int(raw) if raw else None
+    if number is None and strategy.status not in EDITABLE_STATUSES and has_been_adopted(strategy):
+        # Adopted, deliberated, signed, in force: the document people ask for is the adopted
+        # version, with its deliberation and signatures (the working copy is that same text).
+        number = adopted_version_number(strategy)
     try:
-        return load_source(strategy, int(raw) if raw else None)
+        return load_source(strategy, number)
     except StrategyVersion.DoesNotExist as exc:
         raise Http404 from exc
 
