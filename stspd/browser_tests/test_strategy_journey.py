@@ -144,7 +144,8 @@ def test_strategy_from_draft_to_signed_pdf(  # type: ignore[no-untyped-def]
     strategy.refresh_from_db()
     assert strategy.status == "signed"
     page.goto(f"{base}/strategies/{strategy.pk}/document/")
-    page.get_by_role("link", name="Version 2", exact=True).click()
+    # A signed strategy's document is its adopted version, with deliberation and signatures.
+    expect(page.get_by_text("Version 2 figée le")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF").first.click()
     pdf = PdfReader(io.BytesIO(download.value.path().read_bytes()))
