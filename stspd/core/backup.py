@@ -8,8 +8,8 @@ The archive holds:
   (those tables are rebuilt by `migrate`, with other ids); every other row keeps its id;
 - `media/...`: the files.
 
-Restore goes into an empty database (migrated, with nothing but what `migrate` creates), in one
-transaction; the media files are copied only once the rows are in.
+Restore goes into an empty database (migrated, with nothing but what `migrate` creates, which the
+archive holds too), in one transaction; the media files are copied only once the rows are in.
 """
 
 import datetime
@@ -146,6 +146,31 @@ def database_is_empty() -> bool:
     return not any(model._default_manager.exists() for model in saved_models())
 
 
+def rows_not_in(archive: Path) -> list[str]:
+    """The tables holding a row that the archive does not hold identically.
+
+    A freshly migrated database is not empty (data migrations add the common indicators): those
+    rows are in every archive too, so restoring over them loses nothing.
+    """
+    stored: dict[tuple[str, str], Any] = {
+        (row["model"], str(row["pk"])): row["fields"]
+        for row in json.loads(archive.read_text("utf-8"))
+    }
+    tables = []
+    for model in saved_models():
+        rows = model._default_manager.order_by("pk")
+        if not rows.exists():
+            continue
+        current = json.loads(
+            serializers.serialize(
+                "json", rows.iterator(), cls=ExactJSONEncoder, use_natural_foreign_keys=True
+            )
+        )
+        if any(stored.get((row["model"], str(row["pk"]))) != row["fields"] for row in current):
+            tables.append(str(model._meta.verbose_name_plural))
+    return tables
+
+
 def _flush_in_transaction() -> None:
     tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
     skipped = {apps.get_model(label)._meta.db_table for label in SKIPPED}
@@ -205,13 +230,14 @@ def restore(source: Path, *, force: bool = False) -> Restored:
             if not path.is_file() or sha256_of(path) != digest:
                 raise BackupError(f"Document manquant ou abîmé dans l'archive : {relative}")
         with transaction.atomic():
-            if not database_is_empty():
-                if not force:
-                    raise BackupError(
-                        "La base de données n'est pas vide : la restauration remplacerait ses "
-                        "données. Restaurez dans une base vide, ou ajoutez --force."
-                    )
+            if force:
                 _flush_in_transaction()
+            elif not database_is_empty() and (tables := rows_not_in(Path(work) / "data.json")):
+                raise BackupError(
+                    "La base de données n'est pas vide (" + ", ".join(tables[:5]) + ") : la "
+                    "restauration remplacerait ses données. Restaurez dans une base vide, ou "
+                    "ajoutez --force."
+                )
             call_command("loaddata", str(Path(work) / "data.json"), verbosity=0)
             counts = row_counts()
             expected = {label: n for label, n in manifest["counts"].items() if label in counts}

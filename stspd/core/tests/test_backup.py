@@ -23,6 +23,7 @@ from stspd.core.backup import (
     restore,
     saved_models,
 )
+from stspd.indicators.models import IndicatorDefinition
 from stspd.strategy.models import Deliberation
 
 
@@ -117,8 +118,25 @@ def test_the_archive_holds_a_manifest_the_rows_and_the_documents(filled, tmp_pat
 
 def test_restore_refuses_a_database_that_holds_data(filled, tmp_path) -> None:  # type: ignore[no-untyped-def]
     backup(tmp_path / "s.tar.gz")
-    with pytest.raises(CommandError, match="La base de données n'est pas vide"):
+    filled.council.name = "Écrit après la sauvegarde"
+    filled.council.save()
+    with pytest.raises(CommandError, match=r"n'est pas vide \(conseils\)"):
         call_command("restore", str(tmp_path / "s.tar.gz"))
+    filled.council.refresh_from_db()
+    assert filled.council.name == "Écrit après la sauvegarde"
+
+
+def test_a_freshly_migrated_database_counts_as_empty(filled, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Data migrations put the common indicators in every new database: the archive holds the
+    same rows, so restoring over them loses nothing."""
+    before = snapshot()
+    backup(tmp_path / "s.tar.gz")
+    common = list(IndicatorDefinition.objects.filter(council=None).values())
+    _flush_in_transaction()
+    IndicatorDefinition.objects.bulk_create(IndicatorDefinition(**row) for row in common)
+    assert common and not database_is_empty()
+    restore(tmp_path / "s.tar.gz")
+    assert snapshot() == before
 
 
 def test_restore_with_force_replaces_the_data(filled, media, tmp_path) -> None:  # type: ignore[no-untyped-def]
