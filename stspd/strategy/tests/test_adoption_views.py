@@ -2,10 +2,13 @@
 and adopted again; every step's refusals; the deliberation's PDF."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +25,17 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
+
+
+def close_download(response: Any) -> None:
+    """Close a file response's file without Django's request_finished handler closing the
+    database connection, as the test client itself does (PostgreSQL's test transaction would
+    be lost)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 def status(world) -> str:  # type: ignore[no-untyped-def]
@@ -77,7 +91,7 @@ def test_the_full_path_from_draft_to_a_revised_strategy_adopted_again(world, log
     assert deliberation.version_number == 2
     pdf = login(world.reader).get(reverse("strategy:deliberation_document", args=[deliberation.pk]))
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
-    pdf.close()
+    close_download(pdf)
 
     coordinator = login(world.coordinator)
     response = coordinator.post(
@@ -262,4 +276,4 @@ def test_the_deliberation_pdf_is_the_councils_only(world, login) -> None:  # typ
     assert login(world.outsider).get(url).status_code == 404
     response = login(world.partner).get(url)
     assert response["Content-Type"] == "application/pdf"
-    response.close()
+    close_download(response)
