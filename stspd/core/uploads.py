@@ -50,7 +50,7 @@ def _size_text(size: int) -> str:
     return f"{size / 1024 / 1024:,.1f} Mo".replace(",", " ").replace(".", ",")
 
 
-def _is_text(head: bytes) -> bool:
+def is_text(head: bytes) -> bool:
     """UTF-8 or Windows-1252 text (Excel's CSV), with no NUL byte as binary files have."""
     if not head or b"\x00" in head:
         return False
@@ -105,7 +105,7 @@ def detected_kind(upload: IO[bytes]) -> str:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return "zip"
-    if _is_text(head):
+    if is_text(head):
         return "csv"
     return ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import UploadedFile
 
-from stspd.core.uploads import upload_problem, xlsx_problem
+from stspd.core.uploads import is_text, upload_problem, xlsx_problem
 
 MAX_BYTES = 10 * 1024 * 1024
 EXTENSIONS = {
@@ -38,20 +38,6 @@ NAMES = {
 }
 
 
-def _is_text(head: bytes) -> bool:
-    """Text in UTF-8 or Windows-1252 (Excel's CSV), with no NUL byte as binary files have."""
-    if b"\x00" in head:
-        return False
-    try:
-        head[:-4].decode("utf-8")  # a multi-byte character may be cut at the sample's end
-    except UnicodeDecodeError:
-        try:
-            head.decode("cp1252")
-        except UnicodeDecodeError:
-            return False
-    return True
-
-
 def detected_kind(upload: UploadedFile[bytes]) -> str:
     """ "pdf", "png", "jpeg", "xlsx", "csv", or "" when the content is none of them."""
     upload.seek(0)
@@ -68,7 +54,7 @@ def detected_kind(upload: UploadedFile[bytes]) -> str:
         problem = xlsx_problem(upload)
         upload.seek(0)
         return "" if problem else "xlsx"
-    if head and _is_text(head):
+    if is_text(head):
         return "csv"
     return ""
 
