@@ -276,6 +276,30 @@ def make_strategy(
     return strategy, axis, objective, action
 
 
+def values_frame(rows: list[tuple[str, int, str, int | None, int]]) -> pl.DataFrame:
+    """Stored-values frame from (code, year, indicator label, count or None, population):
+    None is a suppressed cell, 0 a published zero; no dwellings, rates recomputed."""
+    return pl.DataFrame(
+        rows,
+        schema={
+            "geo_code": pl.String,
+            "year": pl.Int32,
+            "indicator": pl.String,
+            "count": pl.Int64,
+            "population": pl.Int64,
+        },
+        orient="row",
+    ).with_columns(
+        state=pl.when(pl.col("count").is_null())
+        .then(pl.lit("suppressed"))
+        .when(pl.col("count") == 0)
+        .then(pl.lit("zero"))
+        .otherwise(pl.lit("published")),
+        dwellings=pl.lit(None, pl.Int64),
+        rate_per_1000=pl.lit(None, pl.Float64),
+    )
+
+
 def make_observatory_values() -> Indicator:
     """Recorded "destructions" of the world's communes, 2021-2023, and of two départements.
 
@@ -312,29 +336,13 @@ def make_observatory_values() -> Indicator:
     ]
     for edition in (communal, departmental):
         write_values(
-            pl.DataFrame(
+            values_frame(
                 [
                     (code, year, indicator.label, count, population)
                     for edition_of, _, code, counts, population in cells
                     if edition_of == edition
                     for year, count in zip((2021, 2022, 2023), counts, strict=True)
-                ],
-                schema={
-                    "geo_code": pl.String,
-                    "year": pl.Int32,
-                    "indicator": pl.String,
-                    "count": pl.Int64,
-                    "population": pl.Int64,
-                },
-                orient="row",
-            ).with_columns(
-                state=pl.when(pl.col("count").is_null())
-                .then(pl.lit("suppressed"))
-                .when(pl.col("count") == 0)
-                .then(pl.lit("zero"))
-                .otherwise(pl.lit("published")),
-                dwellings=pl.lit(None, pl.Int64),
-                rate_per_1000=pl.lit(None, pl.Float64),
+                ]
             ),
             edition,
         )

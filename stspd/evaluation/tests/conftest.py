@@ -9,11 +9,10 @@ Counts are rates x population rounded to whole facts.
 import datetime
 from dataclasses import dataclass
 
-import polars as pl
 import pytest
 from django.utils import timezone
 
-from stspd.conftest import World, make_commune
+from stspd.conftest import World, make_commune, values_frame
 from stspd.indicators.library import sync_library
 from stspd.indicators.models import IndicatorDefinition
 from stspd.observatory.importer import write_values
@@ -73,25 +72,7 @@ def write_panel(
     for year, rate in zip(YEARS, rouen, strict=True):
         count = None if rate is None else round(rate * ROUEN_POPULATION / 1000)
         rows.append(("76540", year, LABEL, count, ROUEN_POPULATION))
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            "geo_code": pl.String,
-            "year": pl.Int32,
-            "indicator": pl.String,
-            "count": pl.Int64,
-            "population": pl.Int64,
-        },
-        orient="row",
-    ).with_columns(
-        state=pl.when(pl.col("count").is_null())
-        .then(pl.lit("suppressed"))
-        .when(pl.col("count") == 0)
-        .then(pl.lit("zero"))
-        .otherwise(pl.lit("published")),
-        dwellings=pl.lit(None, pl.Int64),
-        rate_per_1000=pl.lit(None, pl.Float64),
-    )
+    frame = values_frame(rows)
     write_values(frame, edition)
 
 
