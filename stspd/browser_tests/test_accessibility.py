@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 DOWNLOADS = {
     "health",
     "account_data",
+    "councils:events_csv",
     "observatory:csv",
     "observatory:diagnostic_pdf",
     "strategy:document_pdf",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("conseils/<int:council_id>/", views.council_detail, name="detail"),
     path("conseils/<int:council_id>/modifier/", views.council_edit, name="edit"),
     path("conseils/<int:council_id>/journal/", views.council_events, name="events"),
+    path("conseils/<int:council_id>/journal.csv", views.council_events_csv, name="events_csv"),
     path("conseils/<int:council_id>/decisions/", views.decisions, name="decisions"),
     path("conseils/<int:council_id>/membres/ajouter/", views.member_add, name="member_add"),
     path("membres/<int:member_id>/modifier/", views.member_edit, name="member_edit"),

@@ -1,13 +1,18 @@
+import csv
+import io
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from stspd.accounts.models import User
 from stspd.audit.events import form_changes, record
@@ -31,6 +36,7 @@ from .forms import (
 )
 from .models import (
     Attendance,
+    Council,
     CouncilMember,
     Decision,
     Formation,
@@ -138,16 +144,78 @@ def council_events(request: HttpRequest, council_id: int) -> HttpResponse:
     group's signed members."""
     user = current_user(request)
     council = access.access_council(user, council_id, edit=True)
+    page = Paginator(visible_events(user, council), EVENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "councils/events.html", {"council": council, "page": page})
+
+
+def visible_events(user: User, council: Council) -> QuerySet[Event]:
+    """The council's events this person may read: working-group events only if they signed
+    the group's charter. One query, however long the journal."""
     signed_groups = FormationMember.objects.filter(
         user=user, charter_signed_on__isnull=False
     ).values("formation_id")
-    events = (
+    return (
         Event.objects.filter(council=council)
         .filter(Q(confidential=False) | Q(formation_id__in=signed_groups))
         .select_related("formation")
     )
-    page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "councils/events.html", {"council": council, "page": page})
+
+
+EVENTS_CSV_HEADER = ["Date", "Personne", "Action", "Objet", "Groupe de travail", "Détail"]
+
+
+def events_csv(events: QuerySet[Event]) -> str:
+    """The journal as a spreadsheet opens it: `;`, UTF-8 with a byte-order mark, local times,
+    one line per event, its changes as "champ : avant → après" separated by " ; "."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(EVENTS_CSV_HEADER)
+    for event in events.iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                f"{timezone.localtime(event.at):%d/%m/%Y %H:%M}",
+                *(
+                    spreadsheet_text(text)
+                    for text in [
+                        event.actor_label,
+                        event.verb_label,
+                        event.object_label,
+                        event.formation.name if event.formation else "",
+                        "; ".join(change_text(f, v) for f, v in event.changes.items()),
+                    ]
+                ),
+            ]
+        )
+    return out.getvalue()
+
+
+def change_text(field: str, values: Any) -> str:
+    """One change as the page shows it: "champ : avant → après" (no arrow without a before)."""
+    if isinstance(values, list) and len(values) == 2:
+        before, after = values
+        return f"{field} : {before} → {after}" if before else f"{field} : {after}"
+    return f"{field} : {values}"
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text: a cell starting with =, +, -, @ or a control character
+    would be read as a formula (CSV injection), so it gets a leading apostrophe."""
+    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+
+@login_required
+def council_events_csv(request: HttpRequest, council_id: int) -> HttpResponse:
+    """The journal as a CSV file, for the same people and with the same events as the page."""
+    user = current_user(request)
+    council = access.access_council(user, council_id, edit=True)
+    response = HttpResponse(
+        events_csv(visible_events(user, council)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="journal-conseil-{council.pk}.csv"'
+    return response
 
 
 @login_required

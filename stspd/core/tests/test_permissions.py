@@ -95,6 +95,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "councils:decisions": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:edit": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:events": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    "councils:events_csv": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:member_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:organisation_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:role_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
