@@ -166,6 +166,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 LOGIN_FAILURE_WINDOW_MINUTES = 15
 LOGIN_FAILURES_PER_ADDRESS = 5
 LOGIN_FAILURES_PER_IP = 20
+# API rate limits (stspd/api/throttle.py), requests per minute: per token or signed-in person,
+# and per address for the public reads without a token.
+STSPD_API_REQUESTS_PER_MINUTE = int(os.environ.get("STSPD_API_REQUESTS_PER_MINUTE", "120"))
+STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE = int(
+    os.environ.get("STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE", "60")
+)
 # Number of reverse proxies in front of the app servers that append to X-Forwarded-For: the
 # client's address is then the one they saw. 0: REMOTE_ADDR.
 STSPD_PROXY_COUNT = int(os.environ.get("STSPD_PROXY_COUNT", "1" if PRODUCTION else "0"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("sante/", health, name="health"),
     path("territoires/", include("stspd.territories.urls")),
     path("comptes/", include("stspd.accounts.urls")),
+    path("comptes/jetons/", include("stspd.api.token_urls")),
     path("observatoire/", include("stspd.observatory.urls")),
     path("public/", include("stspd.public.urls")),
     path("api/", api.urls),

@@ -23,6 +23,7 @@ VERB_LABELS = {
     "purged": "effacement après la durée de conservation",
     "erasure_requested": "demande d'effacement d'un compte",
     "erased": "compte anonymisé",
+    "revoked": "révocation",
 }
 
 

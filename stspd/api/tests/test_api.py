@@ -2,14 +2,17 @@
 
 from django.urls import reverse
 
+from stspd.api.errors import NOT_FOUND
 from stspd.public.tests.helpers import publish
 from stspd.public.tests.test_confidentiality import SECRETS, seed
 
 
 def test_the_territories_are_those_with_an_adopted_strategy(world, client) -> None:  # type: ignore[no-untyped-def]
-    assert client.get("/api/territoires").json() == []
+    assert client.get("/api/territoires").json() == {"items": [], "count": 0}
     publish(world)
-    [territory] = client.get("/api/territoires?q=metropole").json()
+    page = client.get("/api/territoires?q=metropole").json()
+    assert page["count"] == 1
+    [territory] = page["items"]
     assert territory == {
         "id": world.council.pk,
         "conseil": "CISPD de la Métropole",
@@ -20,7 +23,7 @@ def test_the_territories_are_those_with_an_adopted_strategy(world, client) -> No
         "version": 1,
         "page": reverse("public:council", args=[world.council.pk]),
     }
-    assert client.get("/api/territoires?q=havre").json() == []
+    assert client.get("/api/territoires?q=havre").json() == {"items": [], "count": 0}
 
 
 def test_a_council_without_an_adopted_strategy_is_a_404_with_a_clear_body(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -31,8 +34,12 @@ def test_a_council_without_an_adopted_strategy_is_a_404_with_a_clear_body(world,
     ]:
         response = client.get(url)
         assert response.status_code == 404, url
-        assert response.json() == {"detail": "Not Found"}
-    assert client.get("/api/territoires/abc").status_code == 422
+        assert response.json() == {"detail": NOT_FOUND}
+    response = client.get("/api/territoires/abc")
+    assert response.status_code == 422
+    assert response.json()["erreurs"] == [
+        {"endroit": "path.council_id", "message": "un nombre entier est attendu"}
+    ]
 
 
 def test_the_series_keep_secrecy_and_hide_everything_confidential(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -62,5 +69,11 @@ def test_the_openapi_schema_documents_every_endpoint(client) -> None:  # type: i
         "/api/territoires",
         "/api/territoires/{council_id}",
         "/api/territoires/{council_id}/indicateurs",
+        "/api/moi",
+        "/api/observatoire/{kind}/{key}",
+        "/api/strategies",
+        "/api/strategies/{strategy_id}",
+        "/api/strategies/{strategy_id}/indicateurs",
+        "/api/indicateurs/{kind}/{use_id}/mesures",
     }
     assert "404" in schema["paths"]["/api/territoires/{council_id}"]["get"]["responses"]

@@ -1,0 +1,49 @@
+"""Who the API sees: the caller, their councils and roles, and the token's scopes."""
+
+from typing import Any
+
+from ninja import Router, Schema
+
+from stspd.councils.access import user_councils
+from stspd.councils.models import CouncilRole
+
+from .auth import caller
+from .errors import ERRORS
+
+router = Router(tags=["Compte"])
+
+
+class CouncilRoleOut(Schema):
+    conseil_id: int
+    conseil: str
+    role: str
+
+
+class Me(Schema):
+    adresse: str
+    nom: str
+    jeton: str | None
+    portees: list[str]
+    conseils: list[CouncilRoleOut]
+
+
+@router.get("/moi", response={200: Me} | ERRORS, url_name="me")
+def me(request) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """The caller, the councils they can read with their role, and the token's scopes."""
+    user = caller(request)
+    token = request.api_token
+    roles = dict(CouncilRole.objects.filter(user=user).values_list("council_id", "role"))
+    return {
+        "adresse": user.email,
+        "nom": user.get_full_name(),
+        "jeton": token.name if token else None,
+        "portees": token.scopes if token else ["lecture", "saisie"],
+        "conseils": [
+            {
+                "conseil_id": council.pk,
+                "conseil": council.name,
+                "role": roles.get(council.pk, "admin" if user.is_superuser else ""),
+            }
+            for council in user_councils(user).order_by("name")
+        ],
+    }

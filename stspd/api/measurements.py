@@ -1,0 +1,142 @@
+"""The values of an indicator: read them, and report one (scope `saisie`).
+
+Writing goes through the reporting page's own form and verb (MeasurementForm, submit): the same
+checks, the same warnings, the same event in the journal. Who may do what is
+indicators.access's rule: the action's lead and the coordinator; 404 for an outsider.
+"""
+
+import datetime
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from stspd.indicators.access import access_indicator_use, strategy_of
+from stspd.indicators.models import Measurement
+from stspd.indicators.periods import period_label
+from stspd.indicators.reporting import (
+    ReportingError,
+    measurements_of,
+    reporting_problem,
+    submit,
+)
+from stspd.indicators.reporting_forms import MeasurementForm
+from stspd.observatory.models import State
+
+from .auth import caller
+from .errors import ERRORS, InvalidRequest, Refused
+from .ids import Id
+from .models import Scope
+from .pagination import Pages
+
+router = Router(tags=["Valeurs des indicateurs"])
+
+Kind = Literal["action", "objectif"]
+STATES = {State.PUBLISHED: "publiee", State.ZERO: "zero", State.SUPPRESSED: "non_diffusee"}
+FROM_API = {text: state for state, text in STATES.items()}
+FIELDS = {"period": "periode", "state": "etat", "value": "valeur", "comment": "commentaire"}
+
+
+class Value(Schema):
+    id: int
+    periode: str = Field(description="Premier jour de la période (AAAA-MM-JJ)")
+    libelle_periode: str
+    etat: str = Field(description="publiee, zero ou non_diffusee (pas de nombre, jamais 0)")
+    valeur: str | None = Field(description="Nombre décimal en texte (point décimal), ou null")
+    commentaire: str
+    suite: str = Field(description="submitted (transmise), validated (validée) ou returned")
+    en_retard: bool
+    avertissement: str
+    motif_renvoi: str
+    transmise_le: str
+
+
+class NewValue(Schema):
+    periode: datetime.date = Field(description="Premier jour de la période (AAAA-MM-JJ)")
+    etat: Literal["publiee", "zero", "non_diffusee"] = "publiee"
+    valeur: str | None = Field(
+        None,
+        max_length=40,
+        description="« 12 », « 12,5 » ou « 12.5 » ; vide pour zéro ou non diffusée",
+    )
+    commentaire: str = Field("", max_length=2000)
+
+
+def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
+    return {
+        "id": measurement.pk,
+        "periode": measurement.period_start.isoformat(),
+        "libelle_periode": period_label(measurement.period_start, periodicity),
+        "etat": STATES[State(measurement.state)],
+        "valeur": None if measurement.value is None else str(measurement.value.normalize()),
+        "commentaire": measurement.comment,
+        "suite": measurement.status,
+        "en_retard": measurement.late,
+        "avertissement": measurement.warning,
+        "motif_renvoi": measurement.review_comment,
+        "transmise_le": measurement.submitted_at.isoformat(),
+    }
+
+
+@router.get(
+    "/indicateurs/{kind}/{use_id}/mesures",
+    response={200: list[Value]} | ERRORS,
+    url_name="measurements",
+)
+@paginate(Pages)
+def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    """The reported values of the indicator, by period (its reporters and the coordinator)."""
+    use = access_indicator_use(caller(request), kind, use_id)
+    periodicity = use.definition.periodicity
+    rows = measurements_of(use).order_by("period_start")
+    return [_value(measurement, periodicity) for measurement in rows]
+
+
+@router.post(
+    "/indicateurs/{kind}/{use_id}/mesures",
+    response={200: Value, 201: Value, 400: InvalidRequest} | ERRORS,
+    url_name="measurements",
+)
+def report(
+    request: HttpRequest, kind: Kind, use_id: Id, body: NewValue
+) -> tuple[int, dict[str, Any]]:
+    """Report the value of one period, or correct the one already sent (201 when new, 200 when
+    corrected). Refused with 400 and the reason: a period outside the strategy or not ended, a
+    value that is not a number or not in the indicator's unit, a value already validated."""
+    user = caller(request, Scope.REPORT)
+    use = access_indicator_use(user, kind, use_id)
+    if problem := reporting_problem(use):
+        raise Refused(problem)
+    today = timezone.localdate()
+    data = {
+        "period": body.periode.isoformat(),
+        "state": FROM_API[body.etat],
+        "value": body.valeur or "",
+        "comment": body.commentaire,
+    }
+    form = MeasurementForm(data, use=use, today=today)
+    if not form.is_valid():
+        errors = [
+            {"endroit": f"body.{FIELDS.get(field, field)}", "message": " ".join(messages)}
+            for field, messages in form.errors.items()
+        ]
+        raise Refused("Valeur refusée — " + " ; ".join(e["message"] for e in errors), errors)
+    existed = measurements_of(use).filter(period_start=body.periode).exists()
+    role = strategy_of(use).council.user_role  # type: ignore[attr-defined]
+    try:
+        measurement = submit(
+            use,
+            period_start=form.cleaned_data["period"],
+            state=form.cleaned_data["state"],
+            value=form.cleaned_data["value"],
+            comment=form.cleaned_data["comment"],
+            evidence=None,
+            by=user,
+            role=role,
+            today=today,
+        )
+    except ReportingError as error:
+        raise Refused(str(error)) from None
+    return (200 if existed else 201), _value(measurement, use.definition.periodicity)

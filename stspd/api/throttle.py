@@ -1,0 +1,58 @@
+"""Rate limiting: requests per minute per token, per signed-in person, or per address.
+
+Counted in the database, like login failures, so that several app servers share the count.
+Fixed one-minute windows: simple to explain ("60 requests per minute") and one row per client
+and minute; rows older than the current minute are deleted as new minutes begin.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from ninja.throttling import BaseThrottle
+
+from stspd.accounts.throttle import client_ip
+
+from .models import RequestCount
+
+
+def client_key(request: HttpRequest) -> tuple[str, int]:
+    """Who is counted, and their limit per minute."""
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        return f"token:{token.pk}", settings.STSPD_API_REQUESTS_PER_MINUTE
+    user = getattr(request, "auth", None)
+    if user is not None:
+        return f"user:{user.pk}", settings.STSPD_API_REQUESTS_PER_MINUTE
+    return (
+        f"ip:{client_ip(request) or 'inconnue'}",
+        settings.STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE,
+    )
+
+
+def count_request(client: str, minute: int) -> int:
+    """Add one request to the client's minute; the minute's count so far."""
+    counts = RequestCount.objects.filter(client=client, minute=minute)
+    if not counts.update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                RequestCount.objects.create(client=client, minute=minute, count=1)
+        except IntegrityError:  # another server created it at the same moment
+            counts.update(count=F("count") + 1)
+        else:
+            RequestCount.objects.filter(client=client, minute__lt=minute).delete()
+            return 1
+    return counts.values_list("count", flat=True).get()
+
+
+class PerMinuteThrottle(BaseThrottle):
+    def allow_request(self, request: HttpRequest) -> bool:
+        client, limit = client_key(request)
+        return count_request(client, int(time.time() // 60)) <= limit
+
+    def wait(self) -> float:
+        return 60 - time.time() % 60  # the start of the next minute
