@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 
-.PHONY: run test install install-system install-browser lint check pytest bench clean-db
+.PHONY: run test install install-system install-browser lint check pytest bench bench-load clean-db
 
 run: install
 	$(RUN) stspd migrate --no-input -v 0
@@ -55,6 +55,11 @@ bench: install
 	$(RUN) python bench/hotspots.py
 	$(RUN) python bench/synthetic_control.py
 	$(RUN) python bench/strategy_pdf.py
+	$(MAKE) bench-load
+
+# 100 clients for 60 s on gunicorn and PostgreSQL (the demo in a database of its own).
+bench-load: install
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/load.py
 
 clean-db:
 	rm -f var/stspd.sqlite3 var/stspd.sqlite3-wal var/stspd.sqlite3-shm

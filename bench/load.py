@@ -1,0 +1,488 @@
+"""Benchmark: 100 concurrent clients for 60 s on gunicorn and PostgreSQL (target: zero errors).
+
+The demo territory (`stspd demo`: the CISPD of the Métropole Rouen Normandie with its adopted
+strategy and three years of reported values, the real SSMSI figures of Seine-Maritime) is built
+in a dedicated PostgreSQL database, `bench_stspd_load`, created at the start and dropped at the
+end. gunicorn serves it on the loopback with production settings (DEBUG=0, a secret key,
+ALLOWED_HOSTS=127.0.0.1, CONN_MAX_AGE=60, one JSON log line per request) and the command line
+of docs/production.md (5 workers x 4 threads on 2 cores). Each request carries the headers nginx
+adds in production (X-Forwarded-Proto: https, X-Forwarded-For), so the production security
+settings (HTTPS redirect, secure cookies, CSRF referer check) apply as they do behind the proxy.
+
+Clients are threads with a keep-alive `requests` session each, in three equal groups:
+
+- dashboard: the coordinator of the CISPD on the strategy's tableau de bord;
+- observatory: the coordinator on the observatory pages of a commune, the EPCI and the council;
+- public: anonymous visitors on /public/ and the CISPD's public page.
+
+The coordinator logs in once through the login form (with its CSRF token; login attempts are
+throttled) and every coordinator client shares that session cookie. Each client sends its next
+request as soon as the previous one is answered, for `--seconds`. Any answer that is not 2xx
+(redirects are not followed: a 302 to the login page is an error) and any connection error or
+timeout counts as an error. Latency is the client's (queueing in gunicorn included); the
+server's own time per request comes from its log lines.
+
+Usage: `make bench-load` (or `python3 -m uv run python bench/load.py [--seconds 60]
+[--clients 100]`); the PostgreSQL server is BENCH_POSTGRES_URL, else DATABASE_URL when it is a
+PostgreSQL URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres. Results are
+appended to bench/RESULTS.md; the exit status is 1 when there were errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import json
+import os
+import platform
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cog_import import RESULTS, setup_django  # bench/ is on sys.path when run as a script
+
+DATABASE = "bench_stspd_load"
+DEFAULT_POSTGRES = "postgres://postgres:postgres@127.0.0.1:5432/postgres"
+WORKERS = 2 * (os.cpu_count() or 1) + 1  # docs/production.md: about 2 x cores + 1
+THREADS = 4
+CONN_MAX_AGE = 60
+CLIENT_TIMEOUT = 120  # seconds; a request still unanswered then is an error
+GROUPS = ("dashboard", "observatory", "public")
+# What nginx adds in front of gunicorn in production (STSPD_PROXY_COUNT=1).
+PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
+
+
+@dataclass
+class Target:
+    group: str
+    path: str
+    logged_in: bool
+
+
+@dataclass
+class Outcome:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))
+    errors: collections.Counter[str] = field(default_factory=collections.Counter)
+    error_groups: collections.Counter[str] = field(default_factory=collections.Counter)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def ok(self, group: str, seconds: float) -> None:
+        with self.lock:
+            self.latencies[group].append(seconds)
+
+    def error(self, group: str, what: str) -> None:
+        with self.lock:
+            self.errors[what] += 1
+            self.error_groups[group] += 1
+
+
+def postgres_url() -> str:
+    url = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL", "")
+    return url if url.startswith("postgres") else DEFAULT_POSTGRES
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, round(q / 100 * len(ordered) + 0.5))
+    return ordered[min(rank, len(ordered)) - 1]
+
+
+def build_demo() -> tuple[list[Target], str, str, float]:
+    """The demo in the bench database; the pages to hit, the coordinator's login and the
+    PostgreSQL version, and how long the build took."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.urls import reverse
+
+    from stspd.councils.demo import DOMAIN, EPCI_SIREN
+    from stspd.councils.models import Council
+    from stspd.strategy.models import Strategy
+
+    start = time.perf_counter()
+    with open(os.devnull, "w") as quiet:
+        call_command("demo", stdout=quiet)
+    built = time.perf_counter() - start
+    council = Council.objects.get(epci__siren=EPCI_SIREN)
+    strategy = Strategy.objects.filter(council=council).order_by("pk").first()
+    assert strategy is not None, "the demo has no strategy"
+    commune = "76575"  # Saint-Étienne-du-Rouvray, a commune of the EPCI
+    targets = [
+        Target("dashboard", reverse("strategy:dashboard", args=[strategy.pk]), True),
+        Target("observatory", reverse("observatory:territory", args=["commune", commune]), True),
+        Target("observatory", reverse("observatory:territory", args=["epci", EPCI_SIREN]), True),
+        Target(
+            "observatory",
+            reverse("observatory:territory", args=["conseil", str(council.pk)]),
+            True,
+        ),
+        Target("public", reverse("public:index"), False),
+        Target("public", reverse("public:council", args=[council.pk]), False),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+    return targets, f"coordination@{DOMAIN}", version, built
+
+
+def start_server(url: str, port: int, var_dir: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_REPLICA_URL"}
+    } | {
+        "DATABASE_URL": url,
+        "DEBUG": "0",
+        "STSPD_PRODUCTION": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"https://127.0.0.1:{port}",
+        "CONN_MAX_AGE": str(CONN_MAX_AGE),
+        "STSPD_JSON_LOGS": "1",
+        "STSPD_VAR_DIR": var_dir,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "stspd.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--timeout",
+        "120",
+        "--max-requests",
+        "2000",
+        "--max-requests-jitter",
+        "200",
+    ]
+    with log.open("wb") as handle:
+        return subprocess.Popen(
+            command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1]
+        )
+
+
+def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    import requests
+
+    deadline = time.monotonic() + 180
+    while True:
+        if server.poll() is not None:
+            sys.exit(f"gunicorn stopped:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            if requests.get(base + "/sante/", headers=PROXY_HEADERS, timeout=30).ok:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit("gunicorn did not answer /sante/ within 180 s")
+        time.sleep(0.3)
+
+
+def log_in(base: str, email: str, password: str) -> str:
+    """Post the login form once, as a browser behind the proxy would; the session cookie."""
+    import requests
+
+    page = requests.get(base + "/comptes/connexion/", headers=PROXY_HEADERS, timeout=60)
+    page.raise_for_status()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
+    assert token is not None, "no CSRF token on the login page"
+    # The cookies are Secure (production settings): a client on plain HTTP would not send them
+    # back, a browser on the HTTPS proxy does; they go in the Cookie header here.
+    csrf = page.cookies["csrftoken"]
+    response = requests.post(
+        base + "/comptes/connexion/",
+        data={"username": email, "password": password, "csrfmiddlewaretoken": token.group(1)},
+        headers=PROXY_HEADERS
+        | {
+            "Cookie": f"csrftoken={csrf}",
+            "Referer": base.replace("http://", "https://") + "/comptes/connexion/",
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code == 302, f"login failed: {response.status_code}"
+    return f"sessionid={response.cookies['sessionid']}"
+
+
+def check_pages(base: str, targets: list[Target], cookie: str) -> None:
+    """Each page answers 200 before the load (a wrong id or a lost login is no benchmark)."""
+    import requests
+
+    for target in targets:
+        headers = PROXY_HEADERS | ({"Cookie": cookie} if target.logged_in else {})
+        response = requests.get(
+            base + target.path, headers=headers, allow_redirects=False, timeout=120
+        )
+        if response.status_code != 200:
+            sys.exit(f"{target.path}: {response.status_code} before the load")
+
+
+def client(
+    index: int,
+    base: str,
+    targets: list[Target],
+    cookie: str,
+    outcome: Outcome,
+    ready: threading.Barrier,
+    deadline: list[float],
+) -> None:
+    import requests
+
+    session = requests.Session()
+    headers = PROXY_HEADERS | ({"Cookie": cookie} if targets[0].logged_in else {})
+    ready.wait()
+    n = index  # clients of one group start on different pages
+    while time.monotonic() < deadline[0]:
+        target = targets[n % len(targets)]
+        n += 1
+        start = time.perf_counter()
+        try:
+            response = session.get(
+                base + target.path, headers=headers, allow_redirects=False, timeout=CLIENT_TIMEOUT
+            )
+            response.content  # noqa: B018  (the whole body, as a browser reads it)
+        except requests.RequestException as exc:
+            outcome.error(target.group, f"{type(exc).__name__} on {target.path}")
+            session.close()
+            session = requests.Session()
+            continue
+        finally:
+            session.cookies.clear()  # the shared cookie only, never one a response set
+        if 200 <= response.status_code < 300:
+            outcome.ok(target.group, time.perf_counter() - start)
+        else:
+            outcome.error(target.group, f"HTTP {response.status_code} on {target.path}")
+    session.close()
+
+
+def watch_connections(url: str, stop: threading.Event, peak: list[int]) -> None:
+    """The most connections to the bench database seen at once (sampled every 0.5 s)."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        while not stop.is_set():
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [DATABASE]
+            ).fetchone()
+            peak[0] = max(peak[0], (row[0] if row else 0) - 1)  # not this one
+            stop.wait(0.5)
+
+
+def server_times(log: Path, since: float) -> tuple[dict[str, list[float]], int, int]:
+    """Server time per page group from gunicorn's JSON lines, and the 5xx and exception
+    lines written during the load."""
+    durations: dict[str, list[float]] = collections.defaultdict(list)
+    server_errors = exceptions = 0
+    for line in log.read_text(errors="replace").splitlines():
+        if not line.startswith("{"):
+            continue
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        at = datetime.datetime.fromisoformat(entry["time"]).timestamp()
+        if at < since:
+            continue
+        if "exception" in entry:
+            exceptions += 1
+        if entry.get("logger") != "stspd.request":
+            continue
+        if int(entry.get("status", 0)) >= 500:
+            server_errors += 1
+        path = entry.get("path", "")
+        group = (
+            "dashboard"
+            if "/tableau-de-bord/" in path
+            else "observatory"
+            if path.startswith("/observatoire/")
+            else "public"
+            if path.startswith("/public/")
+            else None
+        )
+        if group is not None:
+            durations[group].append(float(entry["duration_ms"]) / 1000)
+    return durations, server_errors, exceptions
+
+
+def run(args: argparse.Namespace) -> int:
+    import psycopg
+    import requests
+
+    server_url = postgres_url()
+    admin_url = server_url.rsplit("/", 1)[0] + "/postgres"
+    os.environ["DATABASE_URL"] = server_url  # setup_django creates DATABASE next to it
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # quiet
+    with tempfile.TemporaryDirectory() as var_dir:
+        log = Path(var_dir) / "gunicorn.log"
+        try:
+            setup_django(var_dir, database=DATABASE)
+            from django.db import connections
+
+            from stspd.councils.demo import DEMO_PASSWORD
+
+            targets, email, pg_version, built = build_demo()
+            connections.close_all()
+            bench_url = os.environ["DATABASE_URL"]
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                row = conn.execute("SHOW max_connections").fetchone()
+                max_connections = int(row[0]) if row else 0
+
+            port = free_port()
+            base = f"http://127.0.0.1:{port}"
+            server = start_server(bench_url, port, var_dir, log)
+            try:
+                wait_until_up(base, server, log)
+                cookie = log_in(base, email, DEMO_PASSWORD)
+                check_pages(base, targets, cookie)
+                # Warm-up, not counted: every worker imports its modules and fills its caches.
+                for _ in range(WORKERS):
+                    check_pages(base, targets, cookie)
+
+                outcome = Outcome()
+                by_group = {g: [t for t in targets if t.group == g] for g in GROUPS}
+                ready = threading.Barrier(args.clients + 1)
+                deadline = [float("inf")]
+                threads = [
+                    threading.Thread(
+                        target=client,
+                        args=(
+                            i,
+                            base,
+                            by_group[GROUPS[i % len(GROUPS)]],
+                            cookie,
+                            outcome,
+                            ready,
+                            deadline,
+                        ),
+                        daemon=True,
+                    )
+                    for i in range(args.clients)
+                ]
+                for thread in threads:
+                    thread.start()
+                stop, peak = threading.Event(), [0]
+                watcher = threading.Thread(
+                    target=watch_connections, args=(bench_url, stop, peak), daemon=True
+                )
+                watcher.start()
+                load_start = os.getloadavg()
+                since = time.time()
+                started = time.perf_counter()
+                deadline[0] = time.monotonic() + args.seconds
+                ready.wait()
+                for thread in threads:
+                    thread.join()
+                elapsed = time.perf_counter() - started
+                load_end = os.getloadavg()
+                stop.set()
+                watcher.join()
+                # The server is still up after the load.
+                alive = requests.get(base + "/sante/", headers=PROXY_HEADERS, timeout=30).ok
+            finally:
+                server.terminate()
+                server.wait(timeout=60)
+            durations, server_errors, exceptions = server_times(log, since)
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            with psycopg.connect(admin_url, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+
+    all_latencies = [s for group in GROUPS for s in outcome.latencies[group]]
+    n_ok = len(all_latencies)
+    n_errors = sum(outcome.errors.values())
+    total = n_ok + n_errors
+    met = n_errors == 0 and server_errors == 0 and exceptions == 0 and alive and n_ok > 0
+
+    def ms(values: list[float], q: float) -> str:
+        return f"{percentile(values, q) * 1000:,.0f} ms" if values else "-"
+
+    pages = {g: ", ".join(t.path for t in targets if t.group == g) for g in GROUPS}
+    lines = [
+        f"\n## Load: {args.clients} clients for {args.seconds} s on gunicorn and PostgreSQL — "
+        f"{datetime.date.today()} — postgresql\n",
+        f"- command: `{' '.join(['python', *sys.argv])}`"
+        + (
+            " with BENCH_POSTGRES_URL=postgres://..."
+            if os.environ.get("BENCH_POSTGRES_URL")
+            else ""
+        ),
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, load average {load_start[0]:.1f} at the start of the "
+        f"load, {load_end[0]:.1f} at the end (clients, server and PostgreSQL on the same "
+        "machine, shared with other engineers' jobs)",
+        f"- server: gunicorn, {WORKERS} workers x {THREADS} threads (gthread), "
+        f"timeout 120 s, max-requests 2000; DEBUG=0, CONN_MAX_AGE={CONN_MAX_AGE}, JSON request "
+        "logs; requests carry nginx's X-Forwarded-Proto/-For; PostgreSQL "
+        f"{pg_version.split()[0]}, max_connections {max_connections}, at most {peak[0]} "
+        f"connections to the bench database during the load",
+        f"- data: `stspd demo` in a fresh database `{DATABASE}` (migrate, communes, shapes, "
+        f"SSMSI figures, councils, strategy, three years of values), built in {built:.0f} s",
+        f"- clients: {args.clients} threads with a keep-alive session each, one third per group, "
+        "each sending its next request when the last one is answered; the coordinator logged "
+        "in once through the login form, its session cookie shared by the logged-in clients",
+        *(f"  - {g}: {pages[g]}" for g in GROUPS),
+        f"- overall: {total:,} requests in {elapsed:.1f} s, {n_ok / elapsed:.1f} requests/s "
+        f"answered 2xx; latency p50 {ms(all_latencies, 50)}, p95 {ms(all_latencies, 95)} "
+        "(client side, queueing included)",
+        *(
+            f"  - {g}: {len(outcome.latencies[g]):,} requests, {outcome.error_groups[g]} errors, "
+            f"{len(outcome.latencies[g]) / elapsed:.1f} requests/s; latency p50 "
+            f"{ms(outcome.latencies[g], 50)}, p95 {ms(outcome.latencies[g], 95)}; server time "
+            f"p50 {ms(durations[g], 50)}, p95 {ms(durations[g], 95)}"
+            for g in GROUPS
+        ),
+        f"- errors (non-2xx answers, connection errors, timeouts after {CLIENT_TIMEOUT} s): "
+        f"{n_errors}"
+        + (
+            " (" + "; ".join(f"{what}: {n}" for what, n in outcome.errors.most_common(5)) + ")"
+            if n_errors
+            else ""
+        )
+        + f"; 5xx lines in the server log: {server_errors}, exceptions logged: {exceptions}; "
+        f"health check after the load: {'ok' if alive else 'FAILED'}",
+        f"- target zero errors: {'met' if met else 'NOT MET'}",
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.dry_run:
+        with RESULTS.open("a", encoding="utf-8") as handle:
+            handle.write(text)
+    return 0 if met else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=60, help="length of the load (60)")
+    parser.add_argument("--clients", type=int, default=100, help="concurrent clients (100)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the results without writing RESULTS.md"
+    )
+    args = parser.parse_args()
+    if args.seconds < 1 or args.clients < len(GROUPS):
+        parser.error(f"at least 1 second and {len(GROUPS)} clients")
+    sys.exit(run(args))
+
+
+if __name__ == "__main__":
+    main()
