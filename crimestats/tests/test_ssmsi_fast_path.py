@@ -1,14 +1,20 @@
-"""The CSV reader's two paths: numbers parsed by polars (fast), or every field read as text."""
+"""The CSV reader's two paths: polars parsing the numbers and checking every row in one
+vectorised pass (fast), or every field read as text with errors worded by line and column.
+Whatever the fast path accepts, the text path reads identically."""
 
 from __future__ import annotations
 
 import gzip
+import random
 from pathlib import Path
 
+import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
 from polars.testing import assert_frame_equal
 
 from crimestats import ssmsi
+from crimestats.tests.test_ssmsi_fuzz import HEADER, NAME, broken_files, render, valid_rows
 
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = Path(__file__).resolve().parents[2] / "stspd" / "observatory" / "data"
@@ -18,18 +24,39 @@ FILES = [
 ]
 
 
+def both_paths(payload: bytes, name: str = NAME) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+    """The fast path's frame (None when it gives up) and the text path's."""
+    gz = payload[:2] == b"\x1f\x8b"
+    text = gzip.decompress(payload) if gz else payload
+    header, layout = ssmsi._csv_header(text, name)
+    fast = ssmsi._parse_typed(ssmsi._read_csv_typed(payload, len(header), layout), layout, name)
+    slow = ssmsi._parse(ssmsi._read_csv(text, header, layout, name), layout, name)
+    return fast, slow
+
+
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_the_fast_path_reads_the_real_files_as_the_text_path_does(path: Path) -> None:
-    text = gzip.decompress(path.read_bytes())
-    header, layout = ssmsi._csv_header(text, path.name)
-
-    typed = ssmsi._read_csv_typed(text, len(header), layout)
-    assert typed is not None
-    fast = ssmsi._parse_typed(typed, layout, path.name)
-    slow = ssmsi._parse(ssmsi._read_csv(text, header, layout, path.name), layout, path.name)
+    fast, slow = both_paths(path.read_bytes(), path.name)
 
     assert fast is not None
     assert_frame_equal(fast, slow)
+
+
+def test_the_fast_path_reads_shuffled_and_unpadded_rows_as_the_text_path_does() -> None:
+    # Rows in any order (the duplicate check then hashes every key), codes missing their
+    # leading zero, a BOM, CRLF line ends, lower-case units and flags.
+    path = SHIPPED / "ssmsi-communes-76_2016-2023_geo2024_v2.csv.gz"
+    header, *rows = gzip.decompress(path.read_bytes()).decode().splitlines()
+    random.Random(4).shuffle(rows)
+    rows = [row.replace(";Victime;", ";victime;").replace(";ndiff;", ";NDIFF;") for row in rows]
+    rows = ["1004" + row[5:] if row.startswith("76001") else row for row in rows]
+    payload = ("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode()
+
+    fast, slow = both_paths(payload)
+
+    assert fast is not None
+    assert_frame_equal(fast, slow)
+    assert "01004" in fast.get_column("geo_code")
 
 
 def test_padded_or_lower_case_fields_fall_back_to_the_text_path_with_the_same_rows() -> None:
@@ -48,3 +75,32 @@ def test_padded_or_lower_case_fields_fall_back_to_the_text_path_with_the_same_ro
 
     assert_frame_equal(got, expected)
     assert got.get_column("geo_code").to_list() == ["2A004", "01004"]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(broken_files())
+def test_what_the_fast_path_accepts_the_text_path_reads_identically(
+    case: tuple[bytes, list[str]],
+) -> None:
+    data, _ = case
+    try:
+        header, layout = ssmsi._csv_header(
+            ssmsi._first_line(data, NAME) if data[:2] == b"\x1f\x8b" else data, NAME
+        )
+    except ssmsi.SsmsiFormatError:
+        return
+    fast = ssmsi._parse_typed(ssmsi._read_csv_typed(data, len(header), layout), layout, NAME)
+    if fast is None:
+        return
+    text = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+    slow = ssmsi._parse(ssmsi._read_csv(text, header, layout, NAME), layout, NAME)
+    assert_frame_equal(fast, slow)
+
+
+@settings(max_examples=100, deadline=None)
+@given(valid_rows())
+def test_the_fast_path_reads_every_valid_file(rows: list[list[str]]) -> None:
+    fast, slow = both_paths(render(HEADER, rows).encode())
+
+    assert fast is not None
+    assert_frame_equal(fast, slow)
