@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from stspd.indicators.access import access_indicator_use, strategy_of
@@ -56,10 +56,10 @@ class Value(Schema):
 class NewValue(Schema):
     periode: datetime.date = Field(description="Premier jour de la période (AAAA-MM-JJ)")
     etat: Literal["publiee", "zero", "non_diffusee"] = "publiee"
-    valeur: str | None = Field(
+    valeur: str | int | float | None = Field(
         None,
-        max_length=40,
-        description="« 12 », « 12,5 » ou « 12.5 » ; vide pour zéro ou non diffusée",
+        description="Un nombre (12.5) ou un texte (« 12,5 ») ; absent ou null pour zéro ou "
+        "non diffusée",
     )
     commentaire: str = Field("", max_length=2000)
 
@@ -99,9 +99,7 @@ def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # ty
     response={200: Value, 201: Value, 400: InvalidRequest} | ERRORS,
     url_name="measurements",
 )
-def report(
-    request: HttpRequest, kind: Kind, use_id: Id, body: NewValue
-) -> tuple[int, dict[str, Any]]:
+def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Status[dict[str, Any]]:
     """Report the value of one period, or correct the one already sent (201 when new, 200 when
     corrected). Refused with 400 and the reason: a period outside the strategy or not ended, a
     value that is not a number or not in the indicator's unit, a value already validated."""
@@ -113,7 +111,7 @@ def report(
     data = {
         "period": body.periode.isoformat(),
         "state": FROM_API[body.etat],
-        "value": body.valeur or "",
+        "value": "" if body.valeur is None else str(body.valeur),
         "comment": body.commentaire,
     }
     form = MeasurementForm(data, use=use, today=today)
@@ -139,4 +137,4 @@ def report(
         )
     except ReportingError as error:
         raise Refused(str(error)) from None
-    return (200 if existed else 201), _value(measurement, use.definition.periodicity)
+    return Status(200 if existed else 201, _value(measurement, use.definition.periodicity))
