@@ -43,10 +43,12 @@ from typing import Final, Literal
 
 import polars as pl
 
-from crimestats.labels import INDICATORS, UnknownLabelError, canonical_label
+from crimestats.labels import INDICATORS, UNITS, UnknownLabelError, canonical_label
 
 __all__ = [
+    "COMPACT_SCHEMA",
     "OUTPUT_SCHEMA",
+    "STATES",
     "V2_COMMUNAL_HEADER",
     "FileFormat",
     "GeoLevel",
@@ -77,6 +79,25 @@ OUTPUT_SCHEMA: Final = pl.Schema(
     }
 )
 """Columns and types of :attr:`ParsedFile.data`."""
+
+STATES: Final = ("published", "zero", "suppressed")
+"""The three states of a value, in the order of :data:`COMPACT_SCHEMA`'s ``state`` categories."""
+
+COMPACT_SCHEMA: Final = pl.Schema(
+    {
+        **OUTPUT_SCHEMA,
+        "geo_level": pl.Enum(("commune", "departement", "region")),
+        "indicator": pl.Enum(sorted(INDICATORS)),
+        "unit": pl.Enum(UNITS),
+        "denominator_kind": pl.Enum(("inhabitants", "dwellings")),
+        "state": pl.Enum(STATES),
+    }
+)
+"""Columns and types of :attr:`ParsedFile.data` read with ``compact=True``: the same values,
+the text columns of few distinct values as categories (one byte a row instead of sixteen)."""
+_TEXT_COLUMNS: Final = [
+    name for name, dtype in COMPACT_SCHEMA.items() if dtype != OUTPUT_SCHEMA[name]
+]
 
 V2_COMMUNAL_HEADER: Final = (
     "CODGEO_2025;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;est_diffuse;insee_pop;"
@@ -166,7 +187,8 @@ class SsmsiFormatError(ValueError):
 class ParsedFile:
     """A parsed SSMSI file and its edition.
 
-    ``data`` has the columns of :data:`OUTPUT_SCHEMA`. The edition metadata (file name,
+    ``data`` has the columns of :data:`OUTPUT_SCHEMA` (:data:`COMPACT_SCHEMA` when read with
+    ``compact=True``). The edition metadata (file name,
     production date, COG year) must be kept with every stored value: a new edition re-projects
     the whole history on a new geography and replaces the series it covers.
     """
@@ -191,7 +213,10 @@ class _Layout:
 
 
 def read_ssmsi(
-    source: str | os.PathLike[str] | bytes, *, source_name: str | None = None
+    source: str | os.PathLike[str] | bytes,
+    *,
+    source_name: str | None = None,
+    compact: bool = False,
 ) -> ParsedFile:
     """Read an SSMSI communal, département or regional file (schema v1 or v2).
 
@@ -199,6 +224,8 @@ def read_ssmsi(
     content. ``source_name`` (default: the path's file name) names the file in error messages and
     carries the edition: ``produit-le2023-07-17`` gives the production date, ``geographie2023``
     the COG year of département and regional files, ``data.gouv-2022`` the last year of data.
+    ``compact``: the text columns of few distinct values (level, indicator, unit, denominator,
+    state) as categories (:data:`COMPACT_SCHEMA`), for a national file's 5 million rows.
 
     Raises :class:`SsmsiFormatError` naming the line, the column and what was expected.
     """
@@ -217,7 +244,7 @@ def read_ssmsi(
     if payload[:4] == b"PAR1":
         file_format = "parquet"
         raw, layout = _read_parquet(payload, name)
-        data = _parse(raw, layout, name)
+        data = _compact(_parse(raw, layout, name))
     else:
         gz = payload[:2] == b"\x1f\x8b"
         file_format = "csv.gz" if gz else "csv"
@@ -227,9 +254,11 @@ def read_ssmsi(
         if fast is None:
             # Anything unusual: read every field as text, and word the error if there is one.
             text = _gunzip(payload, name) if gz else payload
-            data = _parse(_read_csv(text, header, layout, name), layout, name)
+            data = _compact(_parse(_read_csv(text, header, layout, name), layout, name))
         else:
             data = fast
+    if not compact:
+        data = _expand(data)
 
     cog_year = layout.cog_year
     if cog_year is None:
@@ -246,6 +275,14 @@ def read_ssmsi(
         geo_level=layout.geo_level,
         file_format=file_format,
     )
+
+
+def _compact(data: pl.DataFrame) -> pl.DataFrame:
+    return data.cast({name: COMPACT_SCHEMA[name] for name in _TEXT_COLUMNS})
+
+
+def _expand(data: pl.DataFrame) -> pl.DataFrame:
+    return data.cast({name: OUTPUT_SCHEMA[name] for name in _TEXT_COLUMNS})
 
 
 def _production_date(name: str) -> date | None:
@@ -495,8 +532,9 @@ def _category_table(column: pl.Series, function: Callable[[str], object]) -> lis
 
 
 def _parse_typed(raw: pl.DataFrame | None, layout: _Layout, name: str) -> pl.DataFrame | None:
-    """The checks and conversions of :func:`_parse` on the fast path's columns, vectorised;
-    ``None`` as soon as anything is unusual (the text path then words the error)."""
+    """The checks and conversions of :func:`_parse` on the fast path's columns, vectorised, in
+    the layout of :data:`COMPACT_SCHEMA`; ``None`` as soon as anything is unusual (the text
+    path then words the error)."""
     try:
         return None if raw is None else _parse_fast(raw, layout)
     except pl.exceptions.PolarsError:
@@ -597,25 +635,25 @@ def _parse_fast(raw: pl.DataFrame, layout: _Layout) -> pl.DataFrame | None:
     )
 
     published = ~pl.col("_suppressed")
+
+    def by_indicator(values: list[str], column: str) -> pl.Expr:
+        return pl.lit(pl.Series(values, dtype=COMPACT_SCHEMA[column])).gather(pl.col("_label"))
+
     data = frame.select(
-        geo_level=pl.lit(layout.geo_level, pl.String),
+        geo_level=pl.lit(layout.geo_level, COMPACT_SCHEMA["geo_level"]),
         geo_code=pl.col("geo"),
         year=pl.col("_year"),
-        indicator=pl.lit(pl.Series([i.label for i in indicators], dtype=pl.String)).gather(
-            pl.col("_label")
-        ),
-        unit=pl.lit(pl.Series([i.unit for i in indicators], dtype=pl.String)).gather(
-            pl.col("_label")
-        ),
-        denominator_kind=pl.lit(
-            pl.Series([i.denominator for i in indicators], dtype=pl.String)
-        ).gather(pl.col("_label")),
+        indicator=by_indicator([i.label for i in indicators], "indicator"),
+        unit=by_indicator([i.unit for i in indicators], "unit"),
+        denominator_kind=by_indicator([i.denominator for i in indicators], "denominator_kind"),
         count=pl.when(published).then(count),
-        state=pl.when(pl.col("_suppressed"))
-        .then(pl.lit("suppressed"))
-        .when(count == 0)
-        .then(pl.lit("zero"))
-        .otherwise(pl.lit("published")),
+        state=pl.lit(pl.Series(STATES, dtype=COMPACT_SCHEMA["state"])).gather(
+            pl.when(pl.col("_suppressed"))
+            .then(pl.lit(2, pl.UInt8))
+            .when(count == 0)
+            .then(pl.lit(1, pl.UInt8))
+            .otherwise(pl.lit(0, pl.UInt8))
+        ),
         # INSEE dwelling counts are fractional in v1 (weighted census estimates).
         population=pl.col("population").round(0).cast(pl.Int64),
         dwellings=pl.col("dwellings").round(0).cast(pl.Int64),
@@ -896,7 +934,9 @@ def _duplicated(data: pl.DataFrame) -> pl.Series | None:
     geo = data.get_column("geo_code")
     geo_index = geo.cast(pl.Enum(geo.unique().drop_nulls())).to_physical().cast(pl.UInt64)
     indicator = data.get_column("indicator")
-    indicator_index = indicator.cast(pl.Enum(indicator.unique())).to_physical().cast(pl.UInt64)
+    if not isinstance(indicator.dtype, pl.Enum):
+        indicator = indicator.cast(pl.Enum(indicator.unique()))
+    indicator_index = indicator.to_physical().cast(pl.UInt64)
     year = data.get_column("year").cast(pl.UInt64)
     duplicated = (geo_index * 1_000_000 + year * 100 + indicator_index).is_duplicated()
     return duplicated if duplicated.any() else None

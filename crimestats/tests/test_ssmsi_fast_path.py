@@ -25,13 +25,13 @@ FILES = [
 
 
 def both_paths(payload: bytes, name: str = NAME) -> tuple[pl.DataFrame | None, pl.DataFrame]:
-    """The fast path's frame (None when it gives up) and the text path's."""
+    """The fast path's frame (None when it gives up) and the text path's, with text columns."""
     gz = payload[:2] == b"\x1f\x8b"
     text = gzip.decompress(payload) if gz else payload
     header, layout = ssmsi._csv_header(text, name)
     fast = ssmsi._parse_typed(ssmsi._read_csv_typed(payload, len(header), layout), layout, name)
     slow = ssmsi._parse(ssmsi._read_csv(text, header, layout, name), layout, name)
-    return fast, slow
+    return None if fast is None else ssmsi._expand(fast), slow
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -77,6 +77,26 @@ def test_padded_or_lower_case_fields_fall_back_to_the_text_path_with_the_same_ro
     assert got.get_column("geo_code").to_list() == ["2A004", "01004"]
 
 
+@pytest.mark.parametrize(
+    "payload",
+    [
+        (SHIPPED / "ssmsi-communes-76_2016-2023_geo2024_v2.csv.gz").read_bytes(),
+        # A padded field: the text path reads it.
+        b"Code_departement;Code_region;annee;indicateur;unite_de_compte;nombre;taux_pour_mille;"
+        b"insee_pop;insee_pop_millesime;insee_log;insee_log_millesime\n"
+        b" 1;84;2016;Homicides;Victime;5;0.0078318;638425;2016;308491;2016\n",
+    ],
+    ids=["fast path", "text path"],
+)
+def test_a_compact_read_has_the_same_values_as_categories(payload: bytes) -> None:
+    text = ssmsi.read_ssmsi(payload).data
+    compact = ssmsi.read_ssmsi(payload, compact=True).data
+
+    assert text.schema == ssmsi.OUTPUT_SCHEMA
+    assert compact.schema == ssmsi.COMPACT_SCHEMA
+    assert_frame_equal(compact.cast(dict(ssmsi.OUTPUT_SCHEMA)), text)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(broken_files())
 def test_what_the_fast_path_accepts_the_text_path_reads_identically(
@@ -94,7 +114,7 @@ def test_what_the_fast_path_accepts_the_text_path_reads_identically(
         return
     text = gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
     slow = ssmsi._parse(ssmsi._read_csv(text, header, layout, NAME), layout, NAME)
-    assert_frame_equal(fast, slow)
+    assert_frame_equal(ssmsi._expand(fast), slow)
 
 
 @settings(max_examples=100, deadline=None)

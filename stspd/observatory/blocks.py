@@ -28,7 +28,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-STATES = ("published", "zero", "suppressed")
+from crimestats.ssmsi import STATES
+
 # Field -> (column of crimestats' layout, numpy dtype of the packed array).
 ARRAYS: dict[str, tuple[str, np.dtype[Any]]] = {
     "code_index": ("geo_code", np.dtype("<u2")),
@@ -99,6 +100,24 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     else:  # numbering the runs is enough: no hashing of 5 million strings
         code = pl.col("geo_code").rle_id()
     state = pl.col("state")
+    if frame.schema["state"] == pl.Enum(STATES):  # numbered already (read_ssmsi compact)
+        state_code = state.to_physical().cast(pl.UInt8)
+    else:
+        state_code = (
+            pl.when(state == STATES[0])
+            .then(0)
+            .when(state == STATES[1])
+            .then(1)
+            .when(state == STATES[2])
+            .then(2)
+            .otherwise(3)
+            .cast(pl.UInt8)
+        )
+    indicator = pl.col("indicator")
+    if isinstance(frame.schema["indicator"], pl.Enum):
+        label = indicator.to_physical()
+    else:
+        label = indicator.cast(pl.Categorical).to_physical()
     negative = frame.select(
         pl.any_horizontal(pl.col(c).min() < 0 for c in ("count", "population", "dwellings"))
     ).item()
@@ -108,15 +127,8 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
         # One query: polars computes the columns in parallel.
         numbers = frame.select(
             code=code,
-            label=pl.col("indicator").cast(pl.Categorical).to_physical(),
-            states=pl.when(state == STATES[0])
-            .then(0)
-            .when(state == STATES[1])
-            .then(1)
-            .when(state == STATES[2])
-            .then(2)
-            .otherwise(3)
-            .cast(pl.UInt8),
+            label=label,
+            states=state_code,
             years=pl.col("year").cast(pl.Int16),
             counts=pl.col("count").fill_null(MISSING).cast(pl.Int32),
             populations=pl.col("population").fill_null(MISSING).cast(pl.Int32),

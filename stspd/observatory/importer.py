@@ -169,7 +169,8 @@ def _replace(data: pl.DataFrame, level: str, indicator_ids: dict[str, int]) -> i
     block within those years is deleted (one query per set of indicators sharing years), a
     block that reaches beyond them keeps its other years.
     """
-    areas = area_codes(data.get_column("geo_code").unique(), level).unique().sort().to_list()
+    codes = data.get_column("geo_code").rle().struct.field("value").unique()
+    areas = area_codes(codes, level).unique().sort().to_list()
     ranges = (
         data.group_by("indicator")
         .agg(first=pl.col("year").min(), last=pl.col("year").max())
@@ -301,7 +302,8 @@ def import_ssmsi(
     except OSError as exc:
         raise SsmsiFormatError(name, None, None, f"fichier illisible ({exc})") from exc
     say("Lecture et vérification du fichier…")
-    parsed = read_ssmsi(payload, source_name=name)
+    # Categories for the indicator and the state: packing the blocks reads their numbers.
+    parsed = read_ssmsi(payload, source_name=name, compact=True)
     data = parsed.data
     level = parsed.geo_level
     report = ImportReport(
@@ -313,12 +315,17 @@ def import_ssmsi(
         rows_read=data.height,
     )
 
-    known = data.get_column("geo_code").is_in(list(_known_codes(level)))
-    unknown = data.filter(~known)
-    # A national file is ~5 million rows: no copy when every code is known.
-    kept = data if unknown.is_empty() else data.filter(known)
-    report.unknown_rows = unknown.height
-    report.unknown_codes = sorted(unknown.get_column("geo_code").unique().to_list())
+    codes = data.get_column("geo_code")
+    # A national file is ~5 million rows listed code after code: each code is looked up once,
+    # and nothing is copied when every code is known.
+    distinct = codes.rle().struct.field("value").unique()
+    unknown_codes = distinct.filter(~distinct.is_in(list(_known_codes(level))))
+    kept = data
+    if len(unknown_codes):
+        unknown = codes.is_in(unknown_codes)
+        report.unknown_rows = int(unknown.sum())
+        kept = data.filter(~unknown)
+    report.unknown_codes = sorted(unknown_codes.to_list())
     states = dict(kept.get_column("state").value_counts().iter_rows())
     report.stored = kept.height
     report.published = states.get("published", 0)
