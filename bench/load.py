@@ -20,7 +20,8 @@ throttled) and every coordinator client shares that session cookie. Each client 
 request as soon as the previous one is answered, for `--seconds`. Any answer that is not 2xx
 (redirects are not followed: a 302 to the login page is an error) and any connection error or
 timeout counts as an error. Latency is the client's (queueing in gunicorn included); the
-server's own time per request comes from its log lines.
+server's own time per request comes from its log lines. The floor, measured in the same run
+after a warm-up: the same pages, one request at a time from a single client.
 
 Usage: `make bench-load` (or `python3 -m uv run python bench/load.py [--seconds 60]
 [--clients 100]`); the PostgreSQL server is BENCH_POSTGRES_URL, else DATABASE_URL when it is a
@@ -70,6 +71,10 @@ class Target:
 @dataclass
 class Outcome:
     latencies: dict[str, list[float]] = field(default_factory=lambda: collections.defaultdict(list))
+    # When each 2xx answer arrived (time.monotonic()), for the throughput within the window.
+    answered_at: dict[str, list[float]] = field(
+        default_factory=lambda: collections.defaultdict(list)
+    )
     errors: collections.Counter[str] = field(default_factory=collections.Counter)
     error_groups: collections.Counter[str] = field(default_factory=collections.Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -77,6 +82,7 @@ class Outcome:
     def ok(self, group: str, seconds: float) -> None:
         with self.lock:
             self.latencies[group].append(seconds)
+            self.answered_at[group].append(time.monotonic())
 
     def error(self, group: str, what: str) -> None:
         with self.lock:
@@ -223,17 +229,24 @@ def log_in(base: str, email: str, password: str) -> str:
     return f"sessionid={response.cookies['sessionid']}"
 
 
-def check_pages(base: str, targets: list[Target], cookie: str) -> None:
-    """Each page answers 200 before the load (a wrong id or a lost login is no benchmark)."""
+def check_pages(base: str, targets: list[Target], cookie: str) -> dict[str, list[float]]:
+    """Each page answers 200 before the load (a wrong id or a lost login is no benchmark);
+    the latency of each, one request at a time, by group."""
     import requests
 
+    alone: dict[str, list[float]] = collections.defaultdict(list)
+    session = requests.Session()
     for target in targets:
         headers = PROXY_HEADERS | ({"Cookie": cookie} if target.logged_in else {})
-        response = requests.get(
+        start = time.perf_counter()
+        response = session.get(
             base + target.path, headers=headers, allow_redirects=False, timeout=120
         )
+        alone[target.group].append(time.perf_counter() - start)
+        session.cookies.clear()
         if response.status_code != 200:
             sys.exit(f"{target.path}: {response.status_code} before the load")
+    return alone
 
 
 def client(
@@ -292,6 +305,7 @@ def server_times(log: Path, since: float) -> tuple[dict[str, list[float]], int, 
     lines written during the load."""
     durations: dict[str, list[float]] = collections.defaultdict(list)
     server_errors = exceptions = 0
+    first_exception = ""
     for line in log.read_text(errors="replace").splitlines():
         if not line.startswith("{"):
             continue
@@ -304,6 +318,7 @@ def server_times(log: Path, since: float) -> tuple[dict[str, list[float]], int, 
             continue
         if "exception" in entry:
             exceptions += 1
+            first_exception = first_exception or str(entry["exception"])
         if entry.get("logger") != "stspd.request":
             continue
         if int(entry.get("status", 0)) >= 500:
@@ -320,6 +335,8 @@ def server_times(log: Path, since: float) -> tuple[dict[str, list[float]], int, 
         )
         if group is not None:
             durations[group].append(float(entry["duration_ms"]) / 1000)
+    if first_exception:
+        print(f"First exception in the server log:\n{first_exception}", file=sys.stderr)
     return durations, server_errors, exceptions
 
 
@@ -353,9 +370,13 @@ def run(args: argparse.Namespace) -> int:
                 wait_until_up(base, server, log)
                 cookie = log_in(base, email, DEMO_PASSWORD)
                 check_pages(base, targets, cookie)
-                # Warm-up, not counted: every worker imports its modules and fills its caches.
-                for _ in range(WORKERS):
-                    check_pages(base, targets, cookie)
+                # Warm-up, not counted in the load: every worker imports its modules and fills
+                # its caches. Its last rounds, one request at a time, are the floor.
+                floor: dict[str, list[float]] = collections.defaultdict(list)
+                for round_ in range(2 * WORKERS):
+                    for group, seconds in check_pages(base, targets, cookie).items():
+                        if round_ >= WORKERS:
+                            floor[group].extend(seconds)
 
                 outcome = Outcome()
                 by_group = {g: [t for t in targets if t.group == g] for g in GROUPS}
@@ -387,7 +408,8 @@ def run(args: argparse.Namespace) -> int:
                 load_start = os.getloadavg()
                 since = time.time()
                 started = time.perf_counter()
-                deadline[0] = time.monotonic() + args.seconds
+                window_start = time.monotonic()
+                deadline[0] = window_start + args.seconds
                 ready.wait()
                 for thread in threads:
                     thread.join()
@@ -399,7 +421,11 @@ def run(args: argparse.Namespace) -> int:
                 alive = requests.get(base + "/sante/", headers=PROXY_HEADERS, timeout=30).ok
             finally:
                 server.terminate()
-                server.wait(timeout=60)
+                try:
+                    server.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
             durations, server_errors, exceptions = server_times(log, since)
         finally:
             from django.db import connections
@@ -409,6 +435,9 @@ def run(args: argparse.Namespace) -> int:
                 conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
     all_latencies = [s for group in GROUPS for s in outcome.latencies[group]]
+    in_window = {
+        g: sum(1 for t in outcome.answered_at[g] if t <= deadline[0]) / args.seconds for g in GROUPS
+    }
     n_ok = len(all_latencies)
     n_errors = sum(outcome.errors.values())
     total = n_ok + n_errors
@@ -442,14 +471,21 @@ def run(args: argparse.Namespace) -> int:
         "each sending its next request when the last one is answered; the coordinator logged "
         "in once through the login form, its session cookie shared by the logged-in clients",
         *(f"  - {g}: {pages[g]}" for g in GROUPS),
-        f"- overall: {total:,} requests in {elapsed:.1f} s, {n_ok / elapsed:.1f} requests/s "
-        f"answered 2xx; latency p50 {ms(all_latencies, 50)}, p95 {ms(all_latencies, 95)} "
-        "(client side, queueing included)",
+        "- floor: one client alone, one request at a time after the warm-up, median of "
+        f"{WORKERS} rounds: " + ", ".join(f"{g} {ms(floor[g], 50)}" for g in GROUPS),
+        f"- overall: {total:,} requests ({args.seconds} s of load, then "
+        f"{elapsed - args.seconds:.1f} s to answer those still in flight), "
+        f"{sum(in_window.values()):.1f} requests/s answered "
+        f"2xx within the {args.seconds} s; latency p50 {ms(all_latencies, 50)}, p95 "
+        f"{ms(all_latencies, 95)} (client side, queueing included)",
         *(
             f"  - {g}: {len(outcome.latencies[g]):,} requests, {outcome.error_groups[g]} errors, "
-            f"{len(outcome.latencies[g]) / elapsed:.1f} requests/s; latency p50 "
+            f"{in_window[g]:.1f} requests/s; latency p50 "
             f"{ms(outcome.latencies[g], 50)}, p95 {ms(outcome.latencies[g], 95)}; server time "
-            f"p50 {ms(durations[g], 50)}, p95 {ms(durations[g], 95)}"
+            f"p50 {ms(durations[g], 50)}, p95 {ms(durations[g], 95)}; p50 latency = "
+            f"{percentile(outcome.latencies[g], 50) / percentile(floor[g], 50):.0f}x the floor"
+            if outcome.latencies[g]
+            else f"  - {g}: no request answered, {outcome.error_groups[g]} errors"
             for g in GROUPS
         ),
         f"- errors (non-2xx answers, connection errors, timeouts after {CLIENT_TIMEOUT} s): "
