@@ -27,7 +27,12 @@ class Me(Schema):
     conseils: list[CouncilRoleOut]
 
 
-@router.get("/moi", response={200: Me} | ERRORS, url_name="me")
+@router.get(
+    "/moi",
+    response={200: Me} | ERRORS,
+    url_name="me",
+    summary="Moi : mes conseils et les portées du jeton",
+)
 def me(request) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The caller, the councils they can read with their role, and the token's scopes."""
     user = caller(request)

@@ -84,6 +84,7 @@ def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
     "/indicateurs/{kind}/{use_id}/mesures",
     response={200: list[Value]} | ERRORS,
     url_name="measurements",
+    summary="Valeurs d'un indicateur",
 )
 @paginate(Pages)
 def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
@@ -98,6 +99,7 @@ def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # ty
     "/indicateurs/{kind}/{use_id}/mesures",
     response={200: Value, 201: Value, 400: InvalidRequest} | ERRORS,
     url_name="measurements",
+    summary="Transmettre ou corriger la valeur d'une période",
 )
 def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Status[dict[str, Any]]:
     """Report the value of one period, or correct the one already sent (201 when new, 200 when

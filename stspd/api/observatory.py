@@ -90,6 +90,7 @@ def _year(row: dict[str, Any]) -> dict[str, Any]:
     "/observatoire/{kind}/{key}",
     response={200: Observatory} | ERRORS,
     url_name="observatory",
+    summary="Séries de l'observatoire d'un territoire",
 )
 def observatory(  # type: ignore[no-untyped-def]
     request,

@@ -76,6 +76,7 @@ def _territory(pub: Publication) -> dict[str, Any]:
     "/territoires",
     response={200: list[Territory]} | PUBLIC_ERRORS,
     url_name="territories",
+    summary="Territoires publics (stratégie adoptée)",
     auth=None,
 )
 @paginate(Pages)
@@ -88,6 +89,7 @@ def territories(request, q: str = "") -> list[dict[str, Any]]:  # type: ignore[n
     "/territoires/{council_id}",
     response={200: Territory} | PUBLIC_ERRORS,
     url_name="territory",
+    summary="Un territoire public",
     auth=None,
 )
 def territory(request, council_id: Id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -99,6 +101,7 @@ def territory(request, council_id: Id) -> dict[str, Any]:  # type: ignore[no-unt
     "/territoires/{council_id}/indicateurs",
     response={200: PublicSeries} | PUBLIC_ERRORS,
     url_name="territory_indicators",
+    summary="Indicateurs publics d'un territoire",
     auth=None,
 )
 def territory_indicators(request, council_id: Id) -> dict[str, Any]:  # type: ignore[no-untyped-def]

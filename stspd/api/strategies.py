@@ -105,7 +105,12 @@ def _summary(strategy: Strategy) -> dict[str, Any]:
     }
 
 
-@router.get("/strategies", response={200: list[StrategySummary]} | ERRORS, url_name="strategies")
+@router.get(
+    "/strategies",
+    response={200: list[StrategySummary]} | ERRORS,
+    url_name="strategies",
+    summary="Stratégies de mes conseils",
+)
 @paginate(Pages)
 def strategies(request) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """The strategies of the councils where the caller has a role."""
@@ -130,7 +135,12 @@ def _action(action: Action) -> dict[str, Any]:
     }
 
 
-@router.get("/strategies/{strategy_id}", response={200: StrategyTree} | ERRORS, url_name="strategy")
+@router.get(
+    "/strategies/{strategy_id}",
+    response={200: StrategyTree} | ERRORS,
+    url_name="strategy",
+    summary="Une stratégie : axes, objectifs, fiches action",
+)
 def strategy(request, strategy_id: Id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     """The strategy's axes, objectives and fiches action (the working copy)."""
     access_strategy(caller(request), strategy_id)
@@ -194,6 +204,7 @@ def _use(
     "/strategies/{strategy_id}/indicateurs",
     response={200: list[IndicatorUse]} | ERRORS,
     url_name="strategy_indicators",
+    summary="Indicateurs d'une stratégie",
 )
 def strategy_indicators(request, strategy_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Every indicator of the strategy (objectives' then fiches'), with whether the caller

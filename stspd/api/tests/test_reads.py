@@ -190,3 +190,29 @@ def test_session_and_token_see_the_same(world, client) -> None:  # type: ignore[
     by_token = client.get(url, **bearer(token(world.partner))).json()
     client.force_login(world.partner)
     assert client.get(url).json() == by_token
+
+
+def test_working_group_content_never_reaches_the_api_even_for_its_signed_members(  # type: ignore[no-untyped-def]
+    world, client
+) -> None:
+    from stspd.public.tests.test_confidentiality import seed
+
+    seed(world)
+    # The coordinator is a signed member of the working group: the pages show them its minutes,
+    # the API (an export) never does.
+    secret = token(world.coordinator)
+    use = world.action.indicators.get()
+    urls = [
+        "/api/moi",
+        "/api/strategies",
+        f"/api/strategies/{world.strategy.pk}",
+        f"/api/strategies/{world.strategy.pk}/indicateurs",
+        f"/api/observatoire/conseil/{world.council.pk}",
+        f"/api/indicateurs/action/{use.pk}/mesures",
+    ]
+    for url in urls:
+        response = get(client, url, secret)
+        assert response.status_code == 200, url
+        text = response.content.decode()
+        for confidential in ("SECRET-MINUTES", "SECRET-DECISION", "SECRET-RESTRICTED"):
+            assert confidential not in text, (confidential, url)
