@@ -7,7 +7,10 @@ bench/out/.
 
 Measured in the same run:
 
-- floor: polars reading the same file and counting its rows (median of 3);
+- floor: polars reading the same file and counting its rows (`pl.read_csv(path, separator=";",
+  infer_schema=False).height`, median of 3), twice: in a fresh process (`python -c`: Python
+  start-up, polars import and the read), measured exactly as the imports are, and inside this
+  process, where polars is already loaded (the figure of the earlier runs);
 - first import into an empty observatory, then re-import of the same file (idempotent
   replace), each as `stspd import-ssmsi FILE` in a subprocess: wall time, and the peak memory
   (max RSS) of the importing process;
@@ -15,9 +18,15 @@ Measured in the same run:
   `Model.save()` would) into a table of one row per value with its unique index, on a sample of
   rows, extrapolated to the file.
 
-Targets: <= 25 s on SQLite, <= 15 s on PostgreSQL, peak RSS <= 2 GB, within 3x of the floor,
->= 10x faster than the naive peer. Runs on a fresh SQLite file by default, on PostgreSQL when
-DATABASE_URL is set (a `bench_stspd_ssmsi` database is created and dropped).
+Fresh processes (the floor's and the imports') are started by a small launcher process that
+times its child and reads the child's peak memory: a child started directly from this process
+would report this process's own peak (Linux carries the parent's memory high-water mark over
+into a child's max RSS when it starts a program), which holds the naive peer's pandas frame.
+
+Targets: <= 25 s on SQLite, <= 15 s on PostgreSQL, peak RSS <= 2 GB, within 3x of the floor
+(both fresh processes), >= 10x faster than the naive peer. Runs on a fresh SQLite file by
+default, on PostgreSQL when DATABASE_URL is set (a `bench_stspd_ssmsi` database is created and
+dropped).
 
 Usage: `make bench` (or `python3 -m uv run python bench/ssmsi_import.py`); results are appended
 to bench/RESULTS.md.
@@ -27,16 +36,17 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import os
 import platform
 import re
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -106,30 +116,62 @@ def national_file(codes: list[str]) -> Path:
     return path
 
 
+# Runs argv[2:] as a child and writes its wall time and peak memory to argv[1] (JSON). Started
+# small, so that its child's max RSS is the child's own.
+LAUNCHER = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[2:], capture_output=True, text=True, check=False)
+wall = time.perf_counter() - start
+with open(sys.argv[1], "w") as out:
+    json.dump({
+        "wall": wall,
+        "rss": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024,
+        "returncode": done.returncode,
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+    }, out)
+"""
+FLOOR = (
+    "import sys, polars as pl; "
+    "print(pl.read_csv(sys.argv[1], separator=';', infer_schema=False).height)"
+)
+
+
+def launch(command: list[str]) -> dict[str, Any]:
+    """Run `command` in a fresh process through the launcher: wall time, max RSS, output."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = Path(folder) / "result.json"
+        subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, str(result), *command],
+            env=os.environ.copy(),
+            check=True,
+        )
+        done: dict[str, Any] = json.loads(result.read_text())
+    if done["returncode"]:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done['stdout']}\n{done['stderr']}")
+    return done
+
+
 def floor(path: Path) -> tuple[float, int]:
-    """Polars reading the same file and counting its rows: what no importer can beat."""
+    """Polars reading the same file and counting its rows, in this process (polars loaded)."""
     start = time.perf_counter()
     rows = pl.read_csv(path, separator=";", infer_schema=False).height
     return time.perf_counter() - start, rows
 
 
+def fresh_floor(path: Path) -> float:
+    """The same read in a fresh process: Python start-up, polars import, read, count."""
+    return float(launch([sys.executable, "-c", FLOOR, str(path)])["wall"])
+
+
 def import_in_subprocess(path: Path) -> tuple[float, float, int, str]:
-    """Run `stspd import-ssmsi FILE` in a child; wall time, reported time, max RSS, report."""
-    start = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "stspd.cli", "import-ssmsi", str(path)],
-        capture_output=True,
-        text=True,
-        env=os.environ.copy(),
-        check=False,
-    )
-    wall = time.perf_counter() - start
-    if done.returncode:
-        raise SystemExit(f"import failed:\n{done.stdout}\n{done.stderr}")
-    found = re.search(r"Durée : ([\d.]+) s", done.stdout)
-    # ru_maxrss is in KiB on Linux and the largest over the children waited for so far.
-    rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return wall, float(found.group(1)) if found else wall, rss, done.stdout
+    """Run `stspd import-ssmsi FILE` in a fresh process; wall time, reported time, max RSS,
+    report."""
+    done = launch([sys.executable, "-m", "stspd.cli", "import-ssmsi", str(path)])
+    found = re.search(r"Durée : ([\d.]+) s", done["stdout"])
+    wall = float(done["wall"])
+    return wall, float(found.group(1)) if found else wall, int(done["rss"]), done["stdout"]
 
 
 def naive_peer(path: Path, rows: int) -> tuple[float, float, float]:
@@ -199,8 +241,9 @@ def main() -> None:
             path = national_file(codes)
             size = path.stat().st_size / 1e6
             floors = [floor(path) for _ in range(RUNS)]
-            base = statistics.median(t for t, _ in floors)
+            in_process = statistics.median(t for t, _ in floors)
             rows = floors[0][1]
+            base = statistics.median(fresh_floor(path) for _ in range(RUNS))
 
             from stspd.observatory.importer import stored_values
             from stspd.observatory.models import SeriesBlock
@@ -233,18 +276,24 @@ def main() -> None:
         f"- file: synthetic national communal file, official v2 layout, csv.gz {size:.1f} MB, "
         f"{rows:,} rows, reference commune codes; stored {stored:,} values "
         f"({suppressed / stored:.0%} suppressed) in {blocks:,} blocks of series",
-        f"- floor (polars reading the file and counting rows, median of {RUNS}): {base:.2f} s",
-        f"- first import into an empty observatory (`stspd import-ssmsi FILE` in a subprocess, "
-        f"wall time): {first:.2f} s, of which the import itself {first_inner:.1f} s "
-        f"({first / base:.1f}x the floor); target <= {target:.0f} s: {met(first <= target)}",
+        f"- floor (polars reading the file and counting rows, median of {RUNS}), in a fresh "
+        f"process (`python -c`: start-up, polars import, read; timed as the imports are): "
+        f"{base:.2f} s; inside the benchmark's process, polars already loaded: "
+        f"{in_process:.2f} s",
+        f"- first import into an empty observatory (`stspd import-ssmsi FILE` in a fresh "
+        f"process, wall time): {first:.2f} s, of which the import itself {first_inner:.1f} s "
+        f"({first / base:.1f}x the fresh-process floor, {first / in_process:.1f}x the "
+        f"in-process one); target <= {target:.0f} s: {met(first <= target)}",
         f"- re-import of the same file (idempotent replace), median of {RUNS - 1}: "
         f"{again_wall:.2f} s, of which the import itself {again_inner:.1f} s "
-        f"({again_wall / base:.1f}x the floor); target <= {target:.0f} s: "
-        f"{met(again_wall <= target)}",
-        f"- peak memory of the importing process (max RSS): {rss / 1024**2:,.0f} MB; "
-        f"target <= 2 GB: {met(rss <= RSS_TARGET)}",
-        f"- within 3x of the floor (slowest of first import and re-import): "
-        f"{max(first, again_wall) / base:.1f}x; {met(max(first, again_wall) <= 3 * base)}",
+        f"({again_wall / base:.1f}x the fresh-process floor, {again_wall / in_process:.1f}x "
+        f"the in-process one); target <= {target:.0f} s: {met(again_wall <= target)}",
+        f"- peak memory of the importing process (max RSS of the import alone): "
+        f"{rss / 1024**2:,.0f} MB; target <= 2 GB: {met(rss <= RSS_TARGET)}",
+        f"- within 3x of the floor (slowest of first import and re-import, both fresh "
+        f"processes): {max(first, again_wall) / base:.1f}x; "
+        f"{met(max(first, again_wall) <= 3 * base)} (against the in-process floor: "
+        f"{max(first, again_wall) / in_process:.1f}x)",
         f"- naive peer (pandas.read_csv {naive_read:.1f} s, then one INSERT per value: "
         f"{per_row * 1000:.2f} ms/row on {NAIVE_SAMPLE:,} rows, extrapolated): {naive:,.0f} s; "
         f"first import {naive / first:.0f}x faster; target >= 10x: {met(naive >= 10 * first)}",
