@@ -1,11 +1,14 @@
 """Benchmark: 100 concurrent clients for 60 s on gunicorn and PostgreSQL (target: zero errors).
 
-The demo territory (`stspd demo`: the CISPD of the Métropole Rouen Normandie with its adopted
-strategy and three years of reported values, the real SSMSI figures of Seine-Maritime) is built
-in a dedicated PostgreSQL database, `bench_stspd_load`, created at the start and dropped at the
-end. gunicorn serves it on the loopback with production settings (DEBUG=0, a secret key,
-ALLOWED_HOSTS=127.0.0.1, CONN_MAX_AGE=60, one JSON log line per request) and the command line
-of docs/production.md (5 workers x 4 threads on 2 cores). Each request carries the headers nginx
+The code under test is a snapshot of HEAD (`git archive`, into a temporary folder), so that
+edits made in a shared checkout during the run do not reach the server (`--working-tree` serves
+the checkout as it is). The demo territory (`stspd demo`: the CISPD of the Métropole Rouen
+Normandie with its adopted strategy and three years of reported values, the real SSMSI figures
+of Seine-Maritime) is built by that code, in a child process, in a dedicated PostgreSQL
+database, `bench_stspd_load`, created at the start and dropped at the end. gunicorn serves it
+on the loopback with production settings (DEBUG=0, a secret key, ALLOWED_HOSTS=127.0.0.1,
+CONN_MAX_AGE=60, one JSON log line per request) and the command line of docs/production.md
+(5 workers x 4 threads on 2 cores). Each request carries the headers nginx
 adds in production (X-Forwarded-Proto: https, X-Forwarded-For), so the production security
 settings (HTTPS redirect, secure cookies, CSRF referer check) apply as they do behind the proxy.
 
@@ -24,9 +27,10 @@ server's own time per request comes from its log lines. The floor, measured in t
 after a warm-up: the same pages, one request at a time from a single client.
 
 Usage: `make bench-load` (or `python3 -m uv run python bench/load.py [--seconds 60]
-[--clients 100]`); the PostgreSQL server is BENCH_POSTGRES_URL, else DATABASE_URL when it is a
-PostgreSQL URL, else postgres://postgres:postgres@127.0.0.1:5432/postgres. Results are
-appended to bench/RESULTS.md; the exit status is 1 when there were errors.
+[--clients 100] [--working-tree] [--dry-run]`); the PostgreSQL server is BENCH_POSTGRES_URL,
+else DATABASE_URL when it is a PostgreSQL URL, else the local one
+(postgres://postgres:postgres@127.0.0.1:5432/postgres). Results are appended to
+bench/RESULTS.md (not with --dry-run); the exit status is 1 when there were errors.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import collections
 import datetime
+import io
 import json
 import os
 import platform
@@ -42,11 +47,13 @@ import secrets
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cog_import import RESULTS, setup_django  # bench/ is on sys.path when run as a script
 
@@ -57,6 +64,7 @@ THREADS = 4
 CONN_MAX_AGE = 60
 CLIENT_TIMEOUT = 120  # seconds; a request still unanswered then is an error
 GROUPS = ("dashboard", "observatory", "public")
+BUILT = "LOAD-BENCH-DATA "  # marks the build process's result line
 # What nginx adds in front of gunicorn in production (STSPD_PROXY_COUNT=1).
 PROXY_HEADERS = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
 
@@ -109,6 +117,69 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(rank, len(ordered)) - 1]
 
 
+def build(var_dir: str) -> None:
+    """The child process of `--build`: a fresh bench database with the demo, then one line
+    (BUILT + JSON) with what the load needs. Runs the code under test (see `code_dir`)."""
+    import stspd
+
+    # The code under test, not the checkout that the editable install points to.
+    assert Path(stspd.__file__).resolve().is_relative_to(Path.cwd().resolve()), stspd.__file__
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # quiet
+    setup_django(var_dir, database=DATABASE)  # drops, creates and migrates DATABASE
+    from stspd.councils.demo import DEMO_PASSWORD
+
+    targets, email, version, built = build_demo()
+    data = {
+        "targets": [[t.group, t.path, t.logged_in] for t in targets],
+        "email": email,
+        "password": DEMO_PASSWORD,
+        "postgresql": version,
+        "demo_seconds": built,
+        "database_url": os.environ["DATABASE_URL"],
+    }
+    print(BUILT + json.dumps(data))
+
+
+def code_dir(working_tree: bool, into: Path) -> tuple[Path, str]:
+    """Where the server's code comes from: a snapshot of HEAD (`git archive`), so that edits
+    made in the checkout during the run (a new migration, a half-written view) do not reach
+    the server; or the working tree itself."""
+    repo = Path(__file__).resolve().parents[1]
+    if working_tree:
+        return repo, "the working tree (uncommitted changes included)"
+    commit = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    archive = subprocess.run(
+        ["git", "-C", str(repo), "archive", "--format=tar", "HEAD"], capture_output=True, check=True
+    ).stdout
+    into.mkdir()
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into, f"commit {commit}, a snapshot of HEAD (uncommitted edits in the checkout left out)"
+
+
+def run_build(src: Path, var_dir: str, server_url: str) -> dict[str, Any]:
+    env = os.environ | {"DATABASE_URL": server_url, "PYTHONPATH": str(src)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        # This script (the harness) in a child process; the project's code comes from `src`.
+        [sys.executable, str(Path(__file__).resolve()), "--build", var_dir],
+        env=env,
+        cwd=src,
+        capture_output=True,
+        text=True,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(BUILT)]
+    if done.returncode or not lines:
+        sys.exit(f"building the demo failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+    data: dict[str, Any] = json.loads(lines[-1][len(BUILT) :])
+    return data
+
+
 def build_demo() -> tuple[list[Target], str, str, float]:
     """The demo in the bench database; the pages to hit, the coordinator's login and the
     PostgreSQL version, and how long the build took."""
@@ -146,12 +217,15 @@ def build_demo() -> tuple[list[Target], str, str, float]:
     return targets, f"coordination@{DOMAIN}", version, built
 
 
-def start_server(url: str, port: int, var_dir: str, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    src: Path, url: str, port: int, var_dir: str, log: Path
+) -> subprocess.Popen[bytes]:
     env = {
         k: v
         for k, v in os.environ.items()
         if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_REPLICA_URL"}
     } | {
+        "PYTHONPATH": str(src),  # before the editable install's path to the checkout
         "DATABASE_URL": url,
         "DEBUG": "0",
         "STSPD_PRODUCTION": "0",
@@ -181,9 +255,7 @@ def start_server(url: str, port: int, var_dir: str, log: Path) -> subprocess.Pop
         "200",
     ]
     with log.open("wb") as handle:
-        return subprocess.Popen(
-            command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=Path(__file__).parents[1]
-        )
+        return subprocess.Popen(command, env=env, stdout=handle, stderr=subprocess.STDOUT, cwd=src)
 
 
 def wait_until_up(base: str, server: subprocess.Popen[bytes], log: Path) -> None:
@@ -346,29 +418,27 @@ def run(args: argparse.Namespace) -> int:
 
     server_url = postgres_url()
     admin_url = server_url.rsplit("/", 1)[0] + "/postgres"
-    os.environ["DATABASE_URL"] = server_url  # setup_django creates DATABASE next to it
-    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # quiet
     with tempfile.TemporaryDirectory() as var_dir:
         log = Path(var_dir) / "gunicorn.log"
+        src, code = code_dir(args.working_tree, Path(var_dir) / "src")
         try:
-            setup_django(var_dir, database=DATABASE)
-            from django.db import connections
-
-            from stspd.councils.demo import DEMO_PASSWORD
-
-            targets, email, pg_version, built = build_demo()
-            connections.close_all()
-            bench_url = os.environ["DATABASE_URL"]
+            start = time.perf_counter()
+            data = run_build(src, var_dir, server_url)
+            build_seconds = time.perf_counter() - start
+            targets = [Target(*target) for target in data["targets"]]
+            email, password = data["email"], data["password"]
+            pg_version, built = data["postgresql"], data["demo_seconds"]
+            bench_url = data["database_url"]
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 row = conn.execute("SHOW max_connections").fetchone()
                 max_connections = int(row[0]) if row else 0
 
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            server = start_server(bench_url, port, var_dir, log)
+            server = start_server(src, bench_url, port, var_dir, log)
             try:
                 wait_until_up(base, server, log)
-                cookie = log_in(base, email, DEMO_PASSWORD)
+                cookie = log_in(base, email, password)
                 check_pages(base, targets, cookie)
                 # Warm-up, not counted in the load: every worker imports its modules and fills
                 # its caches. Its last rounds, one request at a time, are the floor.
@@ -417,8 +487,11 @@ def run(args: argparse.Namespace) -> int:
                 load_end = os.getloadavg()
                 stop.set()
                 watcher.join()
-                # The server is still up after the load.
-                alive = requests.get(base + "/sante/", headers=PROXY_HEADERS, timeout=30).ok
+                # The server is still up and fit after the load.
+                health = requests.get(base + "/sante/", headers=PROXY_HEADERS, timeout=30)
+                alive = health.ok
+                if not alive:
+                    print(f"/sante/ after the load: {health.status_code} {health.text}")
             finally:
                 server.terminate()
                 try:
@@ -428,9 +501,6 @@ def run(args: argparse.Namespace) -> int:
                     server.wait()
             durations, server_errors, exceptions = server_times(log, since)
         finally:
-            from django.db import connections
-
-            connections.close_all()
             with psycopg.connect(admin_url, autocommit=True) as conn:
                 conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
@@ -465,8 +535,10 @@ def run(args: argparse.Namespace) -> int:
         "logs; requests carry nginx's X-Forwarded-Proto/-For; PostgreSQL "
         f"{pg_version.split()[0]}, max_connections {max_connections}, at most {peak[0]} "
         f"connections to the bench database during the load",
-        f"- data: `stspd demo` in a fresh database `{DATABASE}` (migrate, communes, shapes, "
-        f"SSMSI figures, councils, strategy, three years of values), built in {built:.0f} s",
+        f"- code: {code}",
+        f"- data: `stspd demo` in a fresh database `{DATABASE}` (communes, shapes, SSMSI "
+        f"figures, councils, strategy, three years of values), built in {built:.0f} s "
+        f"({build_seconds:.0f} s with the migrations)",
         f"- clients: {args.clients} threads with a keep-alive session each, one third per group, "
         "each sending its next request when the last one is answered; the coordinator logged "
         "in once through the login form, its session cookie shared by the logged-in clients",
@@ -496,7 +568,8 @@ def run(args: argparse.Namespace) -> int:
             else ""
         )
         + f"; 5xx lines in the server log: {server_errors}, exceptions logged: {exceptions}; "
-        f"health check after the load: {'ok' if alive else 'FAILED'}",
+        f"health check after the load: "
+        + ("ok" if alive else f"FAILED ({health.status_code} {health.text.strip()})"),
         f"- target zero errors: {'met' if met else 'NOT MET'}",
     ]
     text = "\n".join(lines) + "\n"
@@ -514,7 +587,16 @@ def main() -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="print the results without writing RESULTS.md"
     )
+    parser.add_argument(
+        "--working-tree",
+        action="store_true",
+        help="serve the checkout as it is, uncommitted changes included (default: HEAD)",
+    )
+    parser.add_argument("--build", metavar="VAR_DIR", help=argparse.SUPPRESS)  # child process
     args = parser.parse_args()
+    if args.build:
+        build(args.build)
+        return
     if args.seconds < 1 or args.clients < len(GROUPS):
         parser.error(f"at least 1 second and {len(GROUPS)} clients")
     sys.exit(run(args))
