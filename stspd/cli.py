@@ -12,6 +12,13 @@ def main() -> None:
     if len(argv) > 1 and not argv[1].startswith("-"):
         # Operators type `stspd import-cog`; Django's command modules are named import_cog.
         argv[1] = argv[1].replace("-", "_")
+    if len(argv) > 2 and argv[1] == "import_ssmsi":
+        # Polars reads the file while Django starts (stspd.observatory.prefetch).
+        from stspd.observatory import prefetch
+
+        source = next((arg for arg in argv[2:] if not arg.startswith("-")), None)
+        if source is not None:
+            prefetch.start(source)
     execute_from_command_line(argv)
 
 

@@ -28,6 +28,7 @@ from crimestats.ssmsi import ParsedFile, SsmsiFormatError, read_ssmsi
 from stspd.audit.events import record
 from stspd.territories.models import Commune, Departement, Region
 
+from . import prefetch
 from .blocks import ARRAYS, BLOCK_FIELDS, Block, BlockError, area_codes, decode, encode
 from .models import Edition, GeoLevel, Indicator, SeriesBlock
 
@@ -297,13 +298,20 @@ def import_ssmsi(
     """
     say = progress or _silent
     name = source_name or Path(path).name
-    try:
-        payload = Path(path).read_bytes()
-    except OSError as exc:
-        raise SsmsiFormatError(name, None, None, f"fichier illisible ({exc})") from exc
     say("Lecture et vérification du fichier…")
-    # Categories for the indicator and the state: packing the blocks reads their numbers.
-    parsed = read_ssmsi(payload, source_name=name, compact=True)
+    read = prefetch.take(path, name)  # read while Django started (stspd import-ssmsi FILE)
+    if read is None:
+        try:
+            payload = Path(path).read_bytes()
+        except OSError as exc:
+            raise SsmsiFormatError(name, None, None, f"fichier illisible ({exc})") from exc
+        # Categories for the indicator and the state: packing the blocks reads their numbers.
+        read = (
+            hashlib.sha256(payload).hexdigest(),
+            read_ssmsi(payload, source_name=name, compact=True),
+        )
+        del payload
+    sha256, parsed = read
     data = parsed.data
     level = parsed.geo_level
     report = ImportReport(
@@ -341,7 +349,7 @@ def import_ssmsi(
 
     with transaction.atomic():
         indicator_ids = _sync_indicators()
-        edition = _save_edition(parsed, hashlib.sha256(payload).hexdigest(), report)
+        edition = _save_edition(parsed, sha256, report)
         report.edition_id = edition.pk
         say("Remplacement des valeurs des éditions précédentes…")
         report.replaced = _replace(data, level, indicator_ids)

@@ -7,8 +7,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, transaction
 
+from crimestats.ssmsi import SsmsiFormatError
 from stspd.audit.models import Event
-from stspd.observatory import importer
+from stspd.observatory import importer, prefetch
 from stspd.observatory.demo_data import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
 from stspd.observatory.importer import import_ssmsi, stored_values
 from stspd.observatory.models import Edition, SeriesBlock, State
@@ -355,3 +356,45 @@ def test_a_departement_extract_leaves_the_other_departements_alone(communes, tmp
         ("76540", 7),
         ("76575", 7),
     ]
+
+
+def test_a_file_read_while_django_starts_is_imported_as_if_read_by_the_import(  # type: ignore[no-untyped-def]
+    communes, tmp_path
+) -> None:
+    # `stspd import-ssmsi FILE` starts reading the file before Django (stspd.cli).
+    lines = [row(code, 2022, "Violences sexuelles", 7) for code in communes]
+    path = write(
+        tmp_path / "a.csv.gz", [*lines, row(LEFT_OUT, 2022, "Vols de véhicule", None)], gz=True
+    )
+    expected = str(import_ssmsi(path))
+    values = snapshot()
+    SeriesBlock.objects.all().delete()
+    Edition.objects.all().delete()
+
+    prefetch.start(path)
+    assert (path.resolve(), path.name) in prefetch._pending
+    report = import_ssmsi(path)
+
+    assert not prefetch._pending
+    assert str(report) == expected
+    assert [v[1:] for v in snapshot()] == [v[1:] for v in values]
+    # Read under another name (a downloaded file named by its URL): read again by the import.
+    prefetch.start(path)
+    assert import_ssmsi(path, source_name="autre.csv.gz").source_name == "autre.csv.gz"
+    assert prefetch.take(path, path.name) is not None
+
+
+def test_a_bad_file_read_while_django_starts_is_refused_with_the_same_message(  # type: ignore[no-untyped-def]
+    existing, tmp_path
+) -> None:
+    path = write(tmp_path / "mauvais.csv", [row("76540", 2023, "Violences sexuelles", -3)])
+    with pytest.raises(SsmsiFormatError) as direct:
+        import_ssmsi(path)
+
+    prefetch.start(path)
+    with pytest.raises(SsmsiFormatError) as read_early:
+        import_ssmsi(path)
+
+    assert str(read_early.value) == str(direct.value)
+    assert "mauvais.csv, ligne 2, colonne « nombre »" in str(direct.value)
+    assert snapshot() == existing
