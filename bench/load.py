@@ -12,7 +12,8 @@ CONN_MAX_AGE=60, one JSON log line per request) and the command line of docs/pro
 adds in production (X-Forwarded-Proto: https, X-Forwarded-For), so the production security
 settings (HTTPS redirect, secure cookies, CSRF referer check) apply as they do behind the proxy.
 
-Clients are threads with a keep-alive `requests` session each, in three equal groups:
+Clients are threads with a `requests` session each, opening a connection per request as nginx
+does to gunicorn (`--keep-alive` keeps one per client instead), in three equal groups:
 
 - dashboard: the coordinator of the CISPD on the strategy's tableau de bord;
 - observatory: the coordinator on the observatory pages of a commune, the EPCI and the council;
@@ -329,11 +330,16 @@ def client(
     outcome: Outcome,
     ready: threading.Barrier,
     deadline: list[float],
+    keep_alive: bool,
 ) -> None:
     import requests
 
     session = requests.Session()
     headers = PROXY_HEADERS | ({"Cookie": cookie} if targets[0].logged_in else {})
+    if not keep_alive:
+        # nginx opens a connection to gunicorn per request (docs/production.md sets no upstream
+        # keepalive): a kept-alive client would stay on one worker, however busy it is.
+        headers["Connection"] = "close"
     ready.wait()
     n = index  # clients of one group start on different pages
     while time.monotonic() < deadline[0]:
@@ -463,6 +469,7 @@ def run(args: argparse.Namespace) -> int:
                             outcome,
                             ready,
                             deadline,
+                            args.keep_alive,
                         ),
                         daemon=True,
                     )
@@ -539,7 +546,13 @@ def run(args: argparse.Namespace) -> int:
         f"- data: `stspd demo` in a fresh database `{DATABASE}` (communes, shapes, SSMSI "
         f"figures, councils, strategy, three years of values), built in {built:.0f} s "
         f"({build_seconds:.0f} s with the migrations)",
-        f"- clients: {args.clients} threads with a keep-alive session each, one third per group, "
+        f"- clients: {args.clients} threads, "
+        + (
+            "a kept-alive connection each"
+            if args.keep_alive
+            else "a new connection per request (as nginx to gunicorn)"
+        )
+        + ", one third per group, "
         "each sending its next request when the last one is answered; the coordinator logged "
         "in once through the login form, its session cookie shared by the logged-in clients",
         *(f"  - {g}: {pages[g]}" for g in GROUPS),
@@ -591,6 +604,11 @@ def main() -> None:
         "--working-tree",
         action="store_true",
         help="serve the checkout as it is, uncommitted changes included (default: HEAD)",
+    )
+    parser.add_argument(
+        "--keep-alive",
+        action="store_true",
+        help="one kept-alive connection per client (default: one per request, as nginx does)",
     )
     parser.add_argument("--build", metavar="VAR_DIR", help=argparse.SUPPRESS)  # child process
     args = parser.parse_args()
