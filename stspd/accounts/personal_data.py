@@ -106,7 +106,7 @@ def erase(user: User, *, by: User) -> None:
                 changes=changes, object_label=label, actor_label=actor_label
             )
     LoginAttempt.objects.filter(models.Q(user=user) | models.Q(email=user.email)).delete()
-    user.api_tokens.all().delete()  # type: ignore[attr-defined]
+    user.api_tokens.all().delete()
     Membership.objects.filter(user=user).delete()
     CouncilRole.objects.filter(user=user).delete()
     user.email = f"utilisateur-supprime-{user.pk}@stspd.invalid"

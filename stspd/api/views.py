@@ -2,10 +2,9 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from stspd.accounts.views import current_user
 from stspd.audit.events import record
@@ -37,11 +36,12 @@ def tokens(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     """Only the owner revokes their token; another person's token does not exist for them."""
     user = current_user(request)
     token = get_object_or_404(ApiToken, pk=token_id, user=user)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

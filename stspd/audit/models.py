@@ -24,6 +24,8 @@ VERB_LABELS = {
     "erasure_requested": "demande d'effacement d'un compte",
     "erased": "compte anonymisé",
     "revoked": "révocation",
+    "published": "publication sur le portail public",
+    "withdrawn": "retrait du portail public",
 }
 
 

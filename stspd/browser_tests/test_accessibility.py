@@ -31,6 +31,7 @@ DOWNLOADS = {
     "evaluation:action_sheet",
     "public:catalogue",
     "public:strategy_pdf",
+    "public:annual_report",
     "public:strategy_csv",
     "public:strategy_json",
     "public:indicators_csv",

@@ -3,16 +3,19 @@ evaluation) and the evaluation sheet of a fiche action. Any role of the council 
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
 
+from stspd.councils.access import can_edit_council
 from stspd.strategy.access import access_action, access_strategy
 from stspd.strategy.enums import Funder
 from stspd.strategy.views import number_of
 
 from .funds import funder_csv, funder_xlsx, strategy_funds
-from .models import Appraisal
+from .models import Appraisal, PublishedReport
+from .publishing import PublishingError, publish_annual, withdraw_annual
 from .reports import action_sheet_pdf, build_report, report_docx, report_pdf
 from .views import current_user
 
@@ -79,15 +82,20 @@ def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "objectives": Appraisal.objects.filter(objective__axis__strategy=strategy).count(),
         "actions": Appraisal.objects.filter(action__objective__axis__strategy=strategy).count(),
     }
+    published = {r.year: r for r in PublishedReport.objects.filter(strategy=strategy)}
     return render(
         request,
         "evaluation/reports.html",
         {
             "strategy": strategy,
             "council": strategy.council,
-            "years": list(range(strategy.starts_on.year, strategy.ends_on.year + 1)),
+            "years": [
+                (year, published.get(year))
+                for year in range(strategy.starts_on.year, strategy.ends_on.year + 1)
+            ],
             "objectives": objectives,
             "counts": counts,
+            "can_publish": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
         },
     )
 
@@ -96,8 +104,38 @@ def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def annual_pdf(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
     strategy = access_strategy(current_user(request), strategy_id)
     year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
-    report = build_report(strategy, year)
-    return _download(report_pdf(report), "application/pdf", f"{report.filename}.pdf")
+    # ?version=publique: the version the portal would publish (public indicators only).
+    public = request.GET.get("version") == "publique"
+    report = build_report(strategy, year, public=public)
+    suffix = "-version-publique" if public else ""
+    return _download(report_pdf(report), "application/pdf", f"{report.filename}{suffix}.pdf")
+
+
+@login_required
+def publish(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
+    """The coordinator publishes the review of `year` on the portal (or publishes it again)."""
+    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        publish_annual(strategy, year, by=current_user(request))
+    except PublishingError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Le bilan {year} est publié sur le portail public.")
+    return redirect("evaluation:reports", strategy.pk)
+
+
+@login_required
+def withdraw(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    withdraw_annual(strategy, year, by=current_user(request))
+    messages.success(request, f"Le bilan {year} est retiré du portail public.")
+    return redirect("evaluation:reports", strategy.pk)
 
 
 @login_required

@@ -107,3 +107,29 @@ class InterventionStart(models.Model):
 
     def __str__(self) -> str:
         return f"Début de l'intervention : {self.year}"
+
+
+class PublishedReport(models.Model):
+    """An annual review the coordinator published on the public portal: its public version
+    (public indicators only), frozen as a PDF when published, replaced if published again."""
+
+    strategy = models.ForeignKey(
+        "strategy.Strategy", on_delete=models.CASCADE, related_name="published_reports"
+    )
+    year = models.PositiveSmallIntegerField("année")
+    pdf = models.FileField("document", upload_to="rapports-publies/")
+    published_at = models.DateTimeField("publié le")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = "bilan publié"
+        verbose_name_plural = "bilans publiés"
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "year"], name="one_published_report_a_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"Bilan annuel {self.year} publié"

@@ -19,7 +19,12 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from stspd.indicators.dashboard import IndicatorRow, dashboard_data
+from stspd.indicators.dashboard import (
+    IndicatorRow,
+    _indicator_row,  # the dashboard's status computation, on the values the public may see
+    dashboard_data,
+)
+from stspd.indicators.enums import IndicatorKind
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
 
 from .funds import ActionFunds, Funds, euros, percent, strategy_funds
@@ -31,6 +36,9 @@ from .judgements import (
     measurements_of,
 )
 from .models import Appraisal
+
+# The values a public report shows: validated by the coordinator, or the SSMSI's.
+PUBLISHED_SOURCES = {"validated", "observatory"}
 
 
 @dataclass
@@ -83,8 +91,11 @@ def _latest(appraisals: list[Appraisal], year: int | None) -> Appraisal | None:
     return max(appraisals, key=lambda a: a.year, default=None)
 
 
-def build_report(strategy: Strategy, year: int | None = None) -> Report:
-    """The annual review of `year`, or the final evaluation when `year` is None."""
+def build_report(strategy: Strategy, year: int | None = None, *, public: bool = False) -> Report:
+    """The annual review of `year`, or the final evaluation when `year` is None.
+
+    `public`: the version published on the portal, whose result indicators are only those the
+    council marked public (as on the portal's page); the rest is the report as written."""
     today = timezone.localdate()
     as_of = min(datetime.date(year, 12, 31), today) if year is not None else today
     dashboard = dashboard_data(strategy.pk, today=as_of)
@@ -94,6 +105,23 @@ def build_report(strategy: Strategy, year: int | None = None) -> Report:
             "definition__observatory_indicator", "commune", "intervention_start"
         )
     )
+    if public:
+        # As the portal: public result indicators, on validated and SSMSI values only.
+        uses = [use for use in uses if use.public and use.definition.kind == IndicatorKind.RESULT]
+        shown = {use.pk for use in uses}
+        statuses = {
+            key: [
+                _indicator_row(
+                    row.use,
+                    [point for point in row.points if point.source in PUBLISHED_SOURCES],
+                    dashboard.strategy,
+                    as_of,
+                )
+                for row in rows
+                if row.use.pk in shown
+            ]
+            for key, rows in statuses.items()
+        }
     uses_of: dict[int, list[ObjectiveIndicator]] = defaultdict(list)
     for use in uses:
         uses_of[use.objective_id].append(use)
@@ -144,6 +172,8 @@ def build_report(strategy: Strategy, year: int | None = None) -> Report:
     title = (
         f"Bilan annuel {year}" if year is not None else "Rapport d'évaluation finale"
     ) + f" — {strategy.title}"
+    if public:
+        title += " (version publique)"
     return Report(strategy, "annual" if year else "final", year, title, as_of, axes, funds)
 
 

@@ -46,6 +46,16 @@ urlpatterns = [
         name="annual_pdf",
     ),
     path(
+        "strategies/<int:strategy_id>/bilan-<int:year>/publier/",
+        document_views.publish,
+        name="publish_annual",
+    ),
+    path(
+        "strategies/<int:strategy_id>/bilan-<int:year>/retirer/",
+        document_views.withdraw,
+        name="withdraw_annual",
+    ),
+    path(
         "strategies/<int:strategy_id>/bilan-<int:year>.docx",
         document_views.annual_docx,
         name="annual_docx",

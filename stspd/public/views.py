@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from stspd.evaluation.models import PublishedReport
 from stspd.strategy.documents.pdf import render_pdf
 
 from . import opendata
@@ -53,6 +54,7 @@ def council(request: HttpRequest, council_id: int) -> HttpResponse:
         "caveats": caveats(results),
         "meetings": public_meetings(pub.council),
         "signed": pub.strategy.signatures.filter(version_number=pub.version).exists(),
+        "reports": PublishedReport.objects.filter(strategy=pub.strategy),
     }
     return render(request, "public/council.html", context)
 
@@ -63,6 +65,16 @@ def strategy_pdf(request: HttpRequest, council_id: int) -> HttpResponse:
     territory, figures = pdf_figures(pub)
     pdf = render_pdf(pub.source, territory, figures)
     return _download(pdf, "application/pdf", f"strategie-{pub.council.pk}-v{pub.version}.pdf")
+
+
+@require_safe
+def annual_report(request: HttpRequest, council_id: int, year: int) -> HttpResponse:
+    """An annual review the coordinator published (its public version, frozen then)."""
+    pub = publication(council_id)
+    report = get_object_or_404(PublishedReport, strategy=pub.strategy, year=year)
+    with report.pdf.open("rb") as file:  # a few hundred kilobytes
+        content = file.read()
+    return _download(content, "application/pdf", f"bilan-{year}-{pub.council.pk}.pdf")
 
 
 @require_safe

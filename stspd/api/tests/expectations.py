@@ -14,8 +14,9 @@ SIGNED_IN = EVERYONE | {"anonymous": 401}
 COUNCIL_READ = SIGNED_IN | {"outsider": 404}
 # Reported values: the action's lead (none of the cast here) and the coordinator.
 REPORTERS = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403, "wg_signed": 403}
-# Revoking is a POST: a GET is refused for everyone signed in.
-POST_ONLY = dict.fromkeys(EVERYONE, 405) | {"anonymous": 302}
+# Revoking is a POST by the token's owner (a GET: 405); another person's token does not exist
+# for them.
+OWNER_POST = dict.fromkeys(EVERYONE, 404) | {"anonymous": 302, "coordinator": 405}
 
 
 def strategy(world: Any) -> dict[str, int]:
@@ -52,5 +53,5 @@ ALL: dict[str, Expectation] = {
     "api:measurements": (action_indicator, REPORTERS, ""),
     # A person's own tokens.
     "tokens:list": (lambda w: {}, EVERYONE | {"anonymous": 302}, ""),
-    "tokens:revoke": (coordinator_token, POST_ONLY, ""),
+    "tokens:revoke": (coordinator_token, OWNER_POST, ""),
 }

@@ -58,6 +58,17 @@ ALL: dict[str, Expectation] = {
     "evaluation:funds_xlsx": (lambda w: strategy(w) | {"funder": "fipd"}, COUNCIL_READ, ""),
     "evaluation:funds_csv": (lambda w: strategy(w) | {"funder": "fipd"}, COUNCIL_READ, ""),
     "evaluation:annual_pdf": (lambda w: strategy(w) | {"year": 2026}, COUNCIL_READ, ""),
+    # Publishing on the portal is a POST by the coordinator: their GET is 405.
+    "evaluation:publish_annual": (
+        lambda w: strategy(w) | {"year": 2026},
+        COUNCIL_EDIT | {"coordinator": 405, "site_admin": 405},
+        "",
+    ),
+    "evaluation:withdraw_annual": (
+        lambda w: strategy(w) | {"year": 2026},
+        COUNCIL_EDIT | {"coordinator": 405, "site_admin": 405},
+        "",
+    ),
     "evaluation:annual_docx": (lambda w: strategy(w) | {"year": 2026}, COUNCIL_READ, ""),
     "evaluation:final_pdf": (strategy, COUNCIL_READ, ""),
     "evaluation:final_docx": (strategy, COUNCIL_READ, ""),

@@ -33,11 +33,27 @@ def council(world: Any) -> dict[str, int]:
     return {"council_id": world.council.pk}
 
 
+def annual_report(world: Any) -> dict[str, int]:
+    """A review published while the strategy was in force (the revision opened after)."""
+    from stspd.evaluation.publishing import publish_annual
+    from stspd.strategy.enums import Status
+    from stspd.strategy.models import Strategy
+
+    strategy = publish(world)
+    Strategy.objects.filter(pk=strategy.pk).update(status=Status.IN_FORCE)
+    strategy.refresh_from_db()
+    publish_annual(strategy, 2026, by=world.coordinator)
+    Strategy.objects.filter(pk=strategy.pk).update(status=Status.REVISION)
+    world.strategy.refresh_from_db()
+    return {"council_id": world.council.pk, "year": 2026}
+
+
 ALL: dict[str, Expectation] = {
     "public:index": (published, EVERYONE, "?q=rouen"),
     "public:catalogue": (published, EVERYONE, ""),
     "public:council": (council, EVERYONE, ""),
     "public:strategy_pdf": (council, EVERYONE, ""),
+    "public:annual_report": (annual_report, EVERYONE, ""),
     "public:strategy_csv": (council, EVERYONE, ""),
     "public:strategy_json": (council, EVERYONE, ""),
     "public:indicators_csv": (council, EVERYONE, ""),

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Decision, Meeting
+from stspd.evaluation.publishing import publish_annual
 from stspd.indicators.enums import Direction, IndicatorKind, MeasurementStatus
 from stspd.indicators.models import IndicatorDefinition, Measurement
 from stspd.observatory.models import State as ObservatoryState
@@ -93,6 +94,7 @@ def seed(world) -> None:  # type: ignore[no-untyped-def]
     # After adoption: in force, then a revision whose working copy holds secret changes.
     Strategy.objects.filter(pk=strategy.pk).update(status=Status.IN_FORCE)
     strategy.refresh_from_db()
+    publish_annual(strategy, 2026, by=world.coordinator)
     apply_move(strategy, "revise", by=world.coordinator)
     Strategy.objects.filter(pk=strategy.pk).update(title="SECRET-DRAFT title")
     Axis.objects.filter(pk=world.axis.pk).update(title="SECRET-DRAFT axis")
@@ -113,6 +115,14 @@ def seed(world) -> None:  # type: ignore[no-untyped-def]
         starts_on=datetime.date(2026, 1, 1),
         ends_on=datetime.date(2028, 12, 31),
     )
+
+
+def public_pdfs(world) -> list[str]:  # type: ignore[no-untyped-def]
+    council = [world.council.pk]
+    return [
+        reverse("public:strategy_pdf", args=council),
+        reverse("public:annual_report", args=[world.council.pk, 2026]),
+    ]
 
 
 def public_urls(world) -> list[str]:  # type: ignore[no-untyped-def]
@@ -138,11 +148,12 @@ def test_no_confidential_content_on_any_public_url_or_export(world, client) -> N
         text = response.content.decode("utf-8-sig")
         for secret in SECRETS:
             assert secret not in text, (secret, url)
-    pdf = client.get(reverse("public:strategy_pdf", args=[world.council.pk]))
-    words = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
-    assert "Tranquillité publique" in words  # the adopted axis
-    for secret in SECRETS:
-        assert secret not in words
+    for url in public_pdfs(world):
+        pdf = client.get(url)
+        words = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "Tranquillité publique" in words, url  # the adopted axis
+        for secret in SECRETS:
+            assert secret not in words, (secret, url)
 
 
 def test_the_adopted_version_is_shown_and_the_signed_in_see_no_more(world, client) -> None:  # type: ignore[no-untyped-def]
