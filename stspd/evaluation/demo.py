@@ -22,6 +22,7 @@ from stspd.strategy.models import Action, Objective, ObjectiveIndicator, Strateg
 
 from .enums import Implementation, Recommendation
 from .models import Appraisal, InterventionStart
+from .publishing import publish_annual
 
 START_YEAR = 2021
 START_REASON = (
@@ -163,4 +164,9 @@ def build_evaluation_demo() -> str:
             **subject,
         )
         record(coordinator, "created", appraisal, council=council)
-    return f"Évaluation de démonstration construite ({len(APPRAISALS)} appréciations {year})."
+    # The review of that year, published on the portal as a coordinator would after the plenary.
+    publish_annual(strategy, year, by=coordinator)
+    return (
+        f"Évaluation de démonstration construite ({len(APPRAISALS)} appréciations {year}, "
+        f"bilan {year} publié sur le portail)."
+    )

@@ -1,3 +1,5 @@
+import re
+
 from django.core.management import call_command
 
 from stspd.accounts.models import User
@@ -41,3 +43,13 @@ def test_demo_logins_reach_their_pages(db, client) -> None:  # type: ignore[no-u
     assert client.login(email="exterieur@demo.stspd.fr", password=DEMO_PASSWORD)
     cispd = Council.objects.get(epci__siren="200023414")
     assert client.get(f"/conseils/{cispd.pk}/").status_code == 404
+
+
+def test_the_demo_publishes_a_review_on_the_cispds_public_page(db, client) -> None:  # type: ignore[no-untyped-def]
+    call_command("demo")
+    cispd = Council.objects.get(epci__siren="200023414")
+    page = client.get(f"/public/{cispd.pk}/").content.decode()
+    assert "Bilan annuel" in page
+    [url] = re.findall(r'href="(/public/\d+/bilan-\d{4}\.pdf)"', page)
+    response = client.get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
