@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, transaction
 
 from crimestats.ssmsi import SsmsiFormatError
+from stspd import cli
 from stspd.audit.models import Event
 from stspd.observatory import importer, prefetch
 from stspd.observatory.demo_data import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
@@ -398,3 +399,22 @@ def test_a_bad_file_read_while_django_starts_is_refused_with_the_same_message(  
     assert str(read_early.value) == str(direct.value)
     assert "mauvais.csv, ligne 2, colonne « nombre »" in str(direct.value)
     assert snapshot() == existing
+
+
+def test_stspd_import_ssmsi_file_reads_it_while_django_starts(  # type: ignore[no-untyped-def]
+    communes, tmp_path, monkeypatch, capsys
+) -> None:
+    path = write(
+        tmp_path / "a.csv", [row(code, 2022, "Violences sexuelles", 7) for code in communes]
+    )
+    started = []
+    start = prefetch.start
+    monkeypatch.setattr(prefetch, "start", lambda source: [started.append(source), start(source)])
+    monkeypatch.setattr("sys.argv", ["stspd", "import-ssmsi", str(path)])
+
+    cli.main()
+
+    assert started == [str(path)]
+    assert not prefetch._pending  # taken by the import
+    assert "valeurs enregistrées : 3" in capsys.readouterr().out
+    assert stored_values().height == 3
