@@ -119,7 +119,10 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
     form = MeasurementForm(data, use=use, today=today)
     if not form.is_valid():
         errors = [
-            {"endroit": f"body.{FIELDS.get(field, field)}", "message": " ".join(messages)}
+            {
+                "endroit": f"body.{FIELDS[field]}" if field in FIELDS else "body",
+                "message": " ".join(messages),
+            }
             for field, messages in form.errors.items()
         ]
         raise Refused("Valeur refusée — " + " ; ".join(e["message"] for e in errors), errors)
