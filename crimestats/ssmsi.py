@@ -606,33 +606,27 @@ def _parse_fast(raw: pl.DataFrame, layout: _Layout) -> pl.DataFrame | None:
     def invalid(role: str) -> pl.Expr:
         return (~pl.col(role).is_finite() | (pl.col(role) < 0)).fill_null(False)
 
-    bad = frame.select(
+    # Duplicates: none when each row comes after the previous one in (territory, year,
+    # indicator in the order the file first lists them); otherwise every key is hashed below.
+    listed = label_index.unique(maintain_order=True).to_list()
+    rank = [0] * len(order)
+    for position, number in enumerate(listed):
+        rank[number] = position
+    year_and_rank = (pl.col("_year") - pl.col("_year").min()) * len(order) + pl.lit(
+        pl.Series(rank, dtype=pl.Int32)
+    ).gather(pl.col("_label"))
+    # One query: polars evaluates the checks in parallel.
+    *bad, in_order = frame.select(
         pl.col("_year").is_null().any() | ~pl.col("_year").is_between(2000, 2100).all(),
         (pl.col("_unit") != pl.lit(expected_unit).gather(pl.col("_label"))).any(),
         (count < 0).any(),
         (~pl.col("_suppressed") & count.is_null()).any() if has_flag else pl.lit(False),
         *(invalid(role).any() for role in ("rate", "population", "dwellings")),
+        ((pl.col("geo").rle_id().diff() != 0) | (year_and_rank.diff() > 0)).slice(1).all(),
     ).row(0)
     if any(bad):
         return None
-
-    # Duplicates: none when each row comes after the previous one in (territory, year,
-    # indicator in the order the file first lists them); otherwise hash every key.
-    years = frame.get_column("_year")
-    first_year = int(years.min())  # type: ignore[arg-type]
-    span = int(years.max()) - first_year + 1  # type: ignore[arg-type]
-    listed = label_index.unique(maintain_order=True).to_list()
-    rank = [0] * len(order)
-    for position, number in enumerate(listed):
-        rank[number] = position
-    key = (
-        geo.rle_id().cast(pl.Int64) * (span * len(order))
-        + (years - first_year).cast(pl.Int64) * len(order)
-        + pl.Series(rank, dtype=pl.Int64).gather(label_index)
-    )
-    ordered = bool((runs.slice(1) > runs.slice(0, len(runs) - 1)).all()) and bool(
-        (key.diff().slice(1) > 0).all()
-    )
+    ordered = in_order and bool((runs.slice(1) > runs.slice(0, len(runs) - 1)).all())
 
     published = ~pl.col("_suppressed")
 
