@@ -180,8 +180,11 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     local = code_number[order] - area_start.astype(code_number.dtype)[cell_area[order]]
     if local.max() >= _MAX_CODES:
         raise BlockError("plus de 65 536 territoires dans une même zone")
+    # polars gathers the arrays in parallel, one column per core.
+    gathered = pl.DataFrame({name: arrays[name] for name in list(ARRAYS)[1:]}).gather(order)
     packed = {"code_index": local.astype(np.uint16)} | {
-        name: arrays[name][order].astype(ARRAYS[name][1], copy=False) for name in list(ARRAYS)[1:]
+        name: gathered.get_column(name).to_numpy().astype(ARRAYS[name][1], copy=False)
+        for name in list(ARRAYS)[1:]
     }
     # Each block's arrays are views on these: no copy of the 130 MB of a national file.
     views = {name: memoryview(values).cast("B") for name, values in packed.items()}
