@@ -7,10 +7,14 @@ by the world's real ones, so that the bodies reach real objects too. The rate li
 429 is tested on its own (test_reporting).
 """
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -28,6 +32,17 @@ from stspd.public.tests.helpers import publish
 from .helpers import token
 
 EXAMPLES = 25
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection() -> Iterator[None]:
+    """The WSGI handler closes the database connection after each request; Django's test
+    client stops that, or the test's transaction would go with it (PostgreSQL). Same here."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 # Loaded when the tests are collected: the schema view reads no database.
