@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -296,8 +297,8 @@ def import_ssmsi(
 ) -> ImportReport:
     """Import one SSMSI file; `source_name` (default: the file name) carries the edition.
 
-    Raises crimestats' SsmsiFormatError (line, column) before anything is written, or a
-    DatabaseError that rolls the whole import back.
+    Raises crimestats' SsmsiFormatError (line, column; a value the blocks refuse rolls the
+    transaction back), or a DatabaseError that rolls the whole import back.
     """
     say = progress or _silent
     name = source_name or Path(path).name
@@ -344,36 +345,40 @@ def import_ssmsi(
     report.suppressed = states.get("suppressed", 0)
 
     say("Mise en blocs des valeurs…")
-    try:
-        blocks = encode(kept, level)
-    except BlockError as exc:
-        raise SsmsiFormatError(name, None, None, str(exc)) from exc
-    del kept
-
-    with transaction.atomic():
-        indicator_ids = _sync_indicators()
-        edition = _save_edition(parsed, sha256, report)
-        report.edition_id = edition.pk
-        say("Remplacement des valeurs des éditions précédentes…")
-        report.replaced = _replace(data, level, indicator_ids)
-        _insert(
-            [
-                SeriesBlock(
-                    edition_id=edition.pk,
-                    geo_level=level,
-                    indicator_id=indicator_ids[block.indicator],
-                    area=block.area,
-                    **_fields(block),
-                )
-                for block in blocks
-            ],
-            say,
-        )
-        record(
-            None,
-            "updated" if report.same_file_again else "created",
-            edition,
-            label=f"Édition SSMSI {edition.source_name}",
-            changes={"valeurs enregistrées": ["", str(report.stored)]},
-        )
+    # numpy and polars release Python's lock: the values are packed on one thread while the
+    # database work before the writing (indicators, edition, removal of the previous
+    # values) runs on this one. A value the blocks refuse rolls the transaction back.
+    with ThreadPoolExecutor(max_workers=1) as packer:
+        packing = packer.submit(encode, kept, level)
+        del kept
+        with transaction.atomic():
+            indicator_ids = _sync_indicators()
+            edition = _save_edition(parsed, sha256, report)
+            report.edition_id = edition.pk
+            say("Remplacement des valeurs des éditions précédentes…")
+            report.replaced = _replace(data, level, indicator_ids)
+            try:
+                blocks = packing.result()
+            except BlockError as exc:
+                raise SsmsiFormatError(name, None, None, str(exc)) from exc
+            _insert(
+                [
+                    SeriesBlock(
+                        edition_id=edition.pk,
+                        geo_level=level,
+                        indicator_id=indicator_ids[block.indicator],
+                        area=block.area,
+                        **_fields(block),
+                    )
+                    for block in blocks
+                ],
+                say,
+            )
+            record(
+                None,
+                "updated" if report.same_file_again else "created",
+                edition,
+                label=f"Édition SSMSI {edition.source_name}",
+                changes={"valeurs enregistrées": ["", str(report.stored)]},
+            )
     return report

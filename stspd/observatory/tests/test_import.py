@@ -11,6 +11,7 @@ from crimestats.ssmsi import SsmsiFormatError
 from stspd import cli
 from stspd.audit.models import Event
 from stspd.observatory import importer, prefetch
+from stspd.observatory.blocks import BlockError
 from stspd.observatory.demo_data import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
 from stspd.observatory.importer import import_ssmsi, stored_values
 from stspd.observatory.models import Edition, SeriesBlock, State
@@ -420,3 +421,22 @@ def test_stspd_import_ssmsi_file_reads_it_while_django_starts(  # type: ignore[n
     assert not prefetch._pending  # taken by the import
     assert "valeurs enregistrées : 3" in capsys.readouterr().out
     assert stored_values().height == 3
+
+
+def test_values_the_blocks_refuse_roll_everything_back(existing, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The blocks are packed while the previous values are removed: a refusal rolls it back.
+    def refuse(frame: pl.DataFrame, level: str) -> list[object]:
+        raise BlockError("valeur incohérente avec son état (76540, 2023, …)")
+
+    monkeypatch.setattr(importer, "encode", refuse)
+    path = write(tmp_path / "nouveau.csv", [row("76540", 2023, "Violences sexuelles", 40)])
+    events = Event.objects.count()
+
+    with pytest.raises(CommandError) as caught:
+        call_command("import_ssmsi", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert "nouveau.csv : valeur incohérente avec son état" in str(caught.value)
+    assert "la base de données n'a pas été modifiée" in str(caught.value)
+    assert snapshot() == existing
+    assert Edition.objects.count() == 1
+    assert Event.objects.count() == events
