@@ -5,9 +5,12 @@ limits within which a commune's rate would fall by chance alone, narrower as the
 (Spiegelhalter, "Funnel plots for comparing institutional performance", Statistics in Medicine
 24, 2005, 1185-1202).
 
-- Target: the pooled rate of the published communes, sum of counts / sum of denominators.
-  Suppressed communes (``NaN``, statistical secrecy) are left out of the target and counted in
-  ``n_suppressed``: they are not zero.
+- Target: a reference rate given by the caller (France's, computed from the département files,
+  which have no secrecy), or by default the pooled rate of the published communes, sum of
+  counts / sum of denominators. Suppressed communes (``NaN``, statistical secrecy) are left out
+  of the pooled target and counted in ``n_suppressed``: they are not zero; but as they are
+  mostly small communes with few facts, the pooled rate leans high, hence the reference rate
+  when there is one.
 - Limits: a commune whose expected count is ``lam = target * denominator`` has a Poisson count.
   For a probability ``p`` (0.025 and 0.975 at 95 %, 0.001 and 0.999 at 99.8 %) the limit is the
   Poisson quantile ``r`` (smallest count with ``F(r) >= p``), smoothed by the interpolation
@@ -26,6 +29,7 @@ the per-resident rate.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +47,7 @@ FloatArray = npt.NDArray[np.float64]
 class FunnelResult:
     """Funnel of one indicator-year.
 
-    ``target_rate`` per 1,000 (pooled over published communes); ``n_published``,
+    ``target_rate`` per 1,000 (given, or pooled over published communes); ``n_published``,
     ``n_suppressed``; per commune (input order): ``rate``, ``expected`` count at the target
     rate, ``lower`` and ``upper`` (shape: levels x communes, rates per 1,000, ``NaN`` without a
     denominator) and ``flag``. ``levels`` as given, sorted from the inner to the outer.
@@ -138,11 +142,15 @@ def funnel(
     counts: npt.ArrayLike,
     denominators: npt.ArrayLike,
     levels: tuple[float, ...] = (0.95, 0.998),
+    target_rate: float | None = None,
 ) -> FunnelResult:
     """Target rate, exact Poisson control limits and a flag for every commune.
 
     ``counts`` (``NaN`` = suppressed) and ``denominators`` (inhabitants, or dwellings for
-    burglary) of one indicator-year, one element per commune.
+    burglary) of one indicator-year, one element per commune. ``target_rate`` (per 1,000):
+    a reference rate known without secrecy, such as France's from the département files;
+    by default the rate pooled over the published communes, which leans high when small
+    communes with few facts are suppressed.
 
     >>> f = funnel([30, 5, float("nan"), 2], [1000, 1000, 500, 1000])
     >>> f.target_rate, f.n_published, f.n_suppressed
@@ -163,7 +171,12 @@ def funnel(
     suppressed = np.isnan(k)
     published = ~suppressed & has_d
     total_d = float(d[published].sum())
-    target = float(k[published].sum()) / total_d if total_d > 0 else float("nan")
+    if target_rate is not None:
+        if not (math.isfinite(target_rate) and target_rate >= 0):
+            raise ValueError("le taux cible doit être un nombre positif ou nul")
+        target = target_rate / PER
+    else:
+        target = float(k[published].sum()) / total_d if total_d > 0 else float("nan")
     expected, lower, upper = _limits(target, d, ordered)
     with np.errstate(invalid="ignore"):
         rate = k / d * PER

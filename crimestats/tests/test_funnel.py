@@ -86,6 +86,29 @@ def test_flags_follow_the_limits() -> None:
     assert result.flag.tolist()[:5] == ["within", "above_95", "within", "below_95", "within"]
 
 
+def test_a_given_reference_rate_is_the_target() -> None:
+    """France's rate as the target: a commune of 1,000 at 10 per 1,000 expects 10 facts, 95 %
+    limits 3.775 and 16.16 facts (as above), whatever the other communes' pooled rate."""
+    counts = [16, 17, 4, 3, 40, np.nan]
+    denominators = [1000.0] * 6
+    result = funnel(counts, denominators, levels=(0.95,), target_rate=10.0)
+    assert result.target_rate == 10.0
+    assert result.expected[:5] == pytest.approx([10.0] * 5)
+    assert result.flag.tolist() == [
+        "within",
+        "above_95",
+        "within",
+        "below_95",
+        "above_95",
+        "suppressed",
+    ]
+    pooled = funnel(counts, denominators, levels=(0.95,))
+    assert pooled.target_rate == pytest.approx(80 / 5000 * 1000)
+    for bad in (float("nan"), -1.0, float("inf")):
+        with pytest.raises(ValueError):
+            funnel(counts, denominators, target_rate=bad)
+
+
 def test_curve_matches_the_commune_limits() -> None:
     curve = funnel_curve(12.0, 200, 50_000, n=50)
     assert curve.upper.shape == (2, 50)

@@ -206,9 +206,12 @@ def _flag_against(target_rate: float, count: float, denominator: float) -> str:
 def funnel_data(
     territory: Territory, indicator: Indicator, year: int, territory_row: dict[str, Any]
 ) -> dict[str, Any] | None:
-    """Every commune's rate for one indicator-year around the pooled rate (one query).
+    """Every commune's rate for one indicator-year around France's rate (one query).
 
-    The territory is placed among them when its figure is known (not a lower bound).
+    France's rate comes from the département files, which have no secrecy (`fr_rate` of the
+    territory's row); without it, the communes' pooled rate, which leans high since the
+    suppressed communes are mostly small ones with few facts. The territory is placed among
+    them when its figure is known (not a lower bound).
     """
     dwellings = indicator.denominator_kind == "dwellings"
     cells = load_values(GeoLevel.COMMUNE, indicator=indicator, year=year).sort("geo_code")
@@ -222,7 +225,9 @@ def funnel_data(
         .fill_null(math.nan)
         .to_numpy()
     )
-    result = funnel(counts, denominators)
+    france = territory_row.get("fr_rate")
+    reference = float(france) if france is not None and math.isfinite(france) else None
+    result = funnel(counts, denominators, target_rate=reference)
     known = np.isfinite(denominators) & (denominators > 0)
     if not known.any() or math.isnan(result.target_rate):
         return None
@@ -251,6 +256,7 @@ def funnel_data(
     return {
         "year": year,
         "target": result.target_rate,
+        "target_is_france": reference is not None,
         "n_points": len(points),
         "n_suppressed": result.n_suppressed,
         "points": points,

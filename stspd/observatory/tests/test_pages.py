@@ -183,18 +183,33 @@ def test_change_and_trend_leave_out_suppressed_years_and_lower_bounds(world, log
 def test_funnel_places_the_territory_and_its_communes_among_all_communes(world, login) -> None:  # type: ignore[no-untyped-def]
     from scipy.stats import poisson
 
-    # 2023: Rouen 90 / 100,000, Saint-Étienne-du-Rouvray 0 / 30,000: pooled rate 90 / 130,000.
-    target = 90 / 130_000
-    rouen, ser = target * 100_000, target * 30_000
-    assert poisson.ppf(0.975, rouen) < 90 < poisson.ppf(0.999, rouen)  # above 95 %, not 99.8 %
-    assert poisson.ppf(0.001, ser) > 0  # below 99.8 %
+    # 2023 around France's rate, from the two départements' files: 1,600 / 1,850,000.
+    # Rouen 90 / 100,000 expects 86.5: inside; the EPCI 90 / 130,000 expects 112.4: below the
+    # 95 % limit, not the 99.8 % one; Saint-Étienne-du-Rouvray 0 / 30,000 expects 25.9.
+    target = 1_600 / 1_850_000
+    rouen, epci, ser = target * 100_000, target * 130_000, target * 30_000
+    assert poisson.ppf(0.025, rouen) < 90 < poisson.ppf(0.975, rouen)
+    assert poisson.ppf(0.001, epci) < 90 < poisson.ppf(0.025, epci) - 1
+    assert poisson.ppf(0.001, ser) > 0
     client = login(world.reader)
     commune = client.get(f"/observatoire/commune/76540/{world.indicator.pk}/").content.decode()
-    assert "Rouen est au-dessus de la limite à 95 %" in commune
-    epci = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/").content.decode()
-    # The EPCI's 2023 figure is the pooled rate itself; its members keep their own flags.
-    assert "Métropole Rouen Normandie est dans l&#x27;entonnoir" in epci
-    assert "en dessous de la limite à 99,8 %" in epci
+    assert "Rouen est dans l&#x27;entonnoir</strong> autour du taux de la France (0,86" in commune
+    epci_page = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    html = epci_page.content.decode()
+    assert "Métropole Rouen Normandie est en dessous de la limite à 95 %" in html
+    # Its members keep their own flags: Saint-Étienne-du-Rouvray's 0 is far below.
+    assert "en dessous de la limite à 99,8 %" in html
+    assert epci_page.context["funnel"]["target"] == pytest.approx(target * 1000)
+
+
+def test_the_funnel_falls_back_to_the_pooled_rate_without_departement_files(world, login) -> None:  # type: ignore[no-untyped-def]
+    from stspd.observatory.models import SeriesBlock
+
+    SeriesBlock.objects.filter(geo_level="departement").delete()
+    response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    # 2023: 90 + 0 facts for 130,000 inhabitants, both communes published.
+    assert response.context["funnel"]["target"] == pytest.approx(90 / 130_000 * 1000)
+    assert "autour du taux de l'ensemble des communes diffusées" in response.content.decode()
 
 
 def test_similar_communes_pool_only_their_known_values(world, login) -> None:  # type: ignore[no-untyped-def]
