@@ -43,7 +43,7 @@ PLM_ARRONDISSEMENTS: Final = {
 """Paris, Lyon and Marseille -> their municipal arrondissements."""
 
 _CITY_NAMES: Final = {"75056": "Paris", "69123": "Lyon", "13055": "Marseille"}
-_DOUBLE_COUNTED_UNIT: Final = "mis en cause"
+DOUBLE_COUNTED_UNIT: Final = "mis en cause"
 
 
 class AggregationError(ValueError):
@@ -115,7 +115,7 @@ def _sum_rows(rows: pl.DataFrame, by: Sequence[str], alpha: float) -> pl.DataFra
     )
     summed = summed.with_columns(
         complete=(pl.col("n_suppressed") == 0) & (pl.col("n_missing") == 0),
-        may_overcount=pl.col("unit") == _DOUBLE_COUNTED_UNIT,
+        may_overcount=pl.col("unit") == DOUBLE_COUNTED_UNIT,
     )
     denominator = summed.select(
         pl.when(pl.col("denominator_kind") == "dwellings")

@@ -7,6 +7,7 @@ from stspd.core.forms import Form
 
 from .models import Scope
 
+MAX_LIVE_TOKENS = 10
 DURATIONS = [("30", "30 jours"), ("90", "90 jours"), ("365", "1 an")]
 
 
@@ -24,6 +25,19 @@ class TokenForm(Form):
         help_text="Ce que le jeton permet ; il n'ouvre jamais plus que vos propres droits.",
     )
     days = forms.ChoiceField(label="Durée de validité", choices=DURATIONS, initial="90")
+
+    def __init__(self, *args: Any, live_tokens: int = 0, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.live_tokens = live_tokens
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean()
+        if self.live_tokens >= MAX_LIVE_TOKENS:
+            raise forms.ValidationError(
+                f"Vous avez déjà {self.live_tokens} jetons actifs : révoquez ceux qui ne servent "
+                "plus avant d'en créer un autre."
+            )
+        return data
 
     def clean_scopes(self) -> list[str]:
         scopes: list[str] = self.cleaned_data["scopes"]

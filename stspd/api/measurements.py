@@ -6,6 +6,7 @@ indicators.access's rule: the action's lead and the coordinator; 404 for an outs
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
@@ -64,6 +65,15 @@ class NewValue(Schema):
     commentaire: str = Field("", max_length=2000)
 
 
+def _number_text(value: str | int | float | None) -> str:
+    """A JSON number as its digits (1e-07 -> "0.0000001"), for the form's own checks."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
 def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
     return {
         "id": measurement.pk,
@@ -113,7 +123,7 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
     data = {
         "period": body.periode.isoformat(),
         "state": FROM_API[body.etat],
-        "value": "" if body.valeur is None else str(body.valeur),
+        "value": _number_text(body.valeur),
         "comment": body.commentaire,
     }
     form = MeasurementForm(data, use=use, today=today)

@@ -1,4 +1,4 @@
-"""Rate limiting: requests per minute per token, per signed-in person, or per address.
+"""Rate limiting: requests per minute per person (tokens and session together), or per address.
 
 Counted in the database, like login failures, so that several app servers share the count.
 Fixed one-minute windows: simple to explain ("60 requests per minute") and one row per client
@@ -22,9 +22,8 @@ from .models import RequestCount
 
 def client_key(request: HttpRequest) -> tuple[str, int]:
     """Who is counted, and their limit per minute."""
-    token = getattr(request, "api_token", None)
-    if token is not None:
-        return f"token:{token.pk}", settings.STSPD_API_REQUESTS_PER_MINUTE
+    # Per person, whichever of their tokens or their session is used: more tokens do not
+    # buy more requests.
     user = getattr(request, "auth", None)
     if user is not None:
         return f"user:{user.pk}", settings.STSPD_API_REQUESTS_PER_MINUTE

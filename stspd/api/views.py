@@ -16,7 +16,8 @@ from .models import ApiToken
 @login_required
 def tokens(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    form = TokenForm(request.POST or None)
+    live = user.api_tokens.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    form = TokenForm(request.POST or None, live_tokens=live.count())
     secret = None
     if request.method == "POST" and form.is_valid():
         token, secret = ApiToken.issue(
@@ -26,7 +27,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             expires_at=timezone.now() + form.lifetime(),
         )
         record(user, "created", token, changes=form.data_for_event())
-        form = TokenForm()
+        form = TokenForm(live_tokens=live.count())
     return render(
         request,
         "api/tokens.html",

@@ -6,7 +6,7 @@ as on the portal's page), frozen as a PDF at that moment; publishing again repla
 """
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stspd.accounts.models import User
@@ -50,10 +50,16 @@ def publish_annual(strategy: Strategy, year: int, *, by: User) -> PublishedRepor
         report.pdf.save(f"bilan-{strategy.pk}-{year}.pdf", ContentFile(pdf), save=False)
         report.published_at, report.published_by = timezone.now(), by
         try:
-            report.save()
-        except BaseException:
+            with transaction.atomic():
+                report.save()
+        except BaseException as error:
             if report.pdf.name:  # the new file, never stored in a row
                 report.pdf.storage.delete(report.pdf.name)
+            if isinstance(error, IntegrityError):  # published by someone else at that moment
+                raise PublishingError(
+                    f"Le bilan {year} vient d'être publié par une autre personne : rechargez "
+                    "la page."
+                ) from None
             raise
         record(by, "published", report, council=strategy.council, label=_label(strategy, year))
         if replaced:

@@ -126,7 +126,11 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
     for use in uses:
         uses_of[use.objective_id].append(use)
     members = council_members(strategy)
-    measurements = measurements_of(uses)
+    # A review of year N judges the values of periods begun by its end, not later ones.
+    measurements = {
+        use_id: [m for m in rows if m.period_start <= as_of]
+        for use_id, rows in measurements_of(uses).items()
+    }
     cache = ObservatoryCache()
     funds = strategy_funds(strategy)
     funds_of = {row.action.pk: row for row in funds.actions}

@@ -14,7 +14,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from crimestats.aggregate import aggregate_territory, compare_with_reference, national_reference
+from crimestats.aggregate import (
+    DOUBLE_COUNTED_UNIT,
+    aggregate_territory,
+    compare_with_reference,
+    national_reference,
+)
 from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from crimestats.similar import similar_communes
@@ -227,6 +232,10 @@ def funnel_data(
     )
     france = territory_row.get("fr_rate")
     reference = float(france) if france is not None and math.isfinite(france) else None
+    if indicator.unit == DOUBLE_COUNTED_UNIT:
+        # France's drug suspects summed over départements may count a person twice, communes'
+        # rows once per commune: not the same basis, so the communes' own pooled rate.
+        reference = None
     result = funnel(counts, denominators, target_rate=reference)
     known = np.isfinite(denominators) & (denominators > 0)
     if not known.any() or math.isnan(result.target_rate):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -21,6 +23,8 @@ from .portal import (
     publication,
     publications,
 )
+
+logger = logging.getLogger(__name__)
 
 CSV = "text/csv; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -72,8 +76,12 @@ def annual_report(request: HttpRequest, council_id: int, year: int) -> HttpRespo
     """An annual review the coordinator published (its public version, frozen then)."""
     pub = publication(council_id)
     report = get_object_or_404(PublishedReport, strategy=pub.strategy, year=year)
-    with report.pdf.open("rb") as file:  # a few hundred kilobytes
-        content = file.read()
+    try:
+        with report.pdf.open("rb") as file:  # a few hundred kilobytes
+            content = file.read()
+    except FileNotFoundError:
+        logger.error("Published report %s: file %s missing", report.pk, report.pdf.name)
+        raise Http404 from None
     return _download(content, "application/pdf", f"bilan-{year}-{pub.council.pk}.pdf")
 
 

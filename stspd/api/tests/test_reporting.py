@@ -181,8 +181,19 @@ def test_too_many_requests_are_refused_until_the_next_minute(rw, client, monkeyp
     assert response.status_code == 429
     assert response.json()["detail"].startswith("Trop de requêtes")
     assert int(response["Retry-After"]) == 60
-    # Another token of another person has its own count; anonymous reads count by address.
+    # Another token of the same person shares the count; another person has their own;
+    # anonymous reads count by address.
+    assert get(client, "/api/moi", token(rw.partner)).status_code == 429
     assert get(client, "/api/moi", token(rw.reader)).status_code == 200
     assert [client.get("/api/territoires").status_code for _ in range(3)] == [200, 200, 429]
     clock[0] += 60
     assert post(client, url(rw.use), secret, body).status_code == 201
+
+
+def test_json_numbers_are_read_in_full(rw, client) -> None:  # type: ignore[no-untyped-def]
+    secret = token(rw.partner, ("saisie",))
+    body = {"periode": quarter(rw, 1).isoformat(), "valeur": 12.5}
+    assert post(client, url(rw.use), secret, body).json()["valeur"] == "12.5"
+    tiny = unchanged(lambda: post(client, url(rw.use), secret, body | {"valeur": 1e-07}))
+    assert tiny.status_code == 400
+    assert "au plus 3 décimales" in tiny.json()["detail"]

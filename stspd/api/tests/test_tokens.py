@@ -64,3 +64,16 @@ def test_erasing_a_person_deletes_their_tokens(world) -> None:  # type: ignore[n
     )
     erase(world.partner, by=world.site_admin)
     assert not ApiToken.objects.exists()
+
+
+def test_a_person_keeps_at_most_ten_live_tokens(world, client) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(world.partner)
+    form = {"name": "Script", "scopes": ["lecture"], "days": "30"}
+    for _ in range(10):
+        assert client.post("/comptes/jetons/", form).status_code == 200
+    response = client.post("/comptes/jetons/", form)
+    assert response.status_code == 400
+    assert "déjà 10 jetons actifs" in response.content.decode()
+    assert ApiToken.objects.filter(user=world.partner).count() == 10
+    ApiToken.objects.filter(user=world.partner).first().delete()  # type: ignore[union-attr]
+    assert client.post("/comptes/jetons/", form).status_code == 200

@@ -81,3 +81,31 @@ def test_no_publication_before_adoption_or_during_a_revision(world, client) -> N
     assert Event.objects.count() == events
     assert client.post(publish_url(world, year=2031)).status_code == 404
     assert client.get(publish_url(world)).status_code == 405
+
+
+def test_a_review_judges_the_values_of_its_year_not_later_ones(world) -> None:  # type: ignore[no-untyped-def]
+    # "Vols chez le bailleur": 42 validated for 2024, not communicated for 2025 (validated).
+    seed(world)
+
+    def change(year: int):  # type: ignore[no-untyped-def]
+        report = build_report(world.strategy, year)
+        [judgement] = [
+            j
+            for o in report.objectives
+            for j in o.judgements
+            if j.name.startswith("Vols chez le bailleur")
+        ]
+        return judgement.change
+
+    assert (change(2024).after_label, change(2024).after) == ("2024", "42")
+    assert change(2025).after == "non communiquée"
+
+
+def test_a_missing_published_file_is_a_404_not_an_error(world, client) -> None:  # type: ignore[no-untyped-def]
+    seed(world)
+    report = PublishedReport.objects.get()
+    report.pdf.storage.delete(report.pdf.name)
+    assert (
+        client.get(reverse("public:annual_report", args=[world.council.pk, 2026])).status_code
+        == 404
+    )

@@ -225,3 +225,14 @@ def test_similar_communes_pool_only_their_known_values(world, login) -> None:  #
 def test_an_epci_has_no_similar_communes_line(world, login) -> None:  # type: ignore[no-untyped-def]
     response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
     assert chart(response)["similar"] == [None, None, None]
+
+
+def test_the_funnel_of_drug_suspects_keeps_the_communes_pooled_rate(world, login) -> None:  # type: ignore[no-untyped-def]
+    # France's drug suspects are summed over départements (a person may count twice), the
+    # communes' once per commune: not the same basis, so no France target for them.
+    from stspd.observatory.models import Indicator
+
+    Indicator.objects.filter(pk=world.indicator.pk).update(unit="mis en cause")
+    response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    assert response.context["funnel"]["target"] == pytest.approx(90 / 130_000 * 1000)
+    assert response.context["funnel"]["target_is_france"] is False
