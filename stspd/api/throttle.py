@@ -2,7 +2,7 @@
 
 Counted in the database, like login failures, so that several app servers share the count.
 Fixed one-minute windows: simple to explain ("60 requests per minute") and one row per client
-and minute; rows older than the current minute are deleted as new minutes begin.
+and minute; finished minutes are deleted as clients begin a new one.
 """
 
 from __future__ import annotations
@@ -43,7 +43,9 @@ def count_request(client: str, minute: int) -> int:
         except IntegrityError:  # another server created it at the same moment
             counts.update(count=F("count") + 1)
         else:
-            RequestCount.objects.filter(client=client, minute__lt=minute).delete()
+            # A client's first request of a minute clears every finished minute (all clients):
+            # the table holds about one minute of clients.
+            RequestCount.objects.filter(minute__lt=minute).delete()
             return 1
     return counts.values_list("count", flat=True).get()
 

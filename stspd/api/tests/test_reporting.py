@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
+from stspd.api.models import RequestCount
 from stspd.audit.models import Event
 from stspd.indicators.enums import MeasurementStatus
 from stspd.indicators.models import Measurement
@@ -188,6 +189,8 @@ def test_too_many_requests_are_refused_until_the_next_minute(rw, client, monkeyp
     assert [client.get("/api/territoires").status_code for _ in range(3)] == [200, 200, 429]
     clock[0] += 60
     assert post(client, url(rw.use), secret, body).status_code == 201
+    # The new minute cleared the finished one for every client.
+    assert set(RequestCount.objects.values_list("client", flat=True)) == {f"user:{rw.partner.pk}"}
 
 
 def test_json_numbers_are_read_in_full(rw, client) -> None:  # type: ignore[no-untyped-def]
