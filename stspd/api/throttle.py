@@ -19,6 +19,8 @@ from stspd.accounts.throttle import client_ip
 
 from .models import RequestCount
 
+PRIMARY = "default"
+
 
 def client_key(request: HttpRequest) -> tuple[str, int]:
     """Who is counted, and their limit per minute."""
@@ -35,17 +37,18 @@ def client_key(request: HttpRequest) -> tuple[str, int]:
 
 def count_request(client: str, minute: int) -> int:
     """Add one request to the client's minute; the minute's count so far."""
-    counts = RequestCount.objects.filter(client=client, minute=minute)
+    # The primary, even for a GET: a replica may not have this minute's row yet.
+    counts = RequestCount.objects.using(PRIMARY).filter(client=client, minute=minute)
     if not counts.update(count=F("count") + 1):
         try:
             with transaction.atomic():
-                RequestCount.objects.create(client=client, minute=minute, count=1)
+                counts.create(client=client, minute=minute, count=1)
         except IntegrityError:  # another server created it at the same moment
             counts.update(count=F("count") + 1)
         else:
             # A client's first request of a minute clears every finished minute (all clients):
             # the table holds about one minute of clients.
-            RequestCount.objects.filter(minute__lt=minute).delete()
+            RequestCount.objects.using(PRIMARY).filter(minute__lt=minute).delete()
             return 1
     return counts.values_list("count", flat=True).get()
 

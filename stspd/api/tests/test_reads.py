@@ -216,3 +216,23 @@ def test_working_group_content_never_reaches_the_api_even_for_its_signed_members
         text = response.content.decode()
         for confidential in ("SECRET-MINUTES", "SECRET-DECISION", "SECRET-RESTRICTED"):
             assert confidential not in text, (confidential, url)
+
+
+def test_tokens_and_request_counts_are_read_from_the_primary_even_with_a_replica(  # type: ignore[no-untyped-def]
+    world, client, monkeypatch, settings
+) -> None:
+    # A GET may read from a replica, where a token just revoked or a counter row just created
+    # may not be yet. The router below sends the API's reads to a replica that does not exist
+    # here: a read that follows it fails the request.
+    from stspd.core import routing
+
+    secret = token(world.reader)
+
+    def replica_for_the_api(self, model, **hints):  # type: ignore[no-untyped-def]
+        return "replica" if model._meta.app_label == "api" else "default"
+
+    monkeypatch.setattr(routing.ReplicaRouter, "db_for_read", replica_for_the_api)
+    settings.DATABASE_ROUTERS = ["stspd.core.routing.ReplicaRouter"]
+    for _ in range(2):
+        assert get(client, "/api/moi", secret).status_code == 200
+    assert client.get("/api/territoires").status_code == 200
