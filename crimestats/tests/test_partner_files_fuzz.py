@@ -15,17 +15,11 @@ from hypothesis import strategies as st
 from crimestats.partner_files import (
     ColumnMapping,
     PartnerFileError,
-    Territory,
     read_partner_file,
     validate,
 )
+from crimestats.tests.test_partner_files import TERRITORY
 
-SQUARE = {"type": "Polygon", "coordinates": [[[1, 49], [1.1, 49], [1.1, 49.1], [1, 49.1], [1, 49]]]}
-TERRITORY = Territory(
-    communes={"76540": "Rouen", "76575": "Saint-Étienne-du-Rouvray"},
-    shapes={"76540": SQUARE},
-    postal_codes={"76000": ["76540"], "76800": ["76575"]},
-)
 HEADERS = ["Date", "Nature", "Commune", "Nombre", "Adresse", "lon", "lat", "Nom du mis en cause"]
 TEXT = st.text(
     alphabet=st.sampled_from([*"0123456789/-:;,.\"' aAzéÉ\t\r\n\x00", "\u2028", "€"]),

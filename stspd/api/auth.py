@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.errors import HttpError
@@ -19,7 +20,6 @@ from stspd.accounts.models import User
 
 from .models import ApiToken, Scope, digest
 
-PRIMARY = "default"
 # A token's last use is written at most this often (not one write per request).
 LAST_USE_PRECISION = datetime.timedelta(minutes=5)
 
@@ -28,7 +28,7 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User:
         # The primary, even for a GET: a revocation holds at once, not once a replica has it.
         found = (
-            ApiToken.objects.using(PRIMARY)
+            ApiToken.objects.using(DEFAULT_DB_ALIAS)
             .select_related("user")
             .filter(digest=digest(token.strip()))
             .first()

@@ -25,6 +25,8 @@ from stspd.indicators.reporting import (
 )
 from stspd.indicators.reporting_forms import MeasurementForm
 from stspd.observatory.models import State
+from stspd.public.opendata import STATES
+from stspd.strategy.snapshot import decimal_text
 
 from .auth import caller
 from .errors import ERRORS, InvalidRequest, Refused
@@ -35,8 +37,8 @@ from .pagination import Pages
 router = Router(tags=["Valeurs des indicateurs"])
 
 Kind = Literal["action", "objectif"]
-STATES = {State.PUBLISHED: "publiee", State.ZERO: "zero", State.SUPPRESSED: "non_diffusee"}
-FROM_API = {text: state for state, text in STATES.items()}
+# The open data's names of the three states of a reported value (a value is never a bound).
+FROM_API = {STATES[state]: state for state in State.values}
 FIELDS = {"period": "periode", "state": "etat", "value": "valeur", "comment": "commentaire"}
 
 
@@ -79,8 +81,8 @@ def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
         "id": measurement.pk,
         "periode": measurement.period_start.isoformat(),
         "libelle_periode": period_label(measurement.period_start, periodicity),
-        "etat": STATES[State(measurement.state)],
-        "valeur": None if measurement.value is None else str(measurement.value.normalize()),
+        "etat": STATES[measurement.state],
+        "valeur": decimal_text(measurement.value),
         "commentaire": measurement.comment,
         "suite": measurement.status,
         "en_retard": measurement.late,

@@ -10,6 +10,7 @@ from stspd.observatory.access import access_territory
 from stspd.observatory.figures import territory_figures
 from stspd.observatory.models import Indicator
 from stspd.observatory.presentation import year_rows
+from stspd.public import opendata
 
 from .auth import caller
 from .errors import ERRORS
@@ -17,13 +18,7 @@ from .ids import MAX_ID
 
 router = Router(tags=["Observatoire"])
 
-STATES = {
-    "published": "publiee",
-    "zero": "zero",
-    "suppressed": "non_diffusee",
-    "lower_bound": "borne_inferieure",
-    "missing": "absente",
-}
+STATES = opendata.STATES | {"missing": "absente"}  # no value and no secrecy either
 
 
 class Year(Schema):

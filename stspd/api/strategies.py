@@ -1,7 +1,6 @@
 """Strategies and their indicators, for the people of their council (the pages' access rule:
 an outsider gets 404). The working copy is read, as on the strategy's pages."""
 
-from decimal import Decimal
 from typing import Any
 
 from ninja import Field, Router, Schema
@@ -12,7 +11,7 @@ from stspd.councils.access import can_edit_council, user_councils
 from stspd.indicators.access import REPORTER_ROLES, organisations_of
 from stspd.strategy.access import access_strategy
 from stspd.strategy.models import Action, ActionIndicator, ObjectiveIndicator, Strategy
-from stspd.strategy.snapshot import strategy_tree
+from stspd.strategy.snapshot import date_text, decimal_text, strategy_tree
 
 from .auth import caller
 from .errors import ERRORS
@@ -85,12 +84,6 @@ class StrategyTree(StrategySummary):
     axes: list[AxisNode]
 
 
-def _text(value: Decimal | Any | None) -> str | None:
-    if value is None:
-        return None
-    return str(value.normalize()) if isinstance(value, Decimal) else value.isoformat()
-
-
 def _summary(strategy: Strategy) -> dict[str, Any]:
     return {
         "id": strategy.pk,
@@ -130,8 +123,8 @@ def _action(action: Action) -> dict[str, Any]:
         "titre": action.title,
         "etat": action.status,
         "pilote": action.lead.name if action.lead else None,
-        "debut": _text(action.starts_on),
-        "fin": _text(action.ends_on),
+        "debut": date_text(action.starts_on),
+        "fin": date_text(action.ends_on),
     }
 
 
@@ -179,7 +172,7 @@ def _use(
         "source_observatoire": definition.from_observatory,
         "valeur_reference": None,
         "date_reference": None,
-        "cible": _text(use.target_value),
+        "cible": decimal_text(use.target_value),
         "echeance": None,
         "sens": None,
         "commune": None,
@@ -190,9 +183,9 @@ def _use(
     if isinstance(use, ObjectiveIndicator):
         row |= {
             "type": "objectif",
-            "valeur_reference": _text(use.baseline_value),
-            "date_reference": _text(use.baseline_on),
-            "echeance": _text(use.deadline),
+            "valeur_reference": decimal_text(use.baseline_value),
+            "date_reference": date_text(use.baseline_on),
+            "echeance": date_text(use.deadline),
             "sens": use.direction,
             "commune": use.commune.code if use.commune else None,
             "public": use.public,

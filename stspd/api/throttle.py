@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 from ninja.throttling import BaseThrottle
@@ -18,8 +18,6 @@ from ninja.throttling import BaseThrottle
 from stspd.accounts.throttle import client_ip
 
 from .models import RequestCount
-
-PRIMARY = "default"
 
 
 def client_key(request: HttpRequest) -> tuple[str, int]:
@@ -38,7 +36,7 @@ def client_key(request: HttpRequest) -> tuple[str, int]:
 def count_request(client: str, minute: int) -> int:
     """Add one request to the client's minute; the minute's count so far."""
     # The primary, even for a GET: a replica may not have this minute's row yet.
-    counts = RequestCount.objects.using(PRIMARY).filter(client=client, minute=minute)
+    counts = RequestCount.objects.using(DEFAULT_DB_ALIAS).filter(client=client, minute=minute)
     if not counts.update(count=F("count") + 1):
         try:
             with transaction.atomic():
@@ -48,7 +46,7 @@ def count_request(client: str, minute: int) -> int:
         else:
             # A client's first request of a minute clears every finished minute (all clients):
             # the table holds about one minute of clients.
-            RequestCount.objects.using(PRIMARY).filter(minute__lt=minute).delete()
+            RequestCount.objects.using(DEFAULT_DB_ALIAS).filter(minute__lt=minute).delete()
             return 1
     return counts.values_list("count", flat=True).get()
 

@@ -19,12 +19,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from stspd.indicators.dashboard import (
-    IndicatorRow,
-    _indicator_row,  # the dashboard's status computation, on the values the public may see
-    dashboard_data,
-)
-from stspd.indicators.enums import IndicatorKind
+from stspd.indicators.dashboard import IndicatorRow, dashboard_data, is_public, published_row
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
 
 from .funds import ActionFunds, Funds, euros, percent, strategy_funds
@@ -36,9 +31,6 @@ from .judgements import (
     measurements_of,
 )
 from .models import Appraisal
-
-# The values a public report shows: validated by the coordinator, or the SSMSI's.
-PUBLISHED_SOURCES = {"validated", "observatory"}
 
 
 @dataclass
@@ -106,22 +98,13 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
         )
     )
     if public:
-        # As the portal: public result indicators, on validated and SSMSI values only.
-        uses = [use for use in uses if use.public and use.definition.kind == IndicatorKind.RESULT]
-        shown = {use.pk for use in uses}
+        # As the portal: public result indicators, on their published values only.
         statuses = {
-            key: [
-                _indicator_row(
-                    row.use,
-                    [point for point in row.points if point.source in PUBLISHED_SOURCES],
-                    dashboard.strategy,
-                    as_of,
-                )
-                for row in rows
-                if row.use.pk in shown
-            ]
+            key: [published_row(row, dashboard.strategy, as_of) for row in rows if is_public(row)]
             for key, rows in statuses.items()
         }
+        shown = {row.use.pk for rows in statuses.values() for row in rows}
+        uses = [use for use in uses if use.pk in shown]
     uses_of: dict[int, list[ObjectiveIndicator]] = defaultdict(list)
     for use in uses:
         uses_of[use.objective_id].append(use)

@@ -445,6 +445,21 @@ def _indicator_row(
     )
 
 
+# What the public may see of a value: validated by the coordinator, or the SSMSI's.
+PUBLISHED_SOURCES = frozenset({"validated", "observatory"})
+
+
+def is_public(row: IndicatorRow) -> bool:
+    """A result indicator the council marked public (context and activity ones never are)."""
+    return row.use.public and row.kind == IndicatorKind.RESULT
+
+
+def published_row(row: IndicatorRow, strategy: Strategy, today: datetime.date) -> IndicatorRow:
+    """The row as the public sees it: its published values only, its status judged on them."""
+    points = [point for point in row.points if point.source in PUBLISHED_SOURCES]
+    return _indicator_row(row.use, points, strategy, today)
+
+
 def _action_row(action: Action, number: str, today: datetime.date) -> ActionRow:
     milestones = list(action.milestones.all())
     lines = list(action.budget_lines.all())

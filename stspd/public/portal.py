@@ -23,11 +23,7 @@ from django.utils import timezone
 
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Decision, Meeting
-from stspd.indicators.dashboard import (
-    IndicatorRow,
-    _indicator_row,  # the dashboard's own status computation, on the validated values only
-    dashboard_data,
-)
+from stspd.indicators.dashboard import IndicatorRow, dashboard_data, is_public, published_row
 from stspd.indicators.enums import IndicatorKind, MeasurementStatus
 from stspd.indicators.models import Measurement
 from stspd.observatory.access import _main_departement
@@ -39,8 +35,6 @@ from stspd.strategy.models import Strategy, Transition
 from stspd.strategy.workflow import adopted_version_number
 from stspd.territories.models import CommuneKind, CommuneShape
 from stspd.territories.search import search_key
-
-PUBLISHED_SOURCES = {"validated", "observatory"}
 
 
 def published_strategies() -> list[Strategy]:
@@ -159,14 +153,11 @@ def public_results(pub: Publication, today: datetime.date | None = None) -> list
     today = today or timezone.localdate()
     keys = pub.public_keys()
     dashboard = dashboard_data(pub.strategy.pk, today=today)
-    rows = []
-    for row in dashboard.indicators:
-        use = row.use
-        if not (use.public and use.key in keys and row.kind == IndicatorKind.RESULT):
-            continue
-        points = [p for p in row.points if p.source in PUBLISHED_SOURCES]
-        rows.append(_indicator_row(use, points, dashboard.strategy, today))
-    return rows
+    return [
+        published_row(row, dashboard.strategy, today)
+        for row in dashboard.indicators
+        if is_public(row) and row.use.key in keys
+    ]
 
 
 def public_meetings(council: Council) -> list[Meeting]:

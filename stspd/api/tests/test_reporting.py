@@ -45,12 +45,12 @@ def test_the_lead_reports_a_value_then_corrects_it(rw, client) -> None:  # type:
     stored = Measurement.objects.get(action_indicator=rw.use)
     assert stored.value == Decimal("12.5") and stored.submitted_by == rw.partner
     assert Event.objects.filter(verb="reported", actor=rw.partner).count() == 1
-    response = post(client, url(rw.use), secret, body | {"valeur": 14})
+    response = post(client, url(rw.use), secret, body | {"valeur": 100})
     assert response.status_code == 200
-    assert response.json()["valeur"] == "14"
-    assert Measurement.objects.get(action_indicator=rw.use).value == Decimal(14)
+    assert response.json()["valeur"] == "100"  # its digits, never "1E+2"
+    assert Measurement.objects.get(action_indicator=rw.use).value == Decimal(100)
     listed = get(client, url(rw.use), secret).json()
-    assert listed["count"] == 1 and listed["items"][0]["valeur"] == "14"
+    assert listed["count"] == 1 and listed["items"][0]["valeur"] == "100"
 
 
 def test_zero_and_suppressed_are_states_not_numbers(rw, client) -> None:  # type: ignore[no-untyped-def]
