@@ -48,8 +48,10 @@ def build() -> tuple[int, object]:
     from stspd.councils.enums import FormationKind, Role
     from stspd.councils.models import CouncilRole, Decision, Formation, Meeting
     from stspd.councils.workflow import create_council
-    from stspd.indicators.enums import Direction, IndicatorKind, MeasurementStatus, Periodicity
-    from stspd.indicators.models import IndicatorDefinition, Measurement
+    from stspd.indicators.enums import Direction, IndicatorKind, Periodicity
+    from stspd.indicators.models import IndicatorDefinition
+    from stspd.steering.enums import MeasurementStatus
+    from stspd.steering.models import Measurement
     from stspd.strategy.enums import Funder
     from stspd.strategy.models import (
         Action,
@@ -175,8 +177,8 @@ def main() -> None:
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
-        from stspd.indicators.dashboard import dashboard_data
-        from stspd.indicators.models import Measurement
+        from stspd.steering.dashboard import dashboard_data
+        from stspd.steering.models import Measurement
 
         strategy_id, reader = build()
         client = Client()

@@ -127,7 +127,7 @@ def build(var_dir: str) -> None:
     assert Path(stspd.__file__).resolve().is_relative_to(Path.cwd().resolve()), stspd.__file__
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"  # quiet
     setup_django(var_dir, database=DATABASE)  # drops, creates and migrates DATABASE
-    from stspd.councils.demo import DEMO_PASSWORD
+    from stspd.demo.councils import DEMO_PASSWORD
 
     targets, email, version, built = build_demo()
     data = {
@@ -188,8 +188,8 @@ def build_demo() -> tuple[list[Target], str, str, float]:
     from django.db import connection
     from django.urls import reverse
 
-    from stspd.councils.demo import DOMAIN, EPCI_SIREN
     from stspd.councils.models import Council
+    from stspd.demo.councils import DOMAIN, EPCI_SIREN
     from stspd.strategy.models import Strategy
 
     start = time.perf_counter()
@@ -201,7 +201,7 @@ def build_demo() -> tuple[list[Target], str, str, float]:
     assert strategy is not None, "the demo has no strategy"
     commune = "76575"  # Saint-Étienne-du-Rouvray, a commune of the EPCI
     targets = [
-        Target("dashboard", reverse("strategy:dashboard", args=[strategy.pk]), True),
+        Target("dashboard", reverse("steering:dashboard", args=[strategy.pk]), True),
         Target("observatory", reverse("observatory:territory", args=["commune", commune]), True),
         Target("observatory", reverse("observatory:territory", args=["epci", EPCI_SIREN]), True),
         Target(

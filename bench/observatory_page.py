@@ -42,7 +42,7 @@ def main() -> None:
         from django.test.utils import CaptureQueriesContext
 
         from stspd.accounts.models import User
-        from stspd.observatory.demo_data import load_demo_statistics
+        from stspd.demo.observatory import load_demo_statistics
         from stspd.observatory.figures import load_values
         from stspd.observatory.models import Indicator
         from stspd.territories.importer import import_cog

@@ -157,7 +157,7 @@ def main() -> None:
         import pypdf
         from django.test import Client
 
-        from stspd.observatory.demo_data import load_demo_statistics
+        from stspd.demo.observatory import load_demo_statistics
         from stspd.territories.importer import import_cog
 
         import_cog()

@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "stspd.partnerdata",
     "stspd.indicators",
     "stspd.strategy",
+    "stspd.steering",
     "stspd.evaluation",
     "stspd.public",
     "stspd.api",
+    "stspd.demo",
     "stspd.core",
 ]
 

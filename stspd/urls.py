@@ -8,7 +8,7 @@ from stspd.councils import views as council_views
 urlpatterns = [
     path("", council_views.home, name="home"),
     path("sante/", health, name="health"),
-    path("territoires/", include("stspd.territories.urls")),
+    path("territoires/", include("stspd.councils.territory_urls")),
     path("comptes/", include("stspd.accounts.urls")),
     path("comptes/jetons/", include("stspd.api.token_urls")),
     path("observatoire/", include("stspd.observatory.urls")),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("stspd.partnerdata.urls")),
     path("", include("stspd.strategy.urls")),
     path("", include("stspd.indicators.urls")),
+    path("", include("stspd.steering.urls")),
     path("", include("stspd.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -96,6 +96,8 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A person works for an organisation (a person may belong to several)."""
 
+    removed_on_erasure = True  # it only grants access: erased with the account
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"

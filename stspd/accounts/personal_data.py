@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from stspd.audit.events import record
 from stspd.audit.models import Event
-from stspd.councils.models import CouncilRole
 
-from .models import LoginAttempt, Membership, User
+from .models import LoginAttempt, User
 
 ERASED_LABEL = "utilisateur supprimé"
 PROFILE_FIELDS = [
@@ -32,6 +31,13 @@ PROFILE_FIELDS = [
     "is_superuser",
     "erasure_requested_at",
 ]
+
+
+def access_grant_models() -> list[type[models.Model]]:
+    """The models whose rows only grant a person access (memberships, roles, API tokens): they
+    go with the account. Each says so with `removed_on_erasure = True`, so the rooms above
+    `accounts` need not be known here."""
+    return [model for model in apps.get_models() if getattr(model, "removed_on_erasure", False)]
 
 
 def rows_pointing_to(user: User) -> dict[str, list[dict[str, Any]]]:
@@ -106,9 +112,8 @@ def erase(user: User, *, by: User) -> None:
                 changes=changes, object_label=label, actor_label=actor_label
             )
     LoginAttempt.objects.filter(models.Q(user=user) | models.Q(email=user.email)).delete()
-    user.api_tokens.all().delete()
-    Membership.objects.filter(user=user).delete()
-    CouncilRole.objects.filter(user=user).delete()
+    for model in access_grant_models():
+        model._default_manager.filter(user=user).delete()
     user.email = f"utilisateur-supprime-{user.pk}@stspd.invalid"
     user.first_name = "utilisateur"
     user.last_name = "supprimé"

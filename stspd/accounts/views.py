@@ -6,16 +6,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from .models import LoginAttempt, User
+from .current import current_user
+from .models import LoginAttempt
 from .personal_data import export, request_erasure
 
 HISTORY_LENGTH = 50
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

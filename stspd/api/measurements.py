@@ -14,18 +14,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from stspd.indicators.access import access_indicator_use, strategy_of
-from stspd.indicators.models import Measurement
-from stspd.indicators.periods import period_label
-from stspd.indicators.reporting import (
-    ReportingError,
-    measurements_of,
-    reporting_problem,
-    submit,
-)
-from stspd.indicators.reporting_forms import MeasurementForm
 from stspd.observatory.models import State
 from stspd.public.opendata import STATES
+from stspd.steering.access import access_indicator_use, strategy_of
+from stspd.steering.models import Measurement
+from stspd.steering.periods import period_label
+from stspd.steering.reporting import ReportingError, measurements_of, reporting_problem, submit
+from stspd.steering.reporting_forms import MeasurementForm
 from stspd.strategy.snapshot import decimal_text
 
 from .auth import caller

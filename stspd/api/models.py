@@ -26,6 +26,8 @@ class ApiToken(models.Model):
     """A personal token: it acts as its owner, within its scopes, until it expires or is
     revoked. Only its hash is kept; the secret is shown once, at creation."""
 
+    removed_on_erasure = True  # it only grants access: erased with the account
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
     )

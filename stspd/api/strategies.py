@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 
 from stspd.accounts.models import User
 from stspd.councils.access import can_edit_council, user_councils
-from stspd.indicators.access import REPORTER_ROLES, organisations_of
+from stspd.steering.access import REPORTER_ROLES, organisations_of
 from stspd.strategy.access import access_strategy
 from stspd.strategy.models import Action, ActionIndicator, ObjectiveIndicator, Strategy
 from stspd.strategy.snapshot import date_text, decimal_text, strategy_tree

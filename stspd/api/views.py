@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from stspd.accounts.views import current_user
+from stspd.accounts.current import current_user
 from stspd.audit.events import record
 
 from .forms import TokenForm

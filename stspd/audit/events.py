@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
 from django.utils import timezone
 
-from stspd.accounts.models import User
-
 from .models import Event
+
+if TYPE_CHECKING:
+    from stspd.accounts.models import User
 
 
 def as_text(field: forms.Field, value: Any) -> str:

@@ -21,7 +21,7 @@ DOWNLOADS = {
     "strategy:document_docx",
     "strategy:document_json",
     "strategy:plan_xlsx",
-    "strategy:dashboard_pdf",
+    "steering:dashboard_pdf",
     "evaluation:funds_xlsx",
     "evaluation:funds_csv",
     "evaluation:annual_pdf",

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from stspd.indicators.tests.test_dashboard import build_cases
+from stspd.steering.tests.test_dashboard import build_cases
 
 from .conftest import assert_accessible
 
@@ -21,7 +21,7 @@ def test_dashboard_draws_its_charts_and_has_no_accessibility_violation(  # type:
     page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(live_server.url + reverse("strategy:dashboard", args=[world.strategy.pk]))
+    page.goto(live_server.url + reverse("steering:dashboard", args=[world.strategy.pk]))
     chart = page.locator(f'[data-dashboard-chart="{uses["suppressed"].pk}"] svg')
     chart.wait_for()
     assert errors == []
@@ -31,6 +31,6 @@ def test_dashboard_draws_its_charts_and_has_no_accessibility_violation(  # type:
     )
     assert "non diffusé" in chart.inner_html()  # the suppressed month is a labelled band
     assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
-    for name in ["strategy:dashboard_settings", "strategy:dashboard_agenda"]:
+    for name in ["steering:dashboard_settings", "steering:dashboard_agenda"]:
         page.goto(live_server.url + reverse(name, args=[world.strategy.pk]))
         assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))

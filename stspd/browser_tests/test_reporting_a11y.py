@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
-from stspd.indicators.enums import MeasurementStatus
-from stspd.indicators.tests.reporting_helpers import in_force, measure, quarter
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.tests.reporting_helpers import in_force, measure, quarter
 
 from .conftest import assert_accessible
 
@@ -33,8 +33,8 @@ def test_reporting_pages_have_no_accessibility_violation(  # type: ignore[no-unt
     client.force_login(world.partner)
     cookie = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
-    report = reverse("indicators:report", args=["action", world.use.pk])
-    for url in [reverse("indicators:my_reporting", args=[world.council.pk]), report]:
+    report = reverse("steering:report", args=["action", world.use.pk])
+    for url in [reverse("steering:my_reporting", args=[world.council.pk]), report]:
         page.goto(live_server.url + url)
         assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
     # A refused value: the error is shown beside its field.
@@ -48,8 +48,8 @@ def test_reporting_pages_have_no_accessibility_violation(  # type: ignore[no-unt
     cookie = client.cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
     for url in [
-        reverse("indicators:values", args=[world.strategy.pk]),
-        reverse("indicators:measurement", args=[value.pk]),
+        reverse("steering:values", args=[world.strategy.pk]),
+        reverse("steering:measurement", args=[value.pk]),
     ]:
         page.goto(live_server.url + url)
         assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))

@@ -80,6 +80,7 @@ class Council(models.Model):
 
 
 class CouncilRole(models.Model):
+    removed_on_erasure = True  # it only grants access: erased with the account
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_roles"

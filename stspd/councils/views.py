@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from stspd.accounts.current import current_user
 from stspd.accounts.models import User
 from stspd.audit.events import form_changes, record
 from stspd.audit.models import Event
-from stspd.core.views import confirm_delete
+from stspd.councils.deletion import confirm_delete
 from stspd.territories.models import Commune, CommuneKind, Epci
 
 from . import access, workflow
@@ -45,12 +46,6 @@ from .models import (
 )
 
 EVENTS_PER_PAGE = 100
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required
@@ -362,7 +357,7 @@ def role_delete(request: HttpRequest, role_id: int) -> HttpResponse:
     dependants = [f"Siège dans « {seat.formation} »" for seat in seats.select_related("formation")]
     return render(
         request,
-        "core/confirm_delete.html",
+        "councils/confirm_delete.html",
         {
             "object": role,
             "kind": "rôle",

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 
+from stspd.accounts.current import current_user
 from stspd.councils.access import can_edit_council
 from stspd.strategy.access import access_action, access_strategy
 from stspd.strategy.enums import Funder
@@ -17,7 +18,6 @@ from .funds import funder_csv, funder_xlsx, strategy_funds
 from .models import Appraisal, PublishedReport
 from .publishing import PublishingError, publish_annual, withdraw_annual
 from .reports import action_sheet_pdf, build_report, report_docx, report_pdf
-from .views import current_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from stspd.indicators.enums import MeasurementStatus
-from stspd.indicators.models import Measurement
 from stspd.observatory.models import State
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
 from stspd.strategy.enums import Funder
 from stspd.strategy.models import Action, ActionIndicator, Axis, BudgetLine, Objective, Strategy
 

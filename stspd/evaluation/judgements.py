@@ -43,11 +43,12 @@ from crimestats.counterfactual import (
     poisson_did,
 )
 from crimestats.similar import similar_communes
-from stspd.indicators.enums import IndicatorKind, MeasurementStatus
-from stspd.indicators.models import Measurement
-from stspd.indicators.periods import period_label
+from stspd.indicators.enums import IndicatorKind
 from stspd.observatory.figures import load_values
 from stspd.observatory.models import GeoLevel
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
+from stspd.steering.periods import period_label
 from stspd.strategy.models import ObjectiveIndicator, Strategy
 from stspd.territories.models import Commune, CommuneKind
 

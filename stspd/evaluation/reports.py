@@ -19,7 +19,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from stspd.indicators.dashboard import IndicatorRow, dashboard_data, is_public, published_row
+from stspd.steering.dashboard import IndicatorRow, dashboard_data, is_public, published_row
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
 
 from .funds import ActionFunds, Funds, euros, percent, strategy_funds

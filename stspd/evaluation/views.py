@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from stspd.accounts.models import User
+from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
 from stspd.councils.access import can_edit_council
 from stspd.strategy.access import access_action, access_objective, access_objective_indicator
@@ -25,12 +25,6 @@ from stspd.strategy.views import number_of
 from .forms import AppraisalForm, InterventionStartForm
 from .judgements import council_members, judge_indicators, measurements_of
 from .models import Appraisal, InterventionStart
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def ensure_coordinator(strategy: Strategy) -> None:

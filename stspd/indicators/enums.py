@@ -19,9 +19,3 @@ class Periodicity(models.TextChoices):
 class Direction(models.TextChoices):
     DECREASE = "decrease", "À la baisse"
     INCREASE = "increase", "À la hausse"
-
-
-class MeasurementStatus(models.TextChoices):
-    SUBMITTED = "submitted", "Transmise"
-    VALIDATED = "validated", "Validée"
-    RETURNED = "returned", "Renvoyée au pilote"

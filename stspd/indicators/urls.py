@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -14,5 +14,4 @@ urlpatterns = [
     path(
         "indicateurs/<int:definition_id>/modifier/", views.definition_edit, name="definition_edit"
     ),
-    path("", include("stspd.indicators.reporting_urls")),
 ]

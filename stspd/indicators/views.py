@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from stspd.accounts.models import User
+from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
 from stspd.councils.access import access_council, can_edit_council
 from stspd.councils.models import Council
@@ -15,12 +15,6 @@ from .enums import IndicatorKind
 from .forms import IndicatorDefinitionForm
 from .library import library_for
 from .models import IndicatorDefinition
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

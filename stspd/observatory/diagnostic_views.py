@@ -9,10 +9,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
-from stspd.core.views import confirm_delete
 from stspd.councils.access import access_council
-from stspd.councils.views import current_user
+from stspd.councils.deletion import confirm_delete
 
 from .access import access_section, access_territory
 from .caveats import GENERAL

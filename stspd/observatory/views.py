@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from stspd.councils.views import current_user
+from stspd.accounts.current import current_user
 
 from .access import access_territory
 from .caveats import GENERAL, caveats_for

@@ -5,12 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from stspd.accounts.current import current_user
 from stspd.councils.access import access_council
 
 from . import maps
 from .forms import MapFilterForm
 from .models import Record
-from .views import current_user
 
 
 @login_required

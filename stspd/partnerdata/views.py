@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from crimestats.partner_files import ROLES, PartnerFileError, Table
-from stspd.accounts.models import User
+from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
-from stspd.core.views import confirm_delete
 from stspd.councils.access import access_council, can_edit_council
+from stspd.councils.deletion import confirm_delete
 
 from . import workflow
 from .access import access_indicator, access_source, access_upload
@@ -28,12 +28,6 @@ UNITS: dict[str, str] = {
     SourceKind.SCHOOL: "incident",
     SourceKind.MEDIATION: "médiation",
 }
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

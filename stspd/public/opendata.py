@@ -16,7 +16,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from stspd.indicators.dashboard import IndicatorRow
+from stspd.steering.dashboard import IndicatorRow
 
 from .portal import Publication, public_document
 

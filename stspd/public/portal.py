@@ -23,12 +23,13 @@ from django.utils import timezone
 
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Decision, Meeting
-from stspd.indicators.dashboard import IndicatorRow, dashboard_data, is_public, published_row
-from stspd.indicators.enums import IndicatorKind, MeasurementStatus
-from stspd.indicators.models import Measurement
+from stspd.indicators.enums import IndicatorKind
 from stspd.observatory.access import _main_departement
 from stspd.observatory.caveats import caveats_for
 from stspd.observatory.figures import Figures, Territory, territory_figures
+from stspd.steering.dashboard import IndicatorRow, dashboard_data, is_public, published_row
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
 from stspd.strategy.documents.content import Source, load_source, prepare
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Strategy, Transition

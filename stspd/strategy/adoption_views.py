@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryD
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from stspd.accounts.current import current_user
 from stspd.accounts.models import User
 from stspd.councils.access import can_edit_council
 from stspd.councils.enums import FormationKind
@@ -52,12 +53,6 @@ EXPLANATIONS = {
 def posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data; an empty submission (a step with no comment) is still a submission."""
     return request.POST if request.method == "POST" else None
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 @login_required

@@ -13,9 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from stspd.accounts.current import current_user
 from stspd.core.uploads import UploadRefused, check_upload
 from stspd.councils.enums import Role
-from stspd.councils.views import current_user
 from stspd.observatory.access import access_territory
 from stspd.observatory.figures import Figures, Territory, territory_figures
 

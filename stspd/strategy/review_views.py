@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
+from stspd.accounts.current import current_user
 from stspd.accounts.models import User
 from stspd.councils.access import can_edit_council
 
@@ -25,12 +26,6 @@ from .workflow import WorkflowError, get_move
 def posted(request: HttpRequest) -> QueryDict | None:
     """The submitted data; an empty submission (a step with no comment) is still a submission."""
     return request.POST if request.method == "POST" else None
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def access_round(user: User, round_id: int, *, edit: bool = False) -> ReviewRound:

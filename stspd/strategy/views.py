@@ -12,11 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from stspd.accounts.current import current_user
 from stspd.accounts.models import User
 from stspd.audit.events import as_text
 from stspd.audit.models import Event
-from stspd.core.views import confirm_delete
 from stspd.councils.access import access_council, can_edit_council
+from stspd.councils.deletion import confirm_delete
 
 from . import editing
 from .access import (
@@ -69,12 +70,6 @@ MOVABLE: dict[str, Callable[[User, int], Axis | Objective | Action]] = {
     "objectif": lambda user, pk: access_objective(user, pk, edit=True),
     "fiche": lambda user, pk: access_action(user, pk, edit=True),
 }
-
-
-def current_user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
 
 
 def editable(strategy: Strategy) -> bool:

@@ -8,10 +8,10 @@ from django.test import override_settings
 
 from stspd.api.models import RequestCount
 from stspd.audit.models import Event
-from stspd.indicators.enums import MeasurementStatus
-from stspd.indicators.models import Measurement
-from stspd.indicators.reporting import OBSERVATORY_REFUSAL
-from stspd.indicators.tests.reporting_helpers import in_force, measure, quarter
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
+from stspd.steering.reporting import OBSERVATORY_REFUSAL
+from stspd.steering.tests.reporting_helpers import in_force, measure, quarter
 
 from .helpers import get, post, token
 

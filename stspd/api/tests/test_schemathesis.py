@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from stspd.indicators.tests.reporting_helpers import in_force
 from stspd.public.tests.helpers import publish
+from stspd.steering.tests.reporting_helpers import in_force
 
 from .helpers import token
 

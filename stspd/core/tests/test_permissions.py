@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from stspd.api.tests.expectations import ALL as API_EXPECTATIONS
 from stspd.audit.models import Event
 from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
-from stspd.indicators.tests.expectations import ALL as REPORTING_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source, staged
 from stspd.public.tests.expectations import ALL as PUBLIC_EXPECTATIONS
+from stspd.steering.tests.expectations import ALL as REPORTING_EXPECTATIONS
 from stspd.strategy.tests.expectations import ALL as STRATEGY_EXPECTATIONS
 
 CAST = [

@@ -15,8 +15,9 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from stspd.conftest import World
 from stspd.evaluation.funds import strategy_funds
-from stspd.indicators.enums import MeasurementStatus
-from stspd.indicators.models import IndicatorDefinition, Measurement
+from stspd.indicators.models import IndicatorDefinition
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
 from stspd.strategy.enums import Funder
 from stspd.strategy.models import Action, ActionIndicator, Axis, BudgetLine, Objective
 

@@ -15,9 +15,11 @@ from stspd.evaluation.judgements import (
     observatory_change,
     reported_change,
 )
-from stspd.indicators.enums import IndicatorKind, MeasurementStatus
-from stspd.indicators.models import IndicatorDefinition, Measurement
+from stspd.indicators.enums import IndicatorKind
+from stspd.indicators.models import IndicatorDefinition
 from stspd.observatory.figures import load_values
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
 from stspd.strategy.models import ObjectiveIndicator
 
 from .conftest import Panel, donor_level, make_panel, rouen_rates

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from stspd.conftest import World
 from stspd.evaluation.models import Appraisal
-from stspd.indicators.models import Measurement
+from stspd.steering.models import Measurement
 from stspd.strategy.enums import Funder
 from stspd.strategy.models import BudgetLine
 

@@ -10,9 +10,9 @@ from django.db import DatabaseError, IntegrityError, connections, transaction
 from crimestats.ssmsi import SsmsiFormatError
 from stspd import cli
 from stspd.audit.models import Event
+from stspd.demo.observatory import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
 from stspd.observatory import importer, prefetch
 from stspd.observatory.blocks import BlockError
-from stspd.observatory.demo_data import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
 from stspd.observatory.importer import import_ssmsi, stored_values
 from stspd.observatory.models import Edition, SeriesBlock, State
 from stspd.territories.models import Commune, Departement, Region

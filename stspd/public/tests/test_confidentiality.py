@@ -12,9 +12,11 @@ from pypdf import PdfReader
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Decision, Meeting
 from stspd.evaluation.publishing import publish_annual
-from stspd.indicators.enums import Direction, IndicatorKind, MeasurementStatus
-from stspd.indicators.models import IndicatorDefinition, Measurement
+from stspd.indicators.enums import Direction, IndicatorKind
+from stspd.indicators.models import IndicatorDefinition
 from stspd.observatory.models import State as ObservatoryState
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Axis, ObjectiveIndicator, Strategy
 from stspd.strategy.workflow import apply_move

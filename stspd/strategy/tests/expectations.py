@@ -208,13 +208,13 @@ DOCUMENTS: dict[str, Expectation] = {
     "strategy:plan_import": (_strategy, _COUNCIL_EDIT, ""),
 }
 
-# The tableau de bord (stspd/indicators/dashboard_urls.py): every role reads it and its PDF; the
+# The tableau de bord (stspd/steering/urls.py): every role reads it and its PDF; the
 # coordinator sets the status method and prepares a meeting's agenda from it.
 DASHBOARD: dict[str, Expectation] = {
-    "strategy:dashboard": (_strategy, _COUNCIL_READ, ""),
-    "strategy:dashboard_pdf": (_strategy, _COUNCIL_READ, ""),
-    "strategy:dashboard_settings": (_strategy, _COUNCIL_EDIT, ""),
-    "strategy:dashboard_agenda": (_strategy, _COUNCIL_EDIT, ""),
+    "steering:dashboard": (_strategy, _COUNCIL_READ, ""),
+    "steering:dashboard_pdf": (_strategy, _COUNCIL_READ, ""),
+    "steering:dashboard_settings": (_strategy, _COUNCIL_EDIT, ""),
+    "steering:dashboard_agenda": (_strategy, _COUNCIL_EDIT, ""),
 }
 
 ALL = EDIT | REVIEW | DOCUMENTS | DASHBOARD

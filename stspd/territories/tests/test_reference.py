@@ -1,9 +1,9 @@
 from django.core.management import call_command
 
+from stspd.councils.territory_views import search_territories
 from stspd.territories.importer import import_cog
 from stspd.territories.models import Commune, Departement, Epci, Region
 from stspd.territories.search import search_key
-from stspd.territories.views import search_territories
 
 
 def test_search_key_folds_accents_case_and_punctuation() -> None:

@@ -1,0 +1,116 @@
+"""The tableau de bord of a strategy: the page, its PDF, its settings and the meeting it drafts.
+
+Any role of the council reads it; the coordinator sets the status method and prepares a
+meeting's agenda from it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from stspd.accounts.current import current_user
+from stspd.audit.events import form_changes, record
+from stspd.councils.access import can_edit_council
+from stspd.councils.models import Meeting
+from stspd.strategy.access import access_strategy
+
+from .dashboard import SOURCE_LABELS, Filters, agenda_text, dashboard_data
+from .dashboard_forms import AgendaForm, StatusSettingsForm
+
+
+@login_required
+def dashboard(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    strategy = access_strategy(current_user(request), strategy_id)
+    filters = Filters.from_query(request.GET)
+    data = dashboard_data(strategy.pk, filters=filters)
+    context = {
+        "strategy": data.strategy,
+        "council": data.strategy.council,
+        "data": data,
+        "can_edit": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+        "sources": SOURCE_LABELS,
+    }
+    return render(request, "steering/dashboard/page.html", context)
+
+
+@login_required
+def dashboard_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    from .dashboard_pdf import render_pdf  # WeasyPrint and matplotlib: loaded only for a PDF
+
+    strategy = access_strategy(current_user(request), strategy_id)
+    data = dashboard_data(strategy.pk, filters=Filters.from_query(request.GET))
+    response = HttpResponse(render_pdf(data), content_type="application/pdf")
+    filename = f"tableau-de-bord-{data.today:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def dashboard_settings(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    """How statuses are computed: steering settings, changed in any state of the strategy."""
+    user = current_user(request)
+    strategy = access_strategy(user, strategy_id, edit=True)
+    form = StatusSettingsForm(request.POST or None, instance=strategy)
+    if form.is_valid():
+        with transaction.atomic():
+            changes = form_changes(form)
+            form.save()
+            if changes:
+                record(user, "updated", strategy, council=strategy.council, changes=changes)
+        messages.success(request, "Les réglages du tableau de bord sont enregistrés.")
+        return redirect("steering:dashboard", strategy.pk)
+    return render(
+        request,
+        "steering/dashboard/form.html",
+        {
+            "form": form,
+            "strategy": strategy,
+            "council": strategy.council,
+            "title": "Réglages du tableau de bord",
+        },
+    )
+
+
+@login_required
+def agenda(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    """A plenary or restricted meeting with an agenda drafted from the dashboard."""
+    user = current_user(request)
+    strategy = access_strategy(user, strategy_id, edit=True)
+    council = strategy.council
+    initial = (
+        {} if request.method == "POST" else {"agenda": agenda_text(dashboard_data(strategy.pk))}
+    )
+    form = AgendaForm(request.POST or None, initial=initial, instance=Meeting(), council=council)
+    if form.is_valid():
+        with transaction.atomic():
+            meeting = form.save()
+            record(
+                user,
+                "created",
+                meeting,
+                council=council,
+                formation=meeting.formation,
+                changes=form_changes(form),
+            )
+        messages.success(
+            request,
+            "La séance est créée avec son ordre du jour. Les décisions que vous y relèverez "
+            "apparaîtront dans le tableau de bord jusqu'à leur réalisation.",
+        )
+        return redirect(meeting)
+    return render(
+        request,
+        "steering/dashboard/form.html",
+        {
+            "form": form,
+            "strategy": strategy,
+            "council": council,
+            "title": "Préparer l'ordre du jour d'une séance",
+            "back": reverse("steering:dashboard", args=[strategy.pk]),
+        },
+    )
