@@ -36,6 +36,9 @@ from django.db import connection, models, transaction
 FORMAT_VERSION = 1
 # Rebuilt by `migrate`: not saved, referred to by natural key; sessions are not worth keeping.
 SKIPPED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry"}
+# Models that moved to another app since an archive was made: the table is the same, only the
+# label changed, so an older archive's rows load under the new label (and count under it).
+RENAMED_MODELS = {"indicators.measurement": "steering.measurement"}
 
 
 class BackupError(Exception):
@@ -189,6 +192,14 @@ def _flush_in_transaction() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # Django's foreign keys' default
 
 
+def _rename_moved_models(data: Path) -> None:
+    rows = json.loads(data.read_text("utf-8"))
+    if any(row["model"] in RENAMED_MODELS for row in rows):
+        for row in rows:
+            row["model"] = RENAMED_MODELS.get(row["model"], row["model"])
+        data.write_text(json.dumps(rows, ensure_ascii=False), "utf-8")
+
+
 def _safe_members(archive: tarfile.TarFile) -> list[tarfile.TarInfo]:
     members = archive.getmembers()
     for member in members:
@@ -238,9 +249,14 @@ def restore(source: Path, *, force: bool = False) -> Restored:
                     "restauration remplacerait ses données. Restaurez dans une base vide, ou "
                     "ajoutez --force."
                 )
+            _rename_moved_models(Path(work) / "data.json")
             call_command("loaddata", str(Path(work) / "data.json"), verbosity=0)
             counts = row_counts()
-            expected = {label: n for label, n in manifest["counts"].items() if label in counts}
+            expected = {
+                RENAMED_MODELS.get(label, label): n
+                for label, n in manifest["counts"].items()
+                if RENAMED_MODELS.get(label, label) in counts
+            }
             if {label: counts[label] for label in expected} != expected:
                 raise BackupError("Les lignes restaurées ne correspondent pas au manifeste.")
         # The rows are in: now the documents, beside the old ones, then swapped in.

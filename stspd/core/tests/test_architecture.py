@@ -67,7 +67,9 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
 def test_every_app_of_the_project_is_a_room_of_the_layers_contract() -> None:
     project_apps = {config.name for config in apps.get_app_configs()}
     ours = {name for name in project_apps if name.startswith("stspd.")}
-    assert ours <= layered_rooms(), f"apps missing from the layers contract: {ours - layered_rooms()}"
+    assert ours <= layered_rooms(), (
+        f"apps missing from the layers contract: {ours - layered_rooms()}"
+    )
 
 
 def test_apps_import_each_other_without_any_cycle() -> None:

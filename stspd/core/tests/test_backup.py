@@ -175,3 +175,36 @@ def test_a_file_that_is_no_backup_is_refused(db, tmp_path) -> None:  # type: ign
     (tmp_path / "x.tar.gz").write_bytes(b"not a tar")
     with pytest.raises(BackupError, match="Archive illisible"):
         restore(tmp_path / "x.tar.gz")
+
+
+def test_an_archive_made_before_a_model_moved_app_restores_its_rows(
+    filled, media, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Reported values were `indicators.measurement` before the steering room existed."""
+    from stspd.steering.models import Measurement
+    from stspd.steering.tests.reporting_helpers import in_force, measure, quarter
+
+    world = in_force(filled)
+    measure(world.use, quarter(world, 1), 7)
+    before = snapshot()
+    backup(tmp_path / "new.tar.gz")
+    with tarfile.open(tmp_path / "new.tar.gz") as archive:
+        rows = json.load(archive.extractfile("data.json"))  # type: ignore[arg-type]
+        manifest = json.load(archive.extractfile("manifest.json"))  # type: ignore[arg-type]
+        members = {m.name: archive.extractfile(m).read() for m in archive if m.isfile()}  # type: ignore[union-attr]
+    for row in rows:
+        if row["model"] == "steering.measurement":
+            row["model"] = "indicators.measurement"
+    manifest["counts"]["indicators.measurement"] = manifest["counts"].pop("steering.measurement")
+    members["data.json"] = json.dumps(rows).encode()
+    members["manifest.json"] = json.dumps(manifest).encode()
+    with tarfile.open(tmp_path / "old.tar.gz", "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+    _flush_in_transaction()
+    restore(tmp_path / "old.tar.gz")
+    assert snapshot() == before
+    assert Measurement.objects.get().value == 7
