@@ -135,6 +135,8 @@ def quasi_poisson_trend(
     >>> series = [[0, 0, 0, 0], [0, 0, 0, 4], [0, 3, 0, 0], [1, 2, nan, nan]]
     >>> quasi_poisson_trend(series, 100, [1, 2, 3, 4]).reason.tolist()
     ['all_zero', 'no_finite_estimate', 'ok', 'too_few_points']
+    >>> quasi_poisson_trend(np.empty((1, 0)), 100, []).reason.tolist()
+    ['too_few_points']
     """
     if not 0.0 < alpha < 1.0:
         raise ValueError(f"alpha doit être dans ]0, 1[, reçu {alpha}")
@@ -153,13 +155,16 @@ def quasi_poisson_trend(
     n = w.sum(axis=1)
     y0 = np.fmax(y, 0.0) * w  # fmax(NaN, 0) = 0
     weighted_exposure = np.fmin(np.fmax(exposure, 0.0), np.finfo(np.float64).max) * w
-    x = x_years - x_years.mean()
+    x = x_years - (x_years.mean() if x_years.size else 0.0)
     total = y0.sum(axis=1)
     rows = np.arange(y.shape[0])
-    first = np.argmax(usable, axis=1)
-    last = y.shape[1] - 1 - np.argmax(usable[:, ::-1], axis=1)
-    at_first = y0[rows, first] == total
-    at_last = y0[rows, last] == total
+    if y.shape[1]:
+        first = np.argmax(usable, axis=1)
+        last = y.shape[1] - 1 - np.argmax(usable[:, ::-1], axis=1)
+        at_first = y0[rows, first] == total
+        at_last = y0[rows, last] == total
+    else:  # no year at all (a territory with no constant perimeter): too few points below
+        at_first = at_last = np.zeros(y.shape[0], dtype=bool)
     reason = np.full(y.shape[0], "ok", dtype="<U18")
     reason[(n >= 3) & (total > 0) & (at_first | at_last)] = "no_finite_estimate"
     reason[(n >= 3) & (total == 0)] = "all_zero"

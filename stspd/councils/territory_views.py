@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from stspd.core.ids import is_ascii_digits
 from stspd.territories.models import Commune, Departement, Epci
 from stspd.territories.search import search_key
 
@@ -30,7 +31,7 @@ def search_territories(query: str) -> dict[str, list[object]]:
 
     compact = query.strip().upper()
     commune_filter = name_filter() | Q(code=compact)
-    if compact.isdigit() and len(compact) == 5:
+    if is_ascii_digits(compact) and len(compact) == 5:
         commune_filter |= Q(postal_codes__contains=compact)
     communes = (
         Commune.objects.filter(commune_filter)

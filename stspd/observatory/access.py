@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stspd.accounts.models import User
+from stspd.core.ids import parse_id
 from stspd.councils.access import access_council
 from stspd.territories.models import Commune, CommuneKind, Epci
 
@@ -47,8 +48,8 @@ def access_territory(user: User, kind: str, key: str) -> Territory:
         epci = get_object_or_404(Epci, siren=key)
         members = list(communes.filter(epci=epci, kind=CommuneKind.COMMUNE))
         return _territory(kind, key, epci.name, members, None)
-    if kind == "conseil" and key.isdigit():
-        council = access_council(user, int(key))
+    if kind == "conseil" and (council_id := parse_id(key)) is not None:
+        council = access_council(user, council_id)
         members = list(communes.filter(pk__in=council.communes(), kind=CommuneKind.COMMUNE))
         return _territory(kind, key, council.name, members, council)
     raise Http404

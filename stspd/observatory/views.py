@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from stspd.accounts.current import current_user
+from stspd.core.ids import parse_id
 
 from .access import access_territory
 from .caveats import GENERAL, caveats_for
@@ -95,9 +96,9 @@ def figures_download(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     place = access_territory(current_user(request), kind, key)
     chosen = None
     if wanted := request.GET.get("indicateur"):
-        if not wanted.isdigit():
+        if (indicator_id := parse_id(wanted)) is None:
             raise Http404
-        chosen = get_object_or_404(Indicator, pk=int(wanted))
+        chosen = get_object_or_404(Indicator, pk=indicator_id)
     figures = territory_figures(place)
     name = f"observatoire-{place.kind}-{place.key}" + (f"-{chosen.pk}" if chosen else "")
     response = HttpResponse(figures_csv(figures, chosen), content_type="text/csv; charset=utf-8")

@@ -29,6 +29,7 @@ from django.utils.safestring import mark_safe
 
 from crimestats.status import LABELS, IndicatorStatus, TargetedIndicator, indicator_status
 from stspd.accounts.models import Organisation
+from stspd.core.ids import parse_id
 from stspd.councils.enums import DecisionStatus, FormationKind
 from stspd.councils.models import Decision
 from stspd.indicators.enums import IndicatorKind, Periodicity
@@ -243,8 +244,7 @@ class Filters:
     @classmethod
     def from_query(cls, query: Any) -> Filters:
         def number(key: str) -> int | None:
-            raw = query.get(key, "")
-            return int(raw) if raw.isdigit() else None
+            return parse_id(query.get(key, ""))
 
         status = query.get("statut", "")
         return cls(number("axe"), number("pilote"), status if status in LABELS else None)

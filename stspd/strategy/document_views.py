@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from stspd.accounts.current import current_user
+from stspd.core.ids import parse_id
 from stspd.core.uploads import UploadRefused, check_upload
 from stspd.councils.enums import Role
 from stspd.observatory.access import access_territory
@@ -41,9 +42,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def _source(request: HttpRequest, strategy: Strategy) -> Source:
     raw = request.GET.get("version", "")
-    if raw and not raw.isdigit():
+    number = parse_id(raw) if raw else None
+    if raw and number is None:
         raise Http404
-    number = int(raw) if raw else None
     if number is None and strategy.status not in EDITABLE_STATUSES and has_been_adopted(strategy):
         # Adopted, deliberated, signed, in force: the document people ask for is the adopted
         # version, with its deliberation and signatures (the working copy is that same text).

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from stspd.accounts.models import User
 from stspd.audit.events import record
+from stspd.core.ids import is_ascii_digits
 from stspd.councils.access import can_edit_council, role_in
 from stspd.councils.enums import Role
 from stspd.observatory.models import DiagnosticSection
@@ -277,7 +278,7 @@ def amended_object(strategy: Strategy, remark: Remark) -> models.Model | None:
             DiagnosticSection.objects.filter(
                 diagnostic__council_id=strategy.council_id, pk=key
             ).first()
-            if key.isdigit()
+            if is_ascii_digits(key)
             else None
         )
     elif kind == ElementKind.AXIS:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from stspd.accounts.current import current_user
 from stspd.accounts.models import User
+from stspd.core.ids import parse_id
 from stspd.councils.access import can_edit_council
 
 from . import review
@@ -315,8 +316,8 @@ def compare_versions(request: HttpRequest, strategy_id: int) -> HttpResponse:
     def content(choice: str) -> dict[str, Any] | None:
         if choice == WORKING:
             return snapshot(strategy.pk)
-        if choice.isdigit() and int(choice) in versions:
-            return versions[int(choice)].snapshot  # type: ignore[no-any-return]
+        if (number := parse_id(choice)) is not None and number in versions:
+            return versions[number].snapshot  # type: ignore[no-any-return]
         return None
 
     old, new = content(old_choice), content(new_choice)

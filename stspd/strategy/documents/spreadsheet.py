@@ -25,6 +25,7 @@ from django.db.models import ProtectedError
 
 from stspd.accounts.models import Organisation, User
 from stspd.audit.events import record
+from stspd.core.ids import is_ascii_digits
 from stspd.indicators.library import library_for
 from stspd.indicators.models import IndicatorDefinition
 from stspd.territories.models import Commune
@@ -637,7 +638,7 @@ def _check_action(checker: Checker, row: Row, keys: Counter[str]) -> PlannedActi
     for code in re.split(r"[\s,;]+", row.text("Communes (codes INSEE)")):
         if not code:
             continue
-        if code.isdigit():
+        if is_ascii_digits(code):
             code = code.zfill(5)  # "01001" typed as a number loses its leading zero
         commune = checker.territory.get(code)
         if commune is None:
