@@ -4,10 +4,8 @@
 (function () {
   "use strict";
 
-  function frNumber(value) {
-    if (value === null || value === undefined) { return "—"; }
-    return value.toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  }
+  var C = window.stspdCharts;
+  function frNumber(value) { return C.number(value, 2); }
 
   function draw(element) {
     var source = document.getElementById(element.dataset.counterfactualChart);
@@ -15,7 +13,7 @@
     var data = JSON.parse(source.textContent);
     var years = data.years.map(String);
     var start = years[data.n_pre];
-    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    var chart = C.init(element);
     chart.setOption({
       animation: false,
       aria: { enabled: true, decal: { show: true } },
@@ -34,15 +32,15 @@
           return box;
         },
       },
-      legend: { top: 0, data: [data.commune, "Commune synthétique", "Écart"] },
-      grid: [{ left: 56, right: 24, top: 40, height: "50%" }, { left: 56, right: 24, top: "72%", bottom: 32 }],
+      legend: C.legend([data.commune, "Commune synthétique", "Écart"]),
+      grid: [C.grid({ height: "45%", bottom: undefined }), C.grid({ top: "74%", bottom: 32 })],
       xAxis: [
-        { type: "category", data: years, gridIndex: 0, axisLabel: { show: false } },
-        { type: "category", data: years, gridIndex: 1 },
+        C.yearAxis(years, { gridIndex: 0, axisLabel: { show: false } }),
+        C.yearAxis(years, { gridIndex: 1 }),
       ],
       yAxis: [
-        { type: "value", name: "taux pour 1 000", min: 0, gridIndex: 0, nameTextStyle: { align: "left" } },
-        { type: "value", name: "écart", gridIndex: 1 },
+        C.valueAxis({ name: "taux pour 1 000", gridIndex: 0, nameTextStyle: { align: "left" } }),
+        C.valueAxis({ name: "écart", gridIndex: 1, min: null }),
       ],
       series: [
         { name: data.commune, type: "line", data: data.treated, color: "#000091", lineStyle: { width: 3 }, symbol: "circle",
@@ -51,7 +49,6 @@
         { name: "Écart", type: "bar", data: data.gap, color: "#666666", xAxisIndex: 1, yAxisIndex: 1 },
       ],
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   }
 
   document.querySelectorAll("[data-counterfactual-chart]").forEach(draw);

@@ -9,19 +9,24 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
-  function frNumber(value, decimals) {
-    if (value === null || value === undefined) { return "—"; }
-    return value.toLocaleString("fr-FR", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-  }
+  var C = window.stspdCharts;
+  var frNumber = C.number;
 
   var SYMBOLS = { published: "circle", zero: "emptyCircle", lower_bound: "triangle" };
 
   function drawChart(element) {
     var data = readJson(element.dataset.observatoryChart);
     if (!data || !window.echarts) { return; }
+    // The solid line joins exact values; a lower bound ("au moins") sits on dashed segments.
+    var isBound = function (i) { return data.status[i] === "lower_bound"; };
     var points = data.rate.map(function (rate, i) {
-      return { value: rate, symbol: SYMBOLS[data.status[i]] || "none", symbolSize: 9 };
+      return { value: isBound(i) ? null : rate, symbol: SYMBOLS[data.status[i]] || "none", symbolSize: 9 };
     });
+    var bounds = data.rate.map(function (rate, i) {
+      var near = isBound(i) || (i > 0 && isBound(i - 1)) || (i + 1 < data.rate.length && isBound(i + 1));
+      return { value: near ? rate : null, symbol: isBound(i) ? "triangle" : "none", symbolSize: 11 };
+    });
+    var hasBound = data.status.some(function (s) { return s === "lower_bound"; });
     // The interval as a band: the low bound, then the width stacked on it.
     var width = data.high.map(function (high, i) {
       return high === null || data.low[i] === null ? null : high - data.low[i];
@@ -32,7 +37,7 @@
       .map(function (pair) {
         return [{ xAxis: pair[0], name: pair[1] === "suppressed" ? "non diffusé" : "absent" }, { xAxis: pair[0] }];
       });
-    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    var chart = C.init(element);
     chart.setOption({
       animation: false,
       aria: { enabled: true, decal: { show: true } },
@@ -44,7 +49,8 @@
           var lines = [data.years[i]];
           params.forEach(function (p) {
             if (p.seriesName === "IC 95 % bas" || p.seriesName === "Intervalle de confiance à 95 %") { return; }
-            var text = frNumber(p.value, 2);
+            if (p.seriesName === "Au moins (borne inférieure)") { return; }
+            var text = frNumber(p.seriesName === "Territoire" ? data.rate[i] : p.value, 2);
             if (p.seriesName === "Territoire") {
               if (data.status[i] === "suppressed") { text = "non diffusé (secret statistique)"; }
               else if (data.status[i] === "lower_bound") { text = "au moins " + text; }
@@ -56,10 +62,11 @@
           return box;
         },
       },
-      legend: { top: 0, data: ["Territoire", "Intervalle de confiance à 95 %", "Département", "France", "Communes comparables"] },
-      grid: { left: 56, right: 24, top: 48, bottom: 40 },
-      xAxis: { type: "category", data: data.years, boundaryGap: true },
-      yAxis: { type: "value", name: data.unit, min: 0, nameTextStyle: { align: "left" } },
+      legend: C.legend(["Territoire", "Intervalle de confiance à 95 %"].concat(hasBound ? ["Au moins (borne inférieure)"] : [])
+        .concat(["Département", "France", "Communes comparables"])),
+      grid: C.grid(),
+      xAxis: C.yearAxis(data.years),
+      yAxis: C.valueAxis({ name: data.unit, nameTextStyle: { align: "left" } }),
       series: [
         { name: "IC 95 % bas", type: "line", data: data.low, stack: "ic", symbol: "none",
           lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
@@ -69,13 +76,16 @@
           lineStyle: { width: 3 },
           markArea: { silent: true, itemStyle: { color: "rgba(102, 102, 102, 0.18)", decal: { symbol: "rect", dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: 0.8 } },
             label: { position: "insideTop", color: "#3a3a3a" }, data: hidden } },
+      ].concat(hasBound ? [
+        { name: "Au moins (borne inférieure)", type: "line", data: bounds, connectNulls: false, color: "#000091",
+          lineStyle: { type: "dashed", width: 3 }, showAllSymbol: true },
+      ] : []).concat([
         { name: "Département", type: "line", data: data.departement, color: "#c9191e", lineStyle: { type: "dashed" }, symbol: "rect" },
         { name: "France", type: "line", data: data.france, color: "#666666", lineStyle: { type: "dotted" }, symbol: "diamond" },
-      ].concat(data.similar && data.similar.some(function (v) { return v !== null; }) ? [
+      ]).concat(data.similar && data.similar.some(function (v) { return v !== null; }) ? [
         { name: "Communes comparables", type: "line", data: data.similar, color: "#18753c", lineStyle: { type: "dashed" }, symbol: "triangle" },
       ] : []),
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   }
 
   function drawFunnel(element) {
@@ -105,18 +115,23 @@
     // The scale follows the communes, not the limits of the smallest ones, which soar.
     var top = Math.max.apply(null, data.points.map(function (p) { return p[1]; })
       .concat(data.territory ? [data.territory.rate] : []).concat([data.target * 2]));
-    var chart = window.echarts.init(element, null, { renderer: "svg" });
+    var chart = C.init(element);
     chart.setOption({
       animation: false,
       aria: { enabled: true },
-      tooltip: { trigger: "item", valueFormatter: function (value) { return frNumber(value, 2); } },
-      legend: { top: 0, data: ["Autres communes", "Communes du territoire", "Territoire", "Taux d'ensemble", "Limites à 95 %", "Limites à 99,8 %"] },
-      grid: { left: 56, right: 24, top: 56, bottom: 48 },
-      xAxis: { type: "log", name: "population (ou logements)", nameLocation: "middle", nameGap: 28 },
-      yAxis: { type: "value", name: "taux pour 1 000", min: 0, max: Math.ceil(top * 1.2) },
+      tooltip: { trigger: "item", formatter: function (p) {
+        var box = document.createElement("div");
+        box.textContent = p.seriesName + " : " + frNumber(p.value[1], 2) + " pour 1 000 ("
+          + frNumber(p.value[0], 0) + " habitants ou logements)";
+        return box;
+      } },
+      legend: C.legend(["Autres communes", "Communes du territoire", "Territoire", "Taux d'ensemble", "Limites à 95 %", "Limites à 99,8 %"]),
+      grid: C.grid({ bottom: 48 }),
+      xAxis: { type: "log", name: "population (ou logements)", nameLocation: "middle", nameGap: 28,
+        axisLabel: { formatter: function (v) { return frNumber(v, 0); } } },
+      yAxis: C.valueAxis({ name: "taux pour 1 000", max: Math.ceil(top * 1.2) }),
       series: series,
     });
-    window.addEventListener("resize", function () { chart.resize(); });
   }
 
   var PALETTE = ["#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000"];

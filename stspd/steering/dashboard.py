@@ -162,17 +162,32 @@ class IndicatorRow:
         )
 
     def chart(self) -> dict[str, Any]:
-        """The chart's data for static/steering/dashboard.js (json_script)."""
+        """The chart's data for static/steering/dashboard.js (json_script).
+
+        Each point sits at its period: a yearly value at its year (a category of the axis, so
+        2023's value stands above "2023"), a monthly or quarterly one at its first day, with
+        the period's last day for the band of a suppressed value. Baseline and target sit at
+        their date's year on a yearly chart.
+        """
         use = self.use
+        yearly = self.periodicity == Periodicity.YEAR
         return {
             "name": self.name,
             "unit": self.unit,
+            "yearly": yearly,
             "points": [
-                [p.end.isoformat(), p.value, p.state, p.source, p.label, p.start.isoformat()]
+                [
+                    str(p.start.year) if yearly else p.start.isoformat(),
+                    p.value,
+                    p.state,
+                    p.source,
+                    p.label,
+                    str(p.start.year) if yearly else p.end.isoformat(),
+                ]
                 for p in self.points
             ],
-            "baseline": _dated(use.baseline_on, use.baseline_value),
-            "target": _dated(use.deadline, use.target_value),
+            "baseline": _dated(use.baseline_on, use.baseline_value, yearly=yearly),
+            "target": _dated(use.deadline, use.target_value, yearly=yearly),
         }
 
 
@@ -329,8 +344,10 @@ def percent(part: Decimal, whole: Decimal) -> str:
     return f"{round(100 * part / whole)} %" if whole else "—"
 
 
-def _dated(day: datetime.date | None, value: Decimal | None) -> list[Any] | None:
-    return [day.isoformat(), float(value)] if day is not None and value is not None else None
+def _dated(day: datetime.date | None, value: Decimal | None, *, yearly: bool) -> list[Any] | None:
+    if day is None or value is None:
+        return None
+    return [str(day.year) if yearly else day.isoformat(), float(value)]
 
 
 def _tree(strategy_id: int) -> Strategy:
