@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
 
-.PHONY: run test install install-system install-browser lint check pytest bench bench-load clean-db
+.PHONY: run test test-sweep install install-system install-browser lint check pytest bench bench-load clean-db
 
 run: install
 	$(RUN) stspd migrate --no-input -v 0
@@ -39,7 +39,11 @@ lint:
 	$(RUN) stspd makemigrations --check --dry-run
 
 pytest:
-	$(RUN) pytest
+	$(RUN) pytest -m "not sweep"
+
+# Every observatory page of every commune and EPCI of the shipped real data (thousands of pages).
+test-sweep: install
+	$(RUN) pytest -m sweep -n 2
 
 bench: install
 	$(RUN) python bench/cog_import.py
