@@ -281,25 +281,51 @@ def funnel_data(
     }
 
 
+NO_OTHER_COMMUNE = (
+    "aucune autre commune n'a de valeur de cet indicateur dans les fichiers importés : "
+    "importez le fichier national (ou celui d'autres départements) pour comparer"
+)
+NO_POPULATION = "la population légale de la commune n'est pas dans le référentiel"
+
+
 @dataclass
 class Similar:
-    """Communes similar to a commune, and their pooled rate per indicator-year."""
+    """Communes similar to a commune, and their pooled rate per indicator-year; when there is
+    none, why (`reason`, French, shown on the page)."""
 
     communes: list[dict[str, str]]  # code, name, reasons
     rates: pl.DataFrame  # indicator, year, similar_rate, similar_n
+    reason: str = ""
 
 
-def similar_reference(territory: Territory, k: int = 10) -> Similar | None:
-    """For a single commune: its `k` most similar communes (crimestats.similar), two queries.
+def communes_with_values(indicator: Indicator) -> set[str]:
+    """The communes with a stored value of the indicator, in any edition (one query over the
+    indicator's blocks, about one per département and edition)."""
+    codes: set[str] = set()
+    for text in SeriesBlock.objects.filter(
+        geo_level=GeoLevel.COMMUNE, indicator=indicator
+    ).values_list("codes", flat=True):
+        codes.update(text.split())
+    return codes
+
+
+def similar_reference(territory: Territory, indicator: Indicator, k: int = 10) -> Similar | None:
+    """For a single commune: its `k` most similar communes (crimestats.similar) among those
+    with stored values of the indicator, else the comparison would be empty (communes of
+    other départements when only one département's file is loaded). Three queries.
 
     The reference rate pools the similar communes whose value is known that year (published or
     zero): sum of counts / sum of denominators. Suppressed ones are left out, never read as 0.
     """
     if not territory.is_single_commune:
         return None
-    rows = Commune.objects.filter(kind="commune", population__gt=0).values_list(
-        "code", "name", "population", "epci__kind", "departement__code"
-    )
+    commune_code = territory.codes[0]
+    candidates = communes_with_values(indicator) | {commune_code}
+    if len(candidates) < 2:
+        return Similar(communes=[], rates=pl.DataFrame(), reason=NO_OTHER_COMMUNE)
+    rows = Commune.objects.filter(
+        kind="commune", population__gt=0, code__in=candidates
+    ).values_list("code", "name", "population", "epci__kind", "departement__code")
     names = {}
     columns: dict[str, list[Any]] = {
         "code": [],
@@ -314,9 +340,10 @@ def similar_reference(territory: Territory, k: int = 10) -> Similar | None:
             columns, (code, population, None, epci_kind, departement), strict=True
         ):
             columns[key].append(value)
-    commune_code = territory.codes[0]
     if commune_code not in names:
-        return None
+        return Similar(communes=[], rates=pl.DataFrame(), reason=NO_POPULATION)
+    if len(names) < 2:
+        return Similar(communes=[], rates=pl.DataFrame(), reason=NO_OTHER_COMMUNE)
     features = pl.DataFrame(
         columns,
         schema={

@@ -70,9 +70,16 @@ def rate_text(row: dict[str, Any], bound: str) -> str:
     if row["rate"] is not None:
         return bound + fr_number(row["rate"], 2)
     if row["count"] is not None:
-        # e.g. burglary per 1,000 dwellings where the file gives no number of dwellings
-        return "non calculable (dénominateur inconnu)"
+        return missing_denominator(row)
     return ""
+
+
+def missing_denominator(row: dict[str, Any]) -> str:
+    """Why a known count has no rate: the file gave no denominator (burglary's dwellings are
+    missing from many communal files)."""
+    if row.get("denominator_kind") == "dwellings":
+        return "taux non calculable : nombre de logements absent du fichier"
+    return "taux non calculable : population absente du fichier"
 
 
 def ratio_text(row: dict[str, Any]) -> str:

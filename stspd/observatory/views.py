@@ -21,6 +21,7 @@ from .presentation import (
     chart_data,
     figures_csv,
     label_map,
+    missing_denominator,
     summary,
     unit_of_rate,
     year_rows,
@@ -52,8 +53,8 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
     rows = year_rows(figures.indicator_series(chosen.label))
     if not rows:
         raise Http404("Aucune donnée de cet indicateur pour ce territoire.")
-    similar = similar_reference(place)
-    if similar is not None:
+    similar = similar_reference(place, chosen)
+    if similar is not None and similar.communes:
         attach_similar(rows, similar, chosen)
     last_year = max(row["year"] for row in rows)
     funnel = funnel_data(place, chosen, last_year, rows[-1])
@@ -76,6 +77,10 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
             "rows": rows,
             "last_year": last_year,
             "chart": chart_data(chosen, rows),
+            # No year has a rate: a chart would be empty; the page says why instead.
+            "no_rate": missing_denominator(rows[-1])
+            if all(row["rate"] is None for row in rows) and rows[-1]["count"] is not None
+            else "",
             "evolution": evolution(figures, chosen.label, rows),
             "map": members,
             "funnel": funnel,

@@ -215,8 +215,8 @@ def test_the_funnel_falls_back_to_the_pooled_rate_without_departement_files(worl
 def test_similar_communes_pool_only_their_known_values(world, login) -> None:  # type: ignore[no-untyped-def]
     response = login(world.reader).get(f"/observatoire/commune/76540/{world.indicator.pk}/")
     html = response.content.decode()
-    # Rouen's similar communes here are the world's three others; only Saint-Étienne-du-Rouvray
-    # has figures: 30 / 30,000 in 2021, suppressed in 2022 (no reference, not 0), 0 in 2023.
+    # Rouen's similar communes are chosen among those with values: Saint-Étienne-du-Rouvray,
+    # which has figures: 30 / 30,000 in 2021, suppressed in 2022 (no reference, not 0), 0 in 2023.
     assert chart(response)["similar"] == [1.0, None, 0.0]
     assert "Saint-Étienne-du-Rouvray (76575)" in html
     assert "communes comparables à Rouen" in html
@@ -236,3 +236,35 @@ def test_the_funnel_of_drug_suspects_keeps_the_communes_pooled_rate(world, login
     response = login(world.reader).get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
     assert response.context["funnel"]["target"] == pytest.approx(90 / 130_000 * 1000)
     assert response.context["funnel"]["target_is_france"] is False
+
+
+def test_similar_communes_are_chosen_among_communes_with_values(world, login) -> None:  # type: ignore[no-untyped-def]
+    """A commune of another département with no stored value is never a comparable commune:
+    its column would be empty. Here only Saint-Étienne-du-Rouvray has values besides Rouen."""
+    assert Commune.objects.filter(code__in=["76351", "76217"]).count() == 2  # no values
+    response = login(world.reader).get(f"/observatoire/commune/76540/{world.indicator.pk}/")
+    similar = response.context["similar"]
+    assert [c["code"] for c in similar.communes] == ["76575"]
+    assert "Le Havre (76351)" not in response.content.decode()
+
+
+def test_a_commune_alone_with_values_says_why_it_has_no_comparable_commune(world, login) -> None:  # type: ignore[no-untyped-def]
+    communal = Edition.objects.get(geo_level="commune")
+    rewrite_values(communal, lambda cells: cells.filter(pl.col("geo_code") == "76540"))
+    response = login(world.reader).get(f"/observatoire/commune/76540/{world.indicator.pk}/")
+    html = response.content.decode()
+    assert "Pas de communes comparables : aucune autre commune n&#x27;a de valeur" in html
+    assert chart(response)["similar"] == [None, None, None]
+
+
+def test_a_rate_per_dwelling_without_dwellings_says_so_instead_of_an_empty_chart(
+    world, login
+) -> None:  # type: ignore[no-untyped-def]
+    from stspd.observatory.models import Indicator
+
+    Indicator.objects.filter(pk=world.indicator.pk).update(denominator_kind="dwellings")
+    response = login(world.reader).get(f"/observatoire/commune/76540/{world.indicator.pk}/")
+    html = response.content.decode()
+    assert "Taux non calculable : nombre de logements absent du fichier" in html
+    assert 'id="chart-data"' not in html and "data-observatory-chart" not in html
+    assert "<td>100</td>" in html or ">100<" in html  # the counts stay in the table
