@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import beta, binom
 
+from crimestats.french import number, percent_change
 from crimestats.rates import PER
 
 __all__ = ["ChangeResult", "describe_change", "poisson_change"]
@@ -170,24 +171,15 @@ def poisson_change(
     )
 
 
-def _number(x: float, decimals: int) -> str:
-    return f"{x:.{decimals}f}".replace(".", ",")
-
-
-def _percent(ratio: float, signed: bool) -> str:
-    change = round((ratio - 1) * 100)
-    if change == 0:
-        return "0 %"
-    text = f"{abs(change):,}".replace(",", "\u202f")
-    if signed:
-        return f"{'+' if change > 0 else '-'}{text} %"
-    return f"{text} %"
+def _level(alpha: float) -> str:
+    """The confidence level of a test at ``alpha``: "95" for 0.05, "97,5" for 0.025."""
+    return number(100 * (1 - alpha), 0 if (100 * alpha).is_integer() else 1)
 
 
 def _p_text(p: float) -> str:
     if p < 0.001:
         return "p < 0,001"
-    return f"p = {_number(p, 2 if p >= 0.01 else 3)}"
+    return f"p = {number(p, 2 if p >= 0.01 else 3)}"
 
 
 def describe_change(result: ChangeResult, i: int) -> str:
@@ -211,7 +203,7 @@ def describe_change(result: ChangeResult, i: int) -> str:
     >>> describe_change(r, 5)
     'hausse de 40 % (IC 95 % : +8 % à +83 %), significative (p = 0,01)'
     """
-    level = _number(100 * (1 - result.alpha), 0 if (100 * result.alpha).is_integer() else 1)
+    level = _level(result.alpha)
     k0 = float(result.count_before[i])
     k1 = float(result.count_after[i])
     p = float(result.p_value[i])
@@ -231,7 +223,7 @@ def describe_change(result: ChangeResult, i: int) -> str:
     if round((ratio - 1) * 100) == 0:
         head = "stabilité"
     else:
-        head = f"{'hausse' if ratio > 1 else 'baisse'} de {_percent(ratio, signed=False)}"
-    low = _percent(float(result.ratio_low[i]), signed=True)
-    high = _percent(float(result.ratio_high[i]), signed=True)
+        head = f"{'hausse' if ratio > 1 else 'baisse'} de {percent_change(ratio - 1, sign=False)}"
+    low = percent_change(float(result.ratio_low[i]) - 1)
+    high = percent_change(float(result.ratio_high[i]) - 1)
     return f"{head} (IC {level} % : {low} à {high}), {verdict} ({_p_text(p)})"

@@ -77,7 +77,8 @@ from scipy.optimize import minimize
 from scipy.stats import norm
 from scipy.stats import t as student
 
-from crimestats.change import _number, _p_text, _percent
+from crimestats.change import _level, _p_text
+from crimestats.french import number, percent_change
 from crimestats.rates import PER
 
 __all__ = [
@@ -418,19 +419,19 @@ def describe_did(result: DidResult) -> str:
     """
     if math.isnan(result.p_value):
         return "comparaison non calculable : " + _DID_REASONS.get(result.reason, result.reason)
-    level = f"{100 * (1 - result.alpha):g}".replace(".", ",")
+    level = _level(result.alpha)
     own = round((result.change_treated - 1) * 100)
     sign_own = (own > 0) - (own < 0)
     effect = round((result.ratio - 1) * 100)
     sign_effect = (effect > 0) - (effect < 0)
     head = (
-        f"le taux de la commune passe de {_number(result.rate_treated_pre, 1)} à "
-        f"{_number(result.rate_treated_post, 1)} pour 1 000 "
-        f"({_percent(result.change_treated, signed=True)}), celui des communes comparables de "
-        f"{_number(result.rate_controls_pre, 1)} à {_number(result.rate_controls_post, 1)} "
-        f"({_percent(result.change_controls, signed=True)}) ; écart relatif "
-        f"{_percent(result.ratio, signed=True)} (IC {level} % : "
-        f"{_percent(result.ratio_low, signed=True)} à {_percent(result.ratio_high, signed=True)}"
+        f"le taux de la commune passe de {number(result.rate_treated_pre, 1)} à "
+        f"{number(result.rate_treated_post, 1)} pour 1 000 "
+        f"({percent_change(result.change_treated - 1)}), celui des communes comparables de "
+        f"{number(result.rate_controls_pre, 1)} à {number(result.rate_controls_post, 1)} "
+        f"({percent_change(result.change_controls - 1)}) ; écart relatif "
+        f"{percent_change(result.ratio - 1)} (IC {level} % : "
+        f"{percent_change(result.ratio_low - 1)} à {percent_change(result.ratio_high - 1)}"
         f", {_p_text(result.p_value)})"
     )
     verdict = _verdict(sign_effect, sign_own, result.p_value < result.alpha)
@@ -765,12 +766,10 @@ def describe_synthetic_control(result: PlaceboResult, *, alpha: float = 0.05) ->
         return "comparaison non calculable : aucune période après le début de l'action"
     mean_gap = float(post.mean())
     synthetic_post = float(fit.synthetic[fit.n_pre :].mean())
-    relative = (
-        f" ({_percent(1 + mean_gap / synthetic_post, signed=True)})" if synthetic_post > 0 else ""
-    )
+    relative = f" ({percent_change(mean_gap / synthetic_post)})" if synthetic_post > 0 else ""
     side = "sous" if mean_gap < 0 else "au-dessus de"
     head = (
-        f"après le début de l'action, le taux est en moyenne {_number(abs(mean_gap), 1)} pour "
+        f"après le début de l'action, le taux est en moyenne {number(abs(mean_gap), 1)} pour "
         f"1 000 {side} celui de la commune synthétique{relative} ; son écart est dépassé ou égalé "
         f"par {result.rank - 1} des {result.n_placebos} communes témoins "
         f"({_p_text(result.p_value)})"
@@ -780,7 +779,7 @@ def describe_synthetic_control(result: PlaceboResult, *, alpha: float = 0.05) ->
     if pre_level > 0 and fit.pre_rmspe > POOR_FIT * pre_level:
         warning = (
             f" ; attention, la commune synthétique suit mal la commune avant le début "
-            f"(écart quadratique moyen {_number(fit.pre_rmspe, 1)} pour 1 000) : conclusion "
+            f"(écart quadratique moyen {number(fit.pre_rmspe, 1)} pour 1 000) : conclusion "
             f"fragile"
         )
     sign = (mean_gap > 0) - (mean_gap < 0)

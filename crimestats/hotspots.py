@@ -52,6 +52,8 @@ import numpy.typing as npt
 from scipy import ndimage, signal
 from scipy.stats import norm
 
+from crimestats.french import number
+
 __all__ = [
     "MAX_CELLS",
     "MAX_EXTENT_M",
@@ -466,8 +468,8 @@ def grid_hotspots(
     nx, ny = wx + 2 * margin, wy + 2 * margin
     if nx * ny > MAX_CELLS:
         raise HotspotInputError(
-            f"La grille compterait {nx * ny:,} mailles (plus de {MAX_CELLS:,}) : choisir des "
-            "mailles plus grandes.".replace(",", " ")
+            f"La grille compterait {number(nx * ny)} mailles (plus de {number(MAX_CELLS)}) : "
+            "choisir des mailles plus grandes."
         )
     x0 = xmin - margin * cell_size
     y0 = ymin - margin * cell_size

@@ -33,6 +33,8 @@ from typing import Final
 import numpy as np
 import polars as pl
 
+from crimestats.french import number
+
 __all__ = ["POPULATION_CLASSES", "population_class", "similar_communes"]
 
 POPULATION_CLASSES: Final = (
@@ -58,10 +60,6 @@ def population_class(population: float) -> int:
     (0, 1, 6)
     """
     return int(np.searchsorted(_BOUNDS, population, side="right"))
-
-
-def _thousands(value: float) -> str:
-    return f"{value:,.0f}".replace(",", "\u202f")
 
 
 def _standardised_log(values: pl.Series) -> np.ndarray:
@@ -139,7 +137,7 @@ def similar_communes(features: pl.DataFrame, code: str, k: int = 10) -> pl.DataF
             parts.append(f"même tranche ({label})")
         else:
             parts.append(f"tranche voisine ({label})")
-        parts.append(f"{_thousands(population[i])} hab. contre {_thousands(population[me])}")
+        parts.append(f"{number(population[i])} hab. contre {number(population[me])}")
         if same_epci[i]:
             parts.append(f"même type d'intercommunalité ({epci[me]})")
         else:

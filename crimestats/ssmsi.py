@@ -44,6 +44,7 @@ from typing import Final, Literal
 import polars as pl
 
 from crimestats.labels import INDICATORS, UNITS, UnknownLabelError, canonical_label
+from crimestats.states import STORED
 
 __all__ = [
     "COMPACT_SCHEMA",
@@ -80,7 +81,7 @@ OUTPUT_SCHEMA: Final = pl.Schema(
 )
 """Columns and types of :attr:`ParsedFile.data`."""
 
-STATES: Final = ("published", "zero", "suppressed")
+STATES: Final = tuple(state.value for state in STORED)
 """The three states of a value, in the order of :data:`COMPACT_SCHEMA`'s ``state`` categories."""
 
 COMPACT_SCHEMA: Final = pl.Schema(

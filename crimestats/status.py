@@ -63,6 +63,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from crimestats.french import date, number, signed
+
 __all__ = [
     "LABELS",
     "IndicatorStatus",
@@ -128,17 +130,13 @@ class IndicatorStatus:
     ratio: float | None = None
 
 
+def _decimals(x: float) -> int:
+    """As many decimals as the size of a value deserves: 0 from 100, 1 from 10, else 2."""
+    return 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
+
+
 def _number(x: float) -> str:
-    """French number: comma decimal, narrow no-break space for thousands, at most 2 decimals."""
-    decimals = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2
-    text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
-
-
-def _date(d: dt.date) -> str:
-    return d.strftime("%d/%m/%Y")
+    return number(x, _decimals(x), trim=True)
 
 
 def _years(start: dt.date, end: dt.date) -> float:
@@ -199,14 +197,14 @@ def indicator_status(
     if not after:
         return _status(
             "not_enough_data",
-            f"aucune valeur depuis la valeur de référence du {_date(indicator.baseline_date)}",
+            f"aucune valeur depuis la valeur de référence du {date(indicator.baseline_date)}",
         )
     last_date, last_value = after[-1]
     stale_limit = _months_before(today, period_months * stale_periods)
     if last_date < stale_limit:
         return _status(
             "stale",
-            f"dernière valeur au {_date(last_date)} : aucune depuis plus de {stale_periods} "
+            f"dernière valeur au {date(last_date)} : aucune depuis plus de {stale_periods} "
             f"{'ans' if period_months == 12 else 'périodes'}",
             value_date=last_date,
             value=last_value,
@@ -214,7 +212,7 @@ def indicator_status(
     if last_value is None:
         return _status(
             "suppressed",
-            f"la valeur du {_date(last_date)} n'est pas diffusée (secret statistique) : "
+            f"la valeur du {date(last_date)} n'est pas diffusée (secret statistique) : "
             "l'avancement ne peut pas être mesuré",
             value_date=last_date,
         )
@@ -227,7 +225,7 @@ def indicator_status(
     if reached:
         return _status(
             "on_track",
-            f"cible atteinte : {_number(value)} au {_date(last_date)} pour une cible de "
+            f"cible atteinte : {_number(value)} au {date(last_date)} pour une cible de "
             f"{_number(target)}",
             **common,
         )
@@ -235,14 +233,14 @@ def indicator_status(
         return _status(
             "off_track",
             f"la cible ({_number(target)}) était atteinte au départ ({_number(baseline)}) mais "
-            f"ne l'est plus : {_number(value)} au {_date(last_date)}",
+            f"ne l'est plus : {_number(value)} au {date(last_date)}",
             **common,
         )
     if last_date >= indicator.deadline or today > indicator.deadline:
         return _status(
             "off_track",
-            f"échéance du {_date(indicator.deadline)} passée : {_number(value)} au "
-            f"{_date(last_date)} pour une cible de {_number(target)}",
+            f"échéance du {date(indicator.deadline)} passée : {_number(value)} au "
+            f"{date(last_date)} pour une cible de {_number(target)}",
             **common,
         )
     elapsed = _years(indicator.baseline_date, last_date)
@@ -255,8 +253,8 @@ def indicator_status(
             "on_track" if shortfall <= band else "at_risk" if shortfall <= 2 * band else "off_track"
         )
         head = (
-            f"{_number(value)} au {_date(last_date)} pour {_number(expected)} attendus sur la "
-            f"trajectoire vers {_number(target)} au {_date(indicator.deadline)}"
+            f"{_number(value)} au {date(last_date)} pour {_number(expected)} attendus sur la "
+            f"trajectoire vers {_number(target)} au {date(indicator.deadline)}"
         )
         if shortfall <= 0:
             detail = "en avance sur la trajectoire"
@@ -283,8 +281,8 @@ def indicator_status(
     scale = 100.0 if compound else 1.0
     reason = (
         f"évolution observée {_signed(scale * observed)}{unit} depuis le "
-        f"{_date(indicator.baseline_date)}, {_signed(scale * required)}{unit} nécessaires "
-        f"pour atteindre {_number(target)} au {_date(indicator.deadline)} : "
+        f"{date(indicator.baseline_date)}, {_signed(scale * required)}{unit} nécessaires "
+        f"pour atteindre {_number(target)} au {date(indicator.deadline)} : "
         f"{_number(round(100 * ratio))} % du rythme requis"
     )
     return _status(code, reason, ratio=ratio, **common)
@@ -292,7 +290,7 @@ def indicator_status(
 
 def _signed(x: float) -> str:
     rounded = round(x, 2 if abs(x) < 10 else 1)
-    return ("+" if rounded > 0 else "-" if rounded < 0 else "") + _number(abs(rounded))
+    return signed(rounded, _decimals(rounded), trim=True)
 
 
 def _months_before(day: dt.date, months: int) -> dt.date:

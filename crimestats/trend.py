@@ -48,7 +48,8 @@ import numpy.typing as npt
 from scipy.stats import norm
 from scipy.stats import t as student
 
-from crimestats.change import _p_text, _percent
+from crimestats.change import _level, _p_text
+from crimestats.french import percent_change
 
 __all__ = ["MKResult", "TrendResult", "describe_trend", "mann_kendall", "quasi_poisson_trend"]
 
@@ -339,11 +340,11 @@ def describe_trend(result: TrendResult, i: int) -> str:
         return _TREND_REASONS.get(reason, "tendance non calculable")
     p = float(result.p_value[i])
     verdict = "significative" if p < result.alpha else "non significative"
-    level = f"{100 * (1 - result.alpha):g}".replace(".", ",")
+    level = _level(result.alpha)
     return (
-        f"{_percent(float(result.annual_ratio[i]), signed=True)} par an en moyenne sur "
+        f"{percent_change(float(result.annual_ratio[i]) - 1)} par an en moyenne sur "
         f"{int(result.n_points[i])} années (IC {level} % : "
-        f"{_percent(float(result.ratio_low[i]), signed=True)} à "
-        f"{_percent(float(result.ratio_high[i]), signed=True)}), tendance {verdict} "
+        f"{percent_change(float(result.ratio_low[i]) - 1)} à "
+        f"{percent_change(float(result.ratio_high[i]) - 1)}), tendance {verdict} "
         f"({_p_text(p)})"
     )

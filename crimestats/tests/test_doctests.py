@@ -11,12 +11,14 @@ from crimestats import (
     aggregate,
     change,
     counterfactual,
+    french,
     funnel,
     hotspots,
     labels,
     rates,
     similar,
     ssmsi,
+    states,
     status,
     trend,
 )
@@ -36,6 +38,8 @@ from crimestats import (
         similar,
         counterfactual,
         status,
+        french,
+        states,
     ],
     ids=lambda m: m.__name__,
 )

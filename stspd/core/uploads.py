@@ -15,6 +15,8 @@ from typing import IO, Any
 
 from django.conf import settings
 
+from crimestats.french import number
+
 KINDS = {".csv": "csv", ".xlsx": "xlsx", ".pdf": "pdf"}
 NAMES = {"csv": "CSV", "xlsx": "tableur XLSX", "pdf": "PDF"}
 
@@ -46,8 +48,8 @@ def _size_text(size: int) -> str:
     if size < 1024:
         return f"{size} octets"
     if size < 1024 * 1024:
-        return f"{size / 1024:.1f} ko".replace(".", ",")
-    return f"{size / 1024 / 1024:,.1f} Mo".replace(",", " ").replace(".", ",")
+        return f"{number(size / 1024, 1)} ko"
+    return f"{number(size / 1024 / 1024, 1)} Mo"
 
 
 def is_text(head: bytes) -> bool:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from crimestats.french import number
 from stspd.observatory.models import State
 from stspd.steering.enums import MeasurementStatus
 from stspd.steering.models import Measurement
@@ -28,19 +29,6 @@ from stspd.strategy.models import Action, ActionIndicator, Axis, BudgetLine, Obj
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
 ZERO = Decimal(0)
-
-
-def euros(value: Decimal | None) -> str:
-    """15000 -> "15 000 €", 1234.5 -> "1 234,50 €" (narrow no-break space)."""
-    if value is None:
-        return "—"
-    text = f"{value:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{text.removesuffix(',00')} €"
-
-
-def percent(value: Decimal | None) -> str:
-    """A rate already in percent: 87.5 -> "87,5 %"; None -> "—"."""
-    return "—" if value is None else f"{value:f}".replace(".", ",") + " %"
 
 
 def rate(part: Decimal, whole: Decimal) -> Decimal | None:
@@ -288,11 +276,11 @@ def funder_rows(funds: Funds, funder: str) -> list[list[Any]]:
 
 
 def _french(value: Any) -> str:
-    if value is None:
-        return ""
+    """A spreadsheet cell: a decimal keeps its own decimals (cents, tenths), no grouping."""
     if isinstance(value, Decimal):
-        return f"{value:f}".replace(".", ",")
-    return str(value)
+        exponent = value.as_tuple().exponent
+        return number(value, max(0, -exponent) if isinstance(exponent, int) else 0, group=False)
+    return "" if value is None else str(value)
 
 
 def funder_csv(funds: Funds, funder: str) -> str:

@@ -42,7 +42,9 @@ from crimestats.counterfactual import (
     placebo_test,
     poisson_did,
 )
+from crimestats.french import date, number, percent_change, rate
 from crimestats.similar import similar_communes
+from crimestats.states import ValueState
 from stspd.indicators.enums import IndicatorKind
 from stspd.observatory.figures import load_values
 from stspd.observatory.models import GeoLevel
@@ -54,15 +56,11 @@ from stspd.territories.models import Commune, CommuneKind
 
 from .models import InterventionStart
 
-KNOWN = ("published", "zero")
+KNOWN = (ValueState.PUBLISHED, ValueState.ZERO)
 DONORS = 200
 DID_CONTROLS = 20
 MIN_PRE_YEARS = 3
 SIGNIFICANCE = 0.05
-
-
-def _number(value: float, decimals: int = 1) -> str:
-    return f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
 
 
 def _years_text(years: Iterable[int]) -> str:
@@ -123,7 +121,7 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
         hidden = [y for y in (baseline_year, latest) if states.get(y) not in KNOWN]
         why = (
             f"valeur soumise au secret statistique en {_years_text(hidden)}"
-            if any(states.get(y) == "suppressed" for y in hidden)
+            if any(states.get(y) == ValueState.SUPPRESSED for y in hidden)
             else "valeur ou dénominateur manquant"
         )
         return Change(sentence=f"évolution non calculable : {why}")
@@ -148,8 +146,8 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
     return Change(
         before_label=str(baseline_year),
         after_label=str(latest),
-        before=f"{_number(1000 * k0 / e0, 2)} ({k0:.0f} faits)",
-        after=f"{_number(1000 * k1 / e1, 2)} ({k1:.0f} faits)",
+        before=f"{rate(1000 * k0 / e0)} ({k0:.0f} faits)",
+        after=f"{rate(1000 * k1 / e1)} ({k1:.0f} faits)",
         sentence=f"de {baseline_year} à {latest} : {describe_change(result, 0)}",
         significant=None if math.isnan(p) else p < result.alpha,
         perimeter=perimeter,
@@ -167,11 +165,11 @@ def reported_change(use: ObjectiveIndicator, measurements: list[Measurement]) ->
     if use.baseline_value is None:
         return Change(sentence="pas de valeur de référence : évolution non calculable")
     base = Decimal(use.baseline_value)
-    before_label = f"{use.baseline_on:%d/%m/%Y}" if use.baseline_on else "référence"
+    before_label = date(use.baseline_on) if use.baseline_on else "référence"
     if not validated:
         return Change(
             before_label=before_label,
-            before=_decimal(base),
+            before=number(base, None),
             sentence="aucune valeur validée depuis la valeur de référence",
         )
     last = validated[-1]
@@ -179,7 +177,7 @@ def reported_change(use: ObjectiveIndicator, measurements: list[Measurement]) ->
     if last.value is None:
         return Change(
             before_label=before_label,
-            before=_decimal(base),
+            before=number(base, None),
             after_label=label,
             after="non communiquée",
             sentence=f"dernière valeur ({label}) non communiquée : évolution non calculable",
@@ -188,33 +186,19 @@ def reported_change(use: ObjectiveIndicator, measurements: list[Measurement]) ->
     difference = value - base
     relative = ""
     if base != 0:
-        relative = f" ({_signed_percent(float(difference / base))})"
+        relative = f" ({percent_change(float(difference / base))})"
     verb = "hausse" if difference > 0 else "baisse" if difference < 0 else "stabilité"
-    amount = f" de {_decimal(abs(difference))} {use.definition.unit}" if difference else ""
+    amount = f" de {number(abs(difference), None)} {use.definition.unit}" if difference else ""
     return Change(
         before_label=before_label,
-        before=_decimal(base),
+        before=number(base, None),
         after_label=label,
-        after=_decimal(value),
+        after=number(value, None),
         sentence=(
             f"{verb}{amount}{relative} entre la valeur de référence et la dernière valeur validée "
             f"({label}) ; valeur renseignée sans intervalle de confiance : l'écart n'est pas testé"
         ),
     )
-
-
-def _decimal(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
-    integer, _, decimals = text.partition(".")
-    sign = "-" if integer.startswith("-") else ""
-    digits = integer.lstrip("-")
-    grouped = f"{int(digits):,}".replace(",", "\u202f")
-    return f"{sign}{grouped}" + (f",{decimals}" if decimals else "")
-
-
-def _signed_percent(ratio: float) -> str:
-    value = round(ratio * 100)
-    return f"{'+' if value > 0 else ''}{value} %"
 
 
 # --------------------------------------------------------------------------------------------

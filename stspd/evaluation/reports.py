@@ -19,10 +19,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from crimestats.french import date, euros, percent
 from stspd.steering.dashboard import IndicatorRow, dashboard_data, is_public, published_row
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
 
-from .funds import ActionFunds, Funds, euros, percent, strategy_funds
+from .funds import ActionFunds, Funds, strategy_funds
 from .judgements import (
     IndicatorJudgement,
     ObservatoryCache,
@@ -266,8 +267,7 @@ def report_docx(report: Report) -> bytes:
     document.add_paragraph(report.strategy.council.name)
     document.add_heading(report.title, level=0)
     document.add_paragraph(
-        f"Situation au {report.as_of:%d/%m/%Y}. Produit le {timezone.localdate():%d/%m/%Y} "
-        "par stspd."
+        f"Situation au {date(report.as_of)}. Produit le {date(timezone.localdate())} par stspd."
     )
     document.add_heading("Méthode", level=1)
     document.add_paragraph(
@@ -360,7 +360,7 @@ def report_docx(report: Report) -> bytes:
                 euros(t.planned),
                 euros(t.committed),
                 euros(t.spent),
-                percent(t.spent_rate),
+                percent(t.spent_rate, 1),
             ]
             for _, label, t in report.funds.by_funder
         ]
@@ -370,7 +370,7 @@ def report_docx(report: Report) -> bytes:
                 euros(report.funds.total.planned),
                 euros(report.funds.total.committed),
                 euros(report.funds.total.spent),
-                percent(report.funds.total.spent_rate),
+                percent(report.funds.total.spent_rate, 1),
             ]
         ],
     )

@@ -16,7 +16,15 @@ matplotlib.use("Agg")  # no screen: render to files only
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
-MARKERS = {"published": ("o", "#000091"), "zero": ("o", "none"), "lower_bound": ("^", "#000091")}
+from crimestats.states import ValueState
+
+from .presentation import MISSING
+
+MARKERS = {
+    ValueState.PUBLISHED: ("o", "#000091"),
+    ValueState.ZERO: ("o", "none"),
+    ValueState.LOWER_BOUND: ("^", "#000091"),
+}
 
 
 def series_svg(chart: dict[str, Any]) -> str:
@@ -26,7 +34,7 @@ def series_svg(chart: dict[str, Any]) -> str:
     try:
         axes = figure.add_subplot()
         for x, status in zip(years, chart["status"], strict=True):
-            if status in ("suppressed", "missing"):
+            if status in (ValueState.SUPPRESSED, MISSING):
                 axes.axvspan(
                     x - 0.4, x + 0.4, facecolor="#eeeeee", hatch="///", edgecolor="#999999"
                 )

@@ -14,11 +14,12 @@ import numpy as np
 import polars as pl
 
 from crimestats.change import describe_change, poisson_change
+from crimestats.states import ValueState
 from crimestats.trend import describe_trend, quasi_poisson_trend
 
 from .figures import Figures
 
-KNOWN = ("published", "zero")
+KNOWN = (ValueState.PUBLISHED, ValueState.ZERO)
 
 
 def _denominator(row: dict[str, Any]) -> float:
@@ -96,7 +97,7 @@ def constant_perimeter(communes: pl.DataFrame, label: str) -> tuple[list[dict[st
 def evolution(figures: Figures, label: str, rows: list[dict[str, Any]]) -> dict[str, str]:
     """Change and trend of one indicator, at constant perimeter when a year is a lower bound."""
     territory = figures.territory
-    if territory.is_single_commune or all(r["status"] != "lower_bound" for r in rows):
+    if territory.is_single_commune or all(r["status"] != ValueState.LOWER_BOUND for r in rows):
         return {"perimeter": "", "change": change_text(rows), "trend": trend_text(rows)}
     kept_rows, kept = constant_perimeter(figures.communes, label)
     which = "la seule commune" if kept == 1 else f"les {kept} communes"

@@ -23,6 +23,7 @@ from crimestats.aggregate import (
 from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from crimestats.similar import similar_communes
+from crimestats.states import ValueState
 from stspd.territories.models import Commune, CommuneShape
 
 from .blocks import BLOCK_FIELDS, area_codes, decode
@@ -190,7 +191,7 @@ FLAG_LABELS = {
     "within": "dans l'entonnoir",
     "below_95": "en dessous de la limite à 95 %",
     "below_99.8": "en dessous de la limite à 99,8 %",
-    "suppressed": "non diffusée",
+    ValueState.SUPPRESSED: ValueState.SUPPRESSED.label,
     "no_denominator": "dénominateur inconnu",
 }
 

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from crimestats import french
 from crimestats.labels import INDICATORS, LABEL_TABLE_VERSION
 from crimestats.ssmsi import ParsedFile, SsmsiFormatError, read_ssmsi
 from stspd.audit.events import record
@@ -79,34 +80,32 @@ class ImportReport:
     def __str__(self) -> str:
         unknown, none = _UNKNOWN_WORDING[GeoLevel(self.geo_level)]
         level = _LEVEL_NAMES[self.geo_level]
-        produced = f", produite le {self.production_date:%d/%m/%Y}" if self.production_date else ""
+        produced = (
+            f", produite le {french.date(self.production_date)}" if self.production_date else ""
+        )
         cog = f", géographie {self.cog_year}" if self.cog_year else ""
         again = " à nouveau (même fichier)" if self.same_file_again else ""
         lines = [
             f"Édition « {self.source_name} » (schéma v{self.schema_version}, niveau {level}"
             f"{cog}{produced}) importée{again} :",
-            f"  lignes lues : {_n(self.rows_read)}",
-            f"  valeurs enregistrées : {_n(self.stored)}",
-            f"    publiées : {_n(self.published)}",
-            f"    zéros publiés : {_n(self.zero)}",
-            f"    non diffusées (secret statistique) : {_n(self.suppressed)}",
-            f"  valeurs déjà en base remplacées : {_n(self.replaced)}",
+            f"  lignes lues : {french.number(self.rows_read)}",
+            f"  valeurs enregistrées : {french.number(self.stored)}",
+            f"    publiées : {french.number(self.published)}",
+            f"    zéros publiés : {french.number(self.zero)}",
+            f"    non diffusées (secret statistique) : {french.number(self.suppressed)}",
+            f"  valeurs déjà en base remplacées : {french.number(self.replaced)}",
         ]
         if self.unknown_codes:
             shown = ", ".join(self.unknown_codes[:30])
             if len(self.unknown_codes) > 30:
                 shown += f" et {len(self.unknown_codes) - 30} autres"
             lines.append(
-                f"  {unknown} : {_n(len(self.unknown_codes))} (lignes non enregistrées : "
-                f"{_n(self.unknown_rows)}) : {shown}"
+                f"  {unknown} : {french.number(len(self.unknown_codes))} (lignes non "
+                f"enregistrées : {french.number(self.unknown_rows)}) : {shown}"
             )
         else:
             lines.append(f"  {none} du référentiel")
         return "\n".join(lines)
-
-
-def _n(number: int) -> str:
-    return f"{number:,}".replace(",", "\u202f")
 
 
 def _known_codes(level: str) -> list[str]:

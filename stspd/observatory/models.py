@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from crimestats.states import ValueState
+
 
 class GeoLevel(models.TextChoices):
     COMMUNE = "commune", "Commune"
@@ -22,9 +24,11 @@ class DenominatorKind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    PUBLISHED = "published", "publiée"
-    ZERO = "zero", "zéro publié"
-    SUPPRESSED = "suppressed", "non diffusée (secret statistique)"
+    """The stored states of crimestats.states.ValueState (a stored value is never a bound)."""
+
+    PUBLISHED = ValueState.PUBLISHED.value, ValueState.PUBLISHED.long_label
+    ZERO = ValueState.ZERO.value, ValueState.ZERO.long_label
+    SUPPRESSED = ValueState.SUPPRESSED.value, ValueState.SUPPRESSED.long_label
 
 
 class Edition(models.Model):

@@ -8,34 +8,28 @@ from typing import Any
 
 import polars as pl
 
+from crimestats.french import at_least, number, rate
+from crimestats.states import ValueState
+
 from .evolution import evolution
 from .figures import Figures, Similar
 from .models import DenominatorKind, Indicator
 
-STATUS_LABELS = {
-    "published": "publiée",
-    "zero": "zéro publié",
-    "suppressed": "non diffusée (secret statistique)",
-    "lower_bound": "borne inférieure",
-    "missing": "absente",
+MISSING = "missing"  # a member with no row at all: neither a value nor a secret
+# A state alone says itself in full; a lower bound is followed by its members' count on the page.
+STATUS_LABELS = {state.value: state.long_label for state in ValueState} | {
+    ValueState.LOWER_BOUND: ValueState.LOWER_BOUND.label,
+    MISSING: "absente",
 }
 
 
-def fr_number(value: float | int | None, decimals: int = 0) -> str:
-    """12345.678 -> '12 345,68' (narrow no-break space, decimal comma); None -> ''."""
-    if value is None:
-        return ""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u202f").replace(".", ",")
-
-
 def status(row: dict[str, Any]) -> str:
-    """published | zero | suppressed | lower_bound | missing, for a commune or a territory."""
+    """A ValueState or `missing`, for a commune or a territory."""
     if row["count"] is None:
-        return "suppressed" if row.get("n_suppressed") else "missing"
+        return ValueState.SUPPRESSED if row.get("n_suppressed") else MISSING
     if not row["complete"]:
-        return "lower_bound"
-    return "zero" if row["count"] == 0 else "published"
+        return ValueState.LOWER_BOUND
+    return ValueState.ZERO if row["count"] == 0 else ValueState.PUBLISHED
 
 
 def year_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
@@ -43,32 +37,32 @@ def year_rows(series: pl.DataFrame) -> list[dict[str, Any]]:
     rows = []
     for row in series.iter_rows(named=True):
         code = status(row)
-        bound = "au moins " if code == "lower_bound" else ""
+        bound = code == ValueState.LOWER_BOUND
         rows.append(
             row
             | {
                 "status": code,
                 "status_label": STATUS_LABELS[code],
-                "count_text": bound + fr_number(row["count"]) if row["count"] is not None else "",
+                "count_text": (
+                    at_least(number(row["count"]), bound) if row["count"] is not None else ""
+                ),
                 "rate_text": rate_text(row, bound),
                 "interval_text": (
-                    f"{fr_number(row['rate_low'], 2)} à {fr_number(row['rate_high'], 2)}"
+                    f"{rate(row['rate_low'])} à {rate(row['rate_high'])}"
                     if row["rate_low"] is not None and row["rate_high"] is not None
-                    else (
-                        f"≥ {fr_number(row['rate_low'], 2)}" if row["rate_low"] is not None else ""
-                    )
+                    else (f"≥ {rate(row['rate_low'])}" if row["rate_low"] is not None else "")
                 ),
-                "dep_text": fr_number(row["dep_rate"], 2),
-                "fr_text": fr_number(row["fr_rate"], 2),
+                "dep_text": rate(row["dep_rate"]),
+                "fr_text": rate(row["fr_rate"]),
                 "dep_ratio_text": ratio_text(row),
             }
         )
     return rows
 
 
-def rate_text(row: dict[str, Any], bound: str) -> str:
+def rate_text(row: dict[str, Any], bound: bool) -> str:
     if row["rate"] is not None:
-        return bound + fr_number(row["rate"], 2)
+        return at_least(rate(row["rate"]), bound)
     if row["count"] is not None:
         return missing_denominator(row)
     return ""
@@ -88,8 +82,8 @@ def ratio_text(row: dict[str, Any]) -> str:
         return ""
     low, high = row["dep_ratio_low"], row["dep_ratio_high"]
     if high is None:
-        return f"≥ {fr_number(low, 2)}" if low is not None else ""
-    return f"{fr_number(row['dep_ratio'], 2)} ({fr_number(low, 2)} à {fr_number(high, 2)})"
+        return f"≥ {number(low, 2)}" if low is not None else ""
+    return f"{number(row['dep_ratio'], 2)} ({number(low, 2)} à {number(high, 2)})"
 
 
 def unit_of_rate(indicator: Indicator) -> str:
@@ -152,7 +146,7 @@ CSV_HEADER = [
 
 
 def _decimal(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}".replace(".", ",")
+    return number(value, 4, group=False)
 
 
 def figures_csv(figures: Figures, indicator: Indicator | None = None) -> str:
@@ -195,8 +189,8 @@ def label_map(collection: dict[str, Any]) -> dict[str, Any]:
     for feature in collection["features"]:
         properties = feature["properties"]
         properties["state_label"] = STATUS_LABELS[properties["state"]]
-        properties["count_text"] = fr_number(properties["count"])
-        properties["rate_text"] = fr_number(properties["rate"], 2)
+        properties["count_text"] = number(properties["count"])
+        properties["rate_text"] = rate(properties["rate"])
     collection["features"].sort(key=lambda feature: feature["properties"]["name"])
     return collection
 
@@ -211,4 +205,4 @@ def attach_similar(rows: list[dict[str, Any]], similar: Similar, indicator: Indi
     }
     for row in rows:
         rate, n = pooled.get(row["year"], (None, 0))
-        row |= {"similar_rate": rate, "similar_n": n, "similar_text": fr_number(rate, 2)}
+        row |= {"similar_rate": rate, "similar_n": n, "similar_text": number(rate, 2)}

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from crimestats.french import MISSING, number
 from crimestats.hotspots import HotspotInputError, grid_hotspots
 from stspd.councils.models import Council
 from stspd.territories.models import CommuneShape
@@ -29,16 +30,10 @@ LEVELS = {
 }
 
 
-def french(value: float, digits: int) -> str:
-    if not np.isfinite(value):
-        return "—"
-    return f"{value:.{digits}f}".replace(".", ",").replace("-", "\N{MINUS SIGN}")
-
-
 def probability(value: float) -> str:
     if not np.isfinite(value):
-        return "—"
-    return "< 0,001" if value < 0.001 else french(value, 3)
+        return MISSING
+    return "< 0,001" if value < 0.001 else number(value, 3)
 
 
 def hotspots(
@@ -64,9 +59,9 @@ def hotspots(
             "centre": [round(cell["lon"], 5), round(cell["lat"], 5)],
             "count": cell["count"],
             "density": cell["density"],
-            "density_text": french(cell["density"], 0),
+            "density_text": number(float(cell["density"]), 0),
             "z": cell["z"],
-            "z_text": french(cell["z"], 2),
+            "z_text": number(float(cell["z"]), 2),
             "p_text": probability(cell["p"]),
             "q_text": probability(cell["q"]),
             "level": key,

@@ -16,17 +16,13 @@ from typing import Any
 
 from django.urls import reverse
 
+from crimestats.states import ValueState
 from stspd.steering.dashboard import IndicatorRow
 
 from .portal import Publication, public_document
 
 LICENSE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
-STATES = {
-    "published": "publiee",
-    "zero": "zero",
-    "suppressed": "non_diffusee",
-    "lower_bound": "borne_inferieure",
-}
+STATES = {state.value: state.open_data for state in ValueState}  # a published format
 INDICATOR_COLUMNS = [
     "code_territoire",
     "conseil",
@@ -88,7 +84,7 @@ def indicator_data(row: IndicatorRow) -> dict[str, Any]:
                 "periode": p.label,
                 "debut_periode": p.start.isoformat(),
                 "fin_periode": p.end.isoformat(),
-                "valeur": None if p.state == "suppressed" else number(p.value),
+                "valeur": None if p.state == ValueState.SUPPRESSED else number(p.value),
                 "etat_valeur": STATES[p.state],
                 "origine": "ssmsi" if p.source == "observatory" else "conseil",
             }

@@ -27,6 +27,8 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from crimestats.french import at_least, date, number, share
+from crimestats.states import ValueState
 from crimestats.status import LABELS, IndicatorStatus, TargetedIndicator, indicator_status
 from stspd.accounts.models import Organisation
 from stspd.core.ids import parse_id
@@ -66,12 +68,6 @@ SOURCE_SHORT = {
     "submitted": "transmise, pas encore validée",
     "observatory": "SSMSI",
 }
-STATE_LABELS = {
-    "published": "publiée",
-    "zero": "zéro",
-    "suppressed": "non diffusée",
-    "lower_bound": "borne inférieure (une commune au moins non diffusée)",
-}
 CLOSED_ACTIONS = {ActionStatus.DONE, ActionStatus.ABANDONED}
 FOLLOWED_FORMATIONS = (FormationKind.PLENARY, FormationKind.RESTRICTED)
 
@@ -83,20 +79,20 @@ class Point:
     start: datetime.date
     end: datetime.date  # the date the value refers to, for the status and the chart
     label: str
-    state: str  # published | zero | suppressed | lower_bound
+    state: str  # a ValueState
     value: float | None  # None when suppressed
     source: str  # validated | submitted | observatory
 
     @property
     def text(self) -> str:
         if self.value is None:
-            return "non diffusée"
-        return ("au moins " if self.state == "lower_bound" else "") + fr_number(self.value)
+            return ValueState.SUPPRESSED.label
+        return at_least(number(self.value, 2, trim=True), self.state == ValueState.LOWER_BOUND)
 
     @property
     def judged_value(self) -> float | None:
         """What the status reads: a lower bound is not a figure to judge."""
-        return None if self.state == "lower_bound" else self.value
+        return None if self.state == ValueState.LOWER_BOUND else self.value
 
 
 @dataclass
@@ -139,10 +135,10 @@ class IndicatorRow:
                 else "."
             )
         if use.baseline_value is not None and use.baseline_on is not None:
-            text += f" Référence {fr_number(use.baseline_value)} au {use.baseline_on:%d/%m/%Y}"
+            text += f" Référence {_figure(use.baseline_value)} au {date(use.baseline_on)}"
             if use.target_value is not None and use.deadline is not None:
                 text += (
-                    f", cible {fr_number(use.target_value)} au {use.deadline:%d/%m/%Y} "
+                    f", cible {_figure(use.target_value)} au {date(use.deadline)} "
                     f"({use.get_direction_display().lower()})"
                 )
             text += "."
@@ -333,15 +329,14 @@ class Dashboard:
         return {str(row.use.pk): row.chart() for row in self.indicators}
 
 
-def fr_number(value: float | Decimal) -> str:
-    """1234.5 -> "1 234,5" (narrow no-break space), at most two decimals, no useless zeros."""
-    text = f"{float(value):,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", "\u202f").replace(".", ",")
+def _figure(value: float | Decimal) -> str:
+    """A baseline or a target: at most two decimals, no useless zeros."""
+    return number(float(value), 2, trim=True)
 
 
 def percent(part: Decimal, whole: Decimal) -> str:
     """Share of the planned amount, "—" when nothing is planned."""
-    return f"{round(100 * part / whole)} %" if whole else "—"
+    return share(part / whole if whole else None)
 
 
 def _dated(day: datetime.date | None, value: Decimal | None, *, yearly: bool) -> list[Any] | None:
@@ -409,7 +404,8 @@ def _observatory(uses: list[ObjectiveIndicator]) -> dict[int, list[Point]]:
                 source="observatory",
             )
             for v in values
-            if v.state == "suppressed" or v.value is not None  # a count with no denominator
+            if v.state == ValueState.SUPPRESSED
+            or v.value is not None  # a count with no denominator
         ]
         for pk, values in observatory_series(uses).items()
     }
@@ -594,7 +590,7 @@ def agenda_text(dashboard: Dashboard) -> str:
     """A meeting's agenda drawn from the dashboard: the objectives off track or at risk, the
     overdue fiches action and the decisions awaited. The coordinator edits it before saving."""
     lines = [
-        f"Ordre du jour proposé à partir du tableau de bord du {dashboard.today:%d/%m/%Y} "
+        f"Ordre du jour proposé à partir du tableau de bord du {date(dashboard.today)} "
         f"({dashboard.strategy.title})",
         "",
         "1. Approbation du relevé de décisions de la séance précédente",
@@ -617,13 +613,13 @@ def agenda_text(dashboard: Dashboard) -> str:
     for row in overdue:
         lead = f" (pilote : {row.action.lead})" if row.action.lead else ""
         lines.append(f"   - Fiche {row.number} — {row.action.title}{lead}")
-        if row.ended_late:
+        if row.ended_late and row.action.ends_on:  # ended_late implies a planned end
             lines.append(
-                f"     fin prévue le {row.action.ends_on:%d/%m/%Y}, "
+                f"     fin prévue le {date(row.action.ends_on)}, "
                 f"état « {row.action.get_status_display()} »"
             )
         for milestone in row.overdue_milestones:
-            lines.append(f"     jalon « {milestone.title} » prévu le {milestone.due_on:%d/%m/%Y}")
+            lines.append(f"     jalon « {milestone.title} » prévu le {date(milestone.due_on)}")
     if not overdue:
         lines.append("   Aucune fiche action en retard.")
     lines += ["", "4. Suivi des décisions"]
@@ -631,7 +627,7 @@ def agenda_text(dashboard: Dashboard) -> str:
         decision = followed.decision
         late = " — en retard" if followed.overdue else ""
         lines.append(
-            f"   - {decision.text} ({decision.owner}, échéance {decision.due_on:%d/%m/%Y}{late})"
+            f"   - {decision.text} ({decision.owner}, échéance {date(decision.due_on)}{late})"
         )
     if not dashboard.decisions:
         lines.append("   Aucune décision en attente.")

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from matplotlib import pyplot as plt
 from matplotlib.figure import Figure
 
+from crimestats.states import ValueState
 from crimestats.status import LABELS
 
 from .dashboard import Dashboard, IndicatorRow
@@ -44,7 +45,7 @@ def _svg(row: IndicatorRow) -> str:
     try:
         axes = figure.add_subplot()
         for point in row.points:
-            if point.state == "suppressed":
+            if point.state == ValueState.SUPPRESSED:
                 axes.axvspan(
                     _year(point.start),
                     _year(point.end),
@@ -59,9 +60,9 @@ def _svg(row: IndicatorRow) -> str:
             if point.value is None:
                 continue
             marker, face = "o", BLUE
-            if point.state == "zero":
+            if point.state == ValueState.ZERO:
                 face = "none"
-            elif point.state == "lower_bound":
+            elif point.state == ValueState.LOWER_BOUND:
                 marker = "^"
             elif point.source == "submitted":
                 marker, face = "D", "none"

@@ -19,20 +19,12 @@ from django.db.models import Q
 
 from crimestats.aggregate import aggregate_territory
 from crimestats.rates import add_rates
+from crimestats.states import ValueState
 from stspd.observatory.access import _territory
 from stspd.observatory.figures import Territory, load_values
 from stspd.observatory.models import Edition, GeoLevel
 from stspd.strategy.models import ObjectiveIndicator
 from stspd.territories.models import Commune, CommuneKind
-
-# States of an observed value: the observatory's three, and a sum known only as a lower bound.
-PUBLISHED, ZERO, SUPPRESSED, LOWER_BOUND = "published", "zero", "suppressed", "lower_bound"
-STATE_LABELS = {
-    PUBLISHED: "publiée",
-    ZERO: "zéro publié",
-    SUPPRESSED: "non diffusée (secret statistique)",
-    LOWER_BOUND: "borne basse (une commune au moins est sous secret statistique)",
-}
 
 
 @dataclass(frozen=True)
@@ -41,11 +33,11 @@ class ObservedValue:
 
     `value` is the rate per 1,000 (inhabitants, or dwellings for burglaries): the unit of the
     indicator's baseline and target. It is None when suppressed, and only a minimum when the
-    state is `lower_bound` (so is `count`).
+    state is a lower bound (so is `count`).
     """
 
     year: int
-    state: str
+    state: ValueState
     value: float | None
     count: int | None
     edition: Edition | None
@@ -57,15 +49,15 @@ class ObservedValue:
 
     @property
     def state_label(self) -> str:
-        return STATE_LABELS[self.state]
+        return self.state.long_label
 
 
-def _state(count: int | None, complete: bool) -> str:
+def _state(count: int | None, complete: bool) -> ValueState:
     if count is None:
-        return SUPPRESSED
+        return ValueState.SUPPRESSED
     if not complete:
-        return LOWER_BOUND
-    return ZERO if count == 0 else PUBLISHED
+        return ValueState.LOWER_BOUND
+    return ValueState.ZERO if count == 0 else ValueState.PUBLISHED
 
 
 def observatory_series(uses: Sequence[ObjectiveIndicator]) -> dict[int, list[ObservedValue]]:
@@ -162,8 +154,8 @@ def _figures(values: pl.DataFrame, territory: Territory) -> pl.DataFrame:
     editions = mine.group_by("indicator", "year").agg(pl.col("edition_id").max())
     if territory.is_single_commune:
         rows = add_rates(mine).with_columns(
-            complete=pl.col("state") != "suppressed",
-            n_suppressed=(pl.col("state") == "suppressed").cast(pl.Int64),
+            complete=pl.col("state") != ValueState.SUPPRESSED,
+            n_suppressed=(pl.col("state") == ValueState.SUPPRESSED).cast(pl.Int64),
         )
     else:
         rows = aggregate_territory(mine, territory.codes, territory_code=territory.key)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from crimestats.french import period
 from stspd.indicators.enums import Periodicity
 
 # A value is due this many days after its period ends; after that it is late (still accepted).
@@ -43,12 +44,4 @@ def periods_between(
 
 def period_label(start: datetime.date, periodicity: str) -> str:
     """ "mars 2026", "T1 2026", "2026"."""
-    if periodicity == Periodicity.YEAR:
-        return str(start.year)
-    if periodicity == Periodicity.QUARTER:
-        return f"T{(start.month - 1) // 3 + 1} {start.year}"
-    names = [
-        "janvier", "février", "mars", "avril", "mai", "juin",
-        "juillet", "août", "septembre", "octobre", "novembre", "décembre",
-    ]  # fmt: skip
-    return f"{names[start.month - 1]} {start.year}"
+    return period(start, MONTHS[Periodicity(periodicity)])

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from crimestats.french import date
 from stspd.accounts.models import Membership, User
 from stspd.audit.events import record
 from stspd.audit.models import Event
@@ -80,7 +81,7 @@ def has_address(user: User) -> bool:
 
 def describe(slot: Slot) -> str:
     state = "renvoyée pour correction" if slot.measurement else "manquante"
-    due = f"{slot.due_on:%d/%m/%Y}"
+    due = date(slot.due_on)
     when = f"en retard, attendue depuis le {due}" if slot.overdue else f"attendue le {due}"
     reason = ""
     if slot.measurement and slot.measurement.review_comment:

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from crimestats.french import date, number
 from stspd.accounts.models import User
 from stspd.audit.events import record
 from stspd.councils.access import can_edit_council
@@ -31,7 +32,6 @@ from stspd.councils.models import Council
 from stspd.observatory.models import State
 from stspd.strategy.enums import Status
 from stspd.strategy.models import ActionIndicator, ObjectiveIndicator, Strategy
-from stspd.strategy.templatetags.strategy_numbers import number
 
 from .access import IndicatorUse, kind_of, organisations_of, strategy_of
 from .enums import MeasurementStatus
@@ -66,7 +66,8 @@ class ReportingError(Exception):
 
 
 def french(value: Decimal | float) -> str:
-    return number(Decimal(str(value)))
+    """A value as typed, every digit kept: 1234.50 -> "1 234,5"."""
+    return number(value, None)
 
 
 # Reading a typed value ------------------------------------------------------------------------
@@ -154,7 +155,7 @@ def period_problem(
     if start not in strategy_periods(strategy, periodicity):
         return (
             f"La période « {label} » est hors de la période de la stratégie (du "
-            f"{strategy.starts_on:%d/%m/%Y} au {strategy.ends_on:%d/%m/%Y})."
+            f"{date(strategy.starts_on)} au {date(strategy.ends_on)})."
         )
     if start > today:
         return f"La période « {label} » n'a pas commencé : on ne renseigne pas l'avenir."
@@ -162,7 +163,7 @@ def period_problem(
     if end > today:
         return (
             f"La période « {label} » n'est pas terminée : sa valeur se renseigne à partir du "
-            f"{end + datetime.timedelta(days=1):%d/%m/%Y}."
+            f"{date(end + datetime.timedelta(days=1))}."
         )
     return ""
 

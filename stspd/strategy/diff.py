@@ -15,8 +15,10 @@ import difflib
 import html
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from crimestats.french import date, euros, number
 from stspd.indicators.enums import Direction
 
 from .enums import ActionStatus, Funder, PartnerRole
@@ -127,22 +129,11 @@ class Change:
 
 
 def date_fr(value: str | None) -> str:
-    if not value:
-        return ""
-    return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    return date(datetime.date.fromisoformat(value)) if value else ""
 
 
 def number_fr(value: str | None) -> str:
-    return "" if value is None else value.replace(".", ",")
-
-
-def amount_fr(value: str | None) -> str:
-    """ "15000.5" -> "15 000,5": euros as a French reader writes them."""
-    if value is None:
-        return ""
-    whole, _, cents = value.partition(".")
-    grouped = f"{int(whole):,}".replace(",", "\u202f")
-    return f"{grouped},{cents}" if cents else grouped
+    return "" if value is None else number(Decimal(value), None)
 
 
 def choice(choices: Any, value: str | None) -> str:
@@ -184,7 +175,7 @@ def action_fields(action: dict[str, Any]) -> dict[str, str]:
             [
                 f"{line['year']} {choice(Funder, line['funder'])}"
                 + (f" ({line['funder_name']})" if line["funder_name"] else "")
-                + f" : {amount_fr(line['planned'])} € prévus"
+                + f" : {euros(line['planned'])} prévus"
                 for line in action["budget"]
             ]
         ),

@@ -136,7 +136,7 @@ def test_page_lists_totals_and_export_links(login, world: World, funded: Action)
     response = login(world.reader).get(reverse("evaluation:funds", args=[world.strategy.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "25\u202f000 €" in html and "36,0 %" in html and "87,50 €" in html
+    assert "25\u202f000\u00a0€" in html and "36,0 %" in html and "87,50\u00a0€" in html
     assert reverse("evaluation:funds_csv", args=[world.strategy.pk, "fipd"]) in html
 
 

@@ -38,7 +38,7 @@ def test_council_territory_sums_members_and_says_when_it_is_a_lower_bound(world)
         (2023, "published", 90),  # 90 + a published zero
     ]
     assert series[0].value == pytest.approx(1000 * 130 / 130_000)
-    assert series[1].n_suppressed == 1 and series[1].state_label.startswith("borne basse")
+    assert series[1].n_suppressed == 1 and series[1].state_label.startswith("borne inférieure")
     assert {v.edition.source_name for v in series if v.edition} == {"communes.csv.gz"}
     assert series[0].period_end == datetime.date(2021, 12, 31)
 

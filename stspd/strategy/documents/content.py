@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from crimestats import french
 from stspd.accounts.enums import OrganisationKind
 from stspd.councils.models import Council
 from stspd.indicators.enums import Direction
@@ -40,15 +41,12 @@ def parse_date(text: str | None) -> datetime.date | None:
 
 
 def euros(value: Decimal | str | None) -> str:
-    """12500 -> "12 500 €", 12.5 -> "12,50 €" (narrow no-break space between thousands)."""
-    amount = Decimal(value or 0)
-    whole = amount == amount.to_integral_value()
-    text = f"{amount:,.0f}" if whole else f"{amount:,.2f}"
-    return text.replace(",", "\u202f").replace(".", ",") + "\u00a0€"
+    """An amount of the snapshot; a missing one is nothing spent (0 €)."""
+    return french.euros(value or 0)
 
 
 def number_text(value: str | None) -> str:
-    return value.replace(".", ",") if value else ""
+    return french.number(Decimal(value), None) if value else ""
 
 
 @dataclass

@@ -23,6 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from crimestats import french
 from stspd.accounts.models import Organisation, User
 from stspd.audit.events import record
 from stspd.core.ids import is_ascii_digits
@@ -257,11 +258,11 @@ def check_xlsx(data: bytes) -> None:
     total = sum(entry.file_size for entry in entries)
     if len(entries) > MAX_ENTRIES or total > MAX_UNCOMPRESSED_BYTES:
         raise SpreadsheetRefused(
-            f"Ce classeur se décompresse en {total / 1e6:,.0f} Mo et {len(entries)} parties "
-            f"(au plus {MAX_UNCOMPRESSED_BYTES // 1_000_000} Mo et {MAX_ENTRIES} parties "
-            "acceptés) : il n'est pas lu. Repartez du classeur exporté par stspd.".replace(
-                ",", "\u202f"
-            )
+            f"Ce classeur se décompresse en {french.number(total / 1e6)} Mo et "
+            f"{french.number(len(entries))} parties (au plus "
+            f"{french.number(MAX_UNCOMPRESSED_BYTES // 1_000_000)}"
+            f" Mo et {french.number(MAX_ENTRIES)} parties acceptés) : il n'est pas lu. Repartez du "
+            "classeur exporté par stspd."
         )
 
 

@@ -158,7 +158,7 @@ def test_a_new_target_and_a_new_budget_line_are_field_changes() -> None:
     [budget] = by_key["act-1"].fields
     assert budget.label == "Budget" and budget.before == ""
     assert budget.html.startswith("<ins>2026 FIPD")
-    assert budget.after.endswith(" : 15\u202f000 € prévus")
+    assert budget.after.endswith(" : 15\u202f000\u00a0€ prévus")
 
 
 def test_the_word_diff_escapes_html_on_both_sides() -> None:

@@ -65,7 +65,7 @@ def test_detail_shows_the_numbered_tree_with_indicators_budget_and_readiness(wor
     assert "Objectif 1.1 — " in text and "Objectif 1.2 — " in text and second.statement in text
     assert "<td>1.1.1</td>" in text and world.action.title in text
     assert "Préfecture de la Seine-Maritime" in text  # the lead
-    assert "15\xa0000 € / 0 € / 0 €" in text  # planned / committed / spent
+    assert "15\u202f000\xa0€ / 0\xa0€ / 0\xa0€" in text  # planned / committed / spent
     assert "Médiations réalisées" in text
     assert "1,2 au 31/12/2023" in text  # baseline
     # The second objective is neither quantified nor justified: the summary says so.

@@ -179,7 +179,7 @@ def test_committed_above_planned_is_saved_with_a_warning(world, login) -> None: 
     assert "au-delà du prévu" in text
     line = BudgetLine.objects.get(year=2027)
     assert line.committed == Decimal(1200)
-    assert "16\xa0000 €" in text  # total planned: 15,000 + 1,000
+    assert "16\u202f000\xa0€" in text  # total planned: 15,000 + 1,000
 
 
 def test_coordinator_edits_a_budget_line_and_the_change_is_recorded(world, login) -> None:  # type: ignore[no-untyped-def]
