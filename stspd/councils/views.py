@@ -1,5 +1,3 @@
-import csv
-import io
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +16,7 @@ from stspd.accounts.current import current_user
 from stspd.accounts.models import User
 from stspd.audit.events import form_changes, record
 from stspd.audit.models import Event
+from stspd.core.exports import csv_document
 from stspd.councils.deletion import confirm_delete
 from stspd.territories.models import Commune, CommuneKind, Epci
 
@@ -164,27 +163,20 @@ EVENTS_CSV_HEADER = ["Date", "Personne", "Action", "Objet", "Groupe de travail",
 def events_csv(events: QuerySet[Event]) -> str:
     """The journal as a spreadsheet opens it: `;`, UTF-8 with a byte-order mark, local times,
     one line per event, its changes as "champ : avant → après" separated by " ; "."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EVENTS_CSV_HEADER)
-    for event in events.iterator(chunk_size=2000):
-        writer.writerow(
+    return csv_document(
+        EVENTS_CSV_HEADER,
+        (
             [
                 f"{timezone.localtime(event.at):%d/%m/%Y %H:%M}",
-                *(
-                    spreadsheet_text(text)
-                    for text in [
-                        event.actor_label,
-                        event.verb_label,
-                        event.object_label,
-                        event.formation.name if event.formation else "",
-                        "; ".join(change_text(f, v) for f, v in event.changes.items()),
-                    ]
-                ),
+                event.actor_label,
+                event.verb_label,
+                event.object_label,
+                event.formation.name if event.formation else "",
+                "; ".join(change_text(f, v) for f, v in event.changes.items()),
             ]
-        )
-    return out.getvalue()
+            for event in events.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def change_text(field: str, values: Any) -> str:
@@ -193,12 +185,6 @@ def change_text(field: str, values: Any) -> str:
         before, after = values
         return f"{field} : {before} → {after}" if before else f"{field} : {after}"
     return f"{field} : {values}"
-
-
-def spreadsheet_text(text: str) -> str:
-    """Text a spreadsheet shows as text: a cell starting with =, +, -, @ or a control character
-    would be read as a formula (CSV injection), so it gets a leading apostrophe."""
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
 
 
 @login_required

@@ -12,7 +12,6 @@ validated value, or a sum of 0: "non calculable", never a division by zero.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from crimestats.french import number
+from stspd.core.exports import append_row, csv_document
 from stspd.observatory.models import State
 from stspd.steering.enums import MeasurementStatus
 from stspd.steering.models import Measurement
@@ -285,12 +285,8 @@ def _french(value: Any) -> str:
 
 def funder_csv(funds: Funds, funder: str) -> str:
     """`;`, decimal comma, UTF-8 with a byte-order mark: what a French spreadsheet opens."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(HEADER)
-    for row in funder_rows(funds, funder):
-        writer.writerow([_french(value) for value in row])
-    return "\ufeff" + out.getvalue()
+    rows = ([_french(value) for value in row] for row in funder_rows(funds, funder))
+    return csv_document(HEADER, rows)
 
 
 def funder_xlsx(funds: Funds, funder: str) -> bytes:
@@ -301,12 +297,12 @@ def funder_xlsx(funds: Funds, funder: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Financements"
-    sheet.append([f"{funds.strategy.title} — {dict(Funder.choices)[funder]}"])
-    sheet.append(HEADER)
+    append_row(sheet, [f"{funds.strategy.title} — {dict(Funder.choices)[funder]}"])
+    append_row(sheet, HEADER)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for values in funder_rows(funds, funder):
-        sheet.append(values)
+        append_row(sheet, values)
         for cell in sheet[sheet.max_row][8:11]:
             cell.number_format = "#,##0.00"
         for cell in sheet[sheet.max_row][11:13]:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import polars as pl
 
 from crimestats.french import at_least, number, rate
 from crimestats.states import ValueState
+from stspd.core.exports import csv_document
 
 from .evolution import evolution
 from .figures import Figures, Similar
@@ -154,15 +153,12 @@ def figures_csv(figures: Figures, indicator: Indicator | None = None) -> str:
     series = figures.series
     if indicator is not None:
         series = series.filter(pl.col("indicator") == indicator.label)
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(CSV_HEADER)
     territory = figures.territory
+    lines = []
     for row in year_rows(series.sort("indicator", "year")):
         dwellings = row["denominator_kind"] == "dwellings"
         denominator = row["dwellings"] if dwellings else row["population"]
-        writer.writerow(
+        lines.append(
             [
                 territory.name,
                 territory.key,
@@ -181,7 +177,7 @@ def figures_csv(figures: Figures, indicator: Indicator | None = None) -> str:
                 _decimal(row["fr_rate"]),
             ]
         )
-    return out.getvalue()
+    return csv_document(CSV_HEADER, lines, line_end="\n")
 
 
 def label_map(collection: dict[str, Any]) -> dict[str, Any]:

@@ -8,15 +8,14 @@ state `non_diffusee`: never a 0.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import json
 from typing import Any
 
 from django.urls import reverse
 
 from crimestats.states import ValueState
+from stspd.core.exports import csv_document
 from stspd.steering.dashboard import IndicatorRow
 
 from .portal import Publication, public_document
@@ -106,13 +105,10 @@ def indicators_json(pub: Publication, rows: list[IndicatorRow]) -> str:
 
 
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.DictWriter(out, columns, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if v is None else v for k, v in row.items()})
-    return out.getvalue()
+        if unknown := set(row) - set(columns):
+            raise ValueError(f"columns not declared: {sorted(unknown)}")
+    return csv_document(columns, ([row.get(column) for column in columns] for row in rows))
 
 
 def indicators_csv(pub: Publication, rows: list[IndicatorRow]) -> str:

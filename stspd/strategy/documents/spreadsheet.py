@@ -26,6 +26,7 @@ from django.db.models import ProtectedError
 from crimestats import french
 from stspd.accounts.models import Organisation, User
 from stspd.audit.events import record
+from stspd.core.exports import append_row, original_text
 from stspd.core.ids import is_ascii_digits
 from stspd.indicators.library import library_for
 from stspd.indicators.models import IndicatorDefinition
@@ -131,7 +132,7 @@ def export_plan(data: dict[str, Any]) -> bytes:
     for number, (name, columns) in enumerate(COLUMNS.items()):
         sheet = workbook.active if number == 0 else workbook.create_sheet(name)
         sheet.title = name
-        sheet.append(columns)
+        append_row(sheet, columns)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
@@ -143,7 +144,8 @@ def export_plan(data: dict[str, Any]) -> bytes:
         for objective in axis["objectives"]:
             for action in objective["actions"]:
                 ref = [action["key"], action["title"]]
-                sheets[ACTIONS].append(
+                append_row(
+                    sheets[ACTIONS],
                     [
                         action["key"],
                         f"{a}. {axis['title']}",
@@ -159,23 +161,26 @@ def export_plan(data: dict[str, Any]) -> bytes:
                         _date(action["starts_on"]),
                         _date(action["ends_on"]),
                         ActionStatus(action["status"]).label,
-                    ]
+                    ],
                 )
                 for partner in action["partners"]:
-                    sheets[PARTNERS].append(
-                        [*ref, partner["organisation"]["name"], PartnerRole(partner["role"]).label]
+                    append_row(
+                        sheets[PARTNERS],
+                        [*ref, partner["organisation"]["name"], PartnerRole(partner["role"]).label],
                     )
                 for milestone in action["milestones"]:
-                    sheets[MILESTONES].append(
+                    append_row(
+                        sheets[MILESTONES],
                         [
                             *ref,
                             milestone["title"],
                             _date(milestone["due_on"]),
                             _date(milestone["done_on"]),
-                        ]
+                        ],
                     )
                 for line in action["budget"]:
-                    sheets[BUDGET].append(
+                    append_row(
+                        sheets[BUDGET],
                         [
                             *ref,
                             Funder(line["funder"]).label,
@@ -184,11 +189,12 @@ def export_plan(data: dict[str, Any]) -> bytes:
                             _amount(line["planned"]),
                             _amount(line["committed"]),
                             _amount(line["spent"]),
-                        ]
+                        ],
                     )
                 for use in action["indicators"]:
-                    sheets[INDICATORS].append(
-                        [*ref, use["key"], use["indicator"]["name"], _amount(use["target_value"])]
+                    append_row(
+                        sheets[INDICATORS],
+                        [*ref, use["key"], use["indicator"]["name"], _amount(use["target_value"])],
                     )
     for sheet in sheets.values():
         for row in sheet.iter_rows(min_row=2):
@@ -208,24 +214,27 @@ def export_plan(data: dict[str, Any]) -> bytes:
 
 def _reference_sheets(workbook: Any, data: dict[str, Any]) -> None:
     objectives = workbook.create_sheet(OBJECTIVES)
-    objectives.append(["Clé de l'objectif", "Axe", "Objectif"])
+    append_row(objectives, ["Clé de l'objectif", "Axe", "Objectif"])
     for a, axis in enumerate(data["axes"], 1):
         for objective in axis["objectives"]:
-            objectives.append([objective["key"], f"{a}. {axis['title']}", objective["statement"]])
+            append_row(
+                objectives, [objective["key"], f"{a}. {axis['title']}", objective["statement"]]
+            )
     help_sheet = workbook.create_sheet(HELP)
-    help_sheet.append(["Colonne", "Valeurs permises"])
-    help_sheet.append(["État", " ; ".join(str(c.label) for c in ActionStatus)])
-    help_sheet.append(["Rôle", " ; ".join(str(c.label) for c in PartnerRole)])
-    help_sheet.append(["Financeur", " ; ".join(str(c.label) for c in Funder)])
-    help_sheet.append(["Dates", "JJ/MM/AAAA"])
-    help_sheet.append(
+    append_row(help_sheet, ["Colonne", "Valeurs permises"])
+    append_row(help_sheet, ["État", " ; ".join(str(c.label) for c in ActionStatus)])
+    append_row(help_sheet, ["Rôle", " ; ".join(str(c.label) for c in PartnerRole)])
+    append_row(help_sheet, ["Financeur", " ; ".join(str(c.label) for c in Funder)])
+    append_row(help_sheet, ["Dates", "JJ/MM/AAAA"])
+    append_row(
+        help_sheet,
         [
             "Règles",
             "Une ligne de la feuille Actions sans clé crée une action ; une action de la stratégie "
             "absente de la feuille Actions est supprimée. Les autres feuilles désignent l'action "
             "par sa clé, ou par son intitulé exact si elle n'a pas encore de clé. Les feuilles "
             "Objectifs et Valeurs permises ne sont pas relues.",
-        ]
+        ],
     )
     for sheet in (objectives, help_sheet):
         sheet.column_dimensions["A"].width = 40
@@ -316,7 +325,8 @@ def read_workbook(data: bytes) -> dict[str, list[Row]]:
                 if line > MAX_ROWS:
                     raise SpreadsheetRefused(f"Feuille « {name} » : plus de {MAX_ROWS} lignes.")
                 cells = {
-                    h: (v.strip() if isinstance(v, str) else v)
+                    # The export quoted texts that a spreadsheet would read as formulas.
+                    h: (original_text(v.strip()) if isinstance(v, str) else v)
                     for h, v in zip(header, values, strict=False)
                     if h
                 }

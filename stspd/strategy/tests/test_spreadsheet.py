@@ -236,3 +236,17 @@ def test_errors_are_collected_not_stopped_at_the_first(world):  # type: ignore[n
     with pytest.raises(PlanRejected) as refused:
         import_plan(world.strategy, saved(workbook), by=world.coordinator)
     assert [e.line for e in refused.value.errors] == [3, 4, 5, 6, 7]
+
+
+def test_a_title_written_as_a_formula_goes_out_as_text_and_comes_back_unchanged(world):  # type: ignore[no-untyped-def]
+    """Formula injection: the export quotes the title, the import removes the quote."""
+    title = '=HYPERLINK("http://evil.example","x")'
+    Action.objects.filter(pk=world.action.pk).update(title=title, problem="-2+3+cmd")
+    cell = workbook_of(world)[ACTIONS].cell(2, column(workbook_of(world)[ACTIONS], "Intitulé"))
+    assert (cell.value, cell.data_type) == ("'" + title, "s")
+    before = snapshot(world.strategy.pk)
+    report = import_plan(world.strategy, saved(workbook_of(world)), by=world.coordinator)
+    assert report.unchanged == 1 and not report.updated
+    assert snapshot(world.strategy.pk) == before
+    world.action.refresh_from_db()
+    assert (world.action.title, world.action.problem) == (title, "-2+3+cmd")
