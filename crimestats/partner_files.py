@@ -30,6 +30,7 @@ from typing import Any, Final, Literal
 
 import numpy as np
 
+from crimestats.french import number as number_text
 from crimestats.geo import locate
 
 __all__ = [
@@ -65,6 +66,13 @@ ROLES: Final[dict[str, str]] = {
 SEPARATORS: Final = (";", ",", "\t")
 FREE_TEXT_MEDIAN: Final = 50
 COORDINATE_DECIMALS: Final = 4  # about 10 m: a place, not a doorstep
+# A row counts the facts of one category on one day at one place. Even a row that aggregates a
+# month or a year of one category in a large city stays far below 100,000; "1e300" or
+# 99,999,999,999 is a typing or export error, and would overflow the database's counts.
+MAX_COUNT_PER_ROW: Final = 100_000
+# A whole file: France records a few million offences a year, and the stored totals are 32-bit
+# integers (at most 2,147,483,647): ten million facts in one partner's file is an error.
+MAX_FACTS_PER_FILE: Final = 10_000_000
 
 
 class PartnerFileError(ValueError):
@@ -627,6 +635,7 @@ def validate(
     notices: list[str] = list(table.notices)
     pending: list[_Row] = []
     ignored = 0
+    running_total = 0
 
     def cell(cells: list[str], header: str | None) -> str:
         return cells[index[header]] if header is not None else ""
@@ -715,8 +724,31 @@ def validate(
                 row_errors.append(
                     RowError(line, mapping.count, raw_count, "un nombre entier positif ou nul")
                 )
+            elif number > MAX_COUNT_PER_ROW:
+                row_errors.append(
+                    RowError(
+                        line,
+                        mapping.count,
+                        raw_count,
+                        f"un nombre entier d'au plus {number_text(MAX_COUNT_PER_ROW)} faits par "
+                        "ligne (un nombre plus grand est une erreur de saisie ou d'export)",
+                    )
+                )
             else:
                 count = int(number)
+            if not row_errors and categories.get(category or "") is not None:
+                running_total += count
+                if running_total > MAX_FACTS_PER_FILE:
+                    row_errors.append(
+                        RowError(
+                            line,
+                            mapping.count,
+                            raw_count,
+                            f"{number_text(MAX_FACTS_PER_FILE)} faits au plus par fichier : le "
+                            "total des lignes précédentes et de celle-ci le dépasse (découpez "
+                            "le fichier ou vérifiez la colonne du nombre)",
+                        )
+                    )
 
         errors.extend(row_errors)
         if not row_errors and categories.get(category or "") is None:

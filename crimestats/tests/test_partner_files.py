@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from crimestats import partner_files
+from crimestats.french import number
 from crimestats.partner_files import (
     ColumnMapping,
     PartnerFileError,
@@ -196,6 +197,35 @@ def test_every_row_error_is_listed_with_line_column_value_and_expectation() -> N
     assert "territoire du conseil" in result.errors[2].expected
     assert "positif" in result.errors[3].expected
     assert len(result.facts) == 1
+
+
+@pytest.mark.parametrize("raw", ["1e300", "99999999999", "100001", "1e6"])
+def test_a_count_above_the_plausible_maximum_is_an_error_naming_the_maximum(raw: str) -> None:
+    result = validate(
+        table("01/03/2026;Tapage;Rouen;2", f"02/03/2026;Tapage;Rouen;{raw}"),
+        MAPPING,
+        CATEGORIES,
+        TERRITORY,
+    )
+    assert [(e.line, e.column, e.value) for e in result.errors] == [(3, "Nombre", raw)]
+    assert f"au plus {number(100_000)} faits par ligne" in result.errors[0].expected
+    assert [f.count for f in result.facts] == [2]
+
+
+def test_the_largest_plausible_count_is_accepted() -> None:
+    result = validate(table("01/03/2026;Tapage;Rouen;100000"), MAPPING, CATEGORIES, TERRITORY)
+    assert result.errors == [] and result.total == 100_000
+
+
+def test_a_file_whose_facts_add_up_past_the_maximum_names_the_lines_past_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(partner_files, "MAX_FACTS_PER_FILE", 250_000)
+    rows = [f"0{day}/03/2026;Tapage;Rouen;100000" for day in range(1, 5)]
+    result = validate(table(*rows), MAPPING, CATEGORIES, TERRITORY)
+    # Every row past the maximum is listed, from the one that crosses it.
+    assert [(e.line, e.column) for e in result.errors] == [(4, "Nombre"), (5, "Nombre")]
+    assert f"{number(250_000)} faits au plus par fichier" in result.errors[0].expected
 
 
 def test_ignored_categories_are_counted_not_imported() -> None:

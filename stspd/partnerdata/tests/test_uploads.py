@@ -369,3 +369,20 @@ def test_a_database_conflict_that_is_not_a_duplicate_says_so(world, monkeypatch)
         workflow.import_upload(upload, by=world.coordinator)
     upload.refresh_from_db()
     assert not upload.is_imported and Record.objects.count() == 0
+
+
+@pytest.mark.parametrize("raw", ["1e300", "99999999999"])
+def test_an_implausible_count_is_refused_at_the_preview_and_nothing_imported(  # type: ignore[no-untyped-def]
+    world, login, raw: str
+) -> None:
+    data = f"Date;Nature;Commune;Nombre\n01/03/2026;Tapage;Rouen;1\n02/03/2026;Tapage;Rouen;{raw}\n"
+    upload = staged(world, data.encode())
+    client = login(world.coordinator)
+    page = client.get(f"/donnees-partenaires/depots/{upload.pk}/apercu/").content.decode()
+    assert f"<td>3</td><td>Nombre</td><td>« {raw} »</td>" in page
+    assert "au plus 100\u202f000 faits par ligne" in page
+    before = counts()
+    response = client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
+    assert response.status_code == 400
+    assert "Import refusé : 1 erreur(s)" in response.content.decode()
+    assert counts() == before
