@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import csv
 import datetime
+import hashlib
 import io
+import json
 import math
 import re
 import statistics
@@ -109,6 +111,15 @@ class Table:
             "notices": self.notices,
             "dropped": [[d.header, d.reason] for d in self.dropped],
         }
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the headers and cells, not of the bytes: the same file re-saved with other
+        line endings, another encoding, quotes or blank lines has the same fingerprint (its
+        facts would be counted twice). Cells are compared trimmed and in Unicode NFC form."""
+        content = [self.headers, *(cells for _, cells in self.rows)]
+        normal = [[unicodedata.normalize("NFC", c.strip()) for c in cells] for cells in content]
+        text = json.dumps(normal, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Table:

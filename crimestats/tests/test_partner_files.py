@@ -324,3 +324,22 @@ def test_a_row_with_several_errors_has_them_all_listed() -> None:
         (2, "lon"),
     ]
     assert result.facts == []
+
+
+def test_the_fingerprint_is_of_the_content_not_of_the_bytes() -> None:
+    """Line endings, encoding, byte-order mark, blank lines and quoting change the bytes of a
+    re-saved file, not its rows."""
+    text = (
+        "Date;Nature;Commune;Nombre\n01/03/2026;Dépôt sauvage;Rouen;2\n02/03/2026;Tapage;Rouen;1\n"
+    )
+    variants = [
+        text.encode(),
+        text.replace("\n", "\r\n").encode("cp1252"),
+        ("\ufeff" + text.replace("Tapage", '"Tapage"') + "\n\n").encode(),
+        xlsx([row.split(";") for row in text.splitlines()]),
+    ]
+    names = ["a.csv", "b.csv", "c.csv", "d.xlsx"]
+    prints = {read_partner_file(v, n).fingerprint() for v, n in zip(variants, names, strict=True)}
+    assert len(prints) == 1
+    other = read_partner_file(text.replace(";2\n", ";3\n").encode(), "e.csv")
+    assert other.fingerprint() not in prints

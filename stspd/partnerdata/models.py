@@ -87,6 +87,9 @@ class Upload(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="uploads")
     file_name = models.CharField("fichier", max_length=255)
     sha256 = models.CharField("empreinte SHA-256", max_length=64)
+    # Of the parsed rows (crimestats Table.fingerprint): the same file re-saved with other line
+    # endings or encoding has other bytes, the same facts. Empty for uploads made before it.
+    content_sha256 = models.CharField("empreinte du contenu", max_length=64, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -120,7 +123,13 @@ class Upload(models.Model):
                 condition=Q(state=UploadState.IMPORTED),
                 name="upload_imported_once",
                 violation_error_message="Ce fichier a déjà été importé pour cette source.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["source", "content_sha256"],
+                condition=Q(state=UploadState.IMPORTED) & ~Q(content_sha256=""),
+                name="upload_content_imported_once",
+                violation_error_message="Ce fichier a déjà été importé pour cette source.",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from crimestats.partner_files import (
@@ -96,17 +97,13 @@ def stage_upload(
             f"Le fichier dépasse {MAX_UPLOAD_BYTES // (1024 * 1024)} Mo : découpez-le par mois."
         )
     sha256 = hashlib.sha256(data).hexdigest()
-    previous = source.uploads.filter(sha256=sha256, state=UploadState.IMPORTED).first()
-    if previous is not None:
-        raise UploadRefused(
-            f"Ce fichier a déjà été importé pour cette source le "
-            f"{timezone.localtime(previous.imported_at or previous.uploaded_at):%d/%m/%Y} "
-            f"(« {previous.file_name} »). Pour le remplacer, supprimez d'abord cet import."
-        )
+    refuse_duplicate(source, Q(sha256=sha256))
     try:
         table = read_partner_file(data, file_name, sheet=sheet)
     except PartnerFileError as exc:
         raise UploadRefused(str(exc)) from exc
+    content_sha256 = table.fingerprint()
+    refuse_duplicate(source, Q(content_sha256=content_sha256))
     if not table.rows:
         raise UploadRefused("Le fichier n'a aucune ligne de données sous l'en-tête.")
     if not table.headers:
@@ -119,6 +116,7 @@ def stage_upload(
         source=source,
         file_name=file_name[:255],
         sha256=sha256,
+        content_sha256=content_sha256,
         uploaded_by=by,
         table=table.as_json(),
         mapping=proposed_mapping(source, table),
@@ -133,6 +131,19 @@ def stage_upload(
         changes={"lignes lues": ["", str(len(table.rows))]},
     )
     return upload
+
+
+def refuse_duplicate(source: Source, same: Q) -> None:
+    """Refuse a file already imported for this source, naming the earlier upload."""
+    previous = source.uploads.filter(same, state=UploadState.IMPORTED).first()
+    if previous is not None:
+        raise UploadRefused(
+            f"Ce fichier a déjà été importé pour cette source le "
+            f"{timezone.localtime(previous.imported_at or previous.uploaded_at):%d/%m/%Y} "
+            f"(« {previous.file_name} »), éventuellement enregistré autrement (fins de ligne, "
+            "encodage) : ses lignes sont les mêmes. Pour le remplacer, supprimez d'abord cet "
+            "import."
+        )
 
 
 def mapping_text(mapping: dict[str, Any], council: Council) -> str:
@@ -318,9 +329,12 @@ def import_upload(upload: Upload, *, by: User, today: datetime.date | None = Non
             )
     except IntegrityError as exc:
         upload.refresh_from_db()
-        twin = Upload.objects.filter(
-            source=source, sha256=upload.sha256, state=UploadState.IMPORTED
-        ).exclude(pk=upload.pk)
+        same = Q(sha256=upload.sha256)
+        if upload.content_sha256:
+            same |= Q(content_sha256=upload.content_sha256)
+        twin = Upload.objects.filter(same, source=source, state=UploadState.IMPORTED).exclude(
+            pk=upload.pk
+        )
         if twin.exists():
             raise ImportRefused(None, "Ce fichier a déjà été importé pour cette source.") from exc
         raise ImportRefused(

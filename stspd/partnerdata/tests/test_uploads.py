@@ -386,3 +386,34 @@ def test_an_implausible_count_is_refused_at_the_preview_and_nothing_imported(  #
     assert response.status_code == 400
     assert "Import refusé : 1 erreur(s)" in response.content.decode()
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "resaved",
+    [
+        pytest.param(GOOD_CSV.replace(b"\n", b"\r\n"), id="CRLF"),
+        pytest.param(GOOD_CSV.decode().encode("cp1252"), id="Windows-1252"),
+        pytest.param(b"\xef\xbb\xbf" + GOOD_CSV + b"\n\n", id="BOM and blank lines"),
+    ],
+)
+def test_the_same_file_re_saved_otherwise_is_refused_naming_the_earlier_upload(  # type: ignore[no-untyped-def]
+    world, login, resaved: bytes
+) -> None:
+    """Duplicates are found on the parsed rows, not the bytes: the facts would count twice."""
+    upload = staged(world)
+    client = login(world.coordinator)
+    client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
+    before = counts(), Upload.objects.count()
+    response = deposit(client, upload.source, resaved, "mars-windows.csv")
+    page = response.content.decode()
+    assert "Ce fichier a déjà été importé pour cette source" in page
+    assert "« mars.csv »" in page
+    assert (counts(), Upload.objects.count()) == before
+
+
+def test_a_file_with_other_rows_is_not_a_duplicate(world, login) -> None:  # type: ignore[no-untyped-def]
+    upload = staged(world)
+    client = login(world.coordinator)
+    client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
+    deposit(client, upload.source, GOOD_CSV.replace(b"Rouen;2", b"Rouen;4"), "avril.csv")
+    assert Upload.objects.filter(file_name="avril.csv", state="staged").exists()
