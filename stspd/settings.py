@@ -166,10 +166,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # Login throttling (stspd/accounts/throttle.py): failures counted in the database, so that
-# every app server sees them.
+# every app server sees them. A few failures lock an address from one source only; the ceiling
+# per address (from anywhere) is much higher, and its owner can lift it by an e-mailed link.
 LOGIN_FAILURE_WINDOW_MINUTES = 15
-LOGIN_FAILURES_PER_ADDRESS = 5
+LOGIN_FAILURES_PER_ADDRESS_AND_IP = int(
+    os.environ.get("STSPD_LOGIN_FAILURES_PER_ADDRESS_AND_SOURCE", "5")
+)
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("STSPD_LOGIN_FAILURES_PER_ADDRESS", "50"))
 LOGIN_FAILURES_PER_IP = 20
+STSPD_UNLOCK_LINK_MINUTES = int(os.environ.get("STSPD_UNLOCK_LINK_MINUTES", "60"))
+# E-mails about an account (password reset, unlock link), per address and per hour.
+STSPD_ACCOUNT_MAILS_PER_HOUR = int(os.environ.get("STSPD_ACCOUNT_MAILS_PER_HOUR", "3"))
 # API rate limits (stspd/api/throttle.py), requests per minute: per token or signed-in person,
 # and per address for the public reads without a token.
 STSPD_API_REQUESTS_PER_MINUTE = int(os.environ.get("STSPD_API_REQUESTS_PER_MINUTE", "120"))

@@ -15,3 +15,8 @@ class OrganisationKind(models.TextChoices):
     TRANSPORT = "transport", "Transport"
     ASSOCIATION = "association", "Association"
     OTHER = "other", "Autre"
+
+
+class AccountMailKind(models.TextChoices):
+    PASSWORD_RESET = "password_reset", "nouveau mot de passe"
+    UNLOCK = "unlock", "déblocage de la connexion"

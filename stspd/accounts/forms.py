@@ -9,7 +9,14 @@ from django.contrib.auth import forms as auth_forms
 from stspd.accounts.models import User
 from stspd.core.forms import Form
 
-from .throttle import THROTTLED_MESSAGE, client_ip, is_throttled, record_attempt
+from .enums import AccountMailKind
+from .throttle import (
+    THROTTLED_MESSAGE,
+    client_ip,
+    is_throttled,
+    may_send_account_mail,
+    record_attempt,
+)
 
 
 class ThrottledLogin:
@@ -56,6 +63,34 @@ class PasswordResetForm(Form, auth_forms.PasswordResetForm):
         """Also people invited who never chose a password (Django skips unusable passwords):
         once their invitation link has expired, this is how they get a new one."""
         return iter(User.objects.filter(email=email.strip().lower(), is_active=True))
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """At most STSPD_ACCOUNT_MAILS_PER_HOUR per address: past it, nothing is sent, and the
+        page says the same as always (it never tells whether an account exists)."""
+        if may_send_account_mail(to_email, AccountMailKind.PASSWORD_RESET):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                to_email,
+                html_email_template_name=html_email_template_name,
+            )
+
+
+class UnlockRequestForm(Form):
+    email = forms.EmailField(label="Adresse électronique", max_length=254)
+
+    def clean_email(self) -> str:
+        return str(self.cleaned_data["email"]).strip().lower()
 
 
 class SetPasswordForm(Form, auth_forms.SetPasswordForm):  # type: ignore[type-arg]

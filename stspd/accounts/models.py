@@ -6,7 +6,7 @@ from django.db import models
 
 from stspd.territories.search import search_key
 
-from .enums import OrganisationKind
+from .enums import AccountMailKind, OrganisationKind
 
 
 class EmailUserManager(UserManager):  # type: ignore[type-arg]  # runtime class is not generic
@@ -139,6 +139,9 @@ class LoginAttempt(models.Model):
     succeeded = models.BooleanField("réussie", default=False)
     # Refused without checking the password, because of too many recent failures.
     throttled = models.BooleanField("bloquée", default=False)
+    # A failure the address's owner cleared with the unlock link sent by e-mail: kept in the
+    # history, no longer counted by the throttle.
+    cleared = models.BooleanField("débloquée par le titulaire", default=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -149,3 +152,21 @@ class LoginAttempt(models.Model):
     def __str__(self) -> str:
         outcome = "réussie" if self.succeeded else "échouée"
         return f"{self.email} {outcome} le {self.at:%d/%m/%Y %H:%M}"
+
+
+class AccountMail(models.Model):
+    """An e-mail about the account sent to an address (password reset, unlock link): what the
+    hourly limit per address counts. Rows older than the hour are deleted when a new one is
+    written: no history of addresses is kept."""
+
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    email = models.CharField("adresse", max_length=254)
+    kind = models.CharField("objet", max_length=20, choices=AccountMailKind.choices)
+
+    class Meta:
+        verbose_name = "courriel de compte envoyé"
+        verbose_name_plural = "courriels de compte envoyés"
+        indexes = [models.Index(fields=["email", "kind", "at"], name="account_mail_email_kind_at")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} à {self.email} le {self.at:%d/%m/%Y %H:%M}"

@@ -1,23 +1,32 @@
-"""Login throttling: too many failures for an address or from an IP in the last minutes, and the
-next attempts are refused without even checking the password.
+"""Login throttling: too many failures for an address from one source, for an address from
+anywhere, or from one source, in the last minutes, and the next attempts are refused without
+even checking the password.
 
-Why both? An address is protected against guessing from many machines; an IP is stopped from
-trying many addresses. The IP limit is higher: a town hall's staff share one address.
+Why per address and source? Because five wrong passwords typed by anyone used to lock an
+address for everyone: a denial of service. Now a few failures lock only that address from that
+source; a much higher ceiling per address still stops guessing from many machines, and the
+address's owner can lift it with a link sent to the address (`unlock_link`). The per-source limit
+stops one machine trying many addresses; it is higher: a town hall's staff share one address.
+The e-mails about an account (password reset, unlock link) are limited per address and per hour.
 """
 
 import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import LoginAttempt, User
+from .models import AccountMail, LoginAttempt, User
 
 THROTTLED_MESSAGE = (
     "Trop de tentatives de connexion infructueuses : la connexion est bloquée pendant "
-    "{minutes} minutes. Réessayez plus tard, ou demandez un nouveau mot de passe."
+    "{minutes} minutes. Réessayez plus tard, ou demandez un nouveau mot de passe ou un lien "
+    "de déblocage envoyé à votre adresse."
 )
+UNLOCK_SALT = "stspd.accounts.unlock"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -39,8 +48,13 @@ def window_start() -> datetime.datetime:
 
 
 def is_throttled(email: str, ip: str | None) -> bool:
-    failures = LoginAttempt.objects.filter(succeeded=False, throttled=False, at__gte=window_start())
-    if failures.filter(email=email).count() >= settings.LOGIN_FAILURES_PER_ADDRESS:
+    failures = LoginAttempt.objects.filter(
+        succeeded=False, throttled=False, cleared=False, at__gte=window_start()
+    )
+    of_address = failures.filter(email=email)
+    if ip and of_address.filter(ip=ip).count() >= settings.LOGIN_FAILURES_PER_ADDRESS_AND_IP:
+        return True
+    if of_address.count() >= settings.LOGIN_FAILURES_PER_ADDRESS:
         return True
     return bool(ip) and failures.filter(ip=ip).count() >= settings.LOGIN_FAILURES_PER_IP
 
@@ -58,3 +72,45 @@ def record_attempt(
     return LoginAttempt.objects.create(
         email=email[:254], ip=ip, user=user, succeeded=succeeded, throttled=throttled
     )
+
+
+def unlock_token(email: str) -> str:
+    """A signed token naming the address; `unlock` accepts it for STSPD_UNLOCK_LINK_MINUTES."""
+    return signing.dumps({"email": email}, salt=UNLOCK_SALT)
+
+
+def unlock_token_email(token: str) -> str | None:
+    """The address a valid, recent token names; None for a bad or expired one."""
+    try:
+        data = signing.loads(
+            token, salt=UNLOCK_SALT, max_age=settings.STSPD_UNLOCK_LINK_MINUTES * 60
+        )
+    except signing.BadSignature:  # also signing.SignatureExpired
+        return None
+    email = data.get("email") if isinstance(data, dict) else None
+    return email if isinstance(email, str) and email else None
+
+
+def unlock(token: str) -> str | None:
+    """Clear the recent failures of the address the token names; None for a bad or old token."""
+    email = unlock_token_email(token)
+    if email is not None:
+        LoginAttempt.objects.filter(email=email, succeeded=False, at__gte=window_start()).update(
+            cleared=True
+        )
+    return email
+
+
+def may_send_account_mail(email: str, kind: str) -> bool:
+    """Count an e-mail about the account to `email`, or refuse it: at most
+    STSPD_ACCOUNT_MAILS_PER_HOUR of each kind per address in the last hour."""
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    AccountMail.objects.filter(at__lt=hour_ago).delete()
+    with transaction.atomic():
+        # Concurrent requests for one address wait here, so that none slips past the limit.
+        list(User.objects.select_for_update().filter(email=email).values_list("pk"))
+        sent = AccountMail.objects.filter(email=email, kind=kind, at__gte=hour_ago).count()
+        if sent >= settings.STSPD_ACCOUNT_MAILS_PER_HOUR:
+            return False
+        AccountMail.objects.create(email=email[:254], kind=kind)
+    return True

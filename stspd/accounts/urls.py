@@ -14,6 +14,9 @@ urlpatterns = [
         name="login",
     ),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("connexion/deblocage/", views.unlock_request, name="login_unlock_request"),
+    path("connexion/deblocage/envoye/", views.unlock_sent, name="login_unlock_sent"),
+    path("connexion/deblocage/<str:token>/", views.unlock_login, name="login_unlock"),
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(

@@ -1,3 +1,8 @@
+import datetime
+
+from django.utils import timezone
+
+from stspd.accounts.models import AccountMail
 from stspd.conftest import PASSWORD
 
 
@@ -37,3 +42,27 @@ def test_password_reset_sends_a_working_link(world, client, mailoutbox) -> None:
     )
     world.reader.refresh_from_db()
     assert world.reader.check_password("Un-nouveau-mot-2026")
+
+
+def test_password_reset_mails_are_limited_per_address_and_hour(
+    world, client, mailoutbox, settings
+) -> None:  # type: ignore[no-untyped-def]
+    """Eight requests used to send eight mails; past the limit nothing is sent, and the
+    requester sees the same page (no telling whether an account exists)."""
+    answers = {
+        client.post("/comptes/mot-de-passe/oubli/", {"email": "lecteur@example.org"})["Location"]
+        for _ in range(8)
+    }
+    answers.add(
+        client.post("/comptes/mot-de-passe/oubli/", {"email": "personne@example.org"})["Location"]
+    )
+    assert answers == {"/comptes/mot-de-passe/oubli/envoye/"}
+    assert len(mailoutbox) == settings.STSPD_ACCOUNT_MAILS_PER_HOUR == 3
+    # Another address has its own count; an hour later the address gets mails again.
+    client.post("/comptes/mot-de-passe/oubli/", {"email": "partenaire@example.org"})
+    assert len(mailoutbox) == 4
+    AccountMail.objects.update(at=timezone.now() - datetime.timedelta(minutes=61))
+    client.post("/comptes/mot-de-passe/oubli/", {"email": "lecteur@example.org"})
+    assert len(mailoutbox) == 5
+    # Rows older than the hour are gone: no history of addresses is kept.
+    assert AccountMail.objects.count() == 1

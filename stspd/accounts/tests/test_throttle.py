@@ -9,6 +9,7 @@ from stspd.conftest import PASSWORD
 
 LOGIN = "/comptes/connexion/"
 BLOCKED = "Trop de tentatives de connexion infructueuses"
+UNLOCK = "/comptes/connexion/deblocage/"
 
 
 def attempt(client, email: str, password: str, ip: str = "203.0.113.7"):  # type: ignore[no-untyped-def]
@@ -28,17 +29,83 @@ def test_every_login_is_recorded_with_who_when_and_ip(world, client) -> None:  #
     assert (succeeded.user, succeeded.succeeded) == (world.reader, True)
 
 
-def test_five_failures_for_an_address_block_even_the_right_password(world, client) -> None:  # type: ignore[no-untyped-def]
-    for index in range(5):
-        response = attempt(client, "lecteur@example.org", "faux", ip=f"198.51.100.{index}")
+def test_five_failures_from_one_source_lock_that_address_from_that_source_only(
+    world, client
+) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(5):
+        response = attempt(client, "lecteur@example.org", "faux", ip="198.51.100.1")
         assert BLOCKED not in response.content.decode()
-    response = attempt(client, "lecteur@example.org", PASSWORD, ip="198.51.100.99")
+    response = attempt(client, "lecteur@example.org", PASSWORD, ip="198.51.100.1")
     assert response.status_code == 200
     assert BLOCKED in response.content.decode()
     assert "15 minutes" in response.content.decode()
     assert LoginAttempt.objects.filter(throttled=True).count() == 1
-    # Another person is not blocked.
-    assert attempt(client, "partenaire@example.org", PASSWORD).status_code == 302
+    # The owner, elsewhere, is not locked out by someone else's failures (denial of service).
+    assert attempt(client, "lecteur@example.org", PASSWORD, ip="198.51.100.2").status_code == 302
+    # Another person from the same source is not blocked either.
+    assert attempt(client, "partenaire@example.org", PASSWORD, ip="198.51.100.1").status_code == 302
+
+
+def test_failures_from_many_sources_reach_the_address_ceiling(world, client, settings) -> None:  # type: ignore[no-untyped-def]
+    for index in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        attempt(client, "lecteur@example.org", "faux", ip=f"198.51.{index // 4}.{index % 4}")
+    response = attempt(client, "lecteur@example.org", PASSWORD, ip="203.0.113.200")
+    assert BLOCKED in response.content.decode()
+    assert "lien de déblocage" in response.content.decode()
+
+
+def lock_address(client, settings) -> None:  # type: ignore[no-untyped-def]
+    for index in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        attempt(client, "lecteur@example.org", "faux", ip=f"198.51.{index // 4}.{index % 4}")
+
+
+def unlock_link(mail) -> str:  # type: ignore[no-untyped-def]
+    link = next(line for line in mail.body.splitlines() if "/deblocage/" in line)
+    return str(link.split("testserver", 1)[1])
+
+
+def test_the_owner_lifts_the_ceiling_with_the_link_sent_to_the_address(  # type: ignore[no-untyped-def]
+    world, client, settings, mailoutbox
+) -> None:
+    settings.LOGIN_FAILURES_PER_ADDRESS = 8
+    lock_address(client, settings)
+    response = client.post(UNLOCK, {"email": "Lecteur@Example.org"})
+    assert response["Location"] == "/comptes/connexion/deblocage/envoye/"
+    assert [mail.to for mail in mailoutbox] == [["lecteur@example.org"]]
+    link = unlock_link(mailoutbox[0])
+    # Opening the link changes nothing (mail scanners open links); its button unlocks.
+    assert "Débloquer ma connexion" in client.get(link).content.decode()
+    assert (
+        BLOCKED in attempt(client, "lecteur@example.org", PASSWORD, ip="1.2.3.4").content.decode()
+    )
+    assert "Connexion débloquée" in client.post(link).content.decode()
+    assert attempt(client, "lecteur@example.org", PASSWORD, ip="1.2.3.4").status_code == 302
+    # The history keeps the failures.
+    assert LoginAttempt.objects.filter(succeeded=False, throttled=False, cleared=True).count() == 8
+
+
+def test_an_expired_or_forged_unlock_link_unlocks_nothing(  # type: ignore[no-untyped-def]
+    world, client, settings, mailoutbox
+) -> None:
+    settings.LOGIN_FAILURES_PER_ADDRESS = 8
+    lock_address(client, settings)
+    client.post(UNLOCK, {"email": "lecteur@example.org"})
+    link = unlock_link(mailoutbox[0])
+    settings.STSPD_UNLOCK_LINK_MINUTES = -1  # the link is older than its validity
+    assert "Lien invalide ou expiré" in client.post(link).content.decode()
+    settings.STSPD_UNLOCK_LINK_MINUTES = 60
+    assert "Lien invalide ou expiré" in client.post(link[:-3] + "xyz/").content.decode()
+    assert not LoginAttempt.objects.filter(cleared=True).exists()
+    assert (
+        BLOCKED in attempt(client, "lecteur@example.org", PASSWORD, ip="1.2.3.4").content.decode()
+    )
+
+
+def test_the_unlock_page_answers_the_same_for_an_unknown_address(world, client, mailoutbox) -> None:  # type: ignore[no-untyped-def]
+    known = client.post(UNLOCK, {"email": "lecteur@example.org"})
+    unknown = client.post(UNLOCK, {"email": "personne@example.org"})
+    assert known["Location"] == unknown["Location"]
+    assert len(mailoutbox) == 1
 
 
 def test_the_block_ends_after_the_window(world, client) -> None:  # type: ignore[no-untyped-def]

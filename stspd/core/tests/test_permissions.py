@@ -68,6 +68,10 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "account_erasure": (lambda w: {}, ANY_USER, ""),
     "login": (lambda w: {}, EVERYONE, ""),
     "logout": (lambda w: {}, LOGOUT, ""),
+    # Lifting the lock on one's address: by a link sent to it, so open to anyone.
+    "login_unlock_request": (lambda w: {}, EVERYONE, ""),
+    "login_unlock_sent": (lambda w: {}, EVERYONE, ""),
+    "login_unlock": (lambda w: {"token": "abc:def"}, EVERYONE, ""),
     "password_reset": (lambda w: {}, EVERYONE, ""),
     "password_reset_done": (lambda w: {}, EVERYONE, ""),
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "abc-def"}, EVERYONE, ""),
