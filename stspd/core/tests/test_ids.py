@@ -1,5 +1,8 @@
 """Identifiers from people: ASCII digits only, so "²" (a digit to str.isdigit) is no 500."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from stspd.core.ids import is_ascii_digits, parse_id
@@ -44,3 +47,18 @@ def test_a_unicode_digit_in_an_id_or_a_filter_is_a_404_or_ignored_never_a_500(wo
         f"/strategies/{strategy}/versions/comparer/?de={SUPERSCRIPT_TWO}&a=1": 200,
     }
     assert {url: client.get(url).status_code for url in answers} == answers
+
+
+def test_no_code_parses_an_identifier_without_the_helper() -> None:
+    """`str.isdigit()`, `isnumeric()` and `isdecimal()` accept "²" or Arabic-Indic digits, which
+    `int()` then refuses or reads otherwise: only stspd/core/ids.py reads digits from a person."""
+    root = Path(__file__).resolve().parents[2]
+    pattern = re.compile(r"\.is(digit|numeric|decimal)\(\)|int\(\s*request\.")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py")
+        if "tests" not in path.parts and path.name != "ids.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert found == []
