@@ -39,6 +39,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "source": "the source of the file",
         "file_name": "the uploaded file's name",
         "sha256": "the file's checksum (a file is imported once)",
+        "content_sha256": "the checksum of its parsed rows (the same rows are imported once): "
+        "a hash, from which no cell can be read back",
         "uploaded_by": "who deposited the file: the platform's own audit metadata about its "
         "users, never a person the file is about",
         "uploaded_at": "when",
