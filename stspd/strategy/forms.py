@@ -1,6 +1,5 @@
 """Forms of the strategy's editing room: each checks what a coordinator can get wrong, in French."""
 
-import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +11,9 @@ from django.utils import timezone
 from stspd.accounts.models import Organisation
 from stspd.core.forms import DateInput, ModelForm
 from stspd.councils.models import Council
-from stspd.indicators.enums import Direction, IndicatorKind
+from stspd.indicators.enums import IndicatorKind
 from stspd.indicators.library import library_for
 
-from .enums import Funder
 from .models import (
     Action,
     ActionIndicator,
@@ -27,10 +25,28 @@ from .models import (
     ObjectiveIndicator,
     Strategy,
 )
+from .rules import (
+    DUPLICATE_ACTION_INDICATOR,
+    DUPLICATE_OBJECTIVE_INDICATOR,
+    NEGATIVE_AMOUNT,
+    Problems,
+    Span,
+    action_problems,
+    activity_target_problem,
+    budget_line_problems,
+    budget_years_problem,
+    milestone_problems,
+    objective_indicator_problems,
+    period_problem,
+    period_years,
+)
 
 
-def day(value: datetime.date) -> str:
-    return f"{value:%d/%m/%Y}"
+def add_problems(form: forms.BaseForm, problems: Problems) -> None:
+    """A rule's messages under their fields (a field already refused keeps its own message)."""
+    for name, message in problems.items():
+        if name not in form.errors:
+            form.add_error(name, message)
 
 
 def council_organisations(council: Council) -> QuerySet[Organisation]:
@@ -57,8 +73,8 @@ class StrategyCreateForm(ModelForm):
         if starts_on and not ends_on:
             data["ends_on"] = Strategy.default_period(starts_on)[1]
             self.instance.ends_on = data["ends_on"]
-        elif starts_on and ends_on and ends_on <= starts_on:
-            self.add_error("ends_on", "La période doit finir après son début.")
+        elif problem := period_problem(starts_on, ends_on):
+            self.add_error("ends_on", problem)
         return data
 
 
@@ -74,20 +90,11 @@ class StrategyForm(StrategyCreateForm):
         data = super().clean()
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and not self.errors:
-            outside = sorted(
-                set(
-                    BudgetLine.objects.filter(action__objective__axis__strategy=self.instance)
-                    .exclude(year__range=(starts_on.year, ends_on.year))
-                    .values_list("year", flat=True)
-                )
-            )
-            if outside:
-                years = ", ".join(str(year) for year in outside)
-                self.add_error(
-                    None,
-                    f"Des lignes budgétaires portent sur {years}, hors de cette période : "
-                    "modifiez-les d'abord.",
-                )
+            years = BudgetLine.objects.filter(
+                action__objective__axis__strategy=self.instance
+            ).values_list("year", flat=True)
+            if problem := budget_years_problem(Span(starts_on, ends_on), years):
+                self.add_error(None, problem)
         return data
 
 
@@ -136,41 +143,17 @@ class ObjectiveIndicatorForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        baseline, baseline_on = data.get("baseline_value"), data.get("baseline_on")
-        target, deadline = data.get("target_value"), data.get("deadline")
-        strategy = self.strategy
-        if baseline is not None and baseline_on is None:
-            self.add_error("baseline_on", "Indiquez la date de la valeur de référence.")
-        if baseline_on is not None and baseline is None:
-            self.add_error("baseline_value", "Indiquez la valeur de référence à cette date.")
-        if target is not None and deadline is None:
-            self.add_error("deadline", "Une cible a besoin d'une échéance.")
-        if deadline is not None and target is None:
-            self.add_error("target_value", "Indiquez la cible à atteindre à cette échéance.")
-        if deadline is not None and not strategy.starts_on <= deadline <= strategy.ends_on:
-            self.add_error(
-                "deadline",
-                f"L'échéance doit tomber dans la période de la stratégie (du "
-                f"{day(strategy.starts_on)} au {day(strategy.ends_on)}).",
-            )
-        if baseline_on is not None and deadline is not None and baseline_on >= deadline:
-            self.add_error(
-                "baseline_on", "La valeur de référence doit dater d'avant l'échéance de la cible."
-            )
-        direction = data.get("direction")
-        if baseline is not None and target is not None and direction:
-            if direction == Direction.DECREASE and target > baseline:
-                self.add_error(
-                    "target_value",
-                    "La cible est supérieure à la valeur de référence alors que le sens souhaité "
-                    "est à la baisse.",
-                )
-            if direction == Direction.INCREASE and target < baseline:
-                self.add_error(
-                    "target_value",
-                    "La cible est inférieure à la valeur de référence alors que le sens souhaité "
-                    "est à la hausse.",
-                )
+        add_problems(
+            self,
+            objective_indicator_problems(
+                self.strategy,
+                baseline_value=data.get("baseline_value"),
+                baseline_on=data.get("baseline_on"),
+                target_value=data.get("target_value"),
+                deadline=data.get("deadline"),
+                direction=data.get("direction"),
+            ),
+        )
         definition = data.get("definition")
         objective_id = self.instance.objective_id
         if (
@@ -180,19 +163,8 @@ class ObjectiveIndicatorForm(ModelForm):
             .exclude(pk=self.instance.pk)
             .exists()
         ):
-            self.add_error("definition", "Cet indicateur suit déjà cet objectif.")
+            self.add_error("definition", DUPLICATE_OBJECTIVE_INDICATOR)
         return data
-
-
-def within_period(form: forms.BaseForm, strategy: Strategy, *names: str) -> None:
-    for name in names:
-        value = form.cleaned_data.get(name)
-        if value is not None and not strategy.starts_on <= value <= strategy.ends_on:
-            form.add_error(
-                name,
-                f"La date doit tomber dans la période de la stratégie (du "
-                f"{day(strategy.starts_on)} au {day(strategy.ends_on)}).",
-            )
 
 
 class ActionForm(ModelForm):
@@ -233,10 +205,12 @@ class ActionForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        within_period(self, self.strategy, "starts_on", "ends_on")
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "La fin de l'action doit suivre son début.")
+        add_problems(
+            self,
+            action_problems(
+                self.strategy, starts_on=data.get("starts_on"), ends_on=data.get("ends_on")
+            ),
+        )
         return data
 
 
@@ -272,12 +246,20 @@ class MilestoneForm(ModelForm):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.strategy = strategy
 
-    def clean_done_on(self) -> datetime.date | None:
-        done_on: datetime.date | None = self.cleaned_data.get("done_on")
-        if done_on is not None and done_on > timezone.localdate():
-            raise ValidationError("Un jalon ne peut pas être réalisé à une date future.")
-        return done_on
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        add_problems(
+            self,
+            milestone_problems(
+                self.strategy,
+                due_on=data.get("due_on"),
+                done_on=data.get("done_on"),
+                today=timezone.localdate(),
+            ),
+        )
+        return data
 
 
 class BudgetLineForm(ModelForm):
@@ -300,16 +282,25 @@ class BudgetLineForm(ModelForm):
         years = range(strategy.starts_on.year, strategy.ends_on.year + 1)
         self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
         self.fields["year"].initial = self.instance.year or strategy.starts_on.year
+        # A year sent outside the list gets the rule's message, as in the imports.
+        self.fields["year"].error_messages["invalid_choice"] = period_years(strategy)
         for name in ("planned", "committed", "spent"):
-            self.fields[name].error_messages["min_value"] = "Un montant ne peut pas être négatif."
+            self.fields[name].error_messages["min_value"] = NEGATIVE_AMOUNT
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        if data.get("funder") == Funder.OTHER and not data.get("funder_name", "").strip():
-            self.add_error("funder_name", "Précisez le nom de ce financeur.")
-        committed, spent = data.get("committed"), data.get("spent")
-        if committed is not None and spent is not None and spent > committed:
-            self.add_error("spent", "Le dépensé ne peut pas dépasser l'engagé.")
+        add_problems(
+            self,
+            budget_line_problems(
+                self.strategy,
+                funder=data.get("funder"),
+                funder_name=data.get("funder_name", ""),
+                year=data.get("year"),
+                planned=data.get("planned"),
+                committed=data.get("committed"),
+                spent=data.get("spent"),
+            ),
+        )
         return data
 
     @property
@@ -335,8 +326,8 @@ class ActionIndicatorForm(ModelForm):
 
     def clean_target_value(self) -> Decimal | None:
         value: Decimal | None = self.cleaned_data.get("target_value")
-        if value is not None and value < 0:
-            raise ValidationError("Une cible d'activité ne peut pas être négative.")
+        if problem := activity_target_problem(value):
+            raise ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:
@@ -350,5 +341,5 @@ class ActionIndicatorForm(ModelForm):
             .exclude(pk=self.instance.pk)
             .exists()
         ):
-            self.add_error("definition", "Cet indicateur suit déjà cette action.")
+            self.add_error("definition", DUPLICATE_ACTION_INDICATOR)
         return data
