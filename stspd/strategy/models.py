@@ -33,6 +33,16 @@ from .enums import (
     StatusMethod,
     Vote,
 )
+from .rules import (
+    ACTION_ENDS_AFTER_START,
+    BASELINE_AFTER_DEADLINE,
+    DUPLICATE_BUDGET_LINE,
+    DUPLICATE_PARTNER,
+    NEGATIVE_ACTIVITY_TARGET,
+    NEGATIVE_AMOUNT,
+    PERIOD_ENDS_AFTER_START,
+    SPENT_ABOVE_COMMITTED,
+)
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
@@ -84,7 +94,7 @@ class Strategy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gt=models.F("starts_on")),
                 name="strategy_period_ends_after_start",
-                violation_error_message="La période doit finir après son début.",
+                violation_error_message=PERIOD_ENDS_AFTER_START,
             )
         ]
 
@@ -174,6 +184,15 @@ class ObjectiveIndicator(models.Model):
         ordering = ["pk"]
         verbose_name = "indicateur de l'objectif"
         verbose_name_plural = "indicateurs de l'objectif"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(baseline_on__isnull=True)
+                | models.Q(deadline__isnull=True)
+                | models.Q(baseline_on__lt=models.F("deadline")),
+                name="objective_indicator_baseline_before_deadline",
+                violation_error_message=BASELINE_AFTER_DEADLINE,
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.definition)
@@ -221,6 +240,15 @@ class Action(models.Model):
         ordering = ["position", "pk"]
         verbose_name = "fiche action"
         verbose_name_plural = "fiches action"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="action_ends_after_start",
+                violation_error_message=ACTION_ENDS_AFTER_START,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -244,7 +272,7 @@ class ActionPartner(models.Model):
             models.UniqueConstraint(
                 fields=["action", "organisation", "role"],
                 name="action_partner_unique",
-                violation_error_message="Cette organisation a déjà ce rôle dans l'action.",
+                violation_error_message=DUPLICATE_PARTNER,
             )
         ]
 
@@ -288,8 +316,18 @@ class BudgetLine(models.Model):
             models.UniqueConstraint(
                 fields=["action", "funder", "funder_name", "year"],
                 name="budget_line_unique",
-                violation_error_message="Ce financeur a déjà une ligne pour cette année.",
-            )
+                violation_error_message=DUPLICATE_BUDGET_LINE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned__gte=0, committed__gte=0, spent__gte=0),
+                name="budget_line_amounts_not_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spent__lte=models.F("committed")),
+                name="budget_line_spent_within_committed",
+                violation_error_message=SPENT_ABOVE_COMMITTED,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -315,6 +353,13 @@ class ActionIndicator(models.Model):
         ordering = ["pk"]
         verbose_name = "indicateur d'activité"
         verbose_name_plural = "indicateurs d'activité"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True) | models.Q(target_value__gte=0),
+                name="action_indicator_target_not_negative",
+                violation_error_message=NEGATIVE_ACTIVITY_TARGET,
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.definition)
