@@ -42,6 +42,7 @@ from ..models import (
     ObjectiveIndicator,
     Strategy,
 )
+from ..numbering import numbered_tree
 from ..rules import (
     DUPLICATE_ACTION_INDICATOR,
     DUPLICATE_BUDGET_LINE,
@@ -537,19 +538,21 @@ def import_strategy(raw: Any, council: Council, *, by: User | None, source: str 
             }
         )
     }
-    for a, axis_data in enumerate(clean["axes"], 1):
+    for axis_node in numbered_tree(clean["axes"]):
+        axis_data = axis_node.element
         axis = Axis.objects.create(
             strategy=strategy,
             key=axis_data["key"],
-            position=a,
+            position=axis_node.position,
             title=axis_data["title"],
             description=axis_data["description"],
         )
-        for o, objective_data in enumerate(axis_data["objectives"], 1):
+        for objective_node in axis_node.children:
+            objective_data = objective_node.element
             objective = Objective.objects.create(
                 axis=axis,
                 key=objective_data["key"],
-                position=o,
+                position=objective_node.position,
                 statement=objective_data["statement"],
                 unquantified_reason=objective_data["unquantified_reason"],
             )
@@ -559,8 +562,10 @@ def import_strategy(raw: Any, council: Council, *, by: User | None, source: str 
                     definition=resolve.indicator(use["indicator"]),
                     **{k: v for k, v in use.items() if k != "indicator"},
                 )
-            for n, action_data in enumerate(objective_data["actions"], 1):
-                _create_action(objective, n, action_data, resolve, communes)
+            for action_node in objective_node.children:
+                _create_action(
+                    objective, action_node.position, action_node.element, resolve, communes
+                )
     _diagnostic(council, clean["diagnostic"], result)
     record(
         by,

@@ -41,6 +41,7 @@ from ..models import (
     Objective,
     Strategy,
 )
+from ..numbering import numbered_tree
 from ..rules import (
     DUPLICATE_ACTION_INDICATOR,
     DUPLICATE_BUDGET_LINE,
@@ -161,14 +162,15 @@ def export_plan(data: dict[str, Any]) -> bytes:
             letter = sheet.cell(row=1, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 40 if column.startswith("Clé") else 24
         sheets[name] = sheet
-    for a, axis in enumerate(data["axes"], 1):
+    for axis_node in numbered_tree(data["axes"]):
+        axis = axis_node.element
         for objective in axis["objectives"]:
             for action in objective["actions"]:
                 ref = [action["key"], action["title"]]
                 sheets[ACTIONS].append(
                     [
                         action["key"],
-                        f"{a}. {axis['title']}",
+                        f"{axis_node.number}. {axis['title']}",
                         objective["key"],
                         objective["statement"],
                         action["title"],
@@ -231,9 +233,12 @@ def export_plan(data: dict[str, Any]) -> bytes:
 def _reference_sheets(workbook: Any, data: dict[str, Any]) -> None:
     objectives = workbook.create_sheet(OBJECTIVES)
     objectives.append(["Clé de l'objectif", "Axe", "Objectif"])
-    for a, axis in enumerate(data["axes"], 1):
+    for axis_node in numbered_tree(data["axes"]):
+        axis = axis_node.element
         for objective in axis["objectives"]:
-            objectives.append([objective["key"], f"{a}. {axis['title']}", objective["statement"]])
+            objectives.append(
+                [objective["key"], f"{axis_node.number}. {axis['title']}", objective["statement"]]
+            )
     help_sheet = workbook.create_sheet(HELP)
     help_sheet.append(["Colonne", "Valeurs permises"])
     help_sheet.append(["État", " ; ".join(str(c.label) for c in ActionStatus)])
