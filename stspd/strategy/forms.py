@@ -1,5 +1,6 @@
 """Forms of the strategy's editing room: each checks what a coordinator can get wrong, in French."""
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -42,8 +43,17 @@ from .rules import (
 )
 
 
-def add_problems(form: forms.BaseForm, problems: Problems) -> None:
-    """A rule's messages under their fields (a field already refused keeps its own message)."""
+def add_problems(
+    form: forms.BaseForm, rule: Callable[..., Problems], *names: str, **values: Any
+) -> None:
+    """Ask a rule of rules.py about the form's strategy and cleaned fields `names`, and put its
+    messages under their fields (a field already refused keeps its own message)."""
+    data = form.cleaned_data
+    problems = rule(
+        form.strategy,  # type: ignore[attr-defined]
+        **{name: data.get(name) for name in names},
+        **values,
+    )
     for name, message in problems.items():
         if name not in form.errors:
             form.add_error(name, message)
@@ -145,14 +155,8 @@ class ObjectiveIndicatorForm(ModelForm):
         data: dict[str, Any] = super().clean() or {}
         add_problems(
             self,
-            objective_indicator_problems(
-                self.strategy,
-                baseline_value=data.get("baseline_value"),
-                baseline_on=data.get("baseline_on"),
-                target_value=data.get("target_value"),
-                deadline=data.get("deadline"),
-                direction=data.get("direction"),
-            ),
+            objective_indicator_problems,
+            *("baseline_value", "baseline_on", "target_value", "deadline", "direction"),
         )
         definition = data.get("definition")
         objective_id = self.instance.objective_id
@@ -205,12 +209,7 @@ class ActionForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        add_problems(
-            self,
-            action_problems(
-                self.strategy, starts_on=data.get("starts_on"), ends_on=data.get("ends_on")
-            ),
-        )
+        add_problems(self, action_problems, "starts_on", "ends_on")
         return data
 
 
@@ -250,15 +249,7 @@ class MilestoneForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        add_problems(
-            self,
-            milestone_problems(
-                self.strategy,
-                due_on=data.get("due_on"),
-                done_on=data.get("done_on"),
-                today=timezone.localdate(),
-            ),
-        )
+        add_problems(self, milestone_problems, "due_on", "done_on", today=timezone.localdate())
         return data
 
 
@@ -291,15 +282,8 @@ class BudgetLineForm(ModelForm):
         data: dict[str, Any] = super().clean() or {}
         add_problems(
             self,
-            budget_line_problems(
-                self.strategy,
-                funder=data.get("funder"),
-                funder_name=data.get("funder_name", ""),
-                year=data.get("year"),
-                planned=data.get("planned"),
-                committed=data.get("committed"),
-                spent=data.get("spent"),
-            ),
+            budget_line_problems,
+            *("funder", "funder_name", "year", "planned", "committed", "spent"),
         )
         return data
 

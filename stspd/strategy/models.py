@@ -51,6 +51,20 @@ def element_key() -> str:
     return str(uuid.uuid4())
 
 
+def dates_in_order(
+    first: str, then: str, *, strict: bool, name: str, message: str
+) -> models.CheckConstraint:
+    """`then` on or after `first` (strictly after when `strict`); a missing date passes."""
+    after = models.Q(**{f"{then}__{'gt' if strict else 'gte'}": models.F(first)})
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{first}__isnull": True})
+        | models.Q(**{f"{then}__isnull": True})
+        | after,
+        name=name,
+        violation_error_message=message,
+    )
+
+
 class Strategy(models.Model):
     council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="strategies")
     title = models.CharField("titre", max_length=250)
@@ -185,12 +199,12 @@ class ObjectiveIndicator(models.Model):
         verbose_name = "indicateur de l'objectif"
         verbose_name_plural = "indicateurs de l'objectif"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(baseline_on__isnull=True)
-                | models.Q(deadline__isnull=True)
-                | models.Q(baseline_on__lt=models.F("deadline")),
+            dates_in_order(
+                "baseline_on",
+                "deadline",
+                strict=True,
                 name="objective_indicator_baseline_before_deadline",
-                violation_error_message=BASELINE_AFTER_DEADLINE,
+                message=BASELINE_AFTER_DEADLINE,
             )
         ]
 
@@ -241,12 +255,12 @@ class Action(models.Model):
         verbose_name = "fiche action"
         verbose_name_plural = "fiches action"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(starts_on__isnull=True)
-                | models.Q(ends_on__isnull=True)
-                | models.Q(ends_on__gte=models.F("starts_on")),
+            dates_in_order(
+                "starts_on",
+                "ends_on",
+                strict=False,
                 name="action_ends_after_start",
-                violation_error_message=ACTION_ENDS_AFTER_START,
+                message=ACTION_ENDS_AFTER_START,
             )
         ]
 

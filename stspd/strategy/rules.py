@@ -204,7 +204,7 @@ def budget_line_problems(
     period: Period | None,
     *,
     funder: str | None,
-    funder_name: str,
+    funder_name: str | None,
     year: int | None,
     planned: Decimal | None,
     committed: Decimal | None,
@@ -214,7 +214,7 @@ def budget_line_problems(
     committed above planned is accepted (a funder may top up)."""
     problems = {
         "funder_name": "Précisez le nom de ce financeur."
-        if funder == Funder.OTHER and not funder_name.strip()
+        if funder == Funder.OTHER and not (funder_name or "").strip()
         else "",
         "year": year_in_period_problem(period, year),
         "planned": amount_problem(planned),
