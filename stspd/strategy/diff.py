@@ -19,6 +19,7 @@ from typing import Any
 
 from stspd.indicators.enums import Direction
 
+from .documents.content import label as choice
 from .enums import ActionStatus, Funder, PartnerRole
 from .numbering import numbered_tree
 
@@ -144,15 +145,6 @@ def amount_fr(value: str | None) -> str:
     whole, _, cents = value.partition(".")
     grouped = f"{int(whole):,}".replace(",", "\u202f")
     return f"{grouped},{cents}" if cents else grouped
-
-
-def choice(choices: Any, value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 def lines(items: list[str]) -> str:

@@ -64,6 +64,16 @@ def council_organisations(council: Council) -> QuerySet[Organisation]:
     return Organisation.objects.filter(council_seats__council=council).distinct()
 
 
+def refuse_second_use(form: "forms.ModelForm[Any]", uses: QuerySet[Any], message: str) -> None:
+    """An indicator follows an element once (`uses`: the element's other indicators)."""
+    definition = form.cleaned_data.get("definition")
+    if (
+        definition is not None
+        and uses.filter(definition=definition).exclude(pk=form.instance.pk).exists()
+    ):
+        form.add_error("definition", message)
+
+
 class StrategyCreateForm(ModelForm):
     """A new strategy: the period runs three years from its start unless an end is given."""
 
@@ -158,16 +168,8 @@ class ObjectiveIndicatorForm(ModelForm):
             objective_indicator_problems,
             *("baseline_value", "baseline_on", "target_value", "deadline", "direction"),
         )
-        definition = data.get("definition")
-        objective_id = self.instance.objective_id
-        if (
-            definition is not None
-            and objective_id is not None
-            and ObjectiveIndicator.objects.filter(objective_id=objective_id, definition=definition)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("definition", DUPLICATE_OBJECTIVE_INDICATOR)
+        uses = ObjectiveIndicator.objects.filter(objective_id=self.instance.objective_id)
+        refuse_second_use(self, uses, DUPLICATE_OBJECTIVE_INDICATOR)
         return data
 
 
@@ -316,14 +318,6 @@ class ActionIndicatorForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        definition = data.get("definition")
-        action_id = self.instance.action_id
-        if (
-            definition is not None
-            and action_id is not None
-            and ActionIndicator.objects.filter(action_id=action_id, definition=definition)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("definition", DUPLICATE_ACTION_INDICATOR)
+        uses = ActionIndicator.objects.filter(action_id=self.instance.action_id)
+        refuse_second_use(self, uses, DUPLICATE_ACTION_INDICATOR)
         return data
