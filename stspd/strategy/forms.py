@@ -27,9 +27,12 @@ from .models import (
     Strategy,
 )
 from .rules import (
+    ACTION_INDICATOR_KIND,
     DUPLICATE_ACTION_INDICATOR,
     DUPLICATE_OBJECTIVE_INDICATOR,
     NEGATIVE_AMOUNT,
+    OBJECTIVE_INDICATOR_KIND,
+    OBJECTIVE_INDICATOR_KINDS,
     Problems,
     Span,
     action_problems,
@@ -153,10 +156,11 @@ class ObjectiveIndicatorForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
-            kind__in=[IndicatorKind.RESULT, IndicatorKind.CONTEXT]
+            kind__in=OBJECTIVE_INDICATOR_KINDS
         )
         definition = self.fields["definition"]
         definition.help_text = "Un indicateur de résultat ou de contexte de la bibliothèque."
+        definition.error_messages["invalid_choice"] = OBJECTIVE_INDICATOR_KIND
         commune = self.fields["commune"]
         commune.queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]
         commune.empty_label = "Tout le territoire du conseil"  # type: ignore[attr-defined]
@@ -306,9 +310,8 @@ class ActionIndicatorForm(ModelForm):
         self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
             kind=IndicatorKind.ACTIVITY
         )
-        self.fields[
-            "definition"
-        ].help_text = "Un indicateur d'activité de la bibliothèque du conseil."
+        self.fields["definition"].help_text = ACTION_INDICATOR_KIND
+        self.fields["definition"].error_messages["invalid_choice"] = ACTION_INDICATOR_KIND
 
     def clean_target_value(self) -> Decimal | None:
         value: Decimal | None = self.cleaned_data.get("target_value")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from stspd.indicators.enums import Direction
+from stspd.indicators.enums import Direction, IndicatorKind
 
 from .enums import Funder
 
@@ -35,6 +35,11 @@ DUPLICATE_PARTNER = "Cette organisation a déjà ce rôle dans l'action."
 DUPLICATE_BUDGET_LINE = "Ce financeur a déjà une ligne pour cette année."
 DUPLICATE_OBJECTIVE_INDICATOR = "Cet indicateur suit déjà cet objectif."
 DUPLICATE_ACTION_INDICATOR = "Cet indicateur suit déjà cette action."
+# Context indicators describe the territory, result indicators the change an objective seeks;
+# activity indicators count what an action did.
+OBJECTIVE_INDICATOR_KINDS = (IndicatorKind.RESULT, IndicatorKind.CONTEXT)
+OBJECTIVE_INDICATOR_KIND = "Un indicateur de résultat ou de contexte de la bibliothèque du conseil."
+ACTION_INDICATOR_KIND = "Un indicateur d'activité de la bibliothèque du conseil."
 
 Problems = dict[str, str]
 """Messages of one element by model field name (only the fields that have a problem)."""
@@ -162,7 +167,15 @@ def direction_problem(
     return ""
 
 
+def objective_indicator_kind_problem(kind: str) -> str:
+    return "" if kind in OBJECTIVE_INDICATOR_KINDS else OBJECTIVE_INDICATOR_KIND
+
+
 # Fiches action --------------------------------------------------------------------------------
+
+
+def action_indicator_kind_problem(kind: str) -> str:
+    return "" if kind == IndicatorKind.ACTIVITY else ACTION_INDICATOR_KIND
 
 
 def action_problems(

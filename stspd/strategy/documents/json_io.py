@@ -50,10 +50,12 @@ from ..rules import (
     Period,
     Problems,
     Span,
+    action_indicator_kind_problem,
     action_problems,
     activity_target_problem,
     budget_line_problems,
     milestone_problems,
+    objective_indicator_kind_problem,
     objective_indicator_problems,
     period_problem,
 )
@@ -350,6 +352,8 @@ def _check_objective(
         c.problems(
             use, p, objective_indicator_problems(period, **{q: checked[q] for q in quantities})
         )
+        if problem := objective_indicator_kind_problem(checked["indicator"]["kind"]):
+            c.fail(f"{p}.indicator.kind", checked["indicator"]["kind"], problem)
         name = checked["indicator"]["name"]
         if name in names:
             c.fail(f"{p}.indicator.name", name, DUPLICATE_OBJECTIVE_INDICATOR)
@@ -445,6 +449,8 @@ def _check_action(
         seen.add(ident)
     names = set()
     for (up, use), checked in zip(indicators, action["indicators"], strict=True):
+        if problem := action_indicator_kind_problem(checked["indicator"]["kind"]):
+            c.fail(f"{up}.indicator.kind", checked["indicator"]["kind"], problem)
         c.problems(use, up, {"target_value": activity_target_problem(checked["target_value"])})
         if checked["indicator"]["name"] in names:
             c.fail(f"{up}.indicator.name", checked["indicator"]["name"], DUPLICATE_ACTION_INDICATOR)

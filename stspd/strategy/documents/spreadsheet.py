@@ -47,6 +47,7 @@ from ..rules import (
     DUPLICATE_BUDGET_LINE,
     DUPLICATE_PARTNER,
     Problems,
+    action_indicator_kind_problem,
     action_problems,
     activity_target_problem,
     budget_line_problems,
@@ -606,6 +607,8 @@ def check_plan(strategy: Strategy, sheets: dict[str, list[Row]]) -> Plan:
         target_value = checker.decimal(row, "Cible", places=3)
         if problem := activity_target_problem(target_value):
             checker.error(row, "Cible", problem)
+        if definition and (problem := action_indicator_kind_problem(definition.kind)):
+            checker.error(row, "Indicateur", problem)
         if owner and definition:
             if (id(owner), definition.pk) in seen_definitions:
                 checker.error(row, "Indicateur", DUPLICATE_ACTION_INDICATOR)

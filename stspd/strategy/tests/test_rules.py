@@ -334,3 +334,42 @@ def test_the_database_holds_the_rules_it_can(world, model, changes, constraint) 
     row = model.objects.get()
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         model.objects.filter(pk=row.pk).update(**changes)
+
+
+def test_a_result_indicator_is_refused_as_an_activity_indicator_everywhere(rich, login) -> None:  # type: ignore[no-untyped-def]
+    message = "Un indicateur d'activité de la bibliothèque du conseil."
+    result = ObjectiveIndicator.objects.get(objective=rich.objective).definition
+    before = stored(rich)
+    response = login(rich.coordinator).post(
+        item_url(rich, "indicateurs"), {"definition": result.pk, "target_value": ""}
+    )
+    assert response.context["form"].errors["definition"] == [message]
+    workbook = workbook_of(rich)
+    sheet = workbook[INDICATORS]
+    sheet.cell(2, column(sheet, "Indicateur")).value = result.name
+    with pytest.raises(PlanRejected) as refused:
+        import_plan(rich.strategy, saved(workbook), by=rich.coordinator)
+    assert [(e.sheet, e.line, e.column, e.expected) for e in refused.value.errors] == [
+        (INDICATORS, 2, "Indicateur", message)
+    ]
+    data = snapshot(rich.strategy.pk)
+    data["axes"][0]["objectives"][0]["actions"][0]["indicators"][0]["indicator"]["kind"] = "result"
+    with pytest.raises(JsonRejected) as rejected:
+        import_strategy(data, rich.other_council, by=None)
+    assert rejected.value.errors == [
+        f'{ACTION}.indicators[0].indicator.kind : « "result" » — attendu : {message}'
+    ]
+    assert stored(rich) == before
+
+
+def test_an_activity_indicator_is_refused_as_an_objective_indicator_in_the_json_import(
+    rich,
+) -> None:  # type: ignore[no-untyped-def]
+    data = snapshot(rich.strategy.pk)
+    data["axes"][0]["objectives"][0]["indicators"][0]["indicator"]["kind"] = "activity"
+    with pytest.raises(JsonRejected) as refused:
+        import_strategy(data, rich.other_council, by=None)
+    assert refused.value.errors == [
+        '$.axes[0].objectives[0].indicators[0].indicator.kind : « "activity" » — attendu : '
+        "Un indicateur de résultat ou de contexte de la bibliothèque du conseil."
+    ]
