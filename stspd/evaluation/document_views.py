@@ -12,6 +12,7 @@ from stspd.accounts.current import current_user
 from stspd.councils.access import can_edit_council
 from stspd.strategy.access import access_action, access_strategy
 from stspd.strategy.enums import Funder
+from stspd.strategy.numbering import numbered_tree
 from stspd.strategy.views import number_of
 
 from .funds import funder_csv, funder_xlsx, strategy_funds
@@ -74,9 +75,11 @@ def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """The list of the strategy's evaluation documents and its objectives' evaluation pages."""
     strategy = access_strategy(current_user(request), strategy_id)
     objectives = [
-        (f"{a}.{o}", objective)
-        for a, axis in enumerate(strategy.axes.prefetch_related("objectives"), start=1)
-        for o, objective in enumerate(axis.objectives.all(), start=1)
+        (node.number, node.element)
+        for axis in numbered_tree(
+            strategy.axes.prefetch_related("objectives"), actions=lambda objective: ()
+        )
+        for node in axis.children
     ]
     counts = {
         "objectives": Appraisal.objects.filter(objective__axis__strategy=strategy).count(),

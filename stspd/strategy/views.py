@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +55,7 @@ from .models import (
     ObjectiveIndicator,
     Strategy,
 )
+from .numbering import Node, numbered_tree, walk
 from .readiness import readiness_gaps
 from .snapshot import strategy_tree
 
@@ -85,17 +87,20 @@ def budget_totals(lines: Any) -> dict[str, Decimal]:
     return totals
 
 
+def numbered_node(objective: Objective, action: Action | None = None) -> Node:
+    """The numbered objective (its actions numbered, their leads loaded) or fiche action, in
+    three queries whatever the size of the strategy."""
+    axes = Axis.objects.filter(strategy_id=objective.axis.strategy_id).prefetch_related(
+        Prefetch("objectives", queryset=Objective.objects.only("pk", "axis_id", "position")),
+        Prefetch("objectives__actions", queryset=Action.objects.select_related("lead")),
+    )
+    wanted = objective if action is None else action
+    return next(node for node in walk(numbered_tree(axes)) if node.element == wanted)
+
+
 def number_of(objective: Objective, action: Action | None = None) -> str:
     """1.2 for the second objective of the first axis, 1.2.3 for its third action."""
-    axis_ids = list(Axis.objects.filter(strategy_id=objective.axis.strategy_id).values_list("pk"))
-    objective_ids = list(Objective.objects.filter(axis_id=objective.axis_id).values_list("pk"))
-    number = (
-        f"{axis_ids.index((objective.axis_id,)) + 1}.{objective_ids.index((objective.pk,)) + 1}"
-    )
-    if action is not None:
-        action_ids = list(Action.objects.filter(objective_id=objective.pk).values_list("pk"))
-        number += f".{action_ids.index((action.pk,)) + 1}"
-    return number
+    return numbered_node(objective, action).number
 
 
 def form_page(
@@ -195,6 +200,7 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "strategy/strategy_detail.html",
         {
             "strategy": tree,
+            "axes": numbered_tree(tree.axes.all()),
             "council": tree.council,
             "can_edit": editable(tree),
             "is_coordinator": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
@@ -328,18 +334,19 @@ def obj_url(name: str, obj: models.Model) -> str:
 def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
     objective = access_objective(current_user(request), objective_id)
     strategy = objective.axis.strategy
+    node = numbered_node(objective)
     return render(
         request,
         "strategy/objective_detail.html",
         {
             "objective": objective,
-            "number": number_of(objective),
+            "number": node.number,
             "strategy": strategy,
             "council": strategy.council,
             "uses": objective.indicators.select_related(
                 "definition__observatory_indicator", "commune"
             ),
-            "actions": objective.actions.select_related("lead"),
+            "actions": node.children,
             "can_edit": editable(strategy),
         },
     )
