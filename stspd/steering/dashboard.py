@@ -65,12 +65,6 @@ SOURCE_SHORT = {
     "submitted": "transmise, pas encore validée",
     "observatory": "SSMSI",
 }
-STATE_LABELS = {
-    "published": "publiée",
-    "zero": "zéro",
-    "suppressed": "non diffusée",
-    "lower_bound": "borne inférieure (une commune au moins non diffusée)",
-}
 CLOSED_ACTIONS = {ActionStatus.DONE, ActionStatus.ABANDONED}
 FOLLOWED_FORMATIONS = (FormationKind.PLENARY, FormationKind.RESTRICTED)
 
@@ -207,10 +201,6 @@ class ObjectiveRow:
     number: str
     indicators: list[IndicatorRow]
     actions: list[ActionRow]
-
-    @property
-    def result_indicators(self) -> list[IndicatorRow]:
-        return [row for row in self.indicators if row.kind != IndicatorKind.CONTEXT]
 
     @property
     def worst(self) -> str | None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from stspd.accounts.enums import OrganisationKind
 from stspd.councils.models import Council
 from stspd.indicators.enums import Direction
 from stspd.observatory.caveats import caveats_for
@@ -203,10 +202,6 @@ def _blanks(source: Source) -> list[str]:
         "Pour le parquet",
         "Pour les forces de sécurité intérieure",
     ]
-
-
-def organisation_kind_label(kind: str) -> str:
-    return label(OrganisationKind, kind)
 
 
 def load_source(strategy: Strategy, number: int | None) -> Source:
