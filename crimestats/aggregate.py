@@ -1,6 +1,6 @@
 """Aggregation of communes into a territory (EPCI, council area) and comparisons.
 
-Rules (SSMSI documentation of the communal base; DOMAIN.md section 3):
+Rules (SSMSI documentation of the communal base; docs/domain.md section 3):
 
 - A suppressed value (statistical secrecy, ``ndiff``) is not zero. A territory's figure is the
   sum of its communes only where every member is published; otherwise the sum of the published

@@ -16,7 +16,7 @@ from ninja.pagination import paginate
 
 from stspd.observatory.models import State
 from stspd.public.opendata import STATES
-from stspd.steering.access import access_indicator_use, strategy_of
+from stspd.steering.access import access_indicator_use
 from stspd.steering.models import Measurement
 from stspd.steering.periods import period_label
 from stspd.steering.reporting import ReportingError, measurements_of, reporting_problem, submit
@@ -96,7 +96,7 @@ def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
 @paginate(Pages)
 def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """The reported values of the indicator, by period (its reporters and the coordinator)."""
-    use = access_indicator_use(caller(request), kind, use_id)
+    use = access_indicator_use(caller(request), kind, use_id).obj
     periodicity = use.definition.periodicity
     rows = measurements_of(use).order_by("period_start")
     return [_value(measurement, periodicity) for measurement in rows]
@@ -113,7 +113,8 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
     corrected). Refused with 400 and the reason: a period outside the strategy or not ended, a
     value that is not a number or not in the indicator's unit, a value already validated."""
     user = caller(request, Scope.REPORT)
-    use = access_indicator_use(user, kind, use_id)
+    granted = access_indicator_use(user, kind, use_id)
+    use = granted.obj
     if problem := reporting_problem(use):
         raise Refused(problem)
     today = timezone.localdate()
@@ -134,7 +135,6 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
         ]
         raise Refused("Valeur refusée — " + " ; ".join(e["message"] for e in errors), errors)
     existed = measurements_of(use).filter(period_start=body.periode).exists()
-    role = strategy_of(use).council.user_role  # type: ignore[attr-defined]
     try:
         measurement = submit(
             use,
@@ -144,7 +144,7 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
             comment=form.cleaned_data["comment"],
             evidence=None,
             by=user,
-            role=role,
+            role=granted.role,
             today=today,
         )
     except ReportingError as error:

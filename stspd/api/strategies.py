@@ -203,7 +203,7 @@ def strategy_indicators(request, strategy_id: Id) -> list[dict[str, Any]]:  # ty
     """Every indicator of the strategy (objectives' then fiches'), with whether the caller
     reports it (the same rule as the reporting pages)."""
     user: User = caller(request)
-    role = access_strategy(user, strategy_id).user_role  # type: ignore[attr-defined]
+    role = access_strategy(user, strategy_id).role
     tree = strategy_tree(strategy_id)
     everything = can_edit_council(role)
     mine = organisations_of(user) if role in REPORTER_ROLES else set()

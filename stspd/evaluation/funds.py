@@ -301,7 +301,7 @@ def funder_csv(funds: Funds, funder: str) -> str:
 
 def funder_xlsx(funds: Funds, funder: str) -> bytes:
     from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs; loaded when needed
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]  # no stubs
 
     workbook = Workbook()
     sheet = workbook.active

@@ -179,7 +179,7 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
     html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]  # WeasyPrint has no type hints
 
 
 def report_pdf(report: Report) -> bytes:

@@ -272,7 +272,7 @@ def decode(
     if year is not None:
         keep &= arrays["years"] == year
     if codes is not None:
-        wanted = all_codes.is_in(pl.Series(list(codes), dtype=pl.String)).to_numpy()
+        wanted = all_codes.is_in(pl.Series(list(codes), dtype=pl.String).implode()).to_numpy()
         keep &= wanted[code_number]
     if not keep.all():
         block, code_number = block[keep], code_number[keep]

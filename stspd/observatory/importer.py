@@ -333,7 +333,7 @@ def import_ssmsi(
     unknown_codes = distinct.filter(~distinct.is_in(_known_codes(level)))
     kept = data
     if len(unknown_codes):
-        unknown = codes.is_in(unknown_codes)
+        unknown = codes.is_in(unknown_codes.implode())
         report.unknown_rows = int(unknown.sum())
         kept = data.filter(~unknown)
     report.unknown_codes = sorted(unknown_codes.to_list())

@@ -1,4 +1,4 @@
-"""SSMSI recorded-crime statistics: editions, indicators and values (DOMAIN.md, section 3).
+"""SSMSI recorded-crime statistics: editions, indicators and values (docs/domain.md, section 3).
 
 Aggregated open data only, no person-level data. Every value keeps the edition it comes from (its
 block's); a new edition replaces the values it re-projects (same geographic level, area,

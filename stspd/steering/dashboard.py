@@ -222,10 +222,6 @@ class ObjectiveRow:
     actions: list[ActionRow]
 
     @property
-    def result_indicators(self) -> list[IndicatorRow]:
-        return [row for row in self.indicators if row.kind != IndicatorKind.CONTEXT]
-
-    @property
     def worst(self) -> str | None:
         """The most worrying status of its result indicators, None when none has one."""
         codes = {row.status_code for row in self.indicators if row.status_code}

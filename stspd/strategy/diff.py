@@ -95,10 +95,6 @@ class Element:
         number = f" {self.number}" if self.number else ""
         return f"{kind}{number} « {self.title} »"
 
-    @property
-    def depth(self) -> int:
-        return self.number.count(".") + 1 if self.number else 0
-
     def value(self, name: str) -> str:
         return dict((n, text) for n, _, text in self.fields).get(name, "")
 

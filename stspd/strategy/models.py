@@ -120,7 +120,7 @@ class Strategy(models.Model):
 
     @staticmethod
     def default_period(start: datetime.date) -> tuple[datetime.date, datetime.date]:
-        """Three years by default (DOMAIN.md: strategies run three to six years)."""
+        """Three years by default (docs/domain.md, section 1: a strategy runs about three years)."""
         return start, start.replace(year=start.year + 3) - datetime.timedelta(days=1)
 
 

@@ -68,15 +68,15 @@ ITEMS: dict[str, tuple[Any, Any, str]] = {
 }
 ITEM_ANCHORS = {"partenaires": "partenaires", "jalons": "calendrier", "budget": "budget"}
 MOVABLE: dict[str, Callable[[User, int], Axis | Objective | Action]] = {
-    "axe": lambda user, pk: access_axis(user, pk, edit=True),
-    "objectif": lambda user, pk: access_objective(user, pk, edit=True),
-    "fiche": lambda user, pk: access_action(user, pk, edit=True),
+    "axe": lambda user, pk: access_axis(user, pk, edit=True).obj,
+    "objectif": lambda user, pk: access_objective(user, pk, edit=True).obj,
+    "fiche": lambda user, pk: access_action(user, pk, edit=True).obj,
 }
 
 
-def editable(strategy: Strategy) -> bool:
+def editable(role: str, strategy: Strategy) -> bool:
     """The coordinator may change the content now (the page shows the edit links)."""
-    return can_edit_council(strategy.user_role) and strategy.status in EDITABLE_STATUSES  # type: ignore[attr-defined]
+    return can_edit_council(role) and strategy.status in EDITABLE_STATUSES
 
 
 def budget_totals(lines: Any) -> dict[str, Decimal]:
@@ -150,14 +150,15 @@ def form_page(
 
 @login_required
 def strategy_list(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council(current_user(request), council_id)
+    granted = access_council(current_user(request), council_id)
+    council = granted.obj
     return render(
         request,
         "strategy/strategy_list.html",
         {
             "council": council,
             "strategies": council.strategies.all(),
-            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
@@ -165,7 +166,7 @@ def strategy_list(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def strategy_create(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access_council(user, council_id, edit=True)
+    council = access_council(user, council_id, edit=True).obj
     form = StrategyCreateForm(request.POST or None, instance=Strategy(council=council))
     if form.is_valid():
         strategy = editing.save_element(form, by=user, council=council)
@@ -186,9 +187,8 @@ def strategy_create(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """The whole tree in a fixed number of queries, whatever the number of actions."""
-    strategy = access_strategy(current_user(request), strategy_id)
-    tree = strategy_tree(strategy.pk)
-    tree.user_role = strategy.user_role  # type: ignore[attr-defined]
+    granted = access_strategy(current_user(request), strategy_id)
+    tree = strategy_tree(granted.obj.pk)
     lines: list[BudgetLine] = []
     for axis in tree.axes.all():
         for objective in axis.objectives.all():
@@ -202,8 +202,8 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "strategy": tree,
             "axes": numbered_tree(tree.axes.all()),
             "council": tree.council,
-            "can_edit": editable(tree),
-            "is_coordinator": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+            "can_edit": editable(granted.role, tree),
+            "is_coordinator": granted.can_edit,
             "gaps": readiness_gaps(tree),
             "totals": budget_totals(lines),
         },
@@ -212,7 +212,7 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def strategy_edit(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     ensure_editable(strategy)
     return form_page(
         request,
@@ -226,7 +226,8 @@ def strategy_edit(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def readiness(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     return render(
         request,
         "strategy/readiness.html",
@@ -234,7 +235,7 @@ def readiness(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "strategy": strategy,
             "council": strategy.council,
             "gaps": readiness_gaps(strategy),
-            "can_edit": editable(strategy),
+            "can_edit": editable(granted.role, strategy),
         },
     )
 
@@ -267,7 +268,7 @@ def strategy_of(element: Axis | Objective | Action) -> Strategy:
 
 @login_required
 def axis_add(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     ensure_editable(strategy)
     axis = Axis(strategy=strategy, position=editing.next_position(strategy.axes.all()))
     return form_page(
@@ -282,7 +283,7 @@ def axis_add(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def axis_edit(request: HttpRequest, axis_id: int) -> HttpResponse:
-    axis = access_axis(current_user(request), axis_id, edit=True)
+    axis = access_axis(current_user(request), axis_id, edit=True).obj
     strategy = axis.strategy
     return form_page(
         request,
@@ -297,7 +298,7 @@ def axis_edit(request: HttpRequest, axis_id: int) -> HttpResponse:
 
 @login_required
 def axis_delete(request: HttpRequest, axis_id: int) -> HttpResponse:
-    axis = access_axis(current_user(request), axis_id, edit=True)
+    axis = access_axis(current_user(request), axis_id, edit=True).obj
     strategy = axis.strategy
     return confirm_delete(
         request,
@@ -314,7 +315,7 @@ def axis_delete(request: HttpRequest, axis_id: int) -> HttpResponse:
 
 @login_required
 def objective_add(request: HttpRequest, axis_id: int) -> HttpResponse:
-    axis = access_axis(current_user(request), axis_id, edit=True)
+    axis = access_axis(current_user(request), axis_id, edit=True).obj
     objective = Objective(axis=axis, position=editing.next_position(axis.objectives.all()))
     return form_page(
         request,
@@ -332,7 +333,8 @@ def obj_url(name: str, obj: models.Model) -> str:
 
 @login_required
 def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id)
+    granted = access_objective(current_user(request), objective_id)
+    objective = granted.obj
     strategy = objective.axis.strategy
     node = numbered_node(objective)
     return render(
@@ -347,14 +349,14 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
                 "definition__observatory_indicator", "commune"
             ),
             "actions": node.children,
-            "can_edit": editable(strategy),
+            "can_edit": editable(granted.role, strategy),
         },
     )
 
 
 @login_required
 def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     url = obj_url("strategy:objective", objective)
     return form_page(
         request,
@@ -370,7 +372,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @login_required
 def objective_delete(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     strategy = objective.axis.strategy
     return confirm_delete(
         request,
@@ -384,7 +386,7 @@ def objective_delete(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @login_required
 def objective_indicator_add(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     strategy = objective.axis.strategy
     url = obj_url("strategy:objective", objective)
     return form_page(
@@ -407,7 +409,7 @@ def objective_indicator_add(request: HttpRequest, objective_id: int) -> HttpResp
 
 @login_required
 def objective_indicator_edit(request: HttpRequest, use_id: int) -> HttpResponse:
-    use = access_objective_indicator(current_user(request), use_id, edit=True)
+    use = access_objective_indicator(current_user(request), use_id, edit=True).obj
     objective = use.objective
     url = obj_url("strategy:objective", objective)
     return form_page(
@@ -427,7 +429,7 @@ def objective_indicator_edit(request: HttpRequest, use_id: int) -> HttpResponse:
 
 @login_required
 def objective_indicator_delete(request: HttpRequest, use_id: int) -> HttpResponse:
-    use = access_objective_indicator(current_user(request), use_id, edit=True)
+    use = access_objective_indicator(current_user(request), use_id, edit=True).obj
     objective = use.objective
     url = obj_url("strategy:objective", objective)
     return confirm_delete(
@@ -445,7 +447,7 @@ def objective_indicator_delete(request: HttpRequest, use_id: int) -> HttpRespons
 
 @login_required
 def action_add(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     strategy = objective.axis.strategy
     action = Action(objective=objective, position=editing.next_position(objective.actions.all()))
     return form_page(
@@ -461,7 +463,8 @@ def action_add(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @login_required
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access_action(current_user(request), action_id)
+    granted = access_action(current_user(request), action_id)
+    action = granted.obj
     objective = action.objective
     strategy = objective.axis.strategy
     lines = action.budget_lines.all()
@@ -480,7 +483,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
             "lines": lines,
             "totals": budget_totals(lines),
             "uses": action.indicators.select_related("definition"),
-            "can_edit": editable(strategy),
+            "can_edit": editable(granted.role, strategy),
         },
     )
 
@@ -490,7 +493,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     """Every field of the fiche. Two people editing it at once: the second save is refused,
     their input stays in the form and the first person's values are shown beside it."""
     user = current_user(request)
-    action = access_action(user, action_id, edit=True)
+    action = access_action(user, action_id, edit=True).obj
     strategy = action.objective.axis.strategy
     form = ActionForm(request.POST or None, instance=action, strategy=strategy)
     theirs: list[tuple[str, str]] = []
@@ -550,7 +553,7 @@ def conflicting_form(
 
 @login_required
 def action_delete(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access_action(current_user(request), action_id, edit=True)
+    action = access_action(current_user(request), action_id, edit=True).obj
     objective = action.objective
     return confirm_delete(
         request,
@@ -567,7 +570,7 @@ def item_add(request: HttpRequest, action_id: int, kind: str) -> HttpResponse:
     if kind not in ITEMS:
         raise Http404
     model, form_class, title = ITEMS[kind]
-    action = access_action(current_user(request), action_id, edit=True)
+    action = access_action(current_user(request), action_id, edit=True).obj
     strategy = action.objective.axis.strategy
     url = f"{action.get_absolute_url()}#{ITEM_ANCHORS.get(kind, kind)}"
     return form_page(
@@ -588,7 +591,7 @@ def item_edit(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in ITEMS:
         raise Http404
     model, form_class, _ = ITEMS[kind]
-    item = access_action_item(current_user(request), model, item_id, edit=True)
+    item = access_action_item(current_user(request), model, item_id, edit=True).obj
     action = item.action
     strategy = action.objective.axis.strategy
     url = f"{action.get_absolute_url()}#{ITEM_ANCHORS.get(kind, kind)}"
@@ -611,7 +614,7 @@ def item_delete(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in ITEMS:
         raise Http404
     model = ITEMS[kind][0]
-    item = access_action_item(current_user(request), model, item_id, edit=True)
+    item = access_action_item(current_user(request), model, item_id, edit=True).obj
     action = item.action
     url = f"{action.get_absolute_url()}#{ITEM_ANCHORS.get(kind, kind)}"
     return confirm_delete(

@@ -72,7 +72,7 @@ class Commune(models.Model):
     """A current commune, or a municipal arrondissement of Paris, Lyon or Marseille.
 
     Arrondissements keep a link to their city (`parent`): figures of a city and of its
-    arrondissements must never be added together (DOMAIN.md, section 3).
+    arrondissements must never be added together (docs/domain.md, section 3).
     """
 
     code = models.CharField("code INSEE", max_length=5, unique=True)

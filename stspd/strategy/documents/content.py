@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from crimestats import french
-from stspd.accounts.enums import OrganisationKind
 from stspd.councils.models import Council
 from stspd.indicators.enums import Direction
 from stspd.observatory.caveats import caveats_for
@@ -205,10 +204,6 @@ def _blanks(source: Source) -> list[str]:
         "Pour le parquet",
         "Pour les forces de sécurité intérieure",
     ]
-
-
-def organisation_kind_label(kind: str) -> str:
-    return label(OrganisationKind, kind)
 
 
 def load_source(strategy: Strategy, number: int | None) -> Source:

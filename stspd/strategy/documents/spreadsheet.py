@@ -56,7 +56,6 @@ from ..rules import (
     milestone_problems,
 )
 from ..snapshot import action_data, strategy_tree
-from .content import iter_actions
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A zip bomb is a small file that inflates to gigabytes: its entries are counted and their
@@ -866,7 +865,3 @@ def _sync_lines(action: Action, planned: PlannedAction) -> None:
         use.definition = definition
         use.target_value = target
         use.save()
-
-
-def plan_rows_count(data: dict[str, Any]) -> int:
-    return len(iter_actions(data))
