@@ -55,7 +55,7 @@ def me(request) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     }
 
 
-@router.api_operation(WRITES, "/moi", include_in_schema=False)
+@router.api_operation(WRITES, "/moi", url_name="me", include_in_schema=False)
 def me_write(request: HttpRequest) -> HttpResponse:
     caller(request)
     return read_only(request)

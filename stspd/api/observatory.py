@@ -131,7 +131,9 @@ def observatory(  # type: ignore[no-untyped-def]
     }
 
 
-@router.api_operation(WRITES, "/observatoire/{kind}/{key}", include_in_schema=False)
+@router.api_operation(
+    WRITES, "/observatoire/{kind}/{key}", url_name="observatory", include_in_schema=False
+)
 def observatory_write(
     request: HttpRequest,
     kind: Literal["commune", "epci", "conseil"],

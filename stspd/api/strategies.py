@@ -223,19 +223,26 @@ def strategy_indicators(request, strategy_id: Id) -> list[dict[str, Any]]:  # ty
 
 
 # Writes on these read-only paths: the read's checks first (401, 404, 403), then 405.
-@router.api_operation(WRITES, "/strategies", include_in_schema=False)
+@router.api_operation(WRITES, "/strategies", url_name="strategies", include_in_schema=False)
 def strategies_write(request: HttpRequest) -> HttpResponse:
     caller(request)
     return read_only(request)
 
 
-@router.api_operation(WRITES, "/strategies/{strategy_id}", include_in_schema=False)
+@router.api_operation(
+    WRITES, "/strategies/{strategy_id}", url_name="strategy", include_in_schema=False
+)
 def strategy_write(request: HttpRequest, strategy_id: Id) -> HttpResponse:
     access_strategy(caller(request), strategy_id)
     return read_only(request)
 
 
-@router.api_operation(WRITES, "/strategies/{strategy_id}/indicateurs", include_in_schema=False)
+@router.api_operation(
+    WRITES,
+    "/strategies/{strategy_id}/indicateurs",
+    url_name="strategy_indicators",
+    include_in_schema=False,
+)
 def strategy_indicators_write(request: HttpRequest, strategy_id: Id) -> HttpResponse:
     access_strategy(caller(request), strategy_id)
     return read_only(request)
