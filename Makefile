@@ -5,8 +5,11 @@ UV := python3 -m uv
 RUN := $(UV) run --frozen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
+# pytest's worker processes (pytest-xdist). `auto` is one per core: 2 on these machines, where
+# a third worker only waits for a core (README, Tests). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
-.PHONY: run test install install-system install-browser lint check pytest bench bench-load clean-db
+.PHONY: run test test-fast install install-system install-browser lint check pytest bench bench-load clean-db
 
 run: install
 	$(RUN) stspd migrate --no-input -v 0
@@ -15,6 +18,11 @@ run: install
 	$(RUN) stspd runserver 127.0.0.1:$(PORT)
 
 test: install install-browser lint pytest
+
+# The edit loop: ruff only, no browser test, in parallel. `make test` before a commit lands.
+test-fast: install
+	$(RUN) ruff check .
+	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser"
 
 install: install-system
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -39,7 +47,7 @@ lint:
 	$(RUN) stspd makemigrations --check --dry-run
 
 pytest:
-	$(RUN) pytest
+	$(RUN) pytest -n $(PYTEST_WORKERS)
 
 bench: install
 	$(RUN) python bench/cog_import.py
