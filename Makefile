@@ -5,8 +5,8 @@ UV := python3 -m uv
 RUN := $(UV) run --frozen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
-# pytest's worker processes (pytest-xdist). `auto` is one per core: 2 on these machines, where
-# a third worker only waits for a core (README, Tests). PYTEST_WORKERS=0 runs in one process.
+# pytest's worker processes (pytest-xdist). `auto` is one per core: 2 on these machines (the
+# tests use the CPU, not the network; README, Tests). PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-fast install install-system install-browser lint check pytest bench bench-load clean-db
