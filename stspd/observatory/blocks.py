@@ -15,8 +15,8 @@ region), as packed little-endian arrays decoded with numpy, one array per field:
 
 `encode` checks the rule of the three states before anything is written, `decode` gives back
 crimestats' layout (`read_ssmsi`'s columns plus the edition), with nulls where the file had
-none. The area is also the unit of replacement: a communal file replaces its départements'
-communes (see `area_codes`).
+none. An import replaces cells, not areas: it removes the cells it carries from the stored
+blocks of its areas (stspd.observatory.importer).
 """
 
 from __future__ import annotations
@@ -40,6 +40,17 @@ ARRAYS: dict[str, tuple[str, np.dtype[Any]]] = {
     "dwellings": ("dwellings", np.dtype("<i4")),
     "rates": ("rate_per_1000", np.dtype("<f8")),
 }
+# The columns of crimestats' layout that `encode` packs.
+ENCODED_COLUMNS = (
+    "geo_code",
+    "year",
+    "indicator",
+    "state",
+    "count",
+    "population",
+    "dwellings",
+    "rate_per_1000",
+)
 MISSING = -1  # a suppressed count, an unknown population or number of dwellings
 _MAX_CODES = np.iinfo(np.uint16).max + 1
 

@@ -1,8 +1,8 @@
 """SSMSI recorded-crime statistics: editions, indicators and values (DOMAIN.md, section 3).
 
 Aggregated open data only, no person-level data. Every value keeps the edition it comes from (its
-block's); a new edition replaces the values it re-projects (same geographic level, area,
-indicators and years) and the older Edition rows stay as history.
+block's); an imported file replaces the values it carries (same geographic level, territory,
+indicator and year) and the older Edition rows stay as history.
 """
 
 from django.db import models
@@ -87,8 +87,9 @@ class SeriesBlock(models.Model):
     has 5.2 million of them: written, indexed and replaced as ~1,600 blocks, it imports in
     seconds, and readers decode a département's block in microseconds (docs/decisions.md).
 
-    A territory x indicator x year has at most one cell over all blocks: importing an edition
-    removes the cells it re-projects from the older blocks of its areas.
+    A territory x indicator x year has at most one cell over all blocks: importing a file
+    removes the cells it carries from the stored blocks of its areas, whatever their edition,
+    and leaves the others there (docs/decisions.md).
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="blocks")

@@ -198,18 +198,24 @@ def test_a_new_edition_replaces_the_values_it_reprojects(communes, tmp_path) -> 
     old_report = import_ssmsi(old)
     new_report = import_ssmsi(new)
 
-    assert new_report.replaced == 6
+    # Exactly the cells the new edition carries are replaced (issue 13: an extract of a few
+    # communes never erases the others); each value keeps the edition it comes from.
+    assert new_report.replaced == 4
     assert Edition.objects.count() == 2
     stored = stored_values()
     sexual = stored.filter(pl.col("indicator") == "Violences sexuelles", pl.col("year") >= 2022)
-    assert sexual.height == 4
-    assert set(sexual.select("edition_id", "count").rows()) == {(new_report.edition_id, 8)}
-    # The third commune, absent from the re-projection, is not left with a stale series.
-    assert sexual.filter(pl.col("geo_code") == communes[2]).is_empty()
+    assert sexual.height == 6
+    renewed = sexual.filter(pl.col("geo_code").is_in(communes[:2]))
+    assert set(renewed.select("edition_id", "count").rows()) == {(new_report.edition_id, 8)}
+    # The third commune, which the new file does not carry, keeps the older edition's values.
+    third = sexual.filter(pl.col("geo_code") == communes[2])
+    assert set(third.select("edition_id", "count").rows()) == {(old_report.edition_id, 5)}
     kept = stored.filter(pl.col("edition_id") == old_report.edition_id)
-    assert sorted(kept.select("year", "indicator").rows()) == [
-        (2019, "Violences sexuelles"),
-        (2023, "Vols de véhicule"),
+    assert sorted(kept.select("geo_code", "year", "indicator").rows()) == [
+        (communes[2], 2022, "Violences sexuelles"),
+        (communes[2], 2023, "Violences sexuelles"),
+        ("76540", 2019, "Violences sexuelles"),
+        ("76540", 2023, "Vols de véhicule"),
     ]
 
 
