@@ -29,13 +29,15 @@ from django.utils import timezone
 from crimestats.labels import INDICATORS, LABEL_TABLE_VERSION
 from crimestats.ssmsi import ParsedFile, SsmsiFormatError, read_ssmsi
 from stspd.audit.events import record
-from stspd.territories.models import Commune, Departement, Region
+from stspd.territories.models import Commune, Departement, FormerCommuneCode, Region
 
 from . import prefetch
 from .blocks import (
     ARRAYS,
     BLOCK_FIELDS,
+    BLOCK_STATES,
     ENCODED_COLUMNS,
+    LOWER_BOUND,
     Block,
     BlockError,
     area_codes,
@@ -81,9 +83,14 @@ class ImportReport:
     published: int = 0
     zero: int = 0
     suppressed: int = 0
+    lower_bound: int = 0
     replaced: int = 0
     unknown_rows: int = 0
     unknown_codes: list[str] = field(default_factory=list)
+    # Former commune code of the file -> the current commune its values were added to.
+    merged: dict[str, str] = field(default_factory=dict)
+    merged_names: dict[str, str] = field(default_factory=dict)  # current code -> name
+    merged_rows: int = 0
     same_file_again: bool = False
     edition_id: int | None = None
 
@@ -101,8 +108,26 @@ class ImportReport:
             f"    publiées : {_n(self.published)}",
             f"    zéros publiés : {_n(self.zero)}",
             f"    non diffusées (secret statistique) : {_n(self.suppressed)}",
-            f"  valeurs déjà en base remplacées : {_n(self.replaced)}",
         ]
+        if self.merged:
+            lines.append(
+                f"    bornes inférieures (« au moins » : commune fusionnée dont une partie n'est "
+                f"pas diffusée) : {_n(self.lower_bound)}"
+            )
+        lines.append(f"  valeurs déjà en base remplacées : {_n(self.replaced)}")
+        if self.merged:
+            pairs = [
+                f"{former} → {current} {self.merged_names.get(current, '')}".rstrip()
+                for former, current in sorted(self.merged.items())
+            ]
+            shown = ", ".join(pairs[:30])
+            if len(pairs) > 30:
+                shown += f" et {len(pairs) - 30} autres"
+            lines.append(
+                f"  communes fusionnées depuis la géographie du fichier, valeurs additionnées à "
+                f"celles de la commune actuelle : {_n(len(pairs))} (lignes regroupées : "
+                f"{_n(self.merged_rows)}) : {shown}"
+            )
         if self.unknown_codes:
             shown = ", ".join(self.unknown_codes[:30])
             if len(self.unknown_codes) > 30:
@@ -129,6 +154,88 @@ def _known_codes(level: str) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {quote('code')} FROM {quote(model._meta.db_table)}")
         return [code for (code,) in cursor.fetchall()]
+
+
+def _former_codes() -> dict[str, tuple[str, str]]:
+    """Former commune code -> (code, name) of the current commune that took it over."""
+    quote = connection.ops.quote_name
+    former, commune = FormerCommuneCode._meta.db_table, Commune._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT f.{quote('code')}, c.{quote('code')}, c.{quote('name')} "
+            f"FROM {quote(former)} f JOIN {quote(commune)} c "
+            f"ON c.{quote('id')} = f.{quote('commune_id')}"
+        )
+        return {code: (current, name) for code, current, name in cursor.fetchall()}
+
+
+def _merge_former_communes(data: pl.DataFrame, mapping: dict[str, str]) -> pl.DataFrame:
+    """The file's values with those of former communes (`mapping`: former code -> current code)
+    added to their current commune's, cell by cell (territory x indicator x year).
+
+    The parts of a current commune are its own code and its former codes that the file lists.
+    Their sum follows the states: every part published or zero gives their sum, published if
+    it is above 0, zero otherwise (zero + zero = zero, published + zero = published); a part
+    suppressed, or without a row for that indicator and year, makes the sum a lower bound
+    ("au moins" the known parts' count, no rate) when some part is known, and suppressed when
+    none is. Population and dwellings are summed when every part has them. The file's published
+    rates are not carried over to a sum (none was published for it): pages compute rates from
+    counts and denominators. Every other row is kept as it is.
+    """
+    parts_of: dict[str, set[str]] = {}
+    for former, current in mapping.items():
+        parts_of.setdefault(current, {current}).add(former)
+    codes = pl.Series([c for parts in parts_of.values() for c in parts], dtype=pl.String)
+    in_merge = pl.col("geo_code").is_in(codes.implode())
+    rest = data.filter(~in_merge)
+    expected = pl.DataFrame(
+        {"geo_code": list(parts_of), "_expected": [len(p) for p in parts_of.values()]},
+        schema={"geo_code": pl.String, "_expected": pl.UInt32},
+    )
+    state = pl.col("state").cast(pl.String)
+    summed = (
+        data.filter(in_merge)
+        .with_columns(pl.col("geo_code").replace(mapping))
+        .group_by("geo_code", "year", "indicator")
+        .agg(
+            pl.col("geo_level", "unit", "denominator_kind").first(),
+            _parts=pl.len(),
+            _known=(state != "suppressed").sum(),
+            count=pl.col("count").sum(),  # nulls (suppressed parts) left out
+            population=pl.when(pl.col("population").null_count() == 0).then(
+                pl.col("population").sum()
+            ),
+            dwellings=pl.when(pl.col("dwellings").null_count() == 0).then(
+                pl.col("dwellings").sum()
+            ),
+        )
+        .join(expected, on="geo_code")
+    )
+    complete = (pl.col("_parts") == pl.col("_expected")) & (pl.col("_known") == pl.col("_parts"))
+    merged_state = (
+        pl.when(pl.col("_known") == 0)
+        .then(pl.lit("suppressed"))
+        .when(~complete)
+        .then(pl.lit(LOWER_BOUND))
+        .when(pl.col("count") > 0)
+        .then(pl.lit("published"))
+        .otherwise(pl.lit("zero"))
+    )
+    merged = (
+        summed.with_columns(state=merged_state.cast(pl.Enum(BLOCK_STATES)))
+        .with_columns(
+            count=pl.when(pl.col("state") != "suppressed").then(pl.col("count")),
+            population=pl.when(pl.col("_parts") == pl.col("_expected")).then("population"),
+            dwellings=pl.when(pl.col("_parts") == pl.col("_expected")).then("dwellings"),
+            rate_per_1000=pl.lit(None, pl.Float64),
+        )
+        .select(pl.col(c).cast(data.schema[c]) if c != "state" else pl.col(c) for c in data.columns)
+        .sort("geo_code", "year", "indicator")
+    )
+    together = pl.concat([rest.cast({"state": pl.Enum(BLOCK_STATES)}), merged])
+    # Listed territory after territory again, as an official file: packing and the check of
+    # the file's grid read the codes as runs.
+    return together.sort("geo_code", maintain_order=True)
 
 
 # Level -> (none of several territories is known, the file's only territory is unknown).
@@ -216,8 +323,10 @@ def _save_edition(parsed: ParsedFile, sha256: str, report: ImportReport) -> Edit
         "published": report.published,
         "zero": report.zero,
         "suppressed": report.suppressed,
+        "lower_bound": report.lower_bound,
         "unknown_rows": report.unknown_rows,
         "unknown_codes": report.unknown_codes,
+        "merged_codes": report.merged,
     }
     edition, created = Edition.objects.update_or_create(sha256=sha256, defaults=values)
     report.same_file_again = not created
@@ -494,7 +603,13 @@ def import_ssmsi(
     # A national file is ~5 million rows listed code after code: each code is looked up once,
     # and nothing is copied when every code is known.
     distinct = codes.rle().struct.field("value").unique()
-    unknown_codes = distinct.filter(~distinct.is_in(_known_codes(level)))
+    # Codes of communes merged since the file's geography are not unknown: their values go to
+    # the current commune (docs/decisions.md).
+    former = _former_codes() if level == "commune" else {}
+    found_former = distinct.filter(distinct.is_in(list(former)))
+    unknown_codes = distinct.filter(
+        ~distinct.is_in(_known_codes(level)) & ~distinct.is_in(found_former)
+    )
     kept = data
     if len(unknown_codes):
         unknown = codes.is_in(unknown_codes)
@@ -502,11 +617,18 @@ def import_ssmsi(
         kept = data.filter(~unknown)
     report.unknown_codes = sorted(unknown_codes.to_list())
     _refuse_nothing_to_store(parsed, kept, report)
+    if len(found_former):
+        report.merged = {code: former[code][0] for code in sorted(found_former.to_list())}
+        report.merged_names = {current: name for current, name in former.values()}
+        report.merged_names = {c: report.merged_names[c] for c in report.merged.values()}
+        report.merged_rows = int(codes.is_in(found_former).sum())
+        kept = _merge_former_communes(kept, report.merged)
     states = dict(kept.get_column("state").value_counts().iter_rows())
     report.stored = kept.height
     report.published = states.get("published", 0)
     report.zero = states.get("zero", 0)
     report.suppressed = states.get("suppressed", 0)
+    report.lower_bound = states.get(LOWER_BOUND, 0)
 
     carried = _carried(kept, level)
     say("Mise en blocs des valeurs…")

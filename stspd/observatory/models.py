@@ -22,6 +22,9 @@ class DenominatorKind(models.TextChoices):
 
 
 class State(models.TextChoices):
+    """The three states of a published value (also those of reported values). A stored SSMSI
+    cell may also be a lower bound, the sum of a merged commune's parts (blocks.LOWER_BOUND)."""
+
     PUBLISHED = "published", "publiée"
     ZERO = "zero", "zéro publié"
     SUPPRESSED = "suppressed", "non diffusée (secret statistique)"
@@ -46,8 +49,18 @@ class Edition(models.Model):
     published = models.PositiveIntegerField("valeurs publiées", default=0)
     zero = models.PositiveIntegerField("zéros publiés", default=0)
     suppressed = models.PositiveIntegerField("valeurs non diffusées", default=0)
+    lower_bound = models.PositiveIntegerField(
+        "bornes inférieures (communes fusionnées dont une partie n'est pas diffusée)", default=0
+    )
     unknown_rows = models.PositiveIntegerField("lignes de territoires inconnus", default=0)
     unknown_codes = models.JSONField("codes de territoires inconnus", default=list, blank=True)
+    # The file's own codes of the values it stores under another: a commune merged since the
+    # file's geography, added to the current commune (docs/decisions.md).
+    merged_codes = models.JSONField(
+        "anciens codes de communes additionnés à leur commune actuelle (ancien -> actuel)",
+        default=dict,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-imported_at", "-pk"]

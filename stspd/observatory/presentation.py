@@ -188,7 +188,8 @@ def label_map(collection: dict[str, Any]) -> dict[str, Any]:
     for feature in collection["features"]:
         properties = feature["properties"]
         properties["state_label"] = STATUS_LABELS[properties["state"]]
-        properties["count_text"] = fr_number(properties["count"])
+        bound = "au moins " if properties["state"] == "lower_bound" else ""
+        properties["count_text"] = bound + fr_number(properties["count"])
         properties["rate_text"] = fr_number(properties["rate"], 2)
     collection["features"].sort(key=lambda feature: feature["properties"]["name"])
     return collection
