@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,7 +30,6 @@ from crimestats.ssmsi import ParsedFile, SsmsiFormatError, read_ssmsi
 from stspd.audit.events import record
 from stspd.territories.models import Commune, Departement, FormerCommuneCode, Region
 
-from . import prefetch
 from .blocks import (
     ARRAYS,
     BLOCK_FIELDS,
@@ -575,19 +573,14 @@ def import_ssmsi(
     say = progress or _silent
     name = source_name or Path(path).name
     say("Lecture et vérification du fichier…")
-    read = prefetch.take(path, name)  # read while Django started (stspd import-ssmsi FILE)
-    if read is None:
-        try:
-            payload = Path(path).read_bytes()
-        except OSError as exc:
-            raise SsmsiFormatError(name, None, None, f"fichier illisible ({exc})") from exc
-        # Categories for the indicator and the state: packing the blocks reads their numbers.
-        read = (
-            hashlib.sha256(payload).hexdigest(),
-            read_ssmsi(payload, source_name=name, compact=True),
-        )
-        del payload
-    sha256, parsed = read
+    try:
+        payload = Path(path).read_bytes()
+    except OSError as exc:
+        raise SsmsiFormatError(name, None, None, f"fichier illisible ({exc})") from exc
+    sha256 = hashlib.sha256(payload).hexdigest()
+    # Categories for the indicator and the state: packing the blocks reads their numbers.
+    parsed = read_ssmsi(payload, source_name=name, compact=True)
+    del payload
     data = parsed.data
     level = parsed.geo_level
     report = ImportReport(
@@ -632,42 +625,44 @@ def import_ssmsi(
 
     carried = _carried(kept, level)
     say("Mise en blocs des valeurs…")
-    # numpy and polars release Python's lock: the values are packed on one thread while the
-    # database work before the writing (indicators, edition, removal of the cells the file
-    # replaces) runs on this one. A value the blocks refuse rolls the transaction back.
-    with ThreadPoolExecutor(max_workers=1) as packer:
-        packing = packer.submit(encode, kept, level)
-        with transaction.atomic():
-            indicator_ids = _sync_indicators()
-            edition = _save_edition(parsed, sha256, report)
-            report.edition_id = edition.pk
-            say("Remplacement des valeurs que le fichier porte…")
-            try:
-                removal = _remove_carried(kept, carried, level, indicator_ids, edition.pk)
-                blocks = packing.result()
-                if removal.own_leftovers is not None:
-                    blocks = _with_leftovers(blocks, kept, removal.own_leftovers, carried, level)
-            except BlockError as exc:
-                raise SsmsiFormatError(name, None, None, str(exc)) from exc
-            report.replaced = removal.removed
-            _insert(
-                [
-                    SeriesBlock(
-                        edition_id=edition.pk,
-                        geo_level=level,
-                        indicator_id=indicator_ids[block.indicator],
-                        area=block.area,
-                        **_fields(block),
-                    )
-                    for block in blocks
-                ],
-                say,
-            )
-            record(
-                None,
-                "updated" if report.same_file_again else "created",
-                edition,
-                label=f"Édition SSMSI {edition.source_name}",
-                changes={"valeurs enregistrées": ["", str(report.stored)]},
-            )
+    # On this thread, before the transaction: a value the blocks refuse changes nothing. Why
+    # not on a second thread beside the database work, as before? Because that thread
+    # imported modules (numpy.ma) while this one ran Django's code: two threads importing at
+    # once is the race that crashed `stspd import-ssmsi` at start-up (docs/decisions.md).
+    try:
+        blocks = encode(kept, level)
+    except BlockError as exc:
+        raise SsmsiFormatError(name, None, None, str(exc)) from exc
+    with transaction.atomic():
+        indicator_ids = _sync_indicators()
+        edition = _save_edition(parsed, sha256, report)
+        report.edition_id = edition.pk
+        say("Remplacement des valeurs que le fichier porte…")
+        try:
+            removal = _remove_carried(kept, carried, level, indicator_ids, edition.pk)
+            if removal.own_leftovers is not None:
+                blocks = _with_leftovers(blocks, kept, removal.own_leftovers, carried, level)
+        except BlockError as exc:
+            raise SsmsiFormatError(name, None, None, str(exc)) from exc
+        report.replaced = removal.removed
+        _insert(
+            [
+                SeriesBlock(
+                    edition_id=edition.pk,
+                    geo_level=level,
+                    indicator_id=indicator_ids[block.indicator],
+                    area=block.area,
+                    **_fields(block),
+                )
+                for block in blocks
+            ],
+            say,
+        )
+        record(
+            None,
+            "updated" if report.same_file_again else "created",
+            edition,
+            label=f"Édition SSMSI {edition.source_name}",
+            changes={"valeurs enregistrées": ["", str(report.stored)]},
+        )
     return report
