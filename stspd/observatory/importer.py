@@ -612,8 +612,7 @@ def import_ssmsi(
     _refuse_nothing_to_store(parsed, kept, report)
     if len(found_former):
         report.merged = {code: former[code][0] for code in sorted(found_former.to_list())}
-        report.merged_names = {current: name for current, name in former.values()}
-        report.merged_names = {c: report.merged_names[c] for c in report.merged.values()}
+        report.merged_names = {former[code][0]: former[code][1] for code in report.merged}
         report.merged_rows = int(codes.is_in(found_former).sum())
         kept = _merge_former_communes(kept, report.merged)
     states = dict(kept.get_column("state").value_counts().iter_rows())
