@@ -100,6 +100,37 @@ class Commune(models.Model):
         return reverse("territories:commune", args=[self.code])
 
 
+class FormerCommuneCode(models.Model):
+    """A commune code that no longer exists, and the current commune that took it over.
+
+    Communes merge every year (communes nouvelles); an SSMSI file on an older geography still
+    lists the former communes, whose values belong to the current one. Loaded from the
+    reference (`stspd import-cog`, data/anciens_codes_vers_cog2026.csv.gz).
+    """
+
+    code = models.CharField("ancien code INSEE", max_length=5, unique=True)
+    name = models.CharField(
+        "nom de l'ancienne commune",
+        max_length=100,
+        blank=True,
+        help_text="Renseigné quand elle subsiste comme commune déléguée ou associée.",
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        related_name="former_codes",
+        verbose_name="commune actuelle",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ancien code de commune"
+        verbose_name_plural = "anciens codes de communes"
+
+    def __str__(self) -> str:
+        return f"{self.code} -> {self.commune_id}"
+
+
 class CommuneShape(models.Model):
     """A commune's outline, a GeoJSON geometry (Polygon or MultiPolygon, WGS84 lon/lat).
 
