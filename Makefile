@@ -5,8 +5,11 @@ UV := python3 -m uv
 RUN := $(UV) run --frozen
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT ?= 8000
+# pytest's worker processes (pytest-xdist). `auto` is one per core: 2 on these machines (the
+# tests use the CPU, not the network; README, Tests). PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-sweep install install-system install-browser lint check pytest bench bench-load clean-db
+.PHONY: run test test-fast test-sweep install install-system install-browser lint check pytest bench bench-load clean-db
 
 run: install
 	$(RUN) stspd migrate --no-input -v 0
@@ -15,6 +18,11 @@ run: install
 	$(RUN) stspd runserver 127.0.0.1:$(PORT)
 
 test: install install-browser lint pytest
+
+# The edit loop: ruff only, no browser test, in parallel. `make test` before a commit lands.
+test-fast: install
+	$(RUN) ruff check .
+	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not browser and not sweep"
 
 install: install-system
 	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check uv
@@ -39,11 +47,11 @@ lint:
 	$(RUN) stspd makemigrations --check --dry-run
 
 pytest:
-	$(RUN) pytest -m "not sweep"
+	$(RUN) pytest -n $(PYTEST_WORKERS) -m "not sweep"
 
 # Every observatory page of every commune and EPCI of the shipped real data (thousands of pages).
 test-sweep: install
-	$(RUN) pytest -m sweep -n 2
+	$(RUN) pytest -n $(PYTEST_WORKERS) -m sweep
 
 bench: install
 	$(RUN) python bench/cog_import.py

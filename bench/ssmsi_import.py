@@ -28,8 +28,13 @@ Targets: <= 25 s on SQLite, <= 15 s on PostgreSQL, peak RSS <= 2 GB, within 3x o
 default, on PostgreSQL when DATABASE_URL is set (a `bench_stspd_ssmsi` database is created and
 dropped).
 
-Usage: `make bench` (or `python3 -m uv run python bench/ssmsi_import.py`); results are appended
-to bench/RESULTS.md.
+With `--against REVISION` (a commit), the same run also re-imports the file with the code of
+that revision and with the checkout's, alternated, each into a database of its own set up by its
+own code (migrations, reference, first import), and compares them (target: the checkout no
+slower than 10 % beyond the revision).
+
+Usage: `make bench` (or `python3 -m uv run python bench/ssmsi_import.py [--against REVISION]`);
+results are appended to bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ import re
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
@@ -59,6 +65,8 @@ RUNS = 3
 NAIVE_SAMPLE = 20_000
 TARGETS = {"sqlite": 25.0, "postgresql": 15.0}
 RSS_TARGET = 2 * 1024**3
+COMPARED_RUNS = 5
+REGRESSION_LIMIT = 1.10
 
 
 def setup_django(var_dir: str) -> str:
@@ -140,13 +148,16 @@ FLOOR = (
 )
 
 
-def launch(command: list[str]) -> dict[str, Any]:
+def launch(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> dict[str, Any]:
     """Run `command` in a fresh process through the launcher: wall time, max RSS, output."""
     with tempfile.TemporaryDirectory() as folder:
         result = Path(folder) / "result.json"
         subprocess.run(
             [sys.executable, "-S", "-c", LAUNCHER, str(result), *command],
-            env=os.environ.copy(),
+            env=env or os.environ.copy(),
+            cwd=cwd,
             check=True,
         )
         done: dict[str, Any] = json.loads(result.read_text())
@@ -228,11 +239,93 @@ def naive_peer(path: Path, rows: int) -> tuple[float, float, float]:
     return read + per_row * rows, read, per_row
 
 
+def code_of(revision: str, folder: Path) -> Path:
+    """The project's files at `revision` (git archive), to run beside the checkout's."""
+    archive = subprocess.run(
+        ["git", "-C", str(BENCH.parent), "archive", revision],
+        capture_output=True,
+        check=True,
+    ).stdout
+    target = folder / "code"
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def compare(path: Path, revision: str, vendor: str) -> list[str]:
+    """Re-imports of `path` by the code of `revision` and by the checkout's, alternated in this
+    run, each code with a database of its own that it migrated and loaded itself (its
+    reference, then a first import of the file): the comparison of the same work under the
+    same load."""
+    url = os.environ.get("DATABASE_URL", "")
+    server = url.rsplit("/", 1)[0]
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as folder:
+        roots = {"old": code_of(revision, Path(folder)), "new": BENCH.parent}
+        envs: dict[str, dict[str, str]] = {}
+        for tag, root in roots.items():
+            env = os.environ.copy() | {
+                "PYTHONPATH": str(root),  # before the checkout the virtualenv points at
+                "STSPD_VAR_DIR": str(Path(folder) / f"var-{tag}"),
+            }
+            if vendor == "postgresql":
+                import psycopg
+
+                with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+                    conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}_{tag}")
+                    conn.execute(f"CREATE DATABASE {DATABASE}_{tag}")
+                env["DATABASE_URL"] = f"{server}/{DATABASE}_{tag}"
+            envs[tag] = env
+            for command in (["migrate"], ["import-cog"], ["import-ssmsi", str(path)]):
+                subprocess.run(
+                    [sys.executable, "-m", "stspd.cli", *command],
+                    env=env,
+                    cwd=root,
+                    check=True,
+                    capture_output=True,
+                )
+        runs: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+        try:
+            for _ in range(COMPARED_RUNS):
+                for tag in ("old", "new"):
+                    command = [sys.executable, "-m", "stspd.cli", "import-ssmsi", str(path)]
+                    runs[tag].append(launch(command, envs[tag], roots[tag]))
+        finally:
+            if vendor == "postgresql":
+                import psycopg
+
+                with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+                    for tag in runs:
+                        conn.execute(f"DROP DATABASE IF EXISTS {DATABASE}_{tag}")
+    wall = {tag: statistics.median(r["wall"] for r in done) for tag, done in runs.items()}
+    cpu = {tag: statistics.median(r["cpu"] for r in done) for tag, done in runs.items()}
+    rss = {tag: max(r["rss"] for r in done) for tag, done in runs.items()}
+    ratio = wall["new"] / wall["old"]
+    spread = {
+        tag: f"{min(r['wall'] for r in done):.2f}-{max(r['wall'] for r in done):.2f} s"
+        for tag, done in runs.items()
+    }
+    return [
+        f"- same run, re-import of the same file by the code of commit {revision} (old) and by "
+        f"this checkout (new), alternated, {COMPARED_RUNS} runs each, each code with a database "
+        f"of its own (migrated, reference and first import by that code); load average (1 min) "
+        f"{load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end: old median "
+        f"{wall['old']:.2f} s ({spread['old']}), CPU {cpu['old']:.2f} s, peak "
+        f"{rss['old'] / 1024**2:,.0f} MB; new median {wall['new']:.2f} s ({spread['new']}), "
+        f"CPU {cpu['new']:.2f} s, peak {rss['new'] / 1024**2:,.0f} MB; new / old "
+        f"{ratio:.2f} in wall time, {cpu['new'] / cpu['old']:.2f} in CPU time; target no "
+        f"regression beyond 10 %: {met(ratio <= REGRESSION_LIMIT)}",
+    ]
+
+
 def met(ok: bool) -> str:
     return "met" if ok else "NOT MET"
 
 
 def main() -> None:
+    revision = None
+    if "--against" in sys.argv:
+        revision = sys.argv[sys.argv.index("--against") + 1]
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as var_dir:
         vendor = setup_django(var_dir)
@@ -271,6 +364,7 @@ def main() -> None:
             del values
         finally:
             drop_database()
+    compared = compare(path, revision, vendor) if revision else []
 
     target = TARGETS[vendor]
     lines = [
@@ -309,6 +403,7 @@ def main() -> None:
         f"- naive peer (pandas.read_csv {naive_read:.1f} s, then one INSERT per value: "
         f"{per_row * 1000:.2f} ms/row on {NAIVE_SAMPLE:,} rows, extrapolated): {naive:,.0f} s; "
         f"first import {naive / first:.0f}x faster; target >= 10x: {met(naive >= 10 * first)}",
+        *compared,
     ]
     text = "\n".join(lines) + "\n"
     print(text)

@@ -1,11 +1,14 @@
 """Aggregation of communes into a territory (EPCI, council area) and comparisons.
 
-Rules (SSMSI documentation of the communal base; DOMAIN.md section 3):
+Rules (SSMSI documentation of the communal base; docs/domain.md section 3):
 
 - A suppressed value (statistical secrecy, ``ndiff``) is not zero. A territory's figure is the
   sum of its communes only where every member is published; otherwise the sum of the published
   counts is a lower bound, flagged ``complete = False``, with the number of suppressed members.
 - A member with no row at all for an indicator-year is unknown, not zero (``n_missing``).
+- A member may itself be a lower bound (``state = "lower_bound"``: a commune whose value adds
+  communes merged into it, one of them suppressed): its count adds to the sum, which is then a
+  lower bound too, and it counts among the suppressed members (part of it is).
 - Counts of different units of count (victims, offences, vehicles, suspects) are never added;
   there is no official "global crime rate".
 - Paris 75056, Lyon 69123 and Marseille 13055 are never added to their municipal arrondissements
@@ -97,14 +100,14 @@ def _sum_rows(rows: pl.DataFrame, by: Sequence[str], alpha: float) -> pl.DataFra
     summed = rows.group_by(by, maintain_order=True).agg(
         pl.col("unit").drop_nulls().first(),
         pl.col("denominator_kind").drop_nulls().first(),
-        count=pl.when((state == "published").any() | (state == "zero").any())
+        count=pl.when(state.is_in(["published", "zero", "lower_bound"]).any())
         .then(pl.col("count").sum())
         .otherwise(None)
         .cast(pl.Int64),
         n_members=pl.len().cast(pl.Int64),
         n_published=(state == "published").sum().cast(pl.Int64),
         n_zero=(state == "zero").sum().cast(pl.Int64),
-        n_suppressed=(state == "suppressed").sum().cast(pl.Int64),
+        n_suppressed=state.is_in(["suppressed", "lower_bound"]).sum().cast(pl.Int64),
         n_missing=state.is_null().sum().cast(pl.Int64),
         population=pl.when(pl.col("population").is_null().any())
         .then(None)
@@ -228,7 +231,7 @@ def compare_with_reference(
     if reference.get_column("geo_code").n_unique() > 1:
         raise AggregationError("la référence doit porter sur un seul territoire")
     if "complete" not in territory.columns:
-        territory = territory.with_columns(complete=pl.col("state") != "suppressed")
+        territory = territory.with_columns(complete=pl.col("state").is_in(["published", "zero"]))
     ref = reference.select(
         "indicator",
         "year",

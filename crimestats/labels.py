@@ -98,7 +98,7 @@ def _ind(
 
 _VIOLENCES = ("Violences physiques intrafamiliales", "Violences physiques hors cadre familial")
 
-# Source: DOMAIN.md section 3 (v2 table) and the real v1/v2 files of February 2023, July 2023
+# Source: docs/domain.md section 3 (v2 table) and the real v1/v2 files of February 2023, July 2023
 # and June 2025. Burglary is the only rate per 1,000 dwellings (``LOG`` / ``insee_log``).
 _ALL: Final[tuple[Indicator, ...]] = (
     _ind("Homicides", "victime", scope="departement"),
@@ -146,7 +146,7 @@ V1_LABELS: Final = MappingProxyType(
         "Destructions et dégradations volontaires": "Destructions et dégradations volontaires",
         "Trafic de stupéfiants": "Trafic de stupéfiants",
         "Usage de stupéfiants": "Usage de stupéfiants",
-        # Renamed in 2025 (DOMAIN.md section 3).
+        # Renamed in 2025 (docs/domain.md section 3).
         "Escroqueries": "Escroqueries et fraudes aux moyens de paiement",
     }
 )

@@ -202,6 +202,9 @@ class ParsedFile:
     schema_version: Literal[1, 2]
     geo_level: GeoLevel
     file_format: FileFormat
+    geo_column: str = ""
+    """The territory column as the file's header spells it (``CODGEO_2024``,
+    ``Code_departement``...): what a message about the file's territories names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +278,7 @@ def read_ssmsi(
         schema_version=layout.schema_version,
         geo_level=layout.geo_level,
         file_format=file_format,
+        geo_column=layout.columns["geo"][1],
     )
 
 

@@ -10,12 +10,9 @@ def main() -> None:
     if len(argv) > 1 and not argv[1].startswith("-"):
         # Operators type `stspd import-cog`; Django's command modules are named import_cog.
         argv[1] = argv[1].replace("-", "_")
-    if len(argv) > 2 and argv[1] == "import_ssmsi" and not argv[2].startswith("-"):
-        # `stspd import-ssmsi FILE`: polars reads the file while Django starts
-        # (stspd.observatory.prefetch), started before anything of Django is imported.
-        from stspd.observatory import prefetch
-
-        prefetch.start(argv[2])
+    # No thread here: `stspd import-ssmsi FILE` used to read the file in a thread while Django
+    # started, and two threads importing modules at once crashed one run in twenty
+    # (docs/decisions.md). Django starts first, then the command reads the file.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)

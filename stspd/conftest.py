@@ -7,8 +7,12 @@ A CISPD on a two-commune EPCI, with one working group whose charter some have si
 - wg_signed / wg_unsigned: partners, members of the working group, charter signed or not;
 - outsider: coordinator of another territory's CLSPD;
 - site_admin: the platform's operator (superuser).
+
+The cast is built once per worker process and committed (`_cast`); each test reads it inside its
+own rolled-back transaction, through its own copy of the objects (`world`).
 """
 
+import copy
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,7 +20,10 @@ from decimal import Decimal
 
 import polars as pl
 import pytest
+from django.db import connection
+from django.test import override_settings
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from stspd.accounts.enums import OrganisationKind
 from stspd.accounts.models import Organisation, User
@@ -58,9 +65,12 @@ from stspd.territories.search import search_key
 PASSWORD = "mot-de-passe-de-test"
 
 
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):  # type: ignore[no-untyped-def]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 @pytest.fixture(autouse=True)
@@ -117,8 +127,8 @@ class World:
     action: Action
 
 
-@pytest.fixture
-def world(db) -> World:  # type: ignore[no-untyped-def]
+def build_world() -> World:
+    """Create the cast in the database (the caller decides whether it is committed)."""
     region = Region.objects.create(code="28", name="Normandie")
     dep = Departement.objects.create(
         code="76", name="Seine-Maritime", region=region, search_name="seine maritime"
@@ -233,6 +243,50 @@ def world(db) -> World:  # type: ignore[no-untyped-def]
         objective=objective,
         action=action,
     )
+
+
+@pytest.fixture(scope="session")
+def _cast(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> World:
+    """The cast, built and committed once per worker process: never handed out as is.
+
+    Why: about 1,300 tests read it; building it for each took most of their setup. Each test
+    still runs in its own transaction, rolled back, so one that changes the cast leaves it
+    pristine for the next, and `world` gives each test its own copy of the Python objects.
+    """
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        # Committed rows: a session fixture set up inside a test's transaction would vanish.
+        assert not connection.in_atomic_block, "the cast must be built outside any transaction"
+        return build_world()
+
+
+def _cast_is_stored(cast: World) -> bool:
+    # A transactional test (live server, browser) flushes every table when it ends.
+    return bool(User.objects.filter(pk=cast.coordinator.pk).exists())
+
+
+@pytest.fixture
+def world(db: None, _cast: World) -> World:
+    """The cast: rows committed once per worker, Python objects fresh for each test.
+
+    A deep copy keeps the objects as the build left them (`world.strategy.council` is
+    `world.council`) without a query. After a transactional test has flushed the committed
+    cast, the test builds its own, as every test did before: in its transaction (rolled back),
+    or committed and then flushed.
+    """
+    if not _cast_is_stored(_cast):
+        return build_world()
+    return copy.deepcopy(_cast)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests without the cast first, so that they see the database as the migrations left it.
+
+    pytest-django then sorts (stably) database tests before transactional ones; xdist hands
+    each worker its tests in that order. A test that uses the database without `world` thus
+    never meets the committed cast, and the cast is built at the first test that asks for it.
+    """
+    items.sort(key=lambda item: "world" in getattr(item, "fixturenames", ()))
 
 
 def make_strategy(

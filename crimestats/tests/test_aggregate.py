@@ -78,6 +78,16 @@ def test_suppressed_member_makes_a_flagged_lower_bound_never_a_zero() -> None:
     assert result["rate_low"] is not None
 
 
+def test_a_member_known_only_as_a_lower_bound_makes_the_total_one() -> None:
+    # A commune merged since the file's geography, one of its parts suppressed: "au moins" 4.
+    data = rows(("76001", BURGLARY, 12, "published"), ("76455", BURGLARY, 4, "lower_bound"))
+    result = aggregate_territory(data, ["76001", "76455"], territory_code="T").row(0, named=True)
+    assert (result["count"], result["complete"], result["rate_high"]) == (16, False, None)
+    assert (result["n_suppressed"], result["n_published"]) == (1, 1)
+    alone = aggregate_territory(data, ["76455"], territory_code="T").row(0, named=True)
+    assert (alone["count"], alone["complete"], alone["n_suppressed"]) == (4, False, 1)
+
+
 def test_all_members_suppressed_gives_no_count() -> None:
     data = rows(("76002", ARMED, None, "suppressed"))
     result = aggregate_territory(data, ["76002"], territory_code="T").row(0, named=True)

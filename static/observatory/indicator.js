@@ -164,7 +164,10 @@
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
-        var text = p.state === "suppressed" ? "non diffusée" : p.rate === null ? "—" : frNumber(p.rate, 2) + " ‰";
+        // A merged commune with a suppressed part: "au moins" its count, no rate.
+        var text = p.state === "suppressed" ? "non diffusée"
+          : p.state === "lower_bound" ? p.count_text + " (borne inférieure)"
+          : p.rate === null ? "—" : frNumber(p.rate, 2) + " ‰";
         var label = document.createElement("span");
         label.textContent = p.name + " : " + text;
         shape.bindTooltip(label);

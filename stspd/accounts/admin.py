@@ -12,7 +12,7 @@ admin.site.login_form = AdminLoginForm
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
+class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # generic in django-stubs only, not subscriptable at runtime
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_superuser", "erasure_requested_at"]
     list_filter = ["is_active", "is_superuser", "erasure_requested_at", "erased_at"]
@@ -39,7 +39,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(LoginAttempt)
-class LoginAttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class LoginAttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in django-stubs only, not subscriptable at runtime
     """The login history of every account, read-only."""
 
     list_display = ["at", "email", "ip", "succeeded", "throttled"]
@@ -58,7 +58,7 @@ class LoginAttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OrganisationAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in django-stubs only, not subscriptable at runtime
     list_display = ["name", "kind"]
     search_fields = ["name"]
 

@@ -2,13 +2,14 @@
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema
 
 from stspd.councils.access import user_councils
 from stspd.councils.models import CouncilRole
 
 from .auth import caller
-from .errors import ERRORS
+from .errors import ERRORS, WRITES, read_only
 
 router = Router(tags=["Compte"])
 
@@ -52,3 +53,9 @@ def me(request) -> dict[str, Any]:  # type: ignore[no-untyped-def]
             for council in user_councils(user).order_by("name")
         ],
     }
+
+
+@router.api_operation(WRITES, "/moi", url_name="me", include_in_schema=False)
+def me_write(request: HttpRequest) -> HttpResponse:
+    caller(request)
+    return read_only(request)

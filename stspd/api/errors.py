@@ -1,6 +1,7 @@
 """Error bodies: always `{"detail": "<what went wrong, in French>"}`, plus the list of faulty
 fields for a request that does not follow the schema. Every status is documented (ERRORS)."""
 
+import json
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -37,6 +38,11 @@ SIGN_IN = (
     "« Mon compte > Jetons d'API »)."
 )
 
+READ_ONLY = "Méthode non permise : ce chemin se lit seulement (GET)."
+# Every method but GET, which a read-only path refuses once the caller and the object have
+# passed its read's checks (all of them: django-ninja's own 405 would list these in `Allow`).
+WRITES = ["POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"]
+
 UNREADABLE_BODY = (
     "Corps de requête illisible : un objet JSON est attendu (en-tête Content-Type: "
     "application/json)."
@@ -66,6 +72,18 @@ MESSAGES = {
     "dict_type": "un objet JSON est attendu",
     "extra_forbidden": "champ inconnu",
 }
+
+
+def read_only(request: HttpRequest) -> HttpResponse:
+    """405 for a write on a read-only path. Its view answers only after the path's read checks
+    (401, 403, 404): a 405 that came first would tell an outsider that the object exists."""
+    response = HttpResponse(
+        json.dumps({"detail": READ_ONLY}, ensure_ascii=False),
+        status=405,
+        content_type="application/json; charset=utf-8",
+    )
+    response["Allow"] = "GET"
+    return response
 
 
 def _field_error(error: dict[str, Any]) -> dict[str, str]:

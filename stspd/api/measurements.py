@@ -6,17 +6,20 @@ indicators.access's rule: the action's lead and the coordinator; 404 for an outs
 """
 
 import datetime
+import json
 from decimal import Decimal
 from typing import Any, Literal
 
+import pydantic
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError, ValidationError
 from ninja.pagination import paginate
 
 from stspd.observatory.models import State
 from stspd.public.opendata import STATES
-from stspd.steering.access import access_indicator_use, strategy_of
+from stspd.steering.access import access_indicator_use
 from stspd.steering.models import Measurement
 from stspd.steering.periods import period_label
 from stspd.steering.reporting import ReportingError, measurements_of, reporting_problem, submit
@@ -96,10 +99,27 @@ def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
 @paginate(Pages)
 def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """The reported values of the indicator, by period (its reporters and the coordinator)."""
-    use = access_indicator_use(caller(request), kind, use_id)
+    use = access_indicator_use(caller(request), kind, use_id).obj
     periodicity = use.definition.periodicity
     rows = measurements_of(use).order_by("period_start")
     return [_value(measurement, periodicity) for measurement in rows]
+
+
+def _new_value(request: HttpRequest) -> NewValue:
+    """The request's body, read as django-ninja reads a parameter `body: NewValue` (the same
+    400 and 422, at the same places), but only when `report` asks for it."""
+    if not request.body:
+        raise ValidationError([{"type": "missing", "loc": ("body", "body"), "msg": "missing"}])
+    try:
+        data = json.loads(request.body)
+    except ValueError:
+        raise HttpError(400, "Cannot parse request body") from None
+    try:
+        return NewValue.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise ValidationError(
+            [{**e, "loc": ("body", "body", *e["loc"])} for e in error.errors(include_url=False)]
+        ) from None
 
 
 @router.post(
@@ -107,13 +127,24 @@ def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # ty
     response={200: Value, 201: Value, 400: InvalidRequest} | ERRORS,
     url_name="measurements",
     summary="Transmettre ou corriger la valeur d'une période",
+    # The body is read in the view, after the access helper (see `_new_value`): documented here.
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/json": {"schema": NewValue.model_json_schema()}},
+            "required": True,
+        }
+    },
 )
-def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Status[dict[str, Any]]:
+def report(request: HttpRequest, kind: Kind, use_id: Id) -> Status[dict[str, Any]]:
     """Report the value of one period, or correct the one already sent (201 when new, 200 when
     corrected). Refused with 400 and the reason: a period outside the strategy or not ended, a
     value that is not a number or not in the indicator's unit, a value already validated."""
     user = caller(request, Scope.REPORT)
-    use = access_indicator_use(user, kind, use_id)
+    # The indicator before the body: an outsider gets 404 and a member without the right 403,
+    # whatever they sent; a 400 or 422 first would tell them that the indicator exists.
+    granted = access_indicator_use(user, kind, use_id)
+    use = granted.obj
+    body = _new_value(request)
     if problem := reporting_problem(use):
         raise Refused(problem)
     today = timezone.localdate()
@@ -134,7 +165,6 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
         ]
         raise Refused("Valeur refusée — " + " ; ".join(e["message"] for e in errors), errors)
     existed = measurements_of(use).filter(period_start=body.periode).exists()
-    role = strategy_of(use).council.user_role  # type: ignore[attr-defined]
     try:
         measurement = submit(
             use,
@@ -144,7 +174,7 @@ def report(request: HttpRequest, kind: Kind, use_id: Id, body: NewValue) -> Stat
             comment=form.cleaned_data["comment"],
             evidence=None,
             by=user,
-            role=role,
+            role=granted.role,
             today=today,
         )
     except ReportingError as error:

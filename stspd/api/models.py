@@ -65,10 +65,6 @@ class ApiToken(models.Model):
         return token, secret
 
     @property
-    def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
-
-    @property
     def scope_labels(self) -> list[str]:
         labels = dict(Scope.choices)
         return [str(labels.get(scope, scope)) for scope in self.scopes]

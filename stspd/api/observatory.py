@@ -3,6 +3,7 @@ show, in numbers (stspd.observatory computes; the same access rule as the pages)
 
 from typing import Annotated, Any, Literal
 
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 
@@ -13,7 +14,7 @@ from stspd.observatory.presentation import year_rows
 from stspd.public import opendata
 
 from .auth import caller
-from .errors import ERRORS
+from .errors import ERRORS, WRITES, read_only
 from .ids import MAX_ID
 
 router = Router(tags=["Observatoire"])
@@ -128,3 +129,15 @@ def observatory(  # type: ignore[no-untyped-def]
             for indicator in indicators
         ],
     }
+
+
+@router.api_operation(
+    WRITES, "/observatoire/{kind}/{key}", url_name="observatory", include_in_schema=False
+)
+def observatory_write(
+    request: HttpRequest,
+    kind: Literal["commune", "epci", "conseil"],
+    key: Annotated[str, Path(max_length=12, pattern=r"^[0-9AB]+$")],
+) -> HttpResponse:
+    access_territory(caller(request), kind, key)
+    return read_only(request)

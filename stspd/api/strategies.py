@@ -3,6 +3,7 @@ an outsider gets 404). The working copy is read, as on the strategy's pages."""
 
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
@@ -14,7 +15,7 @@ from stspd.strategy.models import Action, ActionIndicator, ObjectiveIndicator, S
 from stspd.strategy.snapshot import date_text, decimal_text, strategy_tree
 
 from .auth import caller
-from .errors import ERRORS
+from .errors import ERRORS, WRITES, read_only
 from .ids import Id
 from .pagination import Pages
 
@@ -203,7 +204,7 @@ def strategy_indicators(request, strategy_id: Id) -> list[dict[str, Any]]:  # ty
     """Every indicator of the strategy (objectives' then fiches'), with whether the caller
     reports it (the same rule as the reporting pages)."""
     user: User = caller(request)
-    role = access_strategy(user, strategy_id).user_role  # type: ignore[attr-defined]
+    role = access_strategy(user, strategy_id).role
     tree = strategy_tree(strategy_id)
     everything = can_edit_council(role)
     mine = organisations_of(user) if role in REPORTER_ROLES else set()
@@ -219,3 +220,29 @@ def strategy_indicators(request, strategy_id: Id) -> list[dict[str, Any]]:  # ty
                     reports = everything or action.lead_id in mine
                     rows.append(_use(action_use, action.title, reports))
     return rows
+
+
+# Writes on these read-only paths: the read's checks first (401, 404, 403), then 405.
+@router.api_operation(WRITES, "/strategies", url_name="strategies", include_in_schema=False)
+def strategies_write(request: HttpRequest) -> HttpResponse:
+    caller(request)
+    return read_only(request)
+
+
+@router.api_operation(
+    WRITES, "/strategies/{strategy_id}", url_name="strategy", include_in_schema=False
+)
+def strategy_write(request: HttpRequest, strategy_id: Id) -> HttpResponse:
+    access_strategy(caller(request), strategy_id)
+    return read_only(request)
+
+
+@router.api_operation(
+    WRITES,
+    "/strategies/{strategy_id}/indicateurs",
+    url_name="strategy_indicators",
+    include_in_schema=False,
+)
+def strategy_indicators_write(request: HttpRequest, strategy_id: Id) -> HttpResponse:
+    access_strategy(caller(request), strategy_id)
+    return read_only(request)

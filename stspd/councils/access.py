@@ -9,7 +9,13 @@ Rules, stated once:
   group's members who signed its charter, never to other roles, the site admin included: a
   council role without that signature gets 403. Editing it needs both the coordinator role and a
   signed seat in the group.
+
+Every helper returns an `Access`: the object reached and the person's role, typed, so that a view
+decides what to show (an edit button) from what the helper already checked.
 """
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -45,6 +51,28 @@ def can_edit_council(role: str | None) -> bool:
     return role in (Role.COORDINATOR, "admin")
 
 
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Access(Generic[T]):
+    """An object reached through its access helper, with the person's role in its council
+    ("admin" for a site admin)."""
+
+    obj: T
+    role: str
+
+    @property
+    def can_edit(self) -> bool:
+        """The coordinator or the site admin."""
+        return can_edit_council(self.role)
+
+    @property
+    def is_coordinator(self) -> bool:
+        """The coordinator role itself: a site admin is not one."""
+        return self.role == Role.COORDINATOR
+
+
 def user_councils(user: User) -> QuerySet[Council]:
     """Councils the user may open, for the home page."""
     councils = Council.objects.select_related("commune", "epci")
@@ -53,7 +81,7 @@ def user_councils(user: User) -> QuerySet[Council]:
     return councils.filter(roles__user=user)
 
 
-def access_council(user: User, council_id: int, *, edit: bool = False) -> Council:
+def access_council(user: User, council_id: int, *, edit: bool = False) -> Access[Council]:
     """Reading needs any role in the council; editing needs the coordinator role."""
     council = get_object_or_404(Council.objects.select_related("commune", "epci"), pk=council_id)
     role = role_in(user, council)
@@ -61,8 +89,7 @@ def access_council(user: User, council_id: int, *, edit: bool = False) -> Counci
         raise Http404
     if edit and not can_edit_council(role):
         raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
-    council.user_role = role  # type: ignore[attr-defined]
-    return council
+    return Access(council, role)
 
 
 def signed_seat(user: User, formation: Formation) -> FormationMember | None:
@@ -72,8 +99,10 @@ def signed_seat(user: User, formation: Formation) -> FormationMember | None:
 
 def check_formation(
     user: User, formation: Formation, *, edit: bool, reached: models.Model | None = None
-) -> None:
-    """Every access granted to a working group's content writes a confidential `read` event
+) -> str:
+    """The person's role in the formation's council, once its rules are checked.
+
+    Every access granted to a working group's content writes a confidential `read` event
     (the object reached, or the group), whatever the page: detail, form or confirmation."""
     role = role_in(user, formation.council)
     if role is None:
@@ -87,15 +116,14 @@ def check_formation(
         raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
     if formation.is_working_group:
         record(user, "read", reached or formation, council=formation.council, formation=formation)
-    formation.council.user_role = role  # type: ignore[attr-defined]
+    return role
 
 
-def access_formation(user: User, formation_id: int, *, edit: bool = False) -> Formation:
+def access_formation(user: User, formation_id: int, *, edit: bool = False) -> Access[Formation]:
     formation = get_object_or_404(
         Formation.objects.select_related("council__commune", "council__epci"), pk=formation_id
     )
-    check_formation(user, formation, edit=edit)
-    return formation
+    return Access(formation, check_formation(user, formation, edit=edit))
 
 
 def access_charter(user: User, formation_id: int) -> tuple[Formation, FormationMember]:
@@ -111,40 +139,38 @@ def access_charter(user: User, formation_id: int) -> tuple[Formation, FormationM
     return formation, seat
 
 
-def access_meeting(user: User, meeting_id: int, *, edit: bool = False) -> Meeting:
+def access_meeting(user: User, meeting_id: int, *, edit: bool = False) -> Access[Meeting]:
     meeting = get_object_or_404(
         Meeting.objects.select_related("formation__council__commune", "formation__council__epci"),
         pk=meeting_id,
     )
-    check_formation(user, meeting.formation, edit=edit, reached=meeting)
-    return meeting
+    return Access(meeting, check_formation(user, meeting.formation, edit=edit, reached=meeting))
 
 
-def access_decision(user: User, decision_id: int, *, edit: bool = False) -> Decision:
+def access_decision(user: User, decision_id: int, *, edit: bool = False) -> Access[Decision]:
     decision = get_object_or_404(
         Decision.objects.select_related("meeting__formation__council", "owner"), pk=decision_id
     )
-    check_formation(user, decision.meeting.formation, edit=edit, reached=decision)
-    return decision
+    formation = decision.meeting.formation
+    return Access(decision, check_formation(user, formation, edit=edit, reached=decision))
 
 
-def access_member(user: User, member_id: int, *, edit: bool = False) -> CouncilMember:
+def access_member(user: User, member_id: int, *, edit: bool = False) -> Access[CouncilMember]:
     member = get_object_or_404(
         CouncilMember.objects.select_related("council", "organisation"), pk=member_id
     )
-    access_council(user, member.council_id, edit=edit)
-    return member
+    return Access(member, access_council(user, member.council_id, edit=edit).role)
 
 
-def access_formation_member(user: User, seat_id: int, *, edit: bool = False) -> FormationMember:
+def access_formation_member(
+    user: User, seat_id: int, *, edit: bool = False
+) -> Access[FormationMember]:
     seat = get_object_or_404(
         FormationMember.objects.select_related("formation__council", "user"), pk=seat_id
     )
-    check_formation(user, seat.formation, edit=edit, reached=seat)
-    return seat
+    return Access(seat, check_formation(user, seat.formation, edit=edit, reached=seat))
 
 
-def access_role(user: User, role_id: int, *, edit: bool = False) -> CouncilRole:
+def access_role(user: User, role_id: int, *, edit: bool = False) -> Access[CouncilRole]:
     role = get_object_or_404(CouncilRole.objects.select_related("council", "user"), pk=role_id)
-    access_council(user, role.council_id, edit=edit)
-    return role
+    return Access(role, access_council(user, role.council_id, edit=edit).role)

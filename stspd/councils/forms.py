@@ -44,7 +44,7 @@ class CouncilForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        self.fields["coordinator"].queryset = User.objects.filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             council_roles__council=self.instance, council_roles__role=Role.COORDINATOR
         )
         self.fields["coordinator"].help_text = "Parmi les personnes ayant le rôle de coordination."
@@ -113,11 +113,11 @@ class FormationMemberForm(ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         council = self.instance.formation.council
-        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        self.fields["user"].queryset = User.objects.filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             council_roles__council=council
         )
         self.fields["user"].help_text = "Parmi les personnes ayant un rôle dans le conseil."
-        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             council_seats__council=council
         )
 
@@ -148,7 +148,7 @@ class DecisionForm(ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The current owner stays a valid choice even if it has left the council since.
-        self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             Q(council_seats__council=self.instance.meeting.formation.council)
             | Q(pk=self.instance.owner_id)
         ).distinct()

@@ -91,7 +91,8 @@ def council_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access.access_council(user, council_id)
+    granted = access.access_council(user, council_id)
+    council = granted.obj
     formations = council.formations.all()
     plenary_meetings = (
         Meeting.objects.filter(formation__council=council)
@@ -103,7 +104,7 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
         "councils/council_detail.html",
         {
             "council": council,
-            "can_edit": access.can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
             "members": council.members.select_related("organisation"),
             "roles": council.roles.select_related("user").order_by("role", "user__last_name"),
             "formations": [f for f in formations if not f.is_working_group],
@@ -117,7 +118,7 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def council_edit(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     form = CouncilForm(request.POST or None, instance=council)
     if form.is_valid():
         with transaction.atomic():
@@ -137,7 +138,7 @@ def council_events(request: HttpRequest, council_id: int) -> HttpResponse:
     """The council's journal, for its coordinators. Working-group events are listed only for the
     group's signed members."""
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     page = Paginator(visible_events(user, council), EVENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -191,7 +192,7 @@ def change_text(field: str, values: Any) -> str:
 def council_events_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     """The journal as a CSV file, for the same people and with the same events as the page."""
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     response = HttpResponse(
         events_csv(visible_events(user, council)), content_type="text/csv; charset=utf-8"
     )
@@ -203,7 +204,7 @@ def council_events_csv(request: HttpRequest, council_id: int) -> HttpResponse:
 def decisions(request: HttpRequest, council_id: int) -> HttpResponse:
     """Follow-up of the decisions of plenary and restricted meetings."""
     user = current_user(request)
-    council = access.access_council(user, council_id)
+    council = access.access_council(user, council_id).obj
     status = request.GET.get("etat", DecisionStatus.OPEN)
     rows = (
         Decision.objects.filter(meeting__formation__council=council)
@@ -225,7 +226,7 @@ def decisions(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def member_add(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     form = CouncilMemberForm(
         request.POST or None,
         instance=CouncilMember(council=council),
@@ -253,7 +254,7 @@ def member_add(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     user = current_user(request)
-    member = access.access_member(user, member_id, edit=True)
+    member = access.access_member(user, member_id, edit=True).obj
     form = CouncilMemberForm(request.POST or None, instance=member)
     if form.is_valid():
         with transaction.atomic():
@@ -274,7 +275,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
 
 @login_required
 def member_delete(request: HttpRequest, member_id: int) -> HttpResponse:
-    member = access.access_member(current_user(request), member_id, edit=True)
+    member = access.access_member(current_user(request), member_id, edit=True).obj
     url = member.council.get_absolute_url()
     return confirm_delete(
         request,
@@ -289,7 +290,7 @@ def member_delete(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 def organisation_add(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     form = OrganisationForm(request.POST or None)
     if form.is_valid():
         with transaction.atomic():
@@ -309,7 +310,7 @@ def organisation_add(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def role_add(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     form = RoleForm(request.POST or None, council=council)
     if form.is_valid():
         role = workflow.give_role(
@@ -331,7 +332,7 @@ def role_add(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def role_delete(request: HttpRequest, role_id: int) -> HttpResponse:
     user = current_user(request)
-    role = access.access_role(user, role_id, edit=True)
+    role = access.access_role(user, role_id, edit=True).obj
     council = role.council
     if role.user == user and role.role == Role.COORDINATOR:
         raise PermissionDenied("Vous ne pouvez pas retirer votre propre rôle de coordination.")
@@ -360,7 +361,7 @@ def role_delete(request: HttpRequest, role_id: int) -> HttpResponse:
 @login_required
 def working_group_add(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access.access_council(user, council_id, edit=True)
+    council = access.access_council(user, council_id, edit=True).obj
     form = FormationForm(
         request.POST or None,
         instance=Formation(council=council, kind=FormationKind.WORKING_GROUP),
@@ -381,14 +382,15 @@ def working_group_add(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def formation_detail(request: HttpRequest, formation_id: int) -> HttpResponse:
     user = current_user(request)
-    formation = access.access_formation(user, formation_id)
+    granted = access.access_formation(user, formation_id)
+    formation = granted.obj
     return render(
         request,
         "councils/formation_detail.html",
         {
             "formation": formation,
             "council": formation.council,
-            "can_edit": access.can_edit_council(formation.council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
             "members": formation.members.select_related("user", "organisation"),
             "meetings": formation.meetings.all(),
         },
@@ -398,7 +400,7 @@ def formation_detail(request: HttpRequest, formation_id: int) -> HttpResponse:
 @login_required
 def formation_edit(request: HttpRequest, formation_id: int) -> HttpResponse:
     user = current_user(request)
-    formation = access.access_formation(user, formation_id, edit=True)
+    formation = access.access_formation(user, formation_id, edit=True).obj
     form = FormationForm(request.POST or None, instance=formation)
     if form.is_valid():
         with transaction.atomic():
@@ -438,7 +440,7 @@ def formation_edit(request: HttpRequest, formation_id: int) -> HttpResponse:
 
 @login_required
 def formation_delete(request: HttpRequest, formation_id: int) -> HttpResponse:
-    formation = access.access_formation(current_user(request), formation_id, edit=True)
+    formation = access.access_formation(current_user(request), formation_id, edit=True).obj
     if not formation.is_working_group:
         raise PermissionDenied("Les formations plénière et restreinte ne se suppriment pas.")
     return confirm_delete(
@@ -455,7 +457,7 @@ def formation_delete(request: HttpRequest, formation_id: int) -> HttpResponse:
 @login_required
 def formation_member_add(request: HttpRequest, formation_id: int) -> HttpResponse:
     user = current_user(request)
-    formation = access.access_formation(user, formation_id, edit=True)
+    formation = access.access_formation(user, formation_id, edit=True).obj
     form = FormationMemberForm(request.POST or None, instance=FormationMember(formation=formation))
     if form.is_valid():
         with transaction.atomic():
@@ -483,7 +485,7 @@ def formation_member_add(request: HttpRequest, formation_id: int) -> HttpRespons
 
 @login_required
 def formation_member_delete(request: HttpRequest, seat_id: int) -> HttpResponse:
-    seat = access.access_formation_member(current_user(request), seat_id, edit=True)
+    seat = access.access_formation_member(current_user(request), seat_id, edit=True).obj
     formation = seat.formation
     url = formation.get_absolute_url()
     return confirm_delete(
@@ -518,7 +520,7 @@ def charter(request: HttpRequest, formation_id: int) -> HttpResponse:
 @login_required
 def meeting_add(request: HttpRequest, formation_id: int) -> HttpResponse:
     user = current_user(request)
-    formation = access.access_formation(user, formation_id, edit=True)
+    formation = access.access_formation(user, formation_id, edit=True).obj
     form = MeetingForm(request.POST or None, instance=Meeting(formation=formation))
     if form.is_valid():
         with transaction.atomic():
@@ -547,7 +549,8 @@ def meeting_add(request: HttpRequest, formation_id: int) -> HttpResponse:
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id)
+    granted = access.access_meeting(user, meeting_id)
+    meeting = granted.obj
     formation = meeting.formation
     return render(
         request,
@@ -556,7 +559,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "meeting": meeting,
             "formation": formation,
             "council": formation.council,
-            "can_edit": access.can_edit_council(formation.council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
             "attendances": meeting.attendances.select_related("user").order_by("user__last_name"),
             "decisions": meeting.decisions.select_related("owner"),
         },
@@ -566,7 +569,7 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id, edit=True)
+    meeting = access.access_meeting(user, meeting_id, edit=True).obj
     formation = meeting.formation
     form = MeetingForm(request.POST or None, instance=meeting)
     if form.is_valid():
@@ -597,7 +600,7 @@ def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 @login_required
 def meeting_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.access_meeting(current_user(request), meeting_id, edit=True)
+    meeting = access.access_meeting(current_user(request), meeting_id, edit=True).obj
     formation = meeting.formation
     return confirm_delete(
         request,
@@ -623,7 +626,7 @@ def expected_people(meeting: Meeting) -> list[User]:
 @login_required
 def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id, edit=True)
+    meeting = access.access_meeting(user, meeting_id, edit=True).obj
     formation = meeting.formation
     current = dict(meeting.attendances.values_list("user_id", "status"))
     form = AttendanceForm(
@@ -671,7 +674,7 @@ def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id, edit=True)
+    meeting = access.access_meeting(user, meeting_id, edit=True).obj
     formation = meeting.formation
     form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting))
     if form.is_valid():
@@ -702,7 +705,7 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @login_required
 def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
     user = current_user(request)
-    decision = access.access_decision(user, decision_id, edit=True)
+    decision = access.access_decision(user, decision_id, edit=True).obj
     formation = decision.meeting.formation
     form = DecisionForm(request.POST or None, instance=decision)
     if form.is_valid():
@@ -733,7 +736,7 @@ def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = access.access_decision(current_user(request), decision_id, edit=True)
+    decision = access.access_decision(current_user(request), decision_id, edit=True).obj
     formation = decision.meeting.formation
     url = decision.meeting.get_absolute_url()
     return confirm_delete(

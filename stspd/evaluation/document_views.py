@@ -9,9 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import redirect, render
 
 from stspd.accounts.current import current_user
-from stspd.councils.access import can_edit_council
 from stspd.strategy.access import access_action, access_strategy
 from stspd.strategy.enums import Funder
+from stspd.strategy.numbering import numbered_tree
 from stspd.strategy.views import number_of
 
 from .funds import funder_csv, funder_xlsx, strategy_funds
@@ -37,7 +37,7 @@ def _funder(code: str) -> str:
 
 @login_required
 def funds(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     return render(
         request,
         "evaluation/funds.html",
@@ -47,7 +47,7 @@ def funds(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def funds_xlsx(request: HttpRequest, strategy_id: int, funder: str) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     code = _funder(funder)
     content = funder_xlsx(strategy_funds(strategy), code)
     return _download(content, XLSX, f"financements-{code}-strategie-{strategy.pk}.xlsx")
@@ -55,7 +55,7 @@ def funds_xlsx(request: HttpRequest, strategy_id: int, funder: str) -> HttpRespo
 
 @login_required
 def funds_csv(request: HttpRequest, strategy_id: int, funder: str) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     code = _funder(funder)
     content = funder_csv(strategy_funds(strategy), code)
     return _download(
@@ -72,11 +72,14 @@ def _year(strategy_year: int, first: int, last: int) -> int:
 @login_required
 def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """The list of the strategy's evaluation documents and its objectives' evaluation pages."""
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     objectives = [
-        (f"{a}.{o}", objective)
-        for a, axis in enumerate(strategy.axes.prefetch_related("objectives"), start=1)
-        for o, objective in enumerate(axis.objectives.all(), start=1)
+        (node.number, node.element)
+        for axis in numbered_tree(
+            strategy.axes.prefetch_related("objectives"), actions=lambda objective: ()
+        )
+        for node in axis.children
     ]
     counts = {
         "objectives": Appraisal.objects.filter(objective__axis__strategy=strategy).count(),
@@ -95,14 +98,14 @@ def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
             ],
             "objectives": objectives,
             "counts": counts,
-            "can_publish": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+            "can_publish": granted.can_edit,
         },
     )
 
 
 @login_required
 def annual_pdf(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
     # ?version=publique: the version the portal would publish (public indicators only).
     public = request.GET.get("version") == "publique"
@@ -114,7 +117,7 @@ def annual_pdf(request: HttpRequest, strategy_id: int, year: int) -> HttpRespons
 @login_required
 def publish(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
     """The coordinator publishes the review of `year` on the portal (or publishes it again)."""
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -129,7 +132,7 @@ def publish(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
 
 @login_required
 def withdraw(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -140,7 +143,7 @@ def withdraw(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
 
 @login_required
 def annual_docx(request: HttpRequest, strategy_id: int, year: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     year = _year(year, strategy.starts_on.year, strategy.ends_on.year)
     report = build_report(strategy, year)
     return _download(report_docx(report), DOCX, f"{report.filename}.docx")
@@ -148,14 +151,14 @@ def annual_docx(request: HttpRequest, strategy_id: int, year: int) -> HttpRespon
 
 @login_required
 def final_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     report = build_report(strategy)
     return _download(report_pdf(report), "application/pdf", f"{report.filename}.pdf")
 
 
 @login_required
 def final_docx(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     report = build_report(strategy)
     return _download(report_docx(report), DOCX, f"{report.filename}.docx")
 
@@ -163,7 +166,7 @@ def final_docx(request: HttpRequest, strategy_id: int) -> HttpResponse:
 @login_required
 def action_sheet(request: HttpRequest, action_id: int) -> HttpResponse:
     """The evaluation sheet a funder asks before renewing the action's funding."""
-    action = access_action(current_user(request), action_id)
+    action = access_action(current_user(request), action_id).obj
     number = number_of(action.objective, action)
     return _download(
         action_sheet_pdf(action, number), "application/pdf", f"fiche-evaluation-{number}.pdf"

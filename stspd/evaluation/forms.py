@@ -45,7 +45,7 @@ class AppraisalForm(ModelForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years_choices(years)  # type: ignore[attr-defined]
+        self.fields["year"].choices = years_choices(years)  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ChoiceField
 
 
 class InterventionStartForm(ModelForm):
@@ -62,4 +62,4 @@ class InterventionStartForm(ModelForm):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = years_choices(years)  # type: ignore[attr-defined]
+        self.fields["year"].choices = years_choices(years)  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ChoiceField

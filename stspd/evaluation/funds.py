@@ -25,6 +25,7 @@ from stspd.steering.enums import MeasurementStatus
 from stspd.steering.models import Measurement
 from stspd.strategy.enums import Funder
 from stspd.strategy.models import Action, ActionIndicator, Axis, BudgetLine, Objective, Strategy
+from stspd.strategy.numbering import numbered_tree
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -171,10 +172,15 @@ def strategy_funds(strategy: Strategy, *, action_ids: list[int] | None = None) -
     by_year: dict[int, Totals] = defaultdict(Totals)
     by_axis = []
     total = Totals()
-    for a, axis in enumerate(axes, start=1):
+    for axis_node in numbered_tree(
+        axes, lambda axis: objectives_of[axis.pk], lambda objective: actions_of[objective.pk]
+    ):
+        axis = axis_node.element
         axis_totals = Totals()
-        for o, objective in enumerate(objectives_of[axis.pk], start=1):
-            for f, action in enumerate(actions_of[objective.pk], start=1):
+        for objective_node in axis_node.children:
+            objective = objective_node.element
+            for action_node in objective_node.children:
+                action = action_node.element
                 if action.pk not in wanted:
                     continue
                 lines = lines_by_action[action.pk]
@@ -191,10 +197,10 @@ def strategy_funds(strategy: Strategy, *, action_ids: list[int] | None = None) -
                     for use in uses_by_action[action.pk]
                 ]
                 rows.append(
-                    ActionFunds(action, axis, objective, f"{a}.{o}.{f}", lines, totals, costs)
+                    ActionFunds(action, axis, objective, action_node.number, lines, totals, costs)
                 )
         total.add(axis_totals)
-        by_axis.append((str(a), axis.title, axis_totals))
+        by_axis.append((axis_node.number, axis.title, axis_totals))
     labels = dict(Funder.choices)
     return Funds(
         strategy=strategy,
@@ -291,7 +297,7 @@ def funder_csv(funds: Funds, funder: str) -> str:
 
 def funder_xlsx(funds: Funds, funder: str) -> bytes:
     from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs; loaded when needed
-    from openpyxl.styles import Font  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]  # no stubs
 
     workbook = Workbook()
     sheet = workbook.active

@@ -22,6 +22,7 @@ from django.utils import timezone
 from crimestats.french import date, euros, percent
 from stspd.steering.dashboard import IndicatorRow, dashboard_data, is_public, published_row
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
+from stspd.strategy.numbering import numbered_tree
 
 from .funds import ActionFunds, Funds, strategy_funds
 from .judgements import (
@@ -132,10 +133,14 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
         objectives_of[objective.axis_id].append(objective)
 
     axes = []
-    for a, axis in enumerate(Axis.objects.filter(strategy=strategy), start=1):
+    for axis_node in numbered_tree(
+        Axis.objects.filter(strategy=strategy),
+        lambda axis: objectives_of[axis.pk],
+        lambda objective: actions_of[objective.pk],
+    ):
         rows = []
-        for o, objective in enumerate(objectives_of[axis.pk], start=1):
-            number = f"{a}.{o}"
+        for objective_node in axis_node.children:
+            objective, number = objective_node.element, objective_node.number
             rows.append(
                 ObjectiveReport(
                     number=number,
@@ -147,16 +152,16 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
                     appraisal=_latest(objective_appraisals[objective.pk], year),
                     actions=[
                         ActionReport(
-                            f"{number}.{f}",
-                            action,
-                            _latest(action_appraisals[action.pk], year),
-                            funds_of.get(action.pk),
+                            node.number,
+                            node.element,
+                            _latest(action_appraisals[node.element.pk], year),
+                            funds_of.get(node.element.pk),
                         )
-                        for f, action in enumerate(actions_of[objective.pk], start=1)
+                        for node in objective_node.children
                     ],
                 )
             )
-        axes.append(AxisReport(a, axis, rows))
+        axes.append(AxisReport(axis_node.position, axis_node.element, rows))
     title = (
         f"Bilan annuel {year}" if year is not None else "Rapport d'évaluation finale"
     ) + f" — {strategy.title}"
@@ -174,7 +179,7 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
     html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]  # WeasyPrint has no type hints
 
 
 def report_pdf(report: Report) -> bytes:

@@ -19,7 +19,7 @@ from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
 from stspd.councils.access import can_edit_council
 from stspd.strategy.access import access_action, access_objective, access_objective_indicator
-from stspd.strategy.models import Action, Objective, ObjectiveIndicator, Strategy
+from stspd.strategy.models import Action, Objective, Strategy
 from stspd.strategy.views import number_of
 
 from .forms import AppraisalForm, InterventionStartForm
@@ -27,9 +27,9 @@ from .judgements import council_members, judge_indicators, measurements_of
 from .models import Appraisal, InterventionStart
 
 
-def ensure_coordinator(strategy: Strategy) -> None:
+def ensure_coordinator(role: str) -> None:
     """Appraisals and evaluation settings are written by the council's coordinator."""
-    if not can_edit_council(strategy.user_role):  # type: ignore[attr-defined]
+    if not can_edit_council(role):
         raise PermissionDenied("Seul le coordinateur du conseil rédige l'évaluation.")
 
 
@@ -60,7 +60,8 @@ def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any
 
 @login_required
 def objective_evaluation(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id)
+    granted = access_objective(current_user(request), objective_id)
+    objective = granted.obj
     strategy = objective.axis.strategy
     context = objective_context(objective, strategy)
     charts = {
@@ -78,7 +79,7 @@ def objective_evaluation(request: HttpRequest, objective_id: int) -> HttpRespons
             "strategy": strategy,
             "council": strategy.council,
             "charts": charts,
-            "can_edit": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
@@ -131,9 +132,10 @@ def _objective_url(objective_id: int) -> str:
 
 @login_required
 def objective_appraisal_add(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id)
+    granted = access_objective(current_user(request), objective_id)
+    objective = granted.obj
     strategy = objective.axis.strategy
-    ensure_coordinator(strategy)
+    ensure_coordinator(granted.role)
     form = AppraisalForm(
         request.POST or None, instance=Appraisal(objective=objective), years=period_years(strategy)
     )
@@ -150,9 +152,10 @@ def objective_appraisal_add(request: HttpRequest, objective_id: int) -> HttpResp
 
 @login_required
 def action_appraisal_add(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access_action(current_user(request), action_id)
+    granted = access_action(current_user(request), action_id)
+    action = granted.obj
     strategy = action.objective.axis.strategy
-    ensure_coordinator(strategy)
+    ensure_coordinator(granted.role)
     form = AppraisalForm(
         request.POST or None, instance=Appraisal(action=action), years=period_years(strategy)
     )
@@ -174,13 +177,16 @@ def appraisal_edit(request: HttpRequest, appraisal_id: int) -> HttpResponse:
     user = current_user(request)
     subject: Objective | Action
     if appraisal.action_id is not None:
-        subject = access_action(user, appraisal.action_id)
+        granted_action = access_action(user, appraisal.action_id)
+        subject, role = granted_action.obj, granted_action.role
         objective = subject.objective
     else:
         assert appraisal.objective_id is not None
-        subject = objective = access_objective(user, appraisal.objective_id)
+        granted_objective = access_objective(user, appraisal.objective_id)
+        subject = objective = granted_objective.obj
+        role = granted_objective.role
     strategy = objective.axis.strategy
-    ensure_coordinator(strategy)
+    ensure_coordinator(role)
     form = AppraisalForm(request.POST or None, instance=appraisal, years=period_years(strategy))
     return _appraisal_page(
         request,
@@ -198,10 +204,11 @@ def appraisal_edit(request: HttpRequest, appraisal_id: int) -> HttpResponse:
 def intervention_start(request: HttpRequest, use_id: int) -> HttpResponse:
     """The coordinator dates the intervention an indicator measures, with the reason."""
     user = current_user(request)
-    use: ObjectiveIndicator = access_objective_indicator(user, use_id)
+    granted = access_objective_indicator(user, use_id)
+    use = granted.obj
     objective = use.objective
     strategy = objective.axis.strategy
-    ensure_coordinator(strategy)
+    ensure_coordinator(granted.role)
     current = InterventionStart.objects.filter(objective_indicator=use).first()
     years = list(range(2016, strategy.ends_on.year + 1))
     form = InterventionStartForm(

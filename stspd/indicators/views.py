@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
-from stspd.councils.access import access_council, can_edit_council
+from stspd.councils.access import access_council
 from stspd.councils.models import Council
 
 from .access import access_definition
@@ -21,7 +21,8 @@ from .models import IndicatorDefinition
 def library(request: HttpRequest, council_id: int) -> HttpResponse:
     """The entries the council picks from: the SSMSI series bound to the observatory, the
     common activity indicators, and the council's own."""
-    council = access_council(current_user(request), council_id)
+    granted = access_council(current_user(request), council_id)
+    council = granted.obj
     entries = list(library_for(council))
     return render(
         request,
@@ -31,7 +32,7 @@ def library(request: HttpRequest, council_id: int) -> HttpResponse:
             "observatory": [e for e in entries if e.council_id is None and e.from_observatory],
             "common": [e for e in entries if e.council_id is None and not e.from_observatory],
             "own": [e for e in entries if e.council_id is not None],
-            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
@@ -54,7 +55,7 @@ def save_definition(
 
 @login_required
 def definition_add(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council(current_user(request), council_id, edit=True)
+    council = access_council(current_user(request), council_id, edit=True).obj
     form = IndicatorDefinitionForm(
         request.POST or None,
         instance=IndicatorDefinition(council=council),
@@ -65,7 +66,7 @@ def definition_add(request: HttpRequest, council_id: int) -> HttpResponse:
 
 @login_required
 def definition_edit(request: HttpRequest, definition_id: int) -> HttpResponse:
-    definition = access_definition(current_user(request), definition_id, edit=True)
+    definition = access_definition(current_user(request), definition_id, edit=True).obj
     form = IndicatorDefinitionForm(request.POST or None, instance=definition)
     assert definition.council is not None
     return save_definition(

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from stspd.accounts.models import User
 from stspd.core.ids import parse_id
-from stspd.councils.access import access_council
+from stspd.councils.access import Access, access_council
 from stspd.territories.models import Commune, CommuneKind, Epci
 
 from .figures import Territory
@@ -49,16 +49,16 @@ def access_territory(user: User, kind: str, key: str) -> Territory:
         members = list(communes.filter(epci=epci, kind=CommuneKind.COMMUNE))
         return _territory(kind, key, epci.name, members, None)
     if kind == "conseil" and (council_id := parse_id(key)) is not None:
-        council = access_council(user, council_id)
+        council = access_council(user, council_id).obj
         members = list(communes.filter(pk__in=council.communes(), kind=CommuneKind.COMMUNE))
         return _territory(kind, key, council.name, members, council)
     raise Http404
 
 
-def access_section(user: User, section_id: int, *, edit: bool = False) -> DiagnosticSection:
+def access_section(user: User, section_id: int, *, edit: bool = False) -> Access[DiagnosticSection]:
     """A diagnostic section follows its council's rule: any role reads, the coordinator edits."""
     section = get_object_or_404(
         DiagnosticSection.objects.select_related("diagnostic", "indicator"), pk=section_id
     )
-    access_council(user, section.diagnostic.council_id, edit=edit)
-    return section
+    role = access_council(user, section.diagnostic.council_id, edit=edit).role
+    return Access(section, role)

@@ -8,15 +8,17 @@ region), as packed little-endian arrays decoded with numpy, one array per field:
 
 - `code_index` (uint16): the cell's territory, an index into the block's `codes`;
 - `years` (int16);
-- `states` (uint8): 0 published, 1 published zero, 2 suppressed;
+- `states` (uint8): 0 published, 1 published zero, 2 suppressed, 3 lower bound (a current
+  commune whose value adds former communes' values, one of them at least suppressed: "au
+  moins" the count);
 - `counts` (int32): -1 for a suppressed cell, which has no count (never read as 0);
 - `populations`, `dwellings` (int32): -1 when unknown;
 - `rates` (float64): the published rate per 1,000, NaN when absent.
 
-`encode` checks the rule of the three states before anything is written, `decode` gives back
+`encode` checks the rule of the states before anything is written, `decode` gives back
 crimestats' layout (`read_ssmsi`'s columns plus the edition), with nulls where the file had
-none. The area is also the unit of replacement: a communal file replaces its départements'
-communes (see `area_codes`).
+none. An import replaces cells, not areas: it removes the cells it carries from the stored
+blocks of its areas (stspd.observatory.importer).
 """
 
 from __future__ import annotations
@@ -30,6 +32,11 @@ import polars as pl
 
 from crimestats.ssmsi import STATES
 
+# The states a stored cell may have, numbered as in `states`: the files' three, and a lower
+# bound, which no file has but the sum of a merged commune's parts may be (importer).
+LOWER_BOUND = "lower_bound"
+BLOCK_STATES = (*STATES, LOWER_BOUND)
+
 # Field -> (column of crimestats' layout, numpy dtype of the packed array).
 ARRAYS: dict[str, tuple[str, np.dtype[Any]]] = {
     "code_index": ("geo_code", np.dtype("<u2")),
@@ -40,6 +47,17 @@ ARRAYS: dict[str, tuple[str, np.dtype[Any]]] = {
     "dwellings": ("dwellings", np.dtype("<i4")),
     "rates": ("rate_per_1000", np.dtype("<f8")),
 }
+# The columns of crimestats' layout that `encode` packs.
+ENCODED_COLUMNS = (
+    "geo_code",
+    "year",
+    "indicator",
+    "state",
+    "count",
+    "population",
+    "dwellings",
+    "rate_per_1000",
+)
 MISSING = -1  # a suppressed count, an unknown population or number of dwellings
 _MAX_CODES = np.iinfo(np.uint16).max + 1
 
@@ -86,9 +104,10 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     """Pack values in crimestats' layout (geo_code, year, indicator, state, count, population,
     dwellings, rate_per_1000) into blocks, one per indicator and area.
 
-    Raises BlockError when a value breaks the rule of the three states (a suppressed value with
-    a count or a rate, a zero that is not 0, a published value without a positive count), is
-    negative, or does not fit its array.
+    Raises BlockError when a value breaks the rule of the states (a suppressed value with a
+    count or a rate, a zero that is not 0, a published value without a positive count, a lower
+    bound without a count or with a rate, an unknown state), is negative, or does not fit its
+    array.
     """
     if frame.is_empty():
         return []
@@ -100,19 +119,13 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     else:  # numbering the runs is enough: no hashing of 5 million strings
         code = pl.col("geo_code").rle_id()
     state = pl.col("state")
-    if frame.schema["state"] == pl.Enum(STATES):  # numbered already (read_ssmsi compact)
-        state_code = state.to_physical().cast(pl.UInt8)
+    if frame.schema["state"] in (pl.Enum(STATES), pl.Enum(BLOCK_STATES)):
+        state_code = state.to_physical().cast(pl.UInt8)  # numbered already, in this order
     else:
-        state_code = (
-            pl.when(state == STATES[0])
-            .then(0)
-            .when(state == STATES[1])
-            .then(1)
-            .when(state == STATES[2])
-            .then(2)
-            .otherwise(3)
-            .cast(pl.UInt8)
-        )
+        numbered = pl.lit(None, pl.UInt8)
+        for number, name in reversed(list(enumerate(BLOCK_STATES))):
+            numbered = pl.when(state == name).then(number).otherwise(numbered)
+        state_code = numbered.fill_null(len(BLOCK_STATES)).cast(pl.UInt8)
     indicator = pl.col("indicator")
     if isinstance(frame.schema["indicator"], pl.Enum):
         label = indicator.to_physical()
@@ -158,9 +171,11 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     label_number = lookup[arrays["label"]]
     label_list = sorted(label_list)
     state_number, counts, rates = arrays["states"], arrays["counts"], arrays["rates"]
-    published, zero, suppressed = (state_number == i for i in range(len(STATES)))
+    published, zero, suppressed, lower = (state_number == i for i in range(len(BLOCK_STATES)))
     broken = (
-        (state_number > 2)
+        (state_number >= len(BLOCK_STATES))
+        # "au moins" a count: a number (0 when every known part is 0), never a rate
+        | (lower & ((counts == MISSING) | ~np.isnan(rates)))
         | (suppressed & ((counts != MISSING) | ~np.isnan(rates)))
         | (zero & (counts != 0))
         | (published & (counts <= 0))
@@ -272,7 +287,7 @@ def decode(
     if year is not None:
         keep &= arrays["years"] == year
     if codes is not None:
-        wanted = all_codes.is_in(pl.Series(list(codes), dtype=pl.String)).to_numpy()
+        wanted = all_codes.is_in(pl.Series(list(codes), dtype=pl.String).implode()).to_numpy()
         keep &= wanted[code_number]
     if not keep.all():
         block, code_number = block[keep], code_number[keep]
@@ -289,7 +304,9 @@ def decode(
             "unit": per_block(2, pl.String),
             "denominator_kind": per_block(3, pl.String),
             "count": pl.Series(arrays["counts"], dtype=pl.Int64),
-            "state": pl.Series(STATES, dtype=pl.String).gather(arrays["states"].astype(np.int64)),
+            "state": pl.Series(BLOCK_STATES, dtype=pl.String).gather(
+                arrays["states"].astype(np.int64)
+            ),
             "population": pl.Series(arrays["populations"], dtype=pl.Int64),
             "dwellings": pl.Series(arrays["dwellings"], dtype=pl.Int64),
             "rate_per_1000": pl.Series(arrays["rates"], dtype=pl.Float64),

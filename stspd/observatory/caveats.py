@@ -1,4 +1,4 @@
-"""The caveats shown beside the figures (SSMSI documentation; DOMAIN.md, section 3)."""
+"""The caveats shown beside the figures (SSMSI documentation; docs/domain.md, section 3)."""
 
 GENERAL = [
     "Faits enregistrés par la police et la gendarmerie nationales : seuls les faits portés à "

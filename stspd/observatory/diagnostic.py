@@ -1,6 +1,6 @@
 """The council's diagnostic local de sécurité: opening it, and what its page and PDF show.
 
-The default sections follow the method (DOMAIN.md section 1, and the 2010 guide in the seed):
+The default sections follow the method (docs/domain.md section 1, after the 2010 guide):
 state and trends of recorded crime, then its main families, the feeling of insecurity, the
 existing responses. The coordinator rewrites, adds, removes and reorders them.
 """

@@ -24,9 +24,14 @@ from .models import Diagnostic, DiagnosticSection
 
 def _context(council_id: int, request: HttpRequest) -> dict[str, object]:
     user = current_user(request)
-    council = access_council(user, council_id)
+    granted = access_council(user, council_id)
+    council = granted.obj
     diagnostic = Diagnostic.objects.filter(council=council).first()
-    context: dict[str, object] = {"council": council, "diagnostic": diagnostic}
+    context: dict[str, object] = {
+        "council": council,
+        "diagnostic": diagnostic,
+        "is_coordinator": granted.is_coordinator,
+    }
     if diagnostic is not None:
         territory = access_territory(user, "conseil", str(council.pk))
         figures = territory_figures(territory)
@@ -44,7 +49,7 @@ def _context(council_id: int, request: HttpRequest) -> dict[str, object]:
 def diagnostic(request: HttpRequest, council_id: int) -> HttpResponse:
     """GET shows the diagnostic; POST (coordinator) opens it with the default sections."""
     if request.method == "POST":
-        council = access_council(current_user(request), council_id, edit=True)
+        council = access_council(current_user(request), council_id, edit=True).obj
         if not Diagnostic.objects.filter(council=council).exists():
             open_diagnostic(council, by=current_user(request))
             messages.success(request, "Le diagnostic est ouvert avec ses sections de départ.")
@@ -79,7 +84,7 @@ def diagnostic_pdf(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def section_add(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access_council(user, council_id, edit=True)
+    council = access_council(user, council_id, edit=True).obj
     diagnostic = Diagnostic.objects.filter(council=council).first()
     if diagnostic is None:
         return redirect("observatory:diagnostic", council.pk)
@@ -104,7 +109,7 @@ def section_add(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def section_edit(request: HttpRequest, section_id: int) -> HttpResponse:
     user = current_user(request)
-    section = access_section(user, section_id, edit=True)
+    section = access_section(user, section_id, edit=True).obj
     council = section.diagnostic.council
     form = DiagnosticSectionForm(request.POST or None, instance=section)
     if form.is_valid():
@@ -126,7 +131,7 @@ def section_edit(request: HttpRequest, section_id: int) -> HttpResponse:
 
 @login_required
 def section_delete(request: HttpRequest, section_id: int) -> HttpResponse:
-    section = access_section(current_user(request), section_id, edit=True)
+    section = access_section(current_user(request), section_id, edit=True).obj
     url = section.diagnostic.get_absolute_url()
     return confirm_delete(
         request,

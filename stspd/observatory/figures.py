@@ -26,7 +26,7 @@ from crimestats.similar import similar_communes
 from crimestats.states import ValueState
 from stspd.territories.models import Commune, CommuneShape
 
-from .blocks import BLOCK_FIELDS, area_codes, decode
+from .blocks import BLOCK_FIELDS, LOWER_BOUND, area_codes, decode
 from .models import Edition, GeoLevel, Indicator, SeriesBlock
 
 
@@ -36,12 +36,18 @@ def load_values(
     *,
     indicator: Indicator | None = None,
     year: int | None = None,
+    lower_bounds: bool = False,
 ) -> pl.DataFrame:
     """Stored values of one geographic level as a frame in crimestats' layout (one query): the
     territories `codes` (default: all), one `indicator` and one `year` when given.
 
     The frame has `read_ssmsi`'s columns (the published rate left out: figures recompute
     rates from counts and denominators) and the `edition_id` of each value.
+
+    A commune merged since a file's geography may be stored as a lower bound (state
+    `lower_bound`, "au moins" its count). Only a reader that says it handles that state gets
+    it (`lower_bounds=True`); any other reads such a value as suppressed, no count: a value not
+    known exactly is never passed off as an exact figure.
     """
     wanted = None if codes is None else list(codes)
     blocks = SeriesBlock.objects.filter(geo_level=level)
@@ -53,6 +59,12 @@ def load_values(
     if year is not None:
         blocks = blocks.filter(first_year__lte=year, last_year__gte=year)
     frame = decode(list(blocks.values_list(*BLOCK_FIELDS)), codes=wanted, year=year)
+    if not lower_bounds:
+        bound = pl.col("state") == LOWER_BOUND
+        frame = frame.with_columns(
+            count=pl.when(bound).then(None).otherwise(pl.col("count")),
+            state=pl.when(bound).then(pl.lit("suppressed")).otherwise(pl.col("state")),
+        )
     return frame.drop("rate_per_1000").with_columns(pl.lit(level).alias("geo_level"))
 
 
@@ -94,10 +106,12 @@ class Figures:
 
 def _territory_rows(territory: Territory, communes: pl.DataFrame) -> pl.DataFrame:
     if territory.is_single_commune:
+        # A lower bound (a merged commune with a suppressed part) is "au moins" its count.
+        known = pl.col("state").is_in(["published", "zero"])
         rows = add_rates(communes).with_columns(
-            complete=pl.col("state") != "suppressed",
+            complete=known,
             n_members=pl.lit(1, pl.Int64),
-            n_suppressed=(pl.col("state") == "suppressed").cast(pl.Int64),
+            n_suppressed=(~known).cast(pl.Int64),
             n_missing=pl.lit(0, pl.Int64),
             may_overcount=pl.lit(False),
         )
@@ -126,7 +140,7 @@ def _reference_rates(territory_rows: pl.DataFrame, reference: pl.DataFrame, pref
 
 def territory_figures(territory: Territory) -> Figures:
     """All indicators, all years, with the département and France (six queries in all)."""
-    communes = load_values(GeoLevel.COMMUNE, territory.codes)
+    communes = load_values(GeoLevel.COMMUNE, territory.codes, lower_bounds=True)
     departements = load_values(GeoLevel.DEPARTEMENT)
     rows = _territory_rows(territory, communes)
     departement = departements.filter(pl.col("geo_code") == territory.departement_code)
@@ -153,7 +167,9 @@ def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[st
 
     A member without a stored outline has a null geometry: listed in the table, not drawn.
     """
-    cells = load_values(GeoLevel.COMMUNE, territory.codes, indicator=indicator, year=year)
+    cells = load_values(
+        GeoLevel.COMMUNE, territory.codes, indicator=indicator, year=year, lower_bounds=True
+    )
     values = {
         row[0]: row[1:]
         for row in cells.select("geo_code", "state", "count", "population", "dwellings").rows()
@@ -169,6 +185,8 @@ def member_map(territory: Territory, indicator: Indicator, year: int) -> dict[st
         state, count, population, dwellings = values.get(code, (None, None, None, None))
         denominator = dwellings if indicator.denominator_kind == "dwellings" else population
         rate = 1000 * count / denominator if count is not None and denominator else None
+        if state == LOWER_BOUND:
+            rate = None  # not a rate to colour the map with: the table says "au moins"
         features.append(
             {
                 "type": "Feature",

@@ -1,8 +1,8 @@
-"""SSMSI recorded-crime statistics: editions, indicators and values (DOMAIN.md, section 3).
+"""SSMSI recorded-crime statistics: editions, indicators and values (docs/domain.md, section 3).
 
 Aggregated open data only, no person-level data. Every value keeps the edition it comes from (its
-block's); a new edition replaces the values it re-projects (same geographic level, area,
-indicators and years) and the older Edition rows stay as history.
+block's); an imported file replaces the values it carries (same geographic level, territory,
+indicator and year) and the older Edition rows stay as history.
 """
 
 from django.db import models
@@ -24,7 +24,8 @@ class DenominatorKind(models.TextChoices):
 
 
 class State(models.TextChoices):
-    """The stored states of crimestats.states.ValueState (a stored value is never a bound)."""
+    """The stored states of crimestats.states.ValueState. A value is never stored as a bound,
+    except a stored SSMSI cell that sums a merged commune's parts (blocks.LOWER_BOUND)."""
 
     PUBLISHED = ValueState.PUBLISHED.value, ValueState.PUBLISHED.long_label
     ZERO = ValueState.ZERO.value, ValueState.ZERO.long_label
@@ -50,8 +51,18 @@ class Edition(models.Model):
     published = models.PositiveIntegerField("valeurs publiées", default=0)
     zero = models.PositiveIntegerField("zéros publiés", default=0)
     suppressed = models.PositiveIntegerField("valeurs non diffusées", default=0)
+    lower_bound = models.PositiveIntegerField(
+        "bornes inférieures (communes fusionnées dont une partie n'est pas diffusée)", default=0
+    )
     unknown_rows = models.PositiveIntegerField("lignes de territoires inconnus", default=0)
     unknown_codes = models.JSONField("codes de territoires inconnus", default=list, blank=True)
+    # The file's own codes of the values it stores under another: a commune merged since the
+    # file's geography, added to the current commune (docs/decisions.md).
+    merged_codes = models.JSONField(
+        "anciens codes de communes additionnés à leur commune actuelle (ancien -> actuel)",
+        default=dict,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
@@ -91,8 +102,9 @@ class SeriesBlock(models.Model):
     has 5.2 million of them: written, indexed and replaced as ~1,600 blocks, it imports in
     seconds, and readers decode a département's block in microseconds (docs/decisions.md).
 
-    A territory x indicator x year has at most one cell over all blocks: importing an edition
-    removes the cells it re-projects from the older blocks of its areas.
+    A territory x indicator x year has at most one cell over all blocks: importing a file
+    removes the cells it carries from the stored blocks of its areas, whatever their edition,
+    and leaves the others there (docs/decisions.md).
     """
 
     edition = models.ForeignKey(Edition, on_delete=models.PROTECT, related_name="blocks")

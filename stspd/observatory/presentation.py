@@ -185,7 +185,8 @@ def label_map(collection: dict[str, Any]) -> dict[str, Any]:
     for feature in collection["features"]:
         properties = feature["properties"]
         properties["state_label"] = STATUS_LABELS[properties["state"]]
-        properties["count_text"] = number(properties["count"])
+        bound = "au moins " if properties["state"] == "lower_bound" else ""
+        properties["count_text"] = bound + number(properties["count"])
         properties["rate_text"] = rate(properties["rate"])
     collection["features"].sort(key=lambda feature: feature["properties"]["name"])
     return collection

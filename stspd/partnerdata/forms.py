@@ -25,7 +25,7 @@ class SourceForm(ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
-        field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+        field.queryset = Organisation.objects.filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             council_seats__council=self.instance.council
         )
         field.help_text = "Parmi les organisations membres du conseil."

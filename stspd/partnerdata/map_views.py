@@ -17,7 +17,7 @@ from .models import Record
 def hotspot_map(request: HttpRequest, council_id: int) -> HttpResponse:
     """Kernel density and Getis-Ord Gi* of the council's geocoded partner facts, filtered by
     local indicator and period; the significant hot cells are listed in a table too."""
-    council = access_council(current_user(request), council_id)
+    council = access_council(current_user(request), council_id).obj
     form = MapFilterForm(request.GET or None, council=council)
     records = Record.objects.filter(source__council=council, lon__isnull=False, lat__isnull=False)
     if form.is_bound and not form.is_valid():

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from crimestats.partner_files import ROLES, PartnerFileError, Table
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
-from stspd.councils.access import access_council, can_edit_council
+from stspd.councils.access import access_council
 from stspd.councils.deletion import confirm_delete
 
 from . import workflow
@@ -32,7 +32,8 @@ UNITS: dict[str, str] = {
 
 @login_required
 def source_list(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council(current_user(request), council_id)
+    granted = access_council(current_user(request), council_id)
+    council = granted.obj
     sources = (
         council.partner_sources.select_related("organisation")
         .annotate(uploads_count=Count("uploads", distinct=True))
@@ -46,7 +47,7 @@ def source_list(request: HttpRequest, council_id: int) -> HttpResponse:
             "council": council,
             "sources": sources,
             "indicators": indicators,
-            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
@@ -54,7 +55,7 @@ def source_list(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def source_create(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access_council(user, council_id, edit=True)
+    council = access_council(user, council_id, edit=True).obj
     form = SourceForm(request.POST or None, instance=Source(council=council))
     if form.is_valid():
         with transaction.atomic():
@@ -72,7 +73,7 @@ def source_create(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
     user = current_user(request)
-    source = access_source(user, source_id, edit=True)
+    source = access_source(user, source_id, edit=True).obj
     form = SourceForm(request.POST or None, instance=source)
     if form.is_valid():
         with transaction.atomic():
@@ -91,7 +92,7 @@ def source_edit(request: HttpRequest, source_id: int) -> HttpResponse:
 def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
     """Rename a local indicator or change its unit; its facts keep pointing to it."""
     user = current_user(request)
-    indicator = access_indicator(user, indicator_id, edit=True)
+    indicator = access_indicator(user, indicator_id, edit=True).obj
     form = LocalIndicatorForm(request.POST or None, instance=indicator)
     if form.is_valid():
         with transaction.atomic():
@@ -110,7 +111,8 @@ def indicator_edit(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 @login_required
 def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
-    source = access_source(current_user(request), source_id)
+    granted = access_source(current_user(request), source_id)
+    source = granted.obj
     council = source.council
     labels = dict(council.partner_indicators.values_list("pk", "label"))
     categories = [
@@ -127,7 +129,7 @@ def source_detail(request: HttpRequest, source_id: int) -> HttpResponse:
             "uploads": source.uploads.select_related("uploaded_by"),
             "columns": columns,
             "categories": categories,
-            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
@@ -143,7 +145,7 @@ def upload_create(request: HttpRequest, source_id: int) -> HttpResponse:
 @csrf_protect
 def upload_form(request: HttpRequest, source_id: int, handler: InMemoryOnly) -> HttpResponse:
     user = current_user(request)
-    source = access_source(user, source_id, edit=True)
+    source = access_source(user, source_id, edit=True).obj
     form = UploadForm(request.POST or None, request.FILES or None)
     valid = form.is_valid()
     if handler.too_large and request.method == "POST":
@@ -185,7 +187,7 @@ def staged_or_report(upload: Upload) -> HttpResponse | None:
 @login_required
 def upload_columns(request: HttpRequest, upload_id: int) -> HttpResponse:
     user = current_user(request)
-    upload = access_upload(user, upload_id, edit=True)
+    upload = access_upload(user, upload_id, edit=True).obj
     if (done := staged_or_report(upload)) is not None:
         return done
     table = Table.from_json(upload.table or {})
@@ -212,7 +214,7 @@ def upload_columns(request: HttpRequest, upload_id: int) -> HttpResponse:
 @login_required
 def upload_categories(request: HttpRequest, upload_id: int) -> HttpResponse:
     user = current_user(request)
-    upload = access_upload(user, upload_id, edit=True)
+    upload = access_upload(user, upload_id, edit=True).obj
     if (done := staged_or_report(upload)) is not None:
         return done
     if workflow.column_mapping(upload) is None:
@@ -246,7 +248,7 @@ def upload_categories(request: HttpRequest, upload_id: int) -> HttpResponse:
 def upload_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
     """GET: every row checked, nothing written. POST: the import, all rows or none."""
     user = current_user(request)
-    upload = access_upload(user, upload_id, edit=True)
+    upload = access_upload(user, upload_id, edit=True).obj
     if (done := staged_or_report(upload)) is not None:
         return done
     if workflow.column_mapping(upload) is None:
@@ -293,7 +295,8 @@ def upload_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
 
 @login_required
 def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
-    upload = access_upload(current_user(request), upload_id)
+    granted = access_upload(current_user(request), upload_id)
+    upload = granted.obj
     council = upload.source.council
     by_indicator = (
         Record.objects.filter(upload=upload)
@@ -316,14 +319,14 @@ def upload_detail(request: HttpRequest, upload_id: int) -> HttpResponse:
             "upload": upload,
             "by_indicator": by_indicator,
             "by_commune": by_commune,
-            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
 
 @login_required
 def upload_delete(request: HttpRequest, upload_id: int) -> HttpResponse:
-    upload = access_upload(current_user(request), upload_id, edit=True)
+    upload = access_upload(current_user(request), upload_id, edit=True).obj
     url = upload.source.get_absolute_url()
     return confirm_delete(
         request,

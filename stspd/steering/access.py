@@ -1,5 +1,6 @@
 """The only way views reach what is reported: an indicator of an action or an objective, and
-its reported values.
+its reported values. Each helper returns an `Access` (the object and the person's role in the
+council).
 """
 
 from collections.abc import Iterable
@@ -10,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stspd.accounts.models import Membership, User
-from stspd.councils.access import can_edit_council, role_in
+from stspd.councils.access import Access, can_edit_council, role_in
 from stspd.councils.enums import Role
 from stspd.councils.models import Council
 from stspd.strategy.models import Action, ActionIndicator, ObjectiveIndicator, Strategy
@@ -81,7 +82,7 @@ def kind_of(use: IndicatorUse) -> str:
     return "action" if isinstance(use, ActionIndicator) else "objectif"
 
 
-def access_indicator_use(user: User, kind: str, use_id: int) -> IndicatorUse:
+def access_indicator_use(user: User, kind: str, use_id: int) -> Access[IndicatorUse]:
     """An indicator of an action ("action") or of an objective ("objectif"), for reporting its
     values: 404 for an outsider, 403 for a member of the council who does not report it."""
     if kind not in USE_KINDS:
@@ -102,11 +103,12 @@ def access_indicator_use(user: User, kind: str, use_id: int) -> IndicatorUse:
             "Cet indicateur est renseigné par le pilote de la fiche action (les membres de "
             "l'organisation pilote) et par le coordinateur du conseil."
         )
-    strategy.council.user_role = role  # type: ignore[attr-defined]
-    return use
+    return Access(use, role)
 
 
-def access_measurement(user: User, measurement_id: int, *, review: bool = False) -> Measurement:
+def access_measurement(
+    user: User, measurement_id: int, *, review: bool = False
+) -> Access[Measurement]:
     """A reported value: its reporters and the coordinator read it; only the coordinator
     validates or returns it (`review`)."""
     measurement = get_object_or_404(
@@ -133,5 +135,4 @@ def access_measurement(user: User, measurement_id: int, *, review: bool = False)
         raise PermissionDenied(
             "Cette valeur se consulte par le pilote qui la renseigne et par le coordinateur."
         )
-    council.user_role = role  # type: ignore[attr-defined]
-    return measurement
+    return Access(measurement, role)

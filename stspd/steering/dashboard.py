@@ -37,6 +37,7 @@ from stspd.councils.models import Decision
 from stspd.indicators.enums import IndicatorKind, Periodicity
 from stspd.strategy.enums import ActionStatus
 from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
+from stspd.strategy.numbering import numbered_tree
 
 from . import periods
 from .enums import MeasurementStatus
@@ -219,10 +220,6 @@ class ObjectiveRow:
     number: str
     indicators: list[IndicatorRow]
     actions: list[ActionRow]
-
-    @property
-    def result_indicators(self) -> list[IndicatorRow]:
-        return [row for row in self.indicators if row.kind != IndicatorKind.CONTEXT]
 
     @property
     def worst(self) -> str | None:
@@ -538,16 +535,19 @@ def dashboard_data(
     observed = _observatory(uses)
     leads: dict[int, Organisation] = {}
     rows = []
-    for a, axis in enumerate(axes, start=1):
+    tree = numbered_tree(axes)
+    for axis_node in tree:
+        axis = axis_node.element
         objective_rows = []
-        for o, objective in enumerate(axis.objectives.all(), start=1):
-            number = f"{a}.{o}"
+        for objective_node in axis_node.children:
+            objective, number = objective_node.element, objective_node.number
             actions = []
-            for f, action in enumerate(objective.actions.all(), start=1):
+            for action_node in objective_node.children:
+                action = action_node.element
                 if action.lead is not None:
                     leads[action.lead.pk] = action.lead
                 if filters.lead is None or action.lead_id == filters.lead:
-                    actions.append(_action_row(action, f"{number}.{f}", today))
+                    actions.append(_action_row(action, action_node.number, today))
             indicators = [
                 _indicator_row(
                     use, observed.get(use.pk) or reported.get(use.pk, []), strategy, today
@@ -565,7 +565,7 @@ def dashboard_data(
         if filters.axis is not None and axis.pk != filters.axis:
             continue
         if objective_rows or not filters.active:
-            rows.append(AxisRow(axis, a, objective_rows))
+            rows.append(AxisRow(axis, axis_node.position, objective_rows))
     decisions = open_decisions(strategy.council_id, today)
     if filters.lead is not None:
         decisions = [d for d in decisions if d.decision.owner_id == filters.lead]
@@ -575,7 +575,7 @@ def dashboard_data(
         filters=filters,
         axes=rows,
         decisions=decisions,
-        all_axes=[(axis.pk, f"Axe {a} — {axis.title}") for a, axis in enumerate(axes, start=1)],
+        all_axes=[(n.element.pk, f"Axe {n.number} — {n.element.title}") for n in tree],
         leads=sorted(leads.values(), key=lambda org: org.name),
     )
     counts: dict[str, int] = defaultdict(int)

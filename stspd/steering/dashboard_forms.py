@@ -29,10 +29,10 @@ class AgendaForm(MeetingForm):
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["formation"]
-        field.queryset = Formation.objects.filter(  # type: ignore[attr-defined]
+        field.queryset = Formation.objects.filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             council=council, kind__in=FOLLOWED_FORMATIONS
         ).order_by("kind")
-        field.empty_label = None  # type: ignore[attr-defined]
+        field.empty_label = None  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
         field.help_text = (
             "Formation plénière ou restreinte : un groupe de travail est confidentiel et ne "
             "reçoit pas l'ordre du jour du tableau de bord."

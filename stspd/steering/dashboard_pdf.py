@@ -142,4 +142,4 @@ def render_pdf(data: Dashboard) -> bytes:
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
     html = render_to_string("steering/dashboard/pdf.html", pdf_context(data))
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]  # WeasyPrint has no type hints

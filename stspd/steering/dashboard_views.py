@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
-from stspd.councils.access import can_edit_council
 from stspd.councils.models import Meeting
 from stspd.strategy.access import access_strategy
 
@@ -25,14 +24,15 @@ from .dashboard_forms import AgendaForm, StatusSettingsForm
 
 @login_required
 def dashboard(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     filters = Filters.from_query(request.GET)
     data = dashboard_data(strategy.pk, filters=filters)
     context = {
         "strategy": data.strategy,
         "council": data.strategy.council,
         "data": data,
-        "can_edit": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+        "can_edit": granted.can_edit,
         "sources": SOURCE_LABELS,
     }
     return render(request, "steering/dashboard/page.html", context)
@@ -42,7 +42,7 @@ def dashboard(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def dashboard_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
     from .dashboard_pdf import render_pdf  # WeasyPrint and matplotlib: loaded only for a PDF
 
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     data = dashboard_data(strategy.pk, filters=Filters.from_query(request.GET))
     response = HttpResponse(render_pdf(data), content_type="application/pdf")
     filename = f"tableau-de-bord-{data.today:%Y-%m-%d}.pdf"
@@ -54,7 +54,7 @@ def dashboard_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def dashboard_settings(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """How statuses are computed: steering settings, changed in any state of the strategy."""
     user = current_user(request)
-    strategy = access_strategy(user, strategy_id, edit=True)
+    strategy = access_strategy(user, strategy_id, edit=True).obj
     form = StatusSettingsForm(request.POST or None, instance=strategy)
     if form.is_valid():
         with transaction.atomic():
@@ -80,7 +80,7 @@ def dashboard_settings(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def agenda(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """A plenary or restricted meeting with an agenda drafted from the dashboard."""
     user = current_user(request)
-    strategy = access_strategy(user, strategy_id, edit=True)
+    strategy = access_strategy(user, strategy_id, edit=True).obj
     council = strategy.council
     initial = (
         {} if request.method == "POST" else {"agenda": agenda_text(dashboard_data(strategy.pk))}

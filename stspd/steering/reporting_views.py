@@ -18,7 +18,6 @@ from stspd.strategy.models import ActionIndicator, ObjectiveIndicator, Strategy
 from .access import access_indicator_use, access_measurement, kind_of, strategy_of
 from .enums import MeasurementStatus
 from .evidence import CONTENT_TYPES, detected_kind
-from .models import Measurement
 from .observatory_series import observatory_series
 from .periods import period_label
 from .reporting import (
@@ -42,8 +41,8 @@ from .reporting_forms import MeasurementForm, ReturnForm
 def my_reporting(request: HttpRequest, council_id: int) -> HttpResponse:
     """The values a person has to report in a council: missing and returned ones first."""
     user = current_user(request)
-    council = access_council(user, council_id)
-    role = council.user_role  # type: ignore[attr-defined]
+    granted = access_council(user, council_id)
+    council, role = granted.obj, granted.role
     today = timezone.localdate()
     uses = duties(user, council, role)
     to_do, done = ordered(slots_of(uses, today))
@@ -72,11 +71,9 @@ def default_period(use: ActionIndicator | ObjectiveIndicator, today: datetime.da
     return slots[-1].period_start.isoformat() if slots else ""
 
 
-def back_url(request: HttpRequest, use: ActionIndicator | ObjectiveIndicator) -> str:
+def back_url(request: HttpRequest, use: ActionIndicator | ObjectiveIndicator, role: str) -> str:
     strategy = strategy_of(use)
-    if request.GET.get("retour") == "valeurs" and can_edit_council(
-        strategy.council.user_role  # type: ignore[attr-defined]
-    ):
+    if request.GET.get("retour") == "valeurs" and can_edit_council(role):
         return reverse("steering:values", args=[strategy.pk])
     return reverse("steering:my_reporting", args=[strategy.council_id])
 
@@ -85,17 +82,17 @@ def back_url(request: HttpRequest, use: ActionIndicator | ObjectiveIndicator) ->
 def report(request: HttpRequest, kind: str, use_id: int) -> HttpResponse:
     """The form of one indicator-period: a new value, or the correction of one."""
     user = current_user(request)
-    use = access_indicator_use(user, kind, use_id)
+    granted = access_indicator_use(user, kind, use_id)
+    use, role = granted.obj, granted.role
     strategy = strategy_of(use)
     council = strategy.council
-    role = council.user_role  # type: ignore[attr-defined]
     today = timezone.localdate()
     context: dict[str, Any] = {
         "use": use,
         "kind": kind,
         "strategy": strategy,
         "council": council,
-        "back": back_url(request, use),
+        "back": back_url(request, use, role),
         "where": Slot(use, strategy, today, None, today).where,
     }
     if problem := reporting_problem(use):
@@ -161,7 +158,7 @@ def report(request: HttpRequest, kind: str, use_id: int) -> HttpResponse:
 def values(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """Every indicator of the strategy by period, for the coordinator: what came in, what is
     missing, what waits for validation."""
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     today = timezone.localdate()
     action_uses: list[ActionIndicator] = list(
         ActionIndicator.objects.filter(action__objective__axis__strategy=strategy)
@@ -235,7 +232,8 @@ def values(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def measurement(request: HttpRequest, measurement_id: int) -> HttpResponse:
     """A reported value with its history; the coordinator validates it or returns it."""
     user = current_user(request)
-    value = access_measurement(user, measurement_id, review=request.method == "POST")
+    granted = access_measurement(user, measurement_id, review=request.method == "POST")
+    value = granted.obj
     use = value.use
     strategy = strategy_of(use)
     council = strategy.council
@@ -271,14 +269,14 @@ def measurement(request: HttpRequest, measurement_id: int) -> HttpResponse:
             "label": period_label(value.period_start, use.definition.periodicity),
             "where": Slot(use, strategy, value.period_start, value, timezone.localdate()).where,
             "form": form,
-            "can_review": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_review": granted.can_edit,
         },
     )
 
 
 @login_required
 def evidence(request: HttpRequest, measurement_id: int) -> FileResponse:
-    value: Measurement = access_measurement(current_user(request), measurement_id)
+    value = access_measurement(current_user(request), measurement_id).obj
     if not value.evidence:
         raise Http404
     try:

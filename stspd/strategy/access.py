@@ -2,6 +2,7 @@
 
 A strategy belongs to its council: an outsider gets 404, any role reads it, the coordinator
 edits it (403 for the others). Partners chosen as reviewers of an open round may comment.
+Each helper returns an `Access` (the object and the person's role in the council).
 """
 
 from typing import TypeVar
@@ -11,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stspd.accounts.models import User
-from stspd.councils.access import can_edit_council, role_in
+from stspd.councils.access import Access, can_edit_council, role_in
 
 from .enums import EDITABLE_STATUSES
 from .models import (
@@ -27,21 +28,20 @@ from .models import (
 )
 
 
-def check_strategy(user: User, strategy: Strategy, *, edit: bool = False) -> None:
+def check_strategy(user: User, strategy: Strategy, *, edit: bool = False) -> Access[Strategy]:
     role = role_in(user, strategy.council)
     if role is None:
         raise Http404
     if edit and not can_edit_council(role):
         raise PermissionDenied("Seul le coordinateur du conseil peut modifier la stratégie.")
-    strategy.user_role = role  # type: ignore[attr-defined]
+    return Access(strategy, role)
 
 
-def access_strategy(user: User, strategy_id: int, *, edit: bool = False) -> Strategy:
+def access_strategy(user: User, strategy_id: int, *, edit: bool = False) -> Access[Strategy]:
     strategy = get_object_or_404(
         Strategy.objects.select_related("council__commune", "council__epci"), pk=strategy_id
     )
-    check_strategy(user, strategy, edit=edit)
-    return strategy
+    return check_strategy(user, strategy, edit=edit)
 
 
 def ensure_editable(strategy: Strategy) -> None:
@@ -53,7 +53,7 @@ def ensure_editable(strategy: Strategy) -> None:
         )
 
 
-def access_action(user: User, action_id: int, *, edit: bool = False) -> Action:
+def access_action(user: User, action_id: int, *, edit: bool = False) -> Access[Action]:
     action = get_object_or_404(
         Action.objects.select_related(
             "objective__axis__strategy__council__commune",
@@ -62,39 +62,39 @@ def access_action(user: User, action_id: int, *, edit: bool = False) -> Action:
         ),
         pk=action_id,
     )
-    check_strategy(user, action.objective.axis.strategy, edit=edit)
+    role = check_strategy(user, action.objective.axis.strategy, edit=edit).role
     if edit:
         ensure_editable(action.objective.axis.strategy)
-    return action
+    return Access(action, role)
 
 
-def access_axis(user: User, axis_id: int, *, edit: bool = False) -> Axis:
+def access_axis(user: User, axis_id: int, *, edit: bool = False) -> Access[Axis]:
     axis = get_object_or_404(
         Axis.objects.select_related("strategy__council__commune", "strategy__council__epci"),
         pk=axis_id,
     )
-    check_strategy(user, axis.strategy, edit=edit)
+    role = check_strategy(user, axis.strategy, edit=edit).role
     if edit:
         ensure_editable(axis.strategy)
-    return axis
+    return Access(axis, role)
 
 
-def access_objective(user: User, objective_id: int, *, edit: bool = False) -> Objective:
+def access_objective(user: User, objective_id: int, *, edit: bool = False) -> Access[Objective]:
     objective = get_object_or_404(
         Objective.objects.select_related(
             "axis__strategy__council__commune", "axis__strategy__council__epci"
         ),
         pk=objective_id,
     )
-    check_strategy(user, objective.axis.strategy, edit=edit)
+    role = check_strategy(user, objective.axis.strategy, edit=edit).role
     if edit:
         ensure_editable(objective.axis.strategy)
-    return objective
+    return Access(objective, role)
 
 
 def access_objective_indicator(
     user: User, use_id: int, *, edit: bool = False
-) -> ObjectiveIndicator:
+) -> Access[ObjectiveIndicator]:
     use = get_object_or_404(
         ObjectiveIndicator.objects.select_related(
             "definition",
@@ -103,10 +103,10 @@ def access_objective_indicator(
         ),
         pk=use_id,
     )
-    check_strategy(user, use.objective.axis.strategy, edit=edit)
+    role = check_strategy(user, use.objective.axis.strategy, edit=edit).role
     if edit:
         ensure_editable(use.objective.axis.strategy)
-    return use
+    return Access(use, role)
 
 
 ActionItem = TypeVar("ActionItem", ActionPartner, Milestone, BudgetLine, ActionIndicator)
@@ -114,8 +114,9 @@ ActionItem = TypeVar("ActionItem", ActionPartner, Milestone, BudgetLine, ActionI
 
 def access_action_item(
     user: User, model: type[ActionItem], item_id: int, *, edit: bool = False
-) -> ActionItem:
+) -> Access[ActionItem]:
     """A partner, milestone, budget line or activity indicator of a fiche action."""
     item = get_object_or_404(model, pk=item_id)
-    item.action = access_action(user, item.action_id, edit=edit)
-    return item
+    action = access_action(user, item.action_id, edit=edit)
+    item.action = action.obj
+    return Access(item, action.role)

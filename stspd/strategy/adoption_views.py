@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from stspd.accounts.current import current_user
 from stspd.accounts.models import User
-from stspd.councils.access import can_edit_council
 from stspd.councils.enums import FormationKind
 
 from . import adoption
@@ -57,11 +56,12 @@ def posted(request: HttpRequest) -> QueryDict | None:
 
 @login_required
 def adoption_page(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     transitions = strategy.transitions.select_related("by", "meeting").prefetch_related(
         Prefetch("votes", MemberVote.objects.select_related("member__organisation"))
     )
-    is_coordinator = can_edit_council(strategy.user_role)  # type: ignore[attr-defined]
+    is_coordinator = granted.can_edit
     moves = [
         {"move": move, "url": move_url(strategy, move.name)} for move in available_moves(strategy)
     ]
@@ -134,7 +134,7 @@ def run_move(strategy: Strategy, name: str, form: Any, user: User) -> None:
 def adoption_move(request: HttpRequest, strategy_id: int, move: str) -> HttpResponse:
     """One step's form. A step the current state does not allow shows why, with no form."""
     user = current_user(request)
-    strategy = access_strategy(user, strategy_id, edit=True)
+    strategy = access_strategy(user, strategy_id, edit=True).obj
     if move == "review":
         return redirect("strategy:review_open", strategy.pk)
     if move not in FORMS:
@@ -184,7 +184,7 @@ def adoption_move(request: HttpRequest, strategy_id: int, move: str) -> HttpResp
 @login_required
 def signature_add(request: HttpRequest, strategy_id: int) -> HttpResponse:
     user = current_user(request)
-    strategy = access_strategy(user, strategy_id, edit=True)
+    strategy = access_strategy(user, strategy_id, edit=True).obj
     refusal = ""
     if strategy.status not in adoption.SIGNING_STATUSES:
         refusal = (

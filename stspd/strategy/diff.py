@@ -21,7 +21,9 @@ from typing import Any
 from crimestats.french import date, euros, number
 from stspd.indicators.enums import Direction
 
+from .documents.content import label as choice
 from .enums import ActionStatus, Funder, PartnerRole
+from .numbering import numbered_tree
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -93,10 +95,6 @@ class Element:
         number = f" {self.number}" if self.number else ""
         return f"{kind}{number} « {self.title} »"
 
-    @property
-    def depth(self) -> int:
-        return self.number.count(".") + 1 if self.number else 0
-
     def value(self, name: str) -> str:
         return dict((n, text) for n, _, text in self.fields).get(name, "")
 
@@ -134,15 +132,6 @@ def date_fr(value: str | None) -> str:
 
 def number_fr(value: str | None) -> str:
     return "" if value is None else number(Decimal(value), None)
-
-
-def choice(choices: Any, value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        return str(choices(value).label)
-    except ValueError:
-        return value
 
 
 def lines(items: list[str]) -> str:
@@ -224,15 +213,18 @@ def flatten(snapshot: dict[str, Any]) -> list[Element]:
     diagnostic = snapshot.get("diagnostic") or {"sections": []}
     for section in diagnostic["sections"]:
         elements.append(make("section", section["key"], "", section["title"], "strategy", section))
-    for a, axis in enumerate(snapshot["axes"], start=1):
-        elements.append(make("axis", axis["key"], str(a), axis["title"], "strategy", axis))
-        for o, objective in enumerate(axis["objectives"], start=1):
-            number = f"{a}.{o}"
+    for axis_node in numbered_tree(snapshot["axes"]):
+        axis = axis_node.element
+        elements.append(
+            make("axis", axis["key"], axis_node.number, axis["title"], "strategy", axis)
+        )
+        for objective_node in axis_node.children:
+            objective = objective_node.element
             elements.append(
                 make(
                     "objective",
                     objective["key"],
-                    number,
+                    objective_node.number,
                     objective["statement"],
                     axis["key"],
                     objective,
@@ -258,12 +250,13 @@ def flatten(snapshot: dict[str, Any]) -> list[Element]:
                         values,
                     )
                 )
-            for n, action in enumerate(objective["actions"], start=1):
+            for action_node in objective_node.children:
+                action = action_node.element
                 elements.append(
                     make(
                         "action",
                         action["key"],
-                        f"{number}.{n}",
+                        action_node.number,
                         action["title"],
                         objective["key"],
                         action_fields(action),

@@ -16,7 +16,6 @@ from django.urls import reverse
 from stspd.accounts.current import current_user
 from stspd.core.ids import parse_id
 from stspd.core.uploads import UploadRefused, check_upload
-from stspd.councils.enums import Role
 from stspd.observatory.access import access_territory
 from stspd.observatory.figures import Figures, Territory, territory_figures
 
@@ -70,7 +69,8 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 
 @login_required
 def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     source = _source(request, strategy)
     territory, figures = _figures(request, source)
     query = f"?version={source.version.number}" if source.version else ""
@@ -83,15 +83,14 @@ def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "territory": territory,
         "query": query,
         "pdf": False,
-        "can_import": strategy.user_role == Role.COORDINATOR  # type: ignore[attr-defined]
-        and strategy.status in EDITABLE_STATUSES,
+        "can_import": granted.is_coordinator and strategy.status in EDITABLE_STATUSES,
     }
     return render(request, "strategy/documents/document.html", context)
 
 
 @login_required
 def document_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     source = _source(request, strategy)
     territory, figures = _figures(request, source)
     pdf = render_pdf(source, territory, figures)
@@ -100,14 +99,14 @@ def document_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def document_docx(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     source = _source(request, strategy)
     return _download(render_docx(source), DOCX, f"strategie-{source.suffix}.docx")
 
 
 @login_required
 def document_json(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     source = _source(request, strategy)
     return _download(
         dumps(source.data), "application/json; charset=utf-8", f"strategie-{source.suffix}.json"
@@ -116,7 +115,7 @@ def document_json(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def plan_xlsx(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     source = _source(request, strategy)
     return _download(export_plan(source.data), XLSX, f"plan-action-{source.suffix}.xlsx")
 
@@ -125,7 +124,7 @@ def plan_xlsx(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """The coordinator sends the edited spreadsheet back: all of it applies, or nothing."""
     user = current_user(request)
-    strategy = access_strategy(user, strategy_id, edit=True)
+    strategy = access_strategy(user, strategy_id, edit=True).obj
     ensure_editable(strategy)
     context: dict[str, object] = {
         "strategy": strategy,

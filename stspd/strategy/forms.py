@@ -1,6 +1,6 @@
 """Forms of the strategy's editing room: each checks what a coordinator can get wrong, in French."""
 
-import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -12,10 +12,9 @@ from django.utils import timezone
 from stspd.accounts.models import Organisation
 from stspd.core.forms import DateInput, ModelForm
 from stspd.councils.models import Council
-from stspd.indicators.enums import Direction, IndicatorKind
+from stspd.indicators.enums import IndicatorKind
 from stspd.indicators.library import library_for
 
-from .enums import Funder
 from .models import (
     Action,
     ActionIndicator,
@@ -27,15 +26,55 @@ from .models import (
     ObjectiveIndicator,
     Strategy,
 )
+from .rules import (
+    ACTION_INDICATOR_KIND,
+    DUPLICATE_ACTION_INDICATOR,
+    DUPLICATE_OBJECTIVE_INDICATOR,
+    NEGATIVE_AMOUNT,
+    OBJECTIVE_INDICATOR_KIND,
+    OBJECTIVE_INDICATOR_KINDS,
+    Problems,
+    Span,
+    action_problems,
+    activity_target_problem,
+    budget_line_problems,
+    budget_years_problem,
+    milestone_problems,
+    objective_indicator_problems,
+    period_problem,
+    period_years,
+)
 
 
-def day(value: datetime.date) -> str:
-    return f"{value:%d/%m/%Y}"
+def add_problems(
+    form: forms.BaseForm, rule: Callable[..., Problems], *names: str, **values: Any
+) -> None:
+    """Ask a rule of rules.py about the form's strategy and cleaned fields `names`, and put its
+    messages under their fields (a field already refused keeps its own message)."""
+    data = form.cleaned_data
+    problems = rule(
+        form.strategy,  # type: ignore[attr-defined]
+        **{name: data.get(name) for name in names},
+        **values,
+    )
+    for name, message in problems.items():
+        if name not in form.errors:
+            form.add_error(name, message)
 
 
 def council_organisations(council: Council) -> QuerySet[Organisation]:
     """Leads and partners are chosen among the council's members."""
     return Organisation.objects.filter(council_seats__council=council).distinct()
+
+
+def refuse_second_use(form: "forms.ModelForm[Any]", uses: QuerySet[Any], message: str) -> None:
+    """An indicator follows an element once (`uses`: the element's other indicators)."""
+    definition = form.cleaned_data.get("definition")
+    if (
+        definition is not None
+        and uses.filter(definition=definition).exclude(pk=form.instance.pk).exists()
+    ):
+        form.add_error("definition", message)
 
 
 class StrategyCreateForm(ModelForm):
@@ -57,8 +96,8 @@ class StrategyCreateForm(ModelForm):
         if starts_on and not ends_on:
             data["ends_on"] = Strategy.default_period(starts_on)[1]
             self.instance.ends_on = data["ends_on"]
-        elif starts_on and ends_on and ends_on <= starts_on:
-            self.add_error("ends_on", "La période doit finir après son début.")
+        elif problem := period_problem(starts_on, ends_on):
+            self.add_error("ends_on", problem)
         return data
 
 
@@ -74,20 +113,11 @@ class StrategyForm(StrategyCreateForm):
         data = super().clean()
         starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
         if starts_on and ends_on and not self.errors:
-            outside = sorted(
-                set(
-                    BudgetLine.objects.filter(action__objective__axis__strategy=self.instance)
-                    .exclude(year__range=(starts_on.year, ends_on.year))
-                    .values_list("year", flat=True)
-                )
-            )
-            if outside:
-                years = ", ".join(str(year) for year in outside)
-                self.add_error(
-                    None,
-                    f"Des lignes budgétaires portent sur {years}, hors de cette période : "
-                    "modifiez-les d'abord.",
-                )
+            years = BudgetLine.objects.filter(
+                action__objective__axis__strategy=self.instance
+            ).values_list("year", flat=True)
+            if problem := budget_years_problem(Span(starts_on, ends_on), years):
+                self.add_error(None, problem)
         return data
 
 
@@ -126,73 +156,25 @@ class ObjectiveIndicatorForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
-            kind__in=[IndicatorKind.RESULT, IndicatorKind.CONTEXT]
+            kind__in=OBJECTIVE_INDICATOR_KINDS
         )
         definition = self.fields["definition"]
         definition.help_text = "Un indicateur de résultat ou de contexte de la bibliothèque."
+        definition.error_messages["invalid_choice"] = OBJECTIVE_INDICATOR_KIND
         commune = self.fields["commune"]
         commune.queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]
         commune.empty_label = "Tout le territoire du conseil"  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        baseline, baseline_on = data.get("baseline_value"), data.get("baseline_on")
-        target, deadline = data.get("target_value"), data.get("deadline")
-        strategy = self.strategy
-        if baseline is not None and baseline_on is None:
-            self.add_error("baseline_on", "Indiquez la date de la valeur de référence.")
-        if baseline_on is not None and baseline is None:
-            self.add_error("baseline_value", "Indiquez la valeur de référence à cette date.")
-        if target is not None and deadline is None:
-            self.add_error("deadline", "Une cible a besoin d'une échéance.")
-        if deadline is not None and target is None:
-            self.add_error("target_value", "Indiquez la cible à atteindre à cette échéance.")
-        if deadline is not None and not strategy.starts_on <= deadline <= strategy.ends_on:
-            self.add_error(
-                "deadline",
-                f"L'échéance doit tomber dans la période de la stratégie (du "
-                f"{day(strategy.starts_on)} au {day(strategy.ends_on)}).",
-            )
-        if baseline_on is not None and deadline is not None and baseline_on >= deadline:
-            self.add_error(
-                "baseline_on", "La valeur de référence doit dater d'avant l'échéance de la cible."
-            )
-        direction = data.get("direction")
-        if baseline is not None and target is not None and direction:
-            if direction == Direction.DECREASE and target > baseline:
-                self.add_error(
-                    "target_value",
-                    "La cible est supérieure à la valeur de référence alors que le sens souhaité "
-                    "est à la baisse.",
-                )
-            if direction == Direction.INCREASE and target < baseline:
-                self.add_error(
-                    "target_value",
-                    "La cible est inférieure à la valeur de référence alors que le sens souhaité "
-                    "est à la hausse.",
-                )
-        definition = data.get("definition")
-        objective_id = self.instance.objective_id
-        if (
-            definition is not None
-            and objective_id is not None
-            and ObjectiveIndicator.objects.filter(objective_id=objective_id, definition=definition)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("definition", "Cet indicateur suit déjà cet objectif.")
+        add_problems(
+            self,
+            objective_indicator_problems,
+            *("baseline_value", "baseline_on", "target_value", "deadline", "direction"),
+        )
+        uses = ObjectiveIndicator.objects.filter(objective_id=self.instance.objective_id)
+        refuse_second_use(self, uses, DUPLICATE_OBJECTIVE_INDICATOR)
         return data
-
-
-def within_period(form: forms.BaseForm, strategy: Strategy, *names: str) -> None:
-    for name in names:
-        value = form.cleaned_data.get(name)
-        if value is not None and not strategy.starts_on <= value <= strategy.ends_on:
-            form.add_error(
-                name,
-                f"La date doit tomber dans la période de la stratégie (du "
-                f"{day(strategy.starts_on)} au {day(strategy.ends_on)}).",
-            )
 
 
 class ActionForm(ModelForm):
@@ -233,10 +215,7 @@ class ActionForm(ModelForm):
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        within_period(self, self.strategy, "starts_on", "ends_on")
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on < starts_on:
-            self.add_error("ends_on", "La fin de l'action doit suivre son début.")
+        add_problems(self, action_problems, "starts_on", "ends_on")
         return data
 
 
@@ -272,12 +251,12 @@ class MilestoneForm(ModelForm):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.strategy = strategy
 
-    def clean_done_on(self) -> datetime.date | None:
-        done_on: datetime.date | None = self.cleaned_data.get("done_on")
-        if done_on is not None and done_on > timezone.localdate():
-            raise ValidationError("Un jalon ne peut pas être réalisé à une date future.")
-        return done_on
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        add_problems(self, milestone_problems, "due_on", "done_on", today=timezone.localdate())
+        return data
 
 
 class BudgetLineForm(ModelForm):
@@ -300,16 +279,18 @@ class BudgetLineForm(ModelForm):
         years = range(strategy.starts_on.year, strategy.ends_on.year + 1)
         self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
         self.fields["year"].initial = self.instance.year or strategy.starts_on.year
+        # A year sent outside the list gets the rule's message, as in the imports.
+        self.fields["year"].error_messages["invalid_choice"] = period_years(strategy)
         for name in ("planned", "committed", "spent"):
-            self.fields[name].error_messages["min_value"] = "Un montant ne peut pas être négatif."
+            self.fields[name].error_messages["min_value"] = NEGATIVE_AMOUNT
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        if data.get("funder") == Funder.OTHER and not data.get("funder_name", "").strip():
-            self.add_error("funder_name", "Précisez le nom de ce financeur.")
-        committed, spent = data.get("committed"), data.get("spent")
-        if committed is not None and spent is not None and spent > committed:
-            self.add_error("spent", "Le dépensé ne peut pas dépasser l'engagé.")
+        add_problems(
+            self,
+            budget_line_problems,
+            *("funder", "funder_name", "year", "planned", "committed", "spent"),
+        )
         return data
 
     @property
@@ -329,26 +310,17 @@ class ActionIndicatorForm(ModelForm):
         self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
             kind=IndicatorKind.ACTIVITY
         )
-        self.fields[
-            "definition"
-        ].help_text = "Un indicateur d'activité de la bibliothèque du conseil."
+        self.fields["definition"].help_text = ACTION_INDICATOR_KIND
+        self.fields["definition"].error_messages["invalid_choice"] = ACTION_INDICATOR_KIND
 
     def clean_target_value(self) -> Decimal | None:
         value: Decimal | None = self.cleaned_data.get("target_value")
-        if value is not None and value < 0:
-            raise ValidationError("Une cible d'activité ne peut pas être négative.")
+        if problem := activity_target_problem(value):
+            raise ValidationError(problem)
         return value
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
-        definition = data.get("definition")
-        action_id = self.instance.action_id
-        if (
-            definition is not None
-            and action_id is not None
-            and ActionIndicator.objects.filter(action_id=action_id, definition=definition)
-            .exclude(pk=self.instance.pk)
-            .exists()
-        ):
-            self.add_error("definition", "Cet indicateur suit déjà cette action.")
+        uses = ActionIndicator.objects.filter(action_id=self.instance.action_id)
+        refuse_second_use(self, uses, DUPLICATE_ACTION_INDICATOR)
         return data

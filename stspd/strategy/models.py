@@ -33,12 +33,36 @@ from .enums import (
     StatusMethod,
     Vote,
 )
+from .rules import (
+    ACTION_ENDS_AFTER_START,
+    BASELINE_AFTER_DEADLINE,
+    DUPLICATE_BUDGET_LINE,
+    DUPLICATE_PARTNER,
+    NEGATIVE_ACTIVITY_TARGET,
+    NEGATIVE_AMOUNT,
+    PERIOD_ENDS_AFTER_START,
+    SPENT_ABOVE_COMMITTED,
+)
 
 AMOUNT = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
 
 def element_key() -> str:
     return str(uuid.uuid4())
+
+
+def dates_in_order(
+    first: str, then: str, *, strict: bool, name: str, message: str
+) -> models.CheckConstraint:
+    """`then` on or after `first` (strictly after when `strict`); a missing date passes."""
+    after = models.Q(**{f"{then}__{'gt' if strict else 'gte'}": models.F(first)})
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{first}__isnull": True})
+        | models.Q(**{f"{then}__isnull": True})
+        | after,
+        name=name,
+        violation_error_message=message,
+    )
 
 
 class Strategy(models.Model):
@@ -84,7 +108,7 @@ class Strategy(models.Model):
             models.CheckConstraint(
                 condition=models.Q(ends_on__gt=models.F("starts_on")),
                 name="strategy_period_ends_after_start",
-                violation_error_message="La période doit finir après son début.",
+                violation_error_message=PERIOD_ENDS_AFTER_START,
             )
         ]
 
@@ -96,7 +120,7 @@ class Strategy(models.Model):
 
     @staticmethod
     def default_period(start: datetime.date) -> tuple[datetime.date, datetime.date]:
-        """Three years by default (DOMAIN.md: strategies run three to six years)."""
+        """Three years by default (docs/domain.md, section 1: a strategy runs about three years)."""
         return start, start.replace(year=start.year + 3) - datetime.timedelta(days=1)
 
 
@@ -174,6 +198,15 @@ class ObjectiveIndicator(models.Model):
         ordering = ["pk"]
         verbose_name = "indicateur de l'objectif"
         verbose_name_plural = "indicateurs de l'objectif"
+        constraints = [
+            dates_in_order(
+                "baseline_on",
+                "deadline",
+                strict=True,
+                name="objective_indicator_baseline_before_deadline",
+                message=BASELINE_AFTER_DEADLINE,
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.definition)
@@ -221,6 +254,15 @@ class Action(models.Model):
         ordering = ["position", "pk"]
         verbose_name = "fiche action"
         verbose_name_plural = "fiches action"
+        constraints = [
+            dates_in_order(
+                "starts_on",
+                "ends_on",
+                strict=False,
+                name="action_ends_after_start",
+                message=ACTION_ENDS_AFTER_START,
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -244,7 +286,7 @@ class ActionPartner(models.Model):
             models.UniqueConstraint(
                 fields=["action", "organisation", "role"],
                 name="action_partner_unique",
-                violation_error_message="Cette organisation a déjà ce rôle dans l'action.",
+                violation_error_message=DUPLICATE_PARTNER,
             )
         ]
 
@@ -288,8 +330,18 @@ class BudgetLine(models.Model):
             models.UniqueConstraint(
                 fields=["action", "funder", "funder_name", "year"],
                 name="budget_line_unique",
-                violation_error_message="Ce financeur a déjà une ligne pour cette année.",
-            )
+                violation_error_message=DUPLICATE_BUDGET_LINE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned__gte=0, committed__gte=0, spent__gte=0),
+                name="budget_line_amounts_not_negative",
+                violation_error_message=NEGATIVE_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(spent__lte=models.F("committed")),
+                name="budget_line_spent_within_committed",
+                violation_error_message=SPENT_ABOVE_COMMITTED,
+            ),
         ]
 
     def __str__(self) -> str:
@@ -315,6 +367,13 @@ class ActionIndicator(models.Model):
         ordering = ["pk"]
         verbose_name = "indicateur d'activité"
         verbose_name_plural = "indicateurs d'activité"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(target_value__isnull=True) | models.Q(target_value__gte=0),
+                name="action_indicator_target_not_negative",
+                violation_error_message=NEGATIVE_ACTIVITY_TARGET,
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.definition)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 
 from .models import Strategy
+from .numbering import numbered_tree
 from .snapshot import strategy_tree
 
 
@@ -25,12 +26,15 @@ def readiness_gaps(strategy: Strategy) -> list[Gap]:
     strategy_url = reverse("strategy:detail", args=[strategy.pk])
     if not tree.axes.all():
         gaps.append(Gap("La stratégie n'a encore aucun axe.", strategy_url))
-    for a, axis in enumerate(tree.axes.all(), start=1):
+    for axis_node in numbered_tree(tree.axes.all()):
+        axis = axis_node.element
         axis_url = f"{strategy_url}#axe-{axis.pk}"
-        if not axis.objectives.all():
-            gaps.append(Gap(f"L'axe {a} « {axis.title} » n'a aucun objectif.", axis_url))
-        for o, objective in enumerate(axis.objectives.all(), start=1):
-            number = f"{a}.{o}"
+        if not axis_node.children:
+            gaps.append(
+                Gap(f"L'axe {axis_node.number} « {axis.title} » n'a aucun objectif.", axis_url)
+            )
+        for objective_node in axis_node.children:
+            objective, number = objective_node.element, objective_node.number
             objective_url = reverse("strategy:objective", args=[objective.pk])
             uses = list(objective.indicators.all())
             quantified = any(use.is_quantified for use in uses)
@@ -51,8 +55,9 @@ def readiness_gaps(strategy: Strategy) -> list[Gap]:
                             objective_url,
                         )
                     )
-            for n, action in enumerate(objective.actions.all(), start=1):
-                label = f"La fiche action {number}.{n} « {action.title} »"
+            for action_node in objective_node.children:
+                action = action_node.element
+                label = f"La fiche action {action_node.number} « {action.title} »"
                 action_url = reverse("strategy:action", args=[action.pk])
                 if action.lead_id is None:
                     gaps.append(Gap(f"{label} n'a pas de pilote.", action_url))

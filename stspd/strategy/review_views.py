@@ -12,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from stspd.accounts.current import current_user
 from stspd.accounts.models import User
 from stspd.core.ids import parse_id
-from stspd.councils.access import can_edit_council
+from stspd.councils.access import Access
 
 from . import review
 from .access import access_strategy, check_strategy
 from .diff import Element, compare, flatten
-from .models import Remark, ReviewRound, Strategy
+from .models import Remark, ReviewRound
 from .readiness import readiness_gaps
 from .review_forms import DecideForm, OpenRoundForm, RemarkForm
 from .snapshot import snapshot
@@ -29,35 +29,30 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-def access_round(user: User, round_id: int, *, edit: bool = False) -> ReviewRound:
+def access_round(user: User, round_id: int, *, edit: bool = False) -> Access[ReviewRound]:
     review_round = get_object_or_404(
         ReviewRound.objects.select_related(
             "version", "opened_by", "strategy__council__commune", "strategy__council__epci"
         ),
         pk=round_id,
     )
-    check_strategy(user, review_round.strategy, edit=edit)
-    return review_round
+    return Access(review_round, check_strategy(user, review_round.strategy, edit=edit).role)
 
 
-def access_remark(user: User, remark_id: int, *, edit: bool = False) -> Remark:
+def access_remark(user: User, remark_id: int, *, edit: bool = False) -> Access[Remark]:
     remark = get_object_or_404(
         Remark.objects.select_related(
             "author", "organisation", "review_round__version", "review_round__strategy__council"
         ),
         pk=remark_id,
     )
-    check_strategy(user, remark.review_round.strategy, edit=edit)
-    return remark
-
-
-def is_coordinator(strategy: Strategy) -> bool:
-    return can_edit_council(strategy.user_role)  # type: ignore[attr-defined]
+    return Access(remark, check_strategy(user, remark.review_round.strategy, edit=edit).role)
 
 
 @login_required
 def reviews(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     rounds = strategy.review_rounds.select_related("version", "opened_by").prefetch_related(
         "reviewers", "remarks"
     )
@@ -69,7 +64,7 @@ def reviews(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "council": strategy.council,
             "rounds": rounds,
             "versions": strategy.versions.select_related("frozen_by").order_by("-number"),
-            "is_coordinator": is_coordinator(strategy),
+            "is_coordinator": granted.can_edit,
         },
     )
 
@@ -78,7 +73,7 @@ def reviews(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def review_open(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """A round is opened only from a ready draft: otherwise the page lists what is missing."""
     user = current_user(request)
-    strategy = access_strategy(user, strategy_id, edit=True)
+    strategy = access_strategy(user, strategy_id, edit=True).obj
     refusal = ""
     try:
         get_move(strategy, "review")
@@ -154,7 +149,8 @@ def review_detail(request: HttpRequest, round_id: int) -> HttpResponse:
     """Version N as it was sent, each element with its remarks and, for the reviewers while the
     round is open, a form to comment or amend."""
     user = current_user(request)
-    review_round = access_round(user, round_id)
+    granted = access_round(user, round_id)
+    review_round = granted.obj
     strategy = review_round.strategy
     may_remark = review.can_remark(user, review_round)
     refusal = review.remark_refusal(review_round)
@@ -169,7 +165,7 @@ def review_detail(request: HttpRequest, round_id: int) -> HttpResponse:
             "rows": element_rows(review_round, user, with_forms=may_remark and not refusal),
             "may_remark": may_remark,
             "refusal": refusal,
-            "is_coordinator": is_coordinator(strategy),
+            "is_coordinator": granted.can_edit,
         },
     )
 
@@ -185,7 +181,7 @@ def round_element(review_round: ReviewRound, key: str) -> Element:
 def remark_add(request: HttpRequest, round_id: int) -> HttpResponse:
     """One element's remark form (the round page embeds the same form for every element)."""
     user = current_user(request)
-    review_round = access_round(user, round_id)
+    review_round = access_round(user, round_id).obj
     if not review.can_remark(user, review_round):
         raise PermissionDenied("Seuls les relecteurs de cet aller-retour y font des remarques.")
     element = round_element(review_round, request.GET.get("element", ""))
@@ -228,7 +224,7 @@ def remark_add(request: HttpRequest, round_id: int) -> HttpResponse:
 @login_required
 def remark_decide(request: HttpRequest, remark_id: int) -> HttpResponse:
     user = current_user(request)
-    remark = access_remark(user, remark_id, edit=True)
+    remark = access_remark(user, remark_id, edit=True).obj
     review_round = remark.review_round
     strategy = review_round.strategy
     form = DecideForm(posted(request))
@@ -274,7 +270,7 @@ def remark_decide(request: HttpRequest, remark_id: int) -> HttpResponse:
 @login_required
 def review_close(request: HttpRequest, round_id: int) -> HttpResponse:
     user = current_user(request)
-    review_round = access_round(user, round_id, edit=True)
+    review_round = access_round(user, round_id, edit=True).obj
     if request.method == "POST":
         try:
             review.close_round(review_round, by=user)
@@ -304,7 +300,7 @@ WORKING = "travail"
 def compare_versions(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """Version `de` against version `a` (or the working copy), element by element. By default
     the last frozen version against the working copy."""
-    strategy = access_strategy(current_user(request), strategy_id)
+    strategy = access_strategy(current_user(request), strategy_id).obj
     versions = {v.number: v for v in strategy.versions.order_by("number")}
     choices = [(str(n), f"Version {n}") for n in versions] + [
         (WORKING, f"Version de travail ({strategy.version_number})")

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import models
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -54,6 +55,7 @@ from .models import (
     ObjectiveIndicator,
     Strategy,
 )
+from .numbering import Node, numbered_tree, walk
 from .readiness import readiness_gaps
 from .snapshot import strategy_tree
 
@@ -66,15 +68,15 @@ ITEMS: dict[str, tuple[Any, Any, str]] = {
 }
 ITEM_ANCHORS = {"partenaires": "partenaires", "jalons": "calendrier", "budget": "budget"}
 MOVABLE: dict[str, Callable[[User, int], Axis | Objective | Action]] = {
-    "axe": lambda user, pk: access_axis(user, pk, edit=True),
-    "objectif": lambda user, pk: access_objective(user, pk, edit=True),
-    "fiche": lambda user, pk: access_action(user, pk, edit=True),
+    "axe": lambda user, pk: access_axis(user, pk, edit=True).obj,
+    "objectif": lambda user, pk: access_objective(user, pk, edit=True).obj,
+    "fiche": lambda user, pk: access_action(user, pk, edit=True).obj,
 }
 
 
-def editable(strategy: Strategy) -> bool:
+def editable(role: str, strategy: Strategy) -> bool:
     """The coordinator may change the content now (the page shows the edit links)."""
-    return can_edit_council(strategy.user_role) and strategy.status in EDITABLE_STATUSES  # type: ignore[attr-defined]
+    return can_edit_council(role) and strategy.status in EDITABLE_STATUSES
 
 
 def budget_totals(lines: Any) -> dict[str, Decimal]:
@@ -85,17 +87,20 @@ def budget_totals(lines: Any) -> dict[str, Decimal]:
     return totals
 
 
+def numbered_node(objective: Objective, action: Action | None = None) -> Node:
+    """The numbered objective (its actions numbered, their leads loaded) or fiche action, in
+    three queries whatever the size of the strategy."""
+    axes = Axis.objects.filter(strategy_id=objective.axis.strategy_id).prefetch_related(
+        Prefetch("objectives", queryset=Objective.objects.only("pk", "axis_id", "position")),
+        Prefetch("objectives__actions", queryset=Action.objects.select_related("lead")),
+    )
+    wanted = objective if action is None else action
+    return next(node for node in walk(numbered_tree(axes)) if node.element == wanted)
+
+
 def number_of(objective: Objective, action: Action | None = None) -> str:
     """1.2 for the second objective of the first axis, 1.2.3 for its third action."""
-    axis_ids = list(Axis.objects.filter(strategy_id=objective.axis.strategy_id).values_list("pk"))
-    objective_ids = list(Objective.objects.filter(axis_id=objective.axis_id).values_list("pk"))
-    number = (
-        f"{axis_ids.index((objective.axis_id,)) + 1}.{objective_ids.index((objective.pk,)) + 1}"
-    )
-    if action is not None:
-        action_ids = list(Action.objects.filter(objective_id=objective.pk).values_list("pk"))
-        number += f".{action_ids.index((action.pk,)) + 1}"
-    return number
+    return numbered_node(objective, action).number
 
 
 def form_page(
@@ -145,14 +150,15 @@ def form_page(
 
 @login_required
 def strategy_list(request: HttpRequest, council_id: int) -> HttpResponse:
-    council = access_council(current_user(request), council_id)
+    granted = access_council(current_user(request), council_id)
+    council = granted.obj
     return render(
         request,
         "strategy/strategy_list.html",
         {
             "council": council,
             "strategies": council.strategies.all(),
-            "can_edit": can_edit_council(council.user_role),  # type: ignore[attr-defined]
+            "can_edit": granted.can_edit,
         },
     )
 
@@ -160,7 +166,7 @@ def strategy_list(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def strategy_create(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
-    council = access_council(user, council_id, edit=True)
+    council = access_council(user, council_id, edit=True).obj
     form = StrategyCreateForm(request.POST or None, instance=Strategy(council=council))
     if form.is_valid():
         strategy = editing.save_element(form, by=user, council=council)
@@ -181,9 +187,8 @@ def strategy_create(request: HttpRequest, council_id: int) -> HttpResponse:
 @login_required
 def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
     """The whole tree in a fixed number of queries, whatever the number of actions."""
-    strategy = access_strategy(current_user(request), strategy_id)
-    tree = strategy_tree(strategy.pk)
-    tree.user_role = strategy.user_role  # type: ignore[attr-defined]
+    granted = access_strategy(current_user(request), strategy_id)
+    tree = strategy_tree(granted.obj.pk)
     lines: list[BudgetLine] = []
     for axis in tree.axes.all():
         for objective in axis.objectives.all():
@@ -195,9 +200,10 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "strategy/strategy_detail.html",
         {
             "strategy": tree,
+            "axes": numbered_tree(tree.axes.all()),
             "council": tree.council,
-            "can_edit": editable(tree),
-            "is_coordinator": can_edit_council(strategy.user_role),  # type: ignore[attr-defined]
+            "can_edit": editable(granted.role, tree),
+            "is_coordinator": granted.can_edit,
             "gaps": readiness_gaps(tree),
             "totals": budget_totals(lines),
         },
@@ -206,7 +212,7 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def strategy_edit(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     ensure_editable(strategy)
     return form_page(
         request,
@@ -220,7 +226,8 @@ def strategy_edit(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def readiness(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id)
+    granted = access_strategy(current_user(request), strategy_id)
+    strategy = granted.obj
     return render(
         request,
         "strategy/readiness.html",
@@ -228,7 +235,7 @@ def readiness(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "strategy": strategy,
             "council": strategy.council,
             "gaps": readiness_gaps(strategy),
-            "can_edit": editable(strategy),
+            "can_edit": editable(granted.role, strategy),
         },
     )
 
@@ -261,7 +268,7 @@ def strategy_of(element: Axis | Objective | Action) -> Strategy:
 
 @login_required
 def axis_add(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    strategy = access_strategy(current_user(request), strategy_id, edit=True)
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
     ensure_editable(strategy)
     axis = Axis(strategy=strategy, position=editing.next_position(strategy.axes.all()))
     return form_page(
@@ -276,7 +283,7 @@ def axis_add(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def axis_edit(request: HttpRequest, axis_id: int) -> HttpResponse:
-    axis = access_axis(current_user(request), axis_id, edit=True)
+    axis = access_axis(current_user(request), axis_id, edit=True).obj
     strategy = axis.strategy
     return form_page(
         request,
@@ -291,7 +298,7 @@ def axis_edit(request: HttpRequest, axis_id: int) -> HttpResponse:
 
 @login_required
 def axis_delete(request: HttpRequest, axis_id: int) -> HttpResponse:
-    axis = access_axis(current_user(request), axis_id, edit=True)
+    axis = access_axis(current_user(request), axis_id, edit=True).obj
     strategy = axis.strategy
     return confirm_delete(
         request,
@@ -308,7 +315,7 @@ def axis_delete(request: HttpRequest, axis_id: int) -> HttpResponse:
 
 @login_required
 def objective_add(request: HttpRequest, axis_id: int) -> HttpResponse:
-    axis = access_axis(current_user(request), axis_id, edit=True)
+    axis = access_axis(current_user(request), axis_id, edit=True).obj
     objective = Objective(axis=axis, position=editing.next_position(axis.objectives.all()))
     return form_page(
         request,
@@ -326,28 +333,30 @@ def obj_url(name: str, obj: models.Model) -> str:
 
 @login_required
 def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id)
+    granted = access_objective(current_user(request), objective_id)
+    objective = granted.obj
     strategy = objective.axis.strategy
+    node = numbered_node(objective)
     return render(
         request,
         "strategy/objective_detail.html",
         {
             "objective": objective,
-            "number": number_of(objective),
+            "number": node.number,
             "strategy": strategy,
             "council": strategy.council,
             "uses": objective.indicators.select_related(
                 "definition__observatory_indicator", "commune"
             ),
-            "actions": objective.actions.select_related("lead"),
-            "can_edit": editable(strategy),
+            "actions": node.children,
+            "can_edit": editable(granted.role, strategy),
         },
     )
 
 
 @login_required
 def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     url = obj_url("strategy:objective", objective)
     return form_page(
         request,
@@ -363,7 +372,7 @@ def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @login_required
 def objective_delete(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     strategy = objective.axis.strategy
     return confirm_delete(
         request,
@@ -377,7 +386,7 @@ def objective_delete(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @login_required
 def objective_indicator_add(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     strategy = objective.axis.strategy
     url = obj_url("strategy:objective", objective)
     return form_page(
@@ -400,7 +409,7 @@ def objective_indicator_add(request: HttpRequest, objective_id: int) -> HttpResp
 
 @login_required
 def objective_indicator_edit(request: HttpRequest, use_id: int) -> HttpResponse:
-    use = access_objective_indicator(current_user(request), use_id, edit=True)
+    use = access_objective_indicator(current_user(request), use_id, edit=True).obj
     objective = use.objective
     url = obj_url("strategy:objective", objective)
     return form_page(
@@ -420,7 +429,7 @@ def objective_indicator_edit(request: HttpRequest, use_id: int) -> HttpResponse:
 
 @login_required
 def objective_indicator_delete(request: HttpRequest, use_id: int) -> HttpResponse:
-    use = access_objective_indicator(current_user(request), use_id, edit=True)
+    use = access_objective_indicator(current_user(request), use_id, edit=True).obj
     objective = use.objective
     url = obj_url("strategy:objective", objective)
     return confirm_delete(
@@ -438,7 +447,7 @@ def objective_indicator_delete(request: HttpRequest, use_id: int) -> HttpRespons
 
 @login_required
 def action_add(request: HttpRequest, objective_id: int) -> HttpResponse:
-    objective = access_objective(current_user(request), objective_id, edit=True)
+    objective = access_objective(current_user(request), objective_id, edit=True).obj
     strategy = objective.axis.strategy
     action = Action(objective=objective, position=editing.next_position(objective.actions.all()))
     return form_page(
@@ -454,7 +463,8 @@ def action_add(request: HttpRequest, objective_id: int) -> HttpResponse:
 
 @login_required
 def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access_action(current_user(request), action_id)
+    granted = access_action(current_user(request), action_id)
+    action = granted.obj
     objective = action.objective
     strategy = objective.axis.strategy
     lines = action.budget_lines.all()
@@ -473,7 +483,7 @@ def action_detail(request: HttpRequest, action_id: int) -> HttpResponse:
             "lines": lines,
             "totals": budget_totals(lines),
             "uses": action.indicators.select_related("definition"),
-            "can_edit": editable(strategy),
+            "can_edit": editable(granted.role, strategy),
         },
     )
 
@@ -483,7 +493,7 @@ def action_edit(request: HttpRequest, action_id: int) -> HttpResponse:
     """Every field of the fiche. Two people editing it at once: the second save is refused,
     their input stays in the form and the first person's values are shown beside it."""
     user = current_user(request)
-    action = access_action(user, action_id, edit=True)
+    action = access_action(user, action_id, edit=True).obj
     strategy = action.objective.axis.strategy
     form = ActionForm(request.POST or None, instance=action, strategy=strategy)
     theirs: list[tuple[str, str]] = []
@@ -543,7 +553,7 @@ def conflicting_form(
 
 @login_required
 def action_delete(request: HttpRequest, action_id: int) -> HttpResponse:
-    action = access_action(current_user(request), action_id, edit=True)
+    action = access_action(current_user(request), action_id, edit=True).obj
     objective = action.objective
     return confirm_delete(
         request,
@@ -560,7 +570,7 @@ def item_add(request: HttpRequest, action_id: int, kind: str) -> HttpResponse:
     if kind not in ITEMS:
         raise Http404
     model, form_class, title = ITEMS[kind]
-    action = access_action(current_user(request), action_id, edit=True)
+    action = access_action(current_user(request), action_id, edit=True).obj
     strategy = action.objective.axis.strategy
     url = f"{action.get_absolute_url()}#{ITEM_ANCHORS.get(kind, kind)}"
     return form_page(
@@ -581,7 +591,7 @@ def item_edit(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in ITEMS:
         raise Http404
     model, form_class, _ = ITEMS[kind]
-    item = access_action_item(current_user(request), model, item_id, edit=True)
+    item = access_action_item(current_user(request), model, item_id, edit=True).obj
     action = item.action
     strategy = action.objective.axis.strategy
     url = f"{action.get_absolute_url()}#{ITEM_ANCHORS.get(kind, kind)}"
@@ -604,7 +614,7 @@ def item_delete(request: HttpRequest, kind: str, item_id: int) -> HttpResponse:
     if kind not in ITEMS:
         raise Http404
     model = ITEMS[kind][0]
-    item = access_action_item(current_user(request), model, item_id, edit=True)
+    item = access_action_item(current_user(request), model, item_id, edit=True).obj
     action = item.action
     url = f"{action.get_absolute_url()}#{ITEM_ANCHORS.get(kind, kind)}"
     return confirm_delete(

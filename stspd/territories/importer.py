@@ -15,12 +15,13 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import Commune, CommuneKind, Departement, Epci, Region
+from .models import Commune, CommuneKind, Departement, Epci, FormerCommuneCode, Region
 from .search import search_key
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COMMUNES_FILE = DATA_DIR / "communes_epci_cog2026.csv.gz"
 EPCI_FILE = DATA_DIR / "epci_2025-2026.csv.gz"
+FORMER_CODES_FILE = DATA_DIR / "anciens_codes_vers_cog2026.csv.gz"
 BATCH = 2000
 
 
@@ -31,12 +32,15 @@ class ImportReport:
     epci: int = 0
     communes: int = 0
     skipped: int = 0
+    former_codes: int = 0
 
     def __str__(self) -> str:
         return (
             f"{self.regions} régions, {self.departements} départements, {self.epci} EPCI, "
             f"{self.communes} communes et arrondissements municipaux chargés"
             f" ({self.skipped} lignes ignorées : communes déléguées, associées ou hors référentiel)"
+            f", {self.former_codes} anciens codes de communes fusionnées depuis rattachés à leur "
+            "commune actuelle"
         )
 
 
@@ -148,4 +152,22 @@ def import_cog(data_dir: Path = DATA_DIR) -> ImportReport:
         arrondissement.parent_id = commune_ids[parents[arrondissement.code]]
     Commune.objects.bulk_update(arrondissements, ["parent"])
     report.communes = len(commune_ids)
+    report.former_codes = _load_former_codes(data_dir, commune_ids)
     return report
+
+
+def _load_former_codes(data_dir: Path, commune_ids: dict[str, int]) -> int:
+    """Replace the former commune codes with the shipped table's (nothing points at them)."""
+    former = [
+        FormerCommuneCode(
+            code=row["ancien_code"],
+            name=row["ancien_nom"],
+            commune_id=commune_ids[row["code_insee_2026"]],
+        )
+        for row in read_csv(data_dir / FORMER_CODES_FILE.name)
+        # A code that is a commune of the reference again (restored) is not a former one.
+        if row["code_insee_2026"] in commune_ids and row["ancien_code"] not in commune_ids
+    ]
+    FormerCommuneCode.objects.all().delete()
+    FormerCommuneCode.objects.bulk_create(former, batch_size=BATCH)
+    return len(former)

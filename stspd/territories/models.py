@@ -72,7 +72,7 @@ class Commune(models.Model):
     """A current commune, or a municipal arrondissement of Paris, Lyon or Marseille.
 
     Arrondissements keep a link to their city (`parent`): figures of a city and of its
-    arrondissements must never be added together (DOMAIN.md, section 3).
+    arrondissements must never be added together (docs/domain.md, section 3).
     """
 
     code = models.CharField("code INSEE", max_length=5, unique=True)
@@ -98,6 +98,37 @@ class Commune(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("territories:commune", args=[self.code])
+
+
+class FormerCommuneCode(models.Model):
+    """A commune code that no longer exists, and the current commune that took it over.
+
+    Communes merge every year (communes nouvelles); an SSMSI file on an older geography still
+    lists the former communes, whose values belong to the current one. Loaded from the
+    reference (`stspd import-cog`, data/anciens_codes_vers_cog2026.csv.gz).
+    """
+
+    code = models.CharField("ancien code INSEE", max_length=5, unique=True)
+    name = models.CharField(
+        "nom de l'ancienne commune",
+        max_length=100,
+        blank=True,
+        help_text="Renseigné quand elle subsiste comme commune déléguée ou associée.",
+    )
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.CASCADE,
+        related_name="former_codes",
+        verbose_name="commune actuelle",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "ancien code de commune"
+        verbose_name_plural = "anciens codes de communes"
+
+    def __str__(self) -> str:
+        return f"{self.code} -> {self.commune_id}"
 
 
 class CommuneShape(models.Model):

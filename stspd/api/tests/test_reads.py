@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from stspd.api.errors import NOT_FOUND, SIGN_IN
+from stspd.api.errors import NOT_FOUND, READ_ONLY, SIGN_IN
 from stspd.api.models import ApiToken
 from stspd.strategy.models import Action, ActionIndicator, Strategy
 
@@ -97,6 +97,30 @@ def test_another_territorys_strategy_is_a_404_like_an_unknown_id(world, client) 
     assert response.status_code == 422
     assert response.json()["erreurs"][0]["endroit"] == "path.strategy_id"
     assert get(client, "/api/strategies/99999999999999999999", secret).status_code == 422
+
+
+def test_a_write_on_a_read_only_path_is_refused_after_the_reads_own_checks(world, client) -> None:  # type: ignore[no-untyped-def]
+    """405 (Allow: GET) only for whom the read would answer: the others get the read's 401 or
+    404 first, so that a write tells an outsider nothing of the object."""
+    mine, theirs = token(world.coordinator), token(world.outsider)
+    paths = [
+        "/api/moi",
+        "/api/strategies",
+        f"/api/strategies/{world.strategy.pk}",
+        f"/api/strategies/{world.strategy.pk}/indicateurs",
+        "/api/observatoire/epci/200023414",
+    ]
+    for path in paths:
+        for method in ("post", "put", "delete"):
+            send = getattr(client, method)
+            response = send(path, "{}", content_type="application/json", **bearer(mine))
+            assert response.status_code == 405, (method, path)
+            assert response["Allow"] == "GET"
+            assert response.json() == {"detail": READ_ONLY}
+            assert send(path, "{}", content_type="application/json").status_code == 401
+    for path in paths[2:4]:
+        response = client.post(path, "{}", content_type="application/json", **bearer(theirs))
+        assert (response.status_code, response.json()) == (404, {"detail": NOT_FOUND}), path
 
 
 def test_the_strategy_tree_and_who_reports_which_indicator(world, client) -> None:  # type: ignore[no-untyped-def]

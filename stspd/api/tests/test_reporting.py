@@ -13,7 +13,7 @@ from stspd.steering.models import Measurement
 from stspd.steering.reporting import OBSERVATORY_REFUSAL
 from stspd.steering.tests.reporting_helpers import in_force, measure, quarter
 
-from .helpers import get, post, token
+from .helpers import bearer, get, post, token
 
 
 @pytest.fixture
@@ -138,11 +138,26 @@ def test_not_json_wrong_ids_and_missing_rights_are_refused(rw, client) -> None: 
     outsider = token(rw.outsider, ("lecture", "saisie"))
     response = unchanged(lambda: post(client, url(rw.use), outsider, body))
     assert response.status_code == 404
+    # Whatever the body: the indicator is checked before it, or a 400 or 422 would tell them
+    # that it exists.
+    for bad in ["periode=x", "{}", '{"periode": "hier"}', ""]:
+        response = unchanged(
+            lambda bad=bad: client.post(
+                url(rw.use), bad, content_type="application/json", **bearer(outsider)
+            )
+        )
+        assert response.status_code == 404, bad
     # A reader of the council does not report: 403 with the rule.
     reader = token(rw.reader, ("lecture", "saisie"))
     response = unchanged(lambda: post(client, url(rw.use), reader, body))
     assert response.status_code == 403
     assert "pilote" in response.json()["detail"]
+    response = unchanged(
+        lambda: client.post(
+            url(rw.use), "periode=x", content_type="application/json", **bearer(reader)
+        )
+    )
+    assert response.status_code == 403
     # A token without the scope: 403 naming it.
     read_only = token(rw.partner, ("lecture",))
     response = unchanged(lambda: post(client, url(rw.use), read_only, body))

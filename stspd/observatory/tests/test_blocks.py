@@ -87,6 +87,19 @@ def test_one_block_per_indicator_and_departement() -> None:
     assert {b.area for b in departements} == {"010", "2A0", "2B0", "750", "971", "974", "975"}
 
 
+def test_a_lower_bound_comes_back_as_at_least_its_count() -> None:
+    """A merged commune with a suppressed part is "au moins" its count, 0 included."""
+    frame = values(
+        [
+            ("76455", 2022, "Cambriolages", "lower_bound", 0, 2400, None, None),
+            ("76455", 2023, "Cambriolages", "lower_bound", 3, 2400, None, None),
+            ("76455", 2023, "Vols de véhicule", "suppressed", None, 2400, None, None),
+        ]
+    )
+    back = stored(frame, "commune").select(list(LAYOUT)).sort("year", "indicator")
+    assert back.equals(frame)
+
+
 def test_reading_some_territories_and_one_year() -> None:
     frame = national_like()
     back = stored(frame, "commune", codes=["2B033", "97411", "99999"], year=2020)
@@ -106,6 +119,10 @@ def test_reading_some_territories_and_one_year() -> None:
         ("76540", 2023, "Cambriolages", "published", 0, 10, None, None),
         ("76540", 2023, "Cambriolages", "published", None, 10, None, None),
         ("76540", 2023, "Cambriolages", "published", 3_000_000_000, 10, None, None),
+        ("76540", 2023, "Cambriolages", "lower_bound", None, 10, None, None),  # no count
+        ("76540", 2023, "Cambriolages", "lower_bound", 4, 10, None, 0.4),  # with a rate
+        ("76540", 2023, "Cambriolages", "estimated", 4, 10, None, None),  # no such state
+        ("76540", 2023, "Cambriolages", None, 4, 10, None, None),
     ],
 )
 def test_a_value_that_breaks_the_rules_is_never_packed(row: tuple[object, ...]) -> None:

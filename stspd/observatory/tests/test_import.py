@@ -7,11 +7,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connections, transaction
 
-from crimestats.ssmsi import SsmsiFormatError
 from stspd import cli
 from stspd.audit.models import Event
 from stspd.demo.observatory import COMMUNES_FILE, DEPARTEMENTS_FILE, load_demo_statistics
-from stspd.observatory import importer, prefetch
+from stspd.observatory import importer
 from stspd.observatory.blocks import BlockError
 from stspd.observatory.importer import import_ssmsi, stored_values
 from stspd.observatory.models import Edition, SeriesBlock, State
@@ -198,18 +197,24 @@ def test_a_new_edition_replaces_the_values_it_reprojects(communes, tmp_path) -> 
     old_report = import_ssmsi(old)
     new_report = import_ssmsi(new)
 
-    assert new_report.replaced == 6
+    # Exactly the cells the new edition carries are replaced (issue 13: an extract of a few
+    # communes never erases the others); each value keeps the edition it comes from.
+    assert new_report.replaced == 4
     assert Edition.objects.count() == 2
     stored = stored_values()
     sexual = stored.filter(pl.col("indicator") == "Violences sexuelles", pl.col("year") >= 2022)
-    assert sexual.height == 4
-    assert set(sexual.select("edition_id", "count").rows()) == {(new_report.edition_id, 8)}
-    # The third commune, absent from the re-projection, is not left with a stale series.
-    assert sexual.filter(pl.col("geo_code") == communes[2]).is_empty()
+    assert sexual.height == 6
+    renewed = sexual.filter(pl.col("geo_code").is_in(communes[:2]))
+    assert set(renewed.select("edition_id", "count").rows()) == {(new_report.edition_id, 8)}
+    # The third commune, which the new file does not carry, keeps the older edition's values.
+    third = sexual.filter(pl.col("geo_code") == communes[2])
+    assert set(third.select("edition_id", "count").rows()) == {(old_report.edition_id, 5)}
     kept = stored.filter(pl.col("edition_id") == old_report.edition_id)
-    assert sorted(kept.select("year", "indicator").rows()) == [
-        (2019, "Violences sexuelles"),
-        (2023, "Vols de véhicule"),
+    assert sorted(kept.select("geo_code", "year", "indicator").rows()) == [
+        (communes[2], 2022, "Violences sexuelles"),
+        (communes[2], 2023, "Violences sexuelles"),
+        ("76540", 2019, "Violences sexuelles"),
+        ("76540", 2023, "Vols de véhicule"),
     ]
 
 
@@ -360,71 +365,22 @@ def test_a_departement_extract_leaves_the_other_departements_alone(communes, tmp
     ]
 
 
-def test_a_file_read_while_django_starts_is_imported_as_if_read_by_the_import(  # type: ignore[no-untyped-def]
-    communes, tmp_path
-) -> None:
-    # `stspd import-ssmsi FILE` starts reading the file before Django (stspd.cli).
-    lines = [row(code, 2022, "Violences sexuelles", 7) for code in communes]
-    path = write(
-        tmp_path / "a.csv.gz", [*lines, row(LEFT_OUT, 2022, "Vols de véhicule", None)], gz=True
-    )
-    expected = str(import_ssmsi(path))
-    values = snapshot()
-    SeriesBlock.objects.all().delete()
-    Edition.objects.all().delete()
-
-    prefetch.start(path)
-    assert (path.resolve(), path.name) in prefetch._pending
-    report = import_ssmsi(path)
-
-    assert not prefetch._pending
-    assert str(report) == expected
-    assert [v[1:] for v in snapshot()] == [v[1:] for v in values]
-    # Read under another name (a downloaded file named by its URL): read again by the import.
-    prefetch.start(path)
-    assert import_ssmsi(path, source_name="autre.csv.gz").source_name == "autre.csv.gz"
-    assert prefetch.take(path, path.name) is not None
-
-
-def test_a_bad_file_read_while_django_starts_is_refused_with_the_same_message(  # type: ignore[no-untyped-def]
-    existing, tmp_path
-) -> None:
-    path = write(tmp_path / "mauvais.csv", [row("76540", 2023, "Violences sexuelles", -3)])
-    with pytest.raises(SsmsiFormatError) as direct:
-        import_ssmsi(path)
-
-    prefetch.start(path)
-    with pytest.raises(SsmsiFormatError) as read_early:
-        import_ssmsi(path)
-
-    assert str(read_early.value) == str(direct.value)
-    assert "mauvais.csv, ligne 2, colonne « nombre »" in str(direct.value)
-    assert snapshot() == existing
-
-
-def test_stspd_import_ssmsi_file_reads_it_while_django_starts(  # type: ignore[no-untyped-def]
-    communes, tmp_path, monkeypatch, capsys
-) -> None:
+def test_stspd_import_ssmsi_file_imports_it(communes, tmp_path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     path = write(
         tmp_path / "a.csv", [row(code, 2022, "Violences sexuelles", 7) for code in communes]
     )
-    started = []
-    start = prefetch.start
-    monkeypatch.setattr(prefetch, "start", lambda source: [started.append(source), start(source)])
     monkeypatch.setattr("sys.argv", ["stspd", "import-ssmsi", str(path)])
     # A command run from the command line closes the connections when it ends: not the test's.
     monkeypatch.setattr(connections, "close_all", lambda: None)
 
     cli.main()
 
-    assert started == [str(path)]
-    assert not prefetch._pending  # taken by the import
     assert "valeurs enregistrées : 3" in capsys.readouterr().out
     assert stored_values().height == 3
 
 
 def test_values_the_blocks_refuse_roll_everything_back(existing, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    # The blocks are packed while the previous values are removed: a refusal rolls it back.
+    # The blocks are packed before the transaction: a refusal changes nothing.
     def refuse(frame: pl.DataFrame, level: str) -> list[object]:
         raise BlockError("valeur incohérente avec son état (76540, 2023, …)")
 

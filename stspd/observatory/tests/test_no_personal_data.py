@@ -115,8 +115,10 @@ COLUMNS: dict[str, dict[str, str]] = {
         "published": "import report: a count",
         "zero": "import report: a count",
         "suppressed": "import report: a count",
+        "lower_bound": "import report: a count",
         "unknown_rows": "import report: a count",
         "unknown_codes": "import report: territory codes the reference does not know",
+        "merged_codes": "import report: former commune codes -> current commune codes",
     },
     "observatory.indicator": {
         "id": "key",

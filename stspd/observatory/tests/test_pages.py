@@ -257,9 +257,7 @@ def test_a_commune_alone_with_values_says_why_it_has_no_comparable_commune(world
     assert chart(response)["similar"] == [None, None, None]
 
 
-def test_a_rate_per_dwelling_without_dwellings_says_so_not_an_empty_chart(
-    world, login
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_rate_per_dwelling_without_dwellings_says_so_not_an_empty_chart(world, login) -> None:  # type: ignore[no-untyped-def]
     from stspd.observatory.models import Indicator
 
     Indicator.objects.filter(pk=world.indicator.pk).update(denominator_kind="dwellings")

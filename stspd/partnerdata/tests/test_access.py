@@ -1,4 +1,5 @@
-"""The access helpers: outsiders get 404, roles without the right to edit get 403."""
+"""The access helpers: outsiders get 404, roles without the right to edit get 403; the others
+get the object with their role."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -9,12 +10,23 @@ from stspd.partnerdata.access import access_source, access_upload
 from .helpers import make_source, staged
 
 
-@pytest.mark.parametrize("who", ["reader", "partner", "wg_signed", "coordinator", "site_admin"])
-def test_council_roles_read_sources_and_uploads(world, who: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("who", "role", "can_edit"),
+    [
+        ("reader", "reader", False),
+        ("partner", "partner", False),
+        ("wg_signed", "partner", False),
+        ("coordinator", "coordinator", True),
+        ("site_admin", "admin", True),
+    ],
+)
+def test_council_roles_read_sources_and_uploads(world, who: str, role: str, can_edit: bool) -> None:  # type: ignore[no-untyped-def]
     upload = staged(world)
     user = getattr(world, who)
-    assert access_source(user, upload.source_id) == upload.source
-    assert access_upload(user, upload.pk) == upload
+    source = access_source(user, upload.source_id)
+    assert (source.obj, source.role, source.can_edit) == (upload.source, role, can_edit)
+    reached = access_upload(user, upload.pk)
+    assert (reached.obj, reached.role, reached.can_edit) == (upload, role, can_edit)
 
 
 @pytest.mark.parametrize("who", ["reader", "partner", "wg_signed"])

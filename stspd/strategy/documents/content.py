@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from crimestats import french
-from stspd.accounts.enums import OrganisationKind
 from stspd.councils.models import Council
 from stspd.indicators.enums import Direction
 from stspd.observatory.caveats import caveats_for
@@ -25,6 +24,7 @@ from stspd.territories.models import Commune
 
 from ..enums import ActionStatus, Funder, PartnerRole, Status
 from ..models import Deliberation, Signature, Strategy, StrategyVersion
+from ..numbering import numbered_tree
 
 
 def label(choices: Any, value: str | None) -> str:
@@ -81,19 +81,22 @@ def prepare(source: Source, figures: Figures | None = None) -> dict[str, Any]:
     codes = {code for action in iter_actions(data) for code in action["communes"]}
     names = dict(Commune.objects.filter(code__in=codes).values_list("code", "name"))
     actions = []
-    for a, axis in enumerate(data["axes"], 1):
-        axis["number"] = str(a)
-        axis["anchor"] = f"axe-{a}"
-        for o, objective in enumerate(axis["objectives"], 1):
-            objective["number"] = f"{a}.{o}"
+    for axis_node in numbered_tree(data["axes"]):
+        axis = axis_node.element
+        axis["number"] = axis_node.number
+        axis["anchor"] = f"axe-{axis_node.number}"
+        for objective_node in axis_node.children:
+            objective = objective_node.element
+            objective["number"] = objective_node.number
             for indicator in objective["indicators"]:
                 indicator["direction_label"] = label(Direction, indicator["direction"])
                 indicator["baseline_text"] = number_text(indicator["baseline_value"])
                 indicator["target_text"] = number_text(indicator["target_value"])
                 indicator["baseline"] = parse_date(indicator["baseline_on"])
                 indicator["due"] = parse_date(indicator["deadline"])
-            for n, action in enumerate(objective["actions"], 1):
-                _prepare_action(action, f"{a}.{o}.{n}", axis, objective, names)
+            for action_node in objective_node.children:
+                action = action_node.element
+                _prepare_action(action, action_node.number, axis, objective, names)
                 actions.append(action)
     data["actions"] = actions
     data["budget_total"] = euros(sum((a["budget_planned"] for a in actions), Decimal(0)))
@@ -201,10 +204,6 @@ def _blanks(source: Source) -> list[str]:
         "Pour le parquet",
         "Pour les forces de sécurité intérieure",
     ]
-
-
-def organisation_kind_label(kind: str) -> str:
-    return label(OrganisationKind, kind)
 
 
 def load_source(strategy: Strategy, number: int | None) -> Source:

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from stspd.accounts.enums import OrganisationKind
 from stspd.accounts.models import Organisation, User
@@ -41,6 +42,23 @@ from ..models import (
     ObjectiveIndicator,
     Strategy,
 )
+from ..numbering import numbered_tree
+from ..rules import (
+    DUPLICATE_ACTION_INDICATOR,
+    DUPLICATE_BUDGET_LINE,
+    DUPLICATE_OBJECTIVE_INDICATOR,
+    Period,
+    Problems,
+    Span,
+    action_indicator_kind_problem,
+    action_problems,
+    activity_target_problem,
+    budget_line_problems,
+    milestone_problems,
+    objective_indicator_kind_problem,
+    objective_indicator_problems,
+    period_problem,
+)
 from ..snapshot import SCHEMA
 
 
@@ -64,12 +82,21 @@ class Checker:
 
     def __init__(self) -> None:
         self.errors: list[str] = []
+        self.today = timezone.localdate()
 
     def fail(self, path: str, value: Any, expected: str) -> None:
         shown = (
             "absent" if value is _MISSING else f"« {json.dumps(value, ensure_ascii=False)[:80]} »"
         )
         self.errors.append(f"{path} : {shown} — attendu : {expected}")
+
+    def problems(self, data: Any, path: str, problems: Problems) -> None:
+        """A rule's messages (strategy/rules.py), each at the path of its field."""
+        for name, message in problems.items():
+            if not message:
+                continue
+            value, here = self.value(data, name, path)
+            self.fail(here, value, message)
 
     def value(self, data: Any, name: str, path: str) -> tuple[Any, str]:
         here = f"{path}.{name}"
@@ -130,7 +157,7 @@ class Checker:
         if value is None and not required:
             return None
         expected = (
-            f'un nombre décimal écrit en texte (par exemple "1500.5"), positif, d\'au plus '
+            f'un nombre décimal écrit en texte (par exemple "1500.5"), d\'au plus '
             f"{places} décimales"
         )
         if not isinstance(value, str):
@@ -143,9 +170,8 @@ class Checker:
             return None
         if (
             not number.is_finite()
-            or number < 0
             or number != number.quantize(Decimal(1).scaleb(-places))
-            or number >= Decimal(10) ** (digits - places)
+            or abs(number) >= Decimal(10) ** (digits - places)
         ):
             self.fail(here, value, expected)
             return None
@@ -215,8 +241,11 @@ def check(data: Any) -> dict[str, Any]:
         "diagnostic": None,
         "axes": [],
     }
-    if clean["starts_on"] and clean["ends_on"] and clean["ends_on"] <= clean["starts_on"]:
-        c.fail("$.ends_on", data.get("ends_on"), "une date postérieure à starts_on")
+    period: Period | None = None
+    if problem := period_problem(clean["starts_on"], clean["ends_on"]):
+        c.fail("$.ends_on", data.get("ends_on"), problem)
+    elif clean["starts_on"] and clean["ends_on"]:
+        period = Span(clean["starts_on"], clean["ends_on"])
     diagnostic = data.get("diagnostic", _MISSING)
     if diagnostic is not None:
         clean["diagnostic"] = {
@@ -237,7 +266,8 @@ def check(data: Any) -> dict[str, Any]:
                 "title": c.text(axis, "title", path, required=True, max_length=250),
                 "description": c.text(axis, "description", path),
                 "objectives": [
-                    _check_objective(c, o, p, keys) for p, o in c.items(axis, "objectives", path)
+                    _check_objective(c, o, p, keys, period)
+                    for p, o in c.items(axis, "objectives", path)
                 ],
             }
         )
@@ -297,29 +327,50 @@ def _check_indicator(c: Checker, data: Any, path: str) -> dict[str, Any]:
     }
 
 
-def _check_objective(c: Checker, data: Any, path: str, keys: dict[str, set[str]]) -> Any:
-    return {
+def _check_objective(
+    c: Checker, data: Any, path: str, keys: dict[str, set[str]], period: Period | None
+) -> Any:
+    objective: dict[str, Any] = {
         "key": c.key(data, path, keys["objective"]),
         "statement": c.text(data, "statement", path, required=True, max_length=300),
         "unquantified_reason": c.text(data, "unquantified_reason", path),
-        "indicators": [
-            {
-                "key": c.key(use, p, keys["use"]),
-                "indicator": _check_indicator(c, use, p),
-                "baseline_value": c.decimal(use, "baseline_value", p, digits=14, places=3),
-                "baseline_on": c.date(use, "baseline_on", p),
-                "target_value": c.decimal(use, "target_value", p, digits=14, places=3),
-                "deadline": c.date(use, "deadline", p),
-                "direction": c.choice(use, "direction", p, Direction),
-                "public": c.boolean(use, "public", p),
-            }
-            for p, use in c.items(data, "indicators", path)
-        ],
-        "actions": [_check_action(c, a, p, keys) for p, a in c.items(data, "actions", path)],
+        "indicators": [],
     }
+    names = set()
+    for p, use in c.items(data, "indicators", path):
+        checked: dict[str, Any] = {
+            "key": c.key(use, p, keys["use"]),
+            "indicator": _check_indicator(c, use, p),
+            "baseline_value": c.decimal(use, "baseline_value", p, digits=14, places=3),
+            "baseline_on": c.date(use, "baseline_on", p),
+            "target_value": c.decimal(use, "target_value", p, digits=14, places=3),
+            "deadline": c.date(use, "deadline", p),
+            "direction": c.choice(use, "direction", p, Direction),
+            "public": c.boolean(use, "public", p),
+        }
+        quantities = ("baseline_value", "baseline_on", "target_value", "deadline", "direction")
+        c.problems(
+            use, p, objective_indicator_problems(period, **{q: checked[q] for q in quantities})
+        )
+        if problem := objective_indicator_kind_problem(checked["indicator"]["kind"]):
+            c.fail(f"{p}.indicator.kind", checked["indicator"]["kind"], problem)
+        name = checked["indicator"]["name"]
+        if name in names:
+            c.fail(f"{p}.indicator.name", name, DUPLICATE_OBJECTIVE_INDICATOR)
+        names.add(name)
+        objective["indicators"].append(checked)
+    objective["actions"] = [
+        _check_action(c, a, p, keys, period) for p, a in c.items(data, "actions", path)
+    ]
+    return objective
 
 
-def _check_action(c: Checker, data: Any, path: str, keys: dict[str, set[str]]) -> Any:
+def _check_action(
+    c: Checker, data: Any, path: str, keys: dict[str, set[str]], period: Period | None
+) -> Any:
+    milestones = c.items(data, "milestones", path)
+    budget = c.items(data, "budget", path)
+    indicators = c.items(data, "indicators", path)
     action = {
         "key": c.key(data, path, keys["action"]),
         "title": c.text(data, "title", path, required=True, max_length=250),
@@ -349,7 +400,7 @@ def _check_action(c: Checker, data: Any, path: str, keys: dict[str, set[str]]) -
                 "due_on": c.date(m, "due_on", mp, required=True),
                 "done_on": c.date(m, "done_on", mp),
             }
-            for mp, m in c.items(data, "milestones", path)
+            for mp, m in milestones
         ],
         "budget": [
             {
@@ -360,7 +411,7 @@ def _check_action(c: Checker, data: Any, path: str, keys: dict[str, set[str]]) -
                 "committed": c.decimal(b, "committed", bp, digits=12, places=2, required=True),
                 "spent": c.decimal(b, "spent", bp, digits=12, places=2, required=True),
             }
-            for bp, b in c.items(data, "budget", path)
+            for bp, b in budget
         ],
         "indicators": [
             {
@@ -368,7 +419,7 @@ def _check_action(c: Checker, data: Any, path: str, keys: dict[str, set[str]]) -
                 "indicator": _check_indicator(c, use, up),
                 "target_value": c.decimal(use, "target_value", up, digits=14, places=3),
             }
-            for up, use in c.items(data, "indicators", path)
+            for up, use in indicators
         ],
     }
     for cp, code in c.items(data, "communes", path):
@@ -376,14 +427,34 @@ def _check_action(c: Checker, data: Any, path: str, keys: dict[str, set[str]]) -
             action["communes"].append((code, cp))
         else:
             c.fail(cp, code, "un code INSEE (texte)")
-    if action["starts_on"] and action["ends_on"] and action["ends_on"] < action["starts_on"]:
-        c.fail(f"{path}.ends_on", str(action["ends_on"]), "une date postérieure à starts_on")
+    c.problems(
+        data,
+        path,
+        action_problems(period, starts_on=action["starts_on"], ends_on=action["ends_on"]),
+    )
+    for (mp, m), milestone in zip(milestones, action["milestones"], strict=True):
+        c.problems(
+            m,
+            mp,
+            milestone_problems(
+                period, due_on=milestone["due_on"], done_on=milestone["done_on"], today=c.today
+            ),
+        )
     seen = set()
-    for (bp, _), line in zip(c.items(data, "budget", path), action["budget"], strict=True):
+    for (bp, b), line in zip(budget, action["budget"], strict=True):
+        c.problems(b, bp, budget_line_problems(period, **line))
         ident = (line["funder"], line["funder_name"], line["year"])
         if ident in seen:
-            c.fail(bp, ident[0], "une seule ligne par financeur, précision et année")
+            c.fail(bp, ident[0], DUPLICATE_BUDGET_LINE)
         seen.add(ident)
+    names = set()
+    for (up, use), checked in zip(indicators, action["indicators"], strict=True):
+        if problem := action_indicator_kind_problem(checked["indicator"]["kind"]):
+            c.fail(f"{up}.indicator.kind", checked["indicator"]["kind"], problem)
+        c.problems(use, up, {"target_value": activity_target_problem(checked["target_value"])})
+        if checked["indicator"]["name"] in names:
+            c.fail(f"{up}.indicator.name", checked["indicator"]["name"], DUPLICATE_ACTION_INDICATOR)
+        names.add(checked["indicator"]["name"])
     return action
 
 
@@ -473,19 +544,21 @@ def import_strategy(raw: Any, council: Council, *, by: User | None, source: str 
             }
         )
     }
-    for a, axis_data in enumerate(clean["axes"], 1):
+    for axis_node in numbered_tree(clean["axes"]):
+        axis_data = axis_node.element
         axis = Axis.objects.create(
             strategy=strategy,
             key=axis_data["key"],
-            position=a,
+            position=axis_node.position,
             title=axis_data["title"],
             description=axis_data["description"],
         )
-        for o, objective_data in enumerate(axis_data["objectives"], 1):
+        for objective_node in axis_node.children:
+            objective_data = objective_node.element
             objective = Objective.objects.create(
                 axis=axis,
                 key=objective_data["key"],
-                position=o,
+                position=objective_node.position,
                 statement=objective_data["statement"],
                 unquantified_reason=objective_data["unquantified_reason"],
             )
@@ -495,8 +568,10 @@ def import_strategy(raw: Any, council: Council, *, by: User | None, source: str 
                     definition=resolve.indicator(use["indicator"]),
                     **{k: v for k, v in use.items() if k != "indicator"},
                 )
-            for n, action_data in enumerate(objective_data["actions"], 1):
-                _create_action(objective, n, action_data, resolve, communes)
+            for action_node in objective_node.children:
+                _create_action(
+                    objective, action_node.position, action_node.element, resolve, communes
+                )
     _diagnostic(council, clean["diagnostic"], result)
     record(
         by,

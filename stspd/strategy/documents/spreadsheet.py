@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from crimestats import french
 from stspd.accounts.models import Organisation, User
@@ -43,8 +44,19 @@ from ..models import (
     Objective,
     Strategy,
 )
+from ..numbering import numbered_tree
+from ..rules import (
+    DUPLICATE_ACTION_INDICATOR,
+    DUPLICATE_BUDGET_LINE,
+    DUPLICATE_PARTNER,
+    Problems,
+    action_indicator_kind_problem,
+    action_problems,
+    activity_target_problem,
+    budget_line_problems,
+    milestone_problems,
+)
 from ..snapshot import action_data, strategy_tree
-from .content import iter_actions
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A zip bomb is a small file that inflates to gigabytes: its entries are counted and their
@@ -96,6 +108,19 @@ COLUMNS: dict[str, list[str]] = {
 }
 # Columns written for the reader and ignored on import.
 INFORMATIVE = {"Axe"}
+# The column of each model field a rule of strategy/rules.py may refuse, by sheet.
+FIELD_COLUMNS: dict[str, dict[str, str]] = {
+    ACTIONS: {"starts_on": "Début", "ends_on": "Fin"},
+    MILESTONES: {"due_on": "Échéance", "done_on": "Réalisé le"},
+    BUDGET: {
+        "funder_name": "Précision",
+        "year": "Année",
+        "planned": "Prévu (€)",
+        "committed": "Engagé (€)",
+        "spent": "Dépensé (€)",
+    },
+    INDICATORS: {"target_value": "Cible"},
+}
 
 
 class SpreadsheetRefused(Exception):
@@ -140,7 +165,8 @@ def export_plan(data: dict[str, Any]) -> bytes:
             letter = sheet.cell(row=1, column=index + 1).column_letter
             sheet.column_dimensions[letter].width = 40 if column.startswith("Clé") else 24
         sheets[name] = sheet
-    for a, axis in enumerate(data["axes"], 1):
+    for axis_node in numbered_tree(data["axes"]):
+        axis = axis_node.element
         for objective in axis["objectives"]:
             for action in objective["actions"]:
                 ref = [action["key"], action["title"]]
@@ -148,7 +174,7 @@ def export_plan(data: dict[str, Any]) -> bytes:
                     sheets[ACTIONS],
                     [
                         action["key"],
-                        f"{a}. {axis['title']}",
+                        f"{axis_node.number}. {axis['title']}",
                         objective["key"],
                         objective["statement"],
                         action["title"],
@@ -215,10 +241,12 @@ def export_plan(data: dict[str, Any]) -> bytes:
 def _reference_sheets(workbook: Any, data: dict[str, Any]) -> None:
     objectives = workbook.create_sheet(OBJECTIVES)
     append_row(objectives, ["Clé de l'objectif", "Axe", "Objectif"])
-    for a, axis in enumerate(data["axes"], 1):
+    for axis_node in numbered_tree(data["axes"]):
+        axis = axis_node.element
         for objective in axis["objectives"]:
             append_row(
-                objectives, [objective["key"], f"{a}. {axis['title']}", objective["statement"]]
+                objectives,
+                [objective["key"], f"{axis_node.number}. {axis['title']}", objective["statement"]],
             )
     help_sheet = workbook.create_sheet(HELP)
     append_row(help_sheet, ["Colonne", "Valeurs permises"])
@@ -403,6 +431,11 @@ class Checker:
             shown = "" if value is None else str(value)
         self.errors.append(RowError(row.sheet, row.line, column, shown[:200], expected))
 
+    def problems(self, row: Row, problems: Problems) -> None:
+        """A rule's messages (strategy/rules.py), each under the column of its field."""
+        for name, message in problems.items():
+            self.error(row, FIELD_COLUMNS[row.sheet][name], message)
+
     def text(self, row: Row, column: str, *, required: bool = False, max_length: int = 0) -> str:
         text = row.text(column)
         if required and not text:
@@ -451,10 +484,7 @@ class Checker:
         if not number.is_finite():
             self.error(row, column, "un nombre")
             return default
-        if number < 0:
-            self.error(row, column, "un montant positif ou nul")
-            return default
-        if number != number.quantize(Decimal(1).scaleb(-places)) or number >= Decimal(10) ** 9:
+        if number != number.quantize(Decimal(1).scaleb(-places)) or abs(number) >= Decimal(10) ** 9:
             self.error(row, column, f"un nombre d'au plus {places} décimales et 9 chiffres")
             return default
         return number
@@ -533,14 +563,16 @@ def check_plan(strategy: Strategy, sheets: dict[str, list[Row]]) -> Plan:
         role = checker.choice(row, "Rôle", PartnerRole, "un rôle")
         if owner and organisation and role:
             if (id(owner), organisation.pk, role) in seen_partners:
-                checker.error(row, "Organisation", "une organisation qui n'a pas déjà ce rôle")
+                checker.error(row, "Organisation", DUPLICATE_PARTNER)
             seen_partners.add((id(owner), organisation.pk, role))
             owner.partners.append((organisation, role))
+    today = timezone.localdate()
     for row in sheets[MILESTONES]:
         owner = target(row)
         title = checker.text(row, "Jalon", required=True, max_length=250)
         due = checker.date(row, "Échéance", required=True)
         done = checker.date(row, "Réalisé le")
+        checker.problems(row, milestone_problems(strategy, due_on=due, done_on=done, today=today))
         if owner and title and due:
             owner.milestones.append((title, due, done))
     seen_lines: set[tuple[int, str, str, int]] = set()
@@ -557,14 +589,17 @@ def check_plan(strategy: Strategy, sheets: dict[str, list[Row]]) -> Plan:
                 ("spent", "Dépensé (€)"),
             )
         }
+        checker.problems(
+            row,
+            budget_line_problems(strategy, funder=funder, funder_name=name, year=year, **amounts),
+        )
         if owner and funder and year:
             if (id(owner), funder, name, year) in seen_lines:
-                checker.error(
-                    row, "Financeur", "un financeur qui n'a pas déjà une ligne cette année"
-                )
+                checker.error(row, "Financeur", DUPLICATE_BUDGET_LINE)
             seen_lines.add((id(owner), funder, name, year))
             owner.budget.append({"funder": funder, "funder_name": name, "year": year, **amounts})
     seen_uses: set[str] = set()
+    seen_definitions: set[tuple[int, int]] = set()
     for row in sheets[INDICATORS]:
         owner = target(row)
         use_key = row.text("Clé de l'indicateur")
@@ -580,7 +615,14 @@ def check_plan(strategy: Strategy, sheets: dict[str, list[Row]]) -> Plan:
                 "le nom exact d'un indicateur de la bibliothèque du conseil (indicateur inconnu)",
             )
         target_value = checker.decimal(row, "Cible", places=3)
+        if problem := activity_target_problem(target_value):
+            checker.error(row, "Cible", problem)
+        if definition and (problem := action_indicator_kind_problem(definition.kind)):
+            checker.error(row, "Indicateur", problem)
         if owner and definition:
+            if (id(owner), definition.pk) in seen_definitions:
+                checker.error(row, "Indicateur", DUPLICATE_ACTION_INDICATOR)
+            seen_definitions.add((id(owner), definition.pk))
             owner.indicators.append((use_key or str(uuid.uuid4()), definition, target_value))
     kept = {p.key for p in planned}
     deleted = [action for key, action in checker.actions.items() if key not in kept]
@@ -639,9 +681,14 @@ def _check_action(checker: Checker, row: Row, keys: Counter[str]) -> PlannedActi
         "starts_on": checker.date(row, "Début"),
         "ends_on": checker.date(row, "Fin"),
     }
-    starts, ends = planned.fields["starts_on"], planned.fields["ends_on"]
-    if starts and ends and ends < starts:
-        checker.error(row, "Fin", "une date de fin postérieure au début")
+    checker.problems(
+        row,
+        action_problems(
+            checker.strategy,
+            starts_on=planned.fields["starts_on"],
+            ends_on=planned.fields["ends_on"],
+        ),
+    )
     status = row.text("État")
     planned.fields["status"] = (
         checker.choice(row, "État", ActionStatus, "un état") if status else ActionStatus.PLANNED
@@ -827,7 +874,3 @@ def _sync_lines(action: Action, planned: PlannedAction) -> None:
         use.definition = definition
         use.target_value = target
         use.save()
-
-
-def plan_rows_count(data: dict[str, Any]) -> int:
-    return len(iter_actions(data))

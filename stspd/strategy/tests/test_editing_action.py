@@ -160,7 +160,7 @@ def budget(**changes: object) -> dict[str, object]:
     [
         ({"spent": "900"}, "Le dépensé ne peut pas dépasser l&#x27;engagé."),
         ({"planned": "-5"}, "Un montant ne peut pas être négatif."),
-        ({"year": "2030"}, "Sélectionnez un choix valide"),
+        ({"year": "2030"}, "Une année de la période de la stratégie (2026 à 2028)."),
         ({"funder": "other"}, "Précisez le nom de ce financeur."),
         ({"funder": "fipd", "year": "2026"}, "Ce financeur a déjà une ligne pour cette année."),
     ],

@@ -93,7 +93,9 @@ def test_bad_values_are_all_named_by_their_json_path_and_nothing_is_written(worl
         f"{base}.budget[0].planned",
         f"{base}.communes[0]",
     ]
-    assert '« "-15000" » — attendu : un nombre décimal' in refused.value.errors[4]
+    assert refused.value.errors[4] == (
+        f'{base}.budget[0].planned : « "-15000" » — attendu : Un montant ne peut pas être négatif.'
+    )
     assert Strategy.objects.count() == strategies and Organisation.objects.count() == organisations
     assert not Action.objects.filter(objective__axis__strategy__council=world.other_council)
 

@@ -178,7 +178,11 @@ def test_a_file_with_errors_is_refused_whole_with_every_bad_row_listed(world, lo
     }
     assert "organisation inconnue" in errors[(ACTIONS, 2, "Pilote")][1]
     assert errors[(ACTIONS, 3, "Début")] == ("31/02/2026", "une date au format JJ/MM/AAAA")
-    assert "positif" in errors[(BUDGET, 2, "Prévu (€)")][1]
+    assert errors[(BUDGET, 2, "Prévu (€)")] == ("-100", "Un montant ne peut pas être négatif.")
+    assert errors[(INDICATORS, 4, "Cible")] == (
+        "-1",
+        "Une cible d'activité ne peut pas être négative.",
+    )
     assert "clé inconnue" in errors[(MILESTONES, 4, "Clé de l'action")][1]
     html = response.content.decode()
     assert "Rien n'a été importé : 10 erreurs" in html

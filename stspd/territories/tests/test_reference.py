@@ -2,7 +2,7 @@ from django.core.management import call_command
 
 from stspd.councils.territory_views import search_territories
 from stspd.territories.importer import import_cog
-from stspd.territories.models import Commune, Departement, Epci, Region
+from stspd.territories.models import Commune, Departement, Epci, FormerCommuneCode, Region
 from stspd.territories.search import search_key
 
 
@@ -31,9 +31,17 @@ def test_the_shipped_reference_loads_every_commune_and_reloads_safely(db) -> Non
     marseille_1 = Commune.objects.get(code="13201")
     assert marseille_1.parent is not None and marseille_1.parent.code == "13055"
 
+    # Former codes of communes merged since point at the commune that took them over.
+    assert report.former_codes == FormerCommuneCode.objects.count() == 4_240
+    le_heron = FormerCommuneCode.objects.select_related("commune").get(code="76358")
+    assert (le_heron.name, le_heron.commune.code) == ("Le Héron", "76455")
+    assert le_heron.commune.name == "Morville-le-Héron"
+    assert not Commune.objects.filter(code__in=FormerCommuneCode.objects.values("code")).exists()
+
     # Re-running changes nothing and duplicates nothing.
     again = import_cog()
     assert again.communes == report.communes == Commune.objects.count()
+    assert again.former_codes == FormerCommuneCode.objects.count() == 4_240
 
 
 def test_import_cog_command_reports_what_it_loaded(db, capsys) -> None:  # type: ignore[no-untyped-def]
