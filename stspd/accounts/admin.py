@@ -42,8 +42,8 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]  # generic in django-s
 class LoginAttemptAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in django-stubs only, not subscriptable at runtime
     """The login history of every account, read-only."""
 
-    list_display = ["at", "email", "ip", "succeeded", "throttled"]
-    list_filter = ["succeeded", "throttled"]
+    list_display = ["at", "email", "ip", "succeeded", "throttled", "cleared"]
+    list_filter = ["succeeded", "throttled", "cleared"]
     search_fields = ["email", "ip"]
     date_hierarchy = "at"
 

@@ -80,8 +80,12 @@ def test_the_owner_lifts_the_ceiling_with_the_link_sent_to_the_address(  # type:
     )
     assert "Connexion débloquée" in client.post(link).content.decode()
     assert attempt(client, "lecteur@example.org", PASSWORD, ip="1.2.3.4").status_code == 302
-    # The history keeps the failures.
+    # The history keeps the failures, and says they were cleared.
     assert LoginAttempt.objects.filter(succeeded=False, throttled=False, cleared=True).count() == 8
+    assert (
+        "débloqué par le lien envoyé par courriel"
+        in client.get("/comptes/mon-compte/").content.decode()
+    )
 
 
 def test_an_expired_or_forged_unlock_link_unlocks_nothing(  # type: ignore[no-untyped-def]
