@@ -115,6 +115,8 @@ def seed(world: Any) -> set[str]:
         observatory_indicator=world.indicator
     ) | IndicatorDefinition.objects.filter(name="Médiations réalisées"):
         put(definition, "name", f"definition-{definition.pk}")
+        put(definition, "unit", f"definition-unit-{definition.pk}")
+    put(world.indicator, "unit", "observatory-unit")
     put(Commune.objects.get(code="76575"), "name", "commune")
     # The journal: an edit of the action's title, as the edit page records it.
     record(
