@@ -61,7 +61,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Final, Literal, TypedDict, Unpack
 
 from crimestats.french import date, number, signed
 
@@ -143,8 +143,22 @@ def _years(start: dt.date, end: dt.date) -> float:
     return (end - start).days / DAYS_PER_YEAR
 
 
-def _status(code: StatusCode, reason: str, **extra: object) -> IndicatorStatus:
-    return IndicatorStatus(code, LABELS[code], reason, **extra)  # type: ignore[arg-type]
+class _Observed(TypedDict, total=False):
+    """The last observation an IndicatorStatus names."""
+
+    value_date: dt.date | None
+    value: float | None
+
+
+class _Extra(_Observed, total=False):
+    """The optional fields of an IndicatorStatus."""
+
+    expected: float | None
+    ratio: float | None
+
+
+def _status(code: StatusCode, reason: str, **extra: Unpack[_Extra]) -> IndicatorStatus:
+    return IndicatorStatus(code, LABELS[code], reason, **extra)
 
 
 def _growth(start: float, end: float, years: float, compound: bool) -> float:
@@ -221,7 +235,7 @@ def indicator_status(
     value = float(last_value)
     planned = target - baseline
     reached = sign * (value - target) >= 0
-    common = {"value_date": last_date, "value": value}
+    common: _Observed = {"value_date": last_date, "value": value}
     if reached:
         return _status(
             "on_track",

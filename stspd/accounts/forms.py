@@ -35,12 +35,12 @@ class ThrottledLogin:
                 code="throttled",
             )
         try:
-            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]
+            cleaned: dict[str, Any] = super().clean()  # type: ignore[misc]  # a mixin: the AuthenticationForm after it in the bases has clean()
         except forms.ValidationError:
             if email:
                 record_attempt(email, ip)
             raise
-        record_attempt(email, ip, user=self.get_user(), succeeded=True)  # type: ignore[attr-defined]
+        record_attempt(email, ip, user=self.get_user(), succeeded=True)  # type: ignore[attr-defined]  # a mixin: the AuthenticationForm after it in the bases has get_user()
         return cleaned
 
 
@@ -93,7 +93,7 @@ class UnlockRequestForm(Form):
         return str(self.cleaned_data["email"]).strip().lower()
 
 
-class SetPasswordForm(Form, auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+class SetPasswordForm(Form, auth_forms.SetPasswordForm):  # type: ignore[type-arg]  # generic in django-stubs only, not subscriptable at runtime
     pass
 
 

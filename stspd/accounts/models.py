@@ -18,14 +18,14 @@ class EmailUserManager(UserManager):  # type: ignore[type-arg]  # runtime class 
         user.save(using=self._db)
         return user
 
-    def create_user(  # type: ignore[override]
+    def create_user(  # type: ignore[override]  # email replaces username as the first argument (USERNAME_FIELD)
         self, email: str, password: str | None = None, **extra_fields: Any
     ) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(  # type: ignore[override]
+    def create_superuser(  # type: ignore[override]  # email replaces username as the first argument (USERNAME_FIELD)
         self, email: str, password: str | None = None, **extra_fields: Any
     ) -> "User":
         extra_fields.setdefault("is_staff", True)
@@ -36,7 +36,7 @@ class EmailUserManager(UserManager):  # type: ignore[type-arg]  # runtime class 
 class User(AbstractUser):
     """A person using the platform. `is_superuser` makes a site admin (the hosting operator)."""
 
-    username = None  # type: ignore[assignment]
+    username = None  # type: ignore[assignment]  # Django's documented way to drop AbstractUser's username field
     email = models.EmailField("adresse électronique", unique=True)
     job_title = models.CharField("fonction", max_length=200, blank=True)
     # Right to erasure (RGPD art. 17): the person asks, the site admin anonymises the account.
@@ -46,7 +46,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
 
-    objects = EmailUserManager()  # type: ignore[misc]
+    objects = EmailUserManager()  # type: ignore[misc]  # the stubs declare objects a ClassVar; a custom manager is Django's documented way
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]

@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from stspd.councils.access import user_councils
 from stspd.councils.models import CouncilRole
 
-from .auth import caller
+from .auth import caller, token_of
 from .errors import ERRORS, WRITES, read_only
 
 router = Router(tags=["Compte"])
@@ -34,10 +34,10 @@ class Me(Schema):
     url_name="me",
     summary="Moi : mes conseils et les portées du jeton",
 )
-def me(request) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def me(request: HttpRequest) -> dict[str, Any]:
     """The caller, the councils they can read with their role, and the token's scopes."""
     user = caller(request)
-    token = request.api_token
+    token = token_of(request)
     roles = dict(CouncilRole.objects.filter(user=user).values_list("council_id", "role"))
     return {
         "adresse": user.email,

@@ -48,13 +48,13 @@ class TokenAuth(HttpBearer):
             )
         if found.last_used_at is None or now - found.last_used_at > LAST_USE_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
-        request.api_token = found  # type: ignore[attr-defined]
+        request.api_token = found  # type: ignore[attr-defined]  # our own attribute on the request, read back by token_of()
         return found.user
 
 
 class SignedInSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        request.api_token = None  # type: ignore[attr-defined]
+        request.api_token = None  # type: ignore[attr-defined]  # our own attribute on the request, read back by token_of()
         return super().authenticate(request, key)
 
 
@@ -62,15 +62,21 @@ class SignedInSession(SessionAuth):
 AUTH = [TokenAuth(), SignedInSession()]
 
 
+def token_of(request: HttpRequest) -> ApiToken | None:
+    """The token the request came with; None for the signed-in session."""
+    token: ApiToken | None = getattr(request, "api_token", None)
+    return token
+
+
 def caller(request: HttpRequest, scope: str = Scope.READ) -> User:
     """The person behind the request, once the token's scopes allow `scope` (403 otherwise)."""
-    token: ApiToken | None = getattr(request, "api_token", None)
+    token = token_of(request)
     if token is not None and scope not in token.scopes:
         raise HttpError(
             403,
             f"Ce jeton n'a pas la portée « {scope} » : créez un jeton qui l'a dans "
             "« Mon compte > Jetons d'API ».",
         )
-    user = request.auth  # type: ignore[attr-defined]
+    user = request.auth  # type: ignore[attr-defined]  # set by django-ninja once an AUTH class accepted the request
     assert isinstance(user, User)
     return user

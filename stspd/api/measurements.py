@@ -97,7 +97,7 @@ def _value(measurement: Measurement, periodicity: str) -> dict[str, Any]:
     summary="Valeurs d'un indicateur",
 )
 @paginate(Pages)
-def measurements(request, kind: Kind, use_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def measurements(request: HttpRequest, kind: Kind, use_id: Id) -> list[dict[str, Any]]:
     """The reported values of the indicator, by period (its reporters and the coordinator)."""
     use = access_indicator_use(caller(request), kind, use_id).obj
     periodicity = use.definition.periodicity

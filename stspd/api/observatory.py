@@ -88,8 +88,8 @@ def _year(row: dict[str, Any]) -> dict[str, Any]:
     url_name="observatory",
     summary="Séries de l'observatoire d'un territoire",
 )
-def observatory(  # type: ignore[no-untyped-def]
-    request,
+def observatory(
+    request: HttpRequest,
     kind: Literal["commune", "epci", "conseil"],
     key: Annotated[str, Path(max_length=12, pattern=r"^[0-9AB]+$")],
     indicateur: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,

@@ -3,6 +3,7 @@ decides what is public; nothing else is read here)."""
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
 from ninja.pagination import paginate
@@ -80,7 +81,7 @@ def _territory(pub: Publication) -> dict[str, Any]:
     auth=None,
 )
 @paginate(Pages)
-def territories(request, q: str = "") -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def territories(request: HttpRequest, q: str = "") -> list[dict[str, Any]]:
     """The territories whose council adopted a strategy (search `q` in their names)."""
     return [_territory(pub) for pub in publications(q[:100])]
 
@@ -92,7 +93,7 @@ def territories(request, q: str = "") -> list[dict[str, Any]]:  # type: ignore[n
     summary="Un territoire public",
     auth=None,
 )
-def territory(request, council_id: Id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def territory(request: HttpRequest, council_id: Id) -> dict[str, Any]:
     """One territory; 404 if its council never adopted a strategy."""
     return _territory(publication(council_id))
 
@@ -104,7 +105,7 @@ def territory(request, council_id: Id) -> dict[str, Any]:  # type: ignore[no-unt
     summary="Indicateurs publics d'un territoire",
     auth=None,
 )
-def territory_indicators(request, council_id: Id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def territory_indicators(request: HttpRequest, council_id: Id) -> dict[str, Any]:
     """The public result indicators of the adopted strategy with their validated values;
     a suppressed value is `null` with `etat_valeur` `non_diffusee`."""
     pub = publication(council_id)

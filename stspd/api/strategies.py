@@ -106,7 +106,7 @@ def _summary(strategy: Strategy) -> dict[str, Any]:
     summary="Stratégies de mes conseils",
 )
 @paginate(Pages)
-def strategies(request) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def strategies(request: HttpRequest) -> list[dict[str, Any]]:
     """The strategies of the councils where the caller has a role."""
     councils = user_councils(caller(request))
     rows = (
@@ -135,7 +135,7 @@ def _action(action: Action) -> dict[str, Any]:
     url_name="strategy",
     summary="Une stratégie : axes, objectifs, fiches action",
 )
-def strategy(request, strategy_id: Id) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def strategy(request: HttpRequest, strategy_id: Id) -> dict[str, Any]:
     """The strategy's axes, objectives and fiches action (the working copy)."""
     access_strategy(caller(request), strategy_id)
     tree = strategy_tree(strategy_id)
@@ -200,7 +200,7 @@ def _use(
     url_name="strategy_indicators",
     summary="Indicateurs d'une stratégie",
 )
-def strategy_indicators(request, strategy_id: Id) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+def strategy_indicators(request: HttpRequest, strategy_id: Id) -> list[dict[str, Any]]:
     """Every indicator of the strategy (objectives' then fiches'), with whether the caller
     reports it (the same rule as the reporting pages)."""
     user: User = caller(request)

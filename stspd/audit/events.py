@@ -25,10 +25,10 @@ def as_text(field: forms.Field, value: Any) -> str:
         return ", ".join(sorted(as_text(field, item) for item in value))
     if isinstance(field, forms.ModelChoiceField):
         if not isinstance(value, models.Model):
-            value = field.queryset.filter(pk=value).first()  # type: ignore[union-attr]
+            value = field.queryset.filter(pk=value).first()  # type: ignore[union-attr]  # the stubs allow a queryset of None; every ModelChoiceField of a form has one
         return str(value or "")
     if isinstance(field, forms.ChoiceField):
-        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+        return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]  # the stubs type what choices accepts; a ChoiceField stores them as a list of pairs
     if isinstance(value, datetime.datetime):
         return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
     if isinstance(value, datetime.date):

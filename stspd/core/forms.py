@@ -11,16 +11,16 @@ class DsfrFormMixin:
 
     def get_context(self) -> dict[str, Any]:
         # DsfrBaseForm.get_context warns about a transitional setting at every render.
-        context: dict[str, Any] = forms.Form.get_context(self)  # type: ignore[arg-type]
+        context: dict[str, Any] = forms.Form.get_context(self)  # type: ignore[arg-type]  # the mixin is only mixed into forms (Form, ModelForm below)
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True
         return context
 
 
-class Form(DsfrFormMixin, DsfrBaseForm):  # type: ignore[misc]
+class Form(DsfrFormMixin, DsfrBaseForm):  # type: ignore[misc]  # django-dsfr has no type hints: DsfrBaseForm is Any
     pass
 
 
-class ModelForm(DsfrFormMixin, DsfrBaseForm, forms.ModelForm):  # type: ignore[misc, type-arg]
+class ModelForm(DsfrFormMixin, DsfrBaseForm, forms.ModelForm):  # type: ignore[misc, type-arg]  # DsfrBaseForm is Any (no type hints); ModelForm is generic in django-stubs only
     """A model form whose constraints also cover the fields the view sets on the instance.
 
     Django skips a unique constraint when one of its fields is not in the form; here the parent

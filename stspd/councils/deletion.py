@@ -19,7 +19,7 @@ def dependants(obj: models.Model) -> list[str]:
     collector.collect([obj])
     counts: dict[str, int] = {}
     model: type[models.Model]
-    for model, instances in collector.model_objs.items():  # type: ignore[assignment]
+    for model, instances in collector.model_objs.items():  # type: ignore[assignment]  # the stubs key model_objs by str; Django keys it by model class
         if model is obj.__class__:
             continue
         counts[str(capfirst(model._meta.verbose_name_plural))] = len(instances)

@@ -73,6 +73,12 @@ class Council(models.Model):
         assert territory is not None  # guaranteed by council_territory_matches_kind
         return territory
 
+    @property
+    def territory_code(self) -> str:
+        """The INSEE code of a CLSPD's commune, the SIREN of a CISPD's EPCI."""
+        territory = self.territory
+        return territory.code if isinstance(territory, Commune) else territory.siren
+
     def communes(self) -> models.QuerySet[Commune]:
         if self.commune is not None:
             return Commune.objects.filter(pk=self.commune.pk)

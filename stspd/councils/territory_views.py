@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from stspd.accounts.current import current_user
 from stspd.core.ids import is_ascii_digits
 from stspd.territories.models import Commune, Departement, Epci
 from stspd.territories.search import search_key
@@ -68,7 +69,7 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "commune": commune,
             "council": council,
-            "has_role": council is not None and role_in(request.user, council) is not None,  # type: ignore[arg-type]
+            "has_role": council is not None and role_in(current_user(request), council) is not None,
             "epci_council": getattr(commune.epci, "council", None) if commune.epci else None,
         },
     )
@@ -84,7 +85,7 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
         {
             "epci": epci,
             "council": council,
-            "has_role": council is not None and role_in(request.user, council) is not None,  # type: ignore[arg-type]
+            "has_role": council is not None and role_in(current_user(request), council) is not None,
             "communes": epci.communes.select_related("departement").order_by("-population"),
         },
     )

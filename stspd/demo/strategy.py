@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import polars as pl
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from stspd.accounts.models import Organisation, User
@@ -227,8 +227,8 @@ def add_action(
     return action
 
 
-def backdate(model: type, pk: int, field: str, when: datetime.datetime) -> None:
-    model.objects.filter(pk=pk).update(**{field: when})  # type: ignore[attr-defined]
+def backdate(model: type[models.Model], pk: int, field: str, when: datetime.datetime) -> None:
+    model._default_manager.filter(pk=pk).update(**{field: when})
 
 
 @transaction.atomic

@@ -158,7 +158,8 @@ def strategy_funds(strategy: Strategy, *, action_ids: list[int] | None = None) -
         uses_by_action[use.action_id].append(use)
     values: dict[int, list[Measurement]] = defaultdict(list)
     for m in Measurement.objects.filter(action_indicator__in=uses).order_by("period_start"):
-        values[m.action_indicator_id].append(m)  # type: ignore[index]
+        assert m.action_indicator_id is not None  # the filter asked for one of `uses`
+        values[m.action_indicator_id].append(m)
 
     objectives_of: dict[int, list[Objective]] = defaultdict(list)
     for objective in objectives:

@@ -100,7 +100,7 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
     data = frame.filter(pl.col("geo_code").is_in(codes))
     if data.is_empty():
         return Change(sentence="aucune valeur de l'observatoire pour ce périmètre")
-    latest = int(data.get_column("year").max())  # type: ignore[arg-type]
+    latest = int(data.get_column("year").max())  # type: ignore[arg-type]  # polars types max() as PythonLiteral | None; `data` is non-empty and its years integers
     if latest <= baseline_year:
         return Change(
             sentence=(
@@ -574,7 +574,8 @@ def measurements_of(uses: Iterable[ObjectiveIndicator]) -> dict[int, list[Measur
     if not ids:
         return grouped
     for m in Measurement.objects.filter(objective_indicator_id__in=ids).order_by("period_start"):
-        grouped.setdefault(m.objective_indicator_id, []).append(m)  # type: ignore[arg-type]
+        assert m.objective_indicator_id is not None  # the filter asked for one of `ids`
+        grouped.setdefault(m.objective_indicator_id, []).append(m)
     return grouped
 
 

@@ -122,9 +122,11 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
     objective_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
     action_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
     for appraisal in Appraisal.objects.filter(objective__axis__strategy=strategy):
-        objective_appraisals[appraisal.objective_id].append(appraisal)  # type: ignore[index]
+        assert appraisal.objective_id is not None  # the filter went through its objective
+        objective_appraisals[appraisal.objective_id].append(appraisal)
     for appraisal in Appraisal.objects.filter(action__objective__axis__strategy=strategy):
-        action_appraisals[appraisal.action_id].append(appraisal)  # type: ignore[index]
+        assert appraisal.action_id is not None  # the filter went through its action
+        action_appraisals[appraisal.action_id].append(appraisal)
     actions_of: dict[int, list[Action]] = defaultdict(list)
     for action in Action.objects.filter(objective__axis__strategy=strategy).select_related("lead"):
         actions_of[action.objective_id].append(action)

@@ -49,7 +49,8 @@ def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any
     actions = list(objective.actions.select_related("lead"))
     appraisals: dict[int, list[Appraisal]] = defaultdict(list)
     for appraisal in Appraisal.objects.filter(action__objective=objective).order_by("-year"):
-        appraisals[appraisal.action_id].append(appraisal)  # type: ignore[index]
+        assert appraisal.action_id is not None  # the filter went through its action
+        appraisals[appraisal.action_id].append(appraisal)
     return {
         "judgements": judgements,
         "counterfactuals": [j for j in judgements if j.counterfactual is not None],

@@ -166,7 +166,7 @@ def encode(frame: pl.DataFrame, level: str) -> list[Block]:
     # Small integer types throughout: 5 million cells, few temporary megabytes.
     n_areas = int(area_number[-1]) + 1
     key_type = np.uint16 if len(label_list) * n_areas <= _MAX_CODES else np.int64
-    lookup = np.zeros(int(label_id.max()) + 1, dtype=key_type)  # type: ignore[arg-type]
+    lookup = np.zeros(int(label_id.max()) + 1, dtype=key_type)  # type: ignore[arg-type]  # polars types max() as PythonLiteral | None; the frame is non-empty and the ids are integers
     lookup[arrays["label"][first]] = np.argsort(np.argsort(label_list, kind="stable"))
     label_number = lookup[arrays["label"]]
     label_list = sorted(label_list)

@@ -70,7 +70,7 @@ def diagnostic_pdf(request: HttpRequest, council_id: int) -> HttpResponse:
     if context["diagnostic"] is None:
         messages.error(request, "Ce conseil n'a pas encore de diagnostic.")
         return redirect("observatory:diagnostic", council_id)
-    sections: list[SectionView] = context["sections"]  # type: ignore[assignment]
+    sections: list[SectionView] = context["sections"]  # type: ignore[assignment]  # the context is typed dict[str, object]; with a diagnostic, _context() puts section_views() there
     for view in sections:
         view.svg = series_svg(view.chart) if view.chart else ""
     context["today"] = timezone.localdate()

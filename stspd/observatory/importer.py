@@ -355,7 +355,7 @@ def _carried(data: pl.DataFrame, level: str) -> _Carried:
     in_runs = bool((values.slice(1) > values.slice(0, values.len() - 1)).all())
     distinct = values if in_runs else values.unique()
     years = data.get_column("year")
-    first, last = int(years.min()), int(years.max())  # type: ignore[arg-type]
+    first, last = int(years.min()), int(years.max())  # type: ignore[arg-type]  # polars types min()/max() as PythonLiteral | None; `data` is a non-empty integer column (refused when empty)
     indicators = data.get_column("indicator").unique().cast(pl.String).to_list()
     n_years = years.n_unique()
     full_grid = (

@@ -53,8 +53,7 @@ STRATEGY_COLUMNS = [
 
 
 def territory_code(pub: Publication) -> str:
-    council = pub.council
-    return council.commune.code if council.commune else council.epci.siren  # type: ignore[union-attr]
+    return pub.council.territory_code
 
 
 def number(value: float | None) -> str | None:

@@ -107,6 +107,9 @@ class IndicatorRow:
     points: list[Point]
     status: IndicatorStatus | None
     note: str  # why there is no status, when there is none
+    # Filled for the PDF only (dashboard_pdf.pdf_context).
+    svg: str = ""
+    recent_points: list[Point] = field(default_factory=list)
 
     @property
     def status_code(self) -> str | None:
@@ -419,21 +422,21 @@ def _indicator_row(
         note = "Indicateur de contexte : il décrit le territoire et n'a pas de statut."
     elif not use.is_quantified:
         note = "Pas de valeur de référence ou de cible chiffrée : pas de statut."
-    elif use.deadline <= use.baseline_on:  # type: ignore[operator]
+    elif use.deadline <= use.baseline_on:  # type: ignore[operator]  # is_quantified (checked above) means baseline, target and deadline are all set
         note = "L'échéance précède la date de référence : pas de statut."
     else:
         targeted = TargetedIndicator(
-            baseline_value=float(use.baseline_value),  # type: ignore[arg-type]
-            baseline_date=use.baseline_on,  # type: ignore[arg-type]
-            target_value=float(use.target_value),  # type: ignore[arg-type]
-            deadline=use.deadline,  # type: ignore[arg-type]
-            direction=use.direction,  # type: ignore[arg-type]
+            baseline_value=float(use.baseline_value),  # type: ignore[arg-type]  # is_quantified (checked above) means baseline, target and deadline are all set
+            baseline_date=use.baseline_on,  # type: ignore[arg-type]  # is_quantified (checked above) means baseline, target and deadline are all set
+            target_value=float(use.target_value),  # type: ignore[arg-type]  # is_quantified (checked above) means baseline, target and deadline are all set
+            deadline=use.deadline,  # type: ignore[arg-type]  # is_quantified (checked above) means baseline, target and deadline are all set
+            direction=use.direction,  # type: ignore[arg-type]  # a CharField to the stubs; its choices (indicators.enums.Direction) are crimestats' Direction values
             observations=[(p.end, p.judged_value) for p in points],
         )
         status = indicator_status(
             targeted,
             today=today,
-            method=strategy.status_method,  # type: ignore[arg-type]
+            method=strategy.status_method,  # type: ignore[arg-type]  # a CharField to the stubs; its choices (StatusMethod) are crimestats' Method values
             tolerance=strategy.status_tolerance / 100,
             period_months=MONTHS[Periodicity(definition.periodicity)],
             stale_periods=strategy.stale_periods,

@@ -121,8 +121,8 @@ def _svg(row: IndicatorRow) -> str:
 
 def pdf_context(data: Dashboard) -> dict[str, Any]:
     for row in data.indicators:
-        row.svg = indicator_svg(row) if row.points else ""  # type: ignore[attr-defined]
-        row.recent_points = row.points[-RECENT:]  # type: ignore[attr-defined]
+        row.svg = indicator_svg(row) if row.points else ""
+        row.recent_points = row.points[-RECENT:]
     labels = []
     if data.filters.axis is not None:
         labels += [label for pk, label in data.all_axes if pk == data.filters.axis]

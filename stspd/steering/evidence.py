@@ -7,6 +7,7 @@ name's extension must agree with it. PDF, CSV and XLSX go through the project's 
 
 from __future__ import annotations
 
+from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 
 from stspd.core.uploads import is_text, upload_problem, xlsx_problem
@@ -38,7 +39,7 @@ NAMES = {
 }
 
 
-def detected_kind(upload: UploadedFile[bytes]) -> str:
+def detected_kind(upload: File[bytes]) -> str:
     """ "pdf", "png", "jpeg", "xlsx", "csv", or "" when the content is none of them."""
     upload.seek(0)
     head = upload.read(65536)

@@ -88,10 +88,15 @@ def observatory_series(uses: Sequence[ObjectiveIndicator]) -> dict[int, list[Obs
     )
     by_id = {c.pk: c for c in communes}
 
-    def territory_of(row: tuple) -> Territory | None:  # type: ignore[type-arg]
+    # The row of `values_list` above: the perimeter commune and the council's commune or EPCI
+    # may be null.
+    def territory_of(
+        row: tuple[int, str, int | None, int, str, int | None, int | None],
+    ) -> Territory | None:
         _, _, commune_id, council_id, council_name, council_commune, council_epci = row
-        if commune_id or council_commune:
-            commune = by_id.get(commune_id or council_commune)
+        commune_pk = commune_id or council_commune
+        if commune_pk:
+            commune = by_id.get(commune_pk)
             if commune is None:
                 return None
             return _territory("commune", commune.code, commune.name, [commune], None)

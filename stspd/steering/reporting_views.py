@@ -283,7 +283,7 @@ def evidence(request: HttpRequest, measurement_id: int) -> FileResponse:
         handle = value.evidence.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    kind = detected_kind(handle)  # type: ignore[arg-type]
+    kind = detected_kind(handle)
     return FileResponse(
         handle,
         as_attachment=True,

@@ -23,7 +23,7 @@ COMMENT = {
 
 
 class MoveForm(Form):
-    comment = forms.CharField(**COMMENT)  # type: ignore[arg-type]
+    comment = forms.CharField(**COMMENT)  # type: ignore[arg-type]  # COMMENT is typed dict[str, object]; its values are the CharField arguments they name
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

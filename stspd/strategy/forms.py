@@ -53,7 +53,7 @@ def add_problems(
     messages under their fields (a field already refused keeps its own message)."""
     data = form.cleaned_data
     problems = rule(
-        form.strategy,  # type: ignore[attr-defined]
+        form.strategy,  # type: ignore[attr-defined]  # every form passed here sets self.strategy in its __init__
         **{name: data.get(name) for name in names},
         **values,
     )
@@ -155,15 +155,15 @@ class ObjectiveIndicatorForm(ModelForm):
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.strategy = strategy
-        self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
+        self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             kind__in=OBJECTIVE_INDICATOR_KINDS
         )
         definition = self.fields["definition"]
         definition.help_text = "Un indicateur de résultat ou de contexte de la bibliothèque."
         definition.error_messages["invalid_choice"] = OBJECTIVE_INDICATOR_KIND
         commune = self.fields["commune"]
-        commune.queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]
-        commune.empty_label = "Tout le territoire du conseil"  # type: ignore[attr-defined]
+        commune.queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
+        commune.empty_label = "Tout le territoire du conseil"  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -207,9 +207,9 @@ class ActionForm(ModelForm):
         super().__init__(*args, **kwargs)
         self.strategy = strategy
         if "communes" in self.fields:
-            self.fields["communes"].queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]
+            self.fields["communes"].queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelMultipleChoiceField
             self.fields["communes"].help_text = "Les communes du territoire où l'action a lieu."
-        self.fields["lead"].queryset = council_organisations(strategy.council)  # type: ignore[attr-defined]
+        self.fields["lead"].queryset = council_organisations(strategy.council)  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
         self.fields["lead"].help_text = "Parmi les organisations membres du conseil."
         self.fields["revision"].initial = self.instance.revision
 
@@ -239,7 +239,7 @@ class ActionPartnerForm(ModelForm):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = council_organisations(strategy.council)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = council_organisations(strategy.council)  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
         self.fields["organisation"].help_text = "Parmi les organisations membres du conseil."
 
 
@@ -277,7 +277,7 @@ class BudgetLineForm(ModelForm):
         self.strategy = strategy
         # Fields are changed in place: django-dsfr's form binds them in __init__.
         years = range(strategy.starts_on.year, strategy.ends_on.year + 1)
-        self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ChoiceField
         self.fields["year"].initial = self.instance.year or strategy.starts_on.year
         # A year sent outside the list gets the rule's message, as in the imports.
         self.fields["year"].error_messages["invalid_choice"] = period_years(strategy)
@@ -307,7 +307,7 @@ class ActionIndicatorForm(ModelForm):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]
+        self.fields["definition"].queryset = library_for(strategy.council).filter(  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
             kind=IndicatorKind.ACTIVITY
         )
         self.fields["definition"].help_text = ACTION_INDICATOR_KIND

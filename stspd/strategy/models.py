@@ -318,9 +318,9 @@ class BudgetLine(models.Model):
         "précision", max_length=200, blank=True, help_text="Par exemple le nom du bailleur."
     )
     year = models.PositiveSmallIntegerField("année")
-    planned = models.DecimalField("prévu (€)", default=Decimal(0), **AMOUNT)  # type: ignore[arg-type]
-    committed = models.DecimalField("engagé (€)", default=Decimal(0), **AMOUNT)  # type: ignore[arg-type]
-    spent = models.DecimalField("dépensé (€)", default=Decimal(0), **AMOUNT)  # type: ignore[arg-type]
+    planned = models.DecimalField("prévu (€)", default=Decimal(0), **AMOUNT)  # type: ignore[arg-type]  # AMOUNT is typed dict[str, object]; its values are the DecimalField arguments they name
+    committed = models.DecimalField("engagé (€)", default=Decimal(0), **AMOUNT)  # type: ignore[arg-type]  # AMOUNT is typed dict[str, object]; its values are the DecimalField arguments they name
+    spent = models.DecimalField("dépensé (€)", default=Decimal(0), **AMOUNT)  # type: ignore[arg-type]  # AMOUNT is typed dict[str, object]; its values are the DecimalField arguments they name
 
     class Meta:
         ordering = ["year", "funder", "funder_name"]

@@ -34,8 +34,8 @@ def children(name: str) -> Children:
 
     def of(element: Any) -> Iterable[Any]:
         if isinstance(element, dict):
-            return element[name]  # type: ignore[no-any-return]
-        return getattr(element, name).all()  # type: ignore[no-any-return]
+            return element[name]  # type: ignore[no-any-return]  # a snapshot's children: a list of dictionaries
+        return getattr(element, name).all()  # type: ignore[no-any-return]  # a model's children: a related manager's queryset
 
     return of
 

@@ -7,6 +7,7 @@ the decision, with an event for each.
 """
 
 import datetime
+import functools
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
@@ -132,8 +133,7 @@ def open_round(
     )
     for user in reviewers:
         if user.email:
-            person = user
-            transaction.on_commit(lambda person=person: send_invitation(review_round, person))  # type: ignore[misc]
+            transaction.on_commit(functools.partial(send_invitation, review_round, user))
     return review_round
 
 
@@ -386,6 +386,6 @@ def remarks_for(strategy: Strategy) -> dict[str, list[Remark]]:
     for remark in Remark.objects.filter(review_round__strategy=strategy).select_related(
         "author", "organisation", "decided_by", "review_round__version"
     ):
-        remark.field_label = field_label(remark)  # type: ignore[attr-defined]
+        remark.field_label = field_label(remark)  # type: ignore[attr-defined]  # a label for the template, set on the instance
         remarks[remark.element_key].append(remark)
     return dict(remarks)

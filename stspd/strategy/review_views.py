@@ -128,7 +128,7 @@ def element_rows(
 ) -> list[dict[str, Any]]:
     remarks: dict[str, list[Remark]] = {}
     for remark in review_round.remarks.select_related("author", "organisation", "decided_by"):
-        remark.field_label = review.field_label(remark)  # type: ignore[attr-defined]
+        remark.field_label = review.field_label(remark)  # type: ignore[attr-defined]  # a label for the template, set on the instance
         remarks.setdefault(remark.element_key, []).append(remark)
     rows = []
     for element in review.round_elements(review_round):
@@ -313,7 +313,7 @@ def compare_versions(request: HttpRequest, strategy_id: int) -> HttpResponse:
         if choice == WORKING:
             return snapshot(strategy.pk)
         if (number := parse_id(choice)) is not None and number in versions:
-            return versions[number].snapshot  # type: ignore[no-any-return]
+            return versions[number].snapshot  # type: ignore[no-any-return]  # a JSONField: the snapshot() dictionary stored when the version was frozen
         return None
 
     old, new = content(old_choice), content(new_choice)

@@ -175,7 +175,7 @@ def snapshot(strategy_id: int) -> dict[str, Any]:
         "council": {
             "kind": council.kind,
             "name": council.name,
-            "territory_code": council.commune.code if council.commune else council.epci.siren,  # type: ignore[union-attr]
+            "territory_code": council.territory_code,
         },
         "title": strategy.title,
         "starts_on": date_text(strategy.starts_on),

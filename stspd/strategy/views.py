@@ -193,7 +193,7 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
     for axis in tree.axes.all():
         for objective in axis.objectives.all():
             for action in objective.actions.all():
-                action.totals = budget_totals(action.budget_lines.all())  # type: ignore[attr-defined]
+                action.totals = budget_totals(action.budget_lines.all())  # type: ignore[attr-defined]  # the totals for the template, set on the instance
                 lines += action.budget_lines.all()
     return render(
         request,

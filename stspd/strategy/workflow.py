@@ -192,7 +192,7 @@ def apply_move(
         version_number=version_number,
         by=by,
         comment=comment,
-        meeting=recorded.get("meeting"),  # type: ignore[misc]
+        meeting=recorded.get("meeting"),  # type: ignore[misc]  # `recorded` is typed object; its meeting is a Meeting or None (checked above when needed)
         adoption_mode=str(recorded.get("adoption_mode") or ""),
     )
     strategy.status = move.target

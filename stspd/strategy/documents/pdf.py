@@ -32,4 +32,4 @@ def render_pdf(source: Source, territory: Territory, figures: Figures | None) ->
     from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
 
     html = render_to_string("strategy/documents/pdf.html", pdf_context(source, territory, figures))
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]  # WeasyPrint has no type hints

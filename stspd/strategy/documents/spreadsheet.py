@@ -150,7 +150,7 @@ def _amount(text: str | None) -> Decimal | None:
 def export_plan(data: dict[str, Any]) -> bytes:
     """The workbook of a snapshot's actions (working copy or frozen version)."""
     from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs; loaded when needed
-    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
+    from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]  # no stubs
 
     workbook = Workbook()
     sheets = {}
