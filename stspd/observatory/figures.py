@@ -342,9 +342,15 @@ def similar_reference(territory: Territory, indicator: Indicator, k: int = 10) -
     candidates = communes_with_values(indicator) | {commune_code}
     if len(candidates) < 2:
         return Similar(communes=[], rates=pl.DataFrame(), reason=NO_OTHER_COMMUNE)
-    rows = Commune.objects.filter(
-        kind="commune", population__gt=0, code__in=candidates
-    ).values_list("code", "name", "population", "epci__kind", "departement__code")
+    # Filtered here, not with `code__in`: nationally that is ~35,000 parameters, past what
+    # SQLite builds and PostgreSQL's protocol (65,535) allow or comfortably take.
+    rows = (
+        row
+        for row in Commune.objects.filter(kind="commune", population__gt=0).values_list(
+            "code", "name", "population", "epci__kind", "departement__code"
+        )
+        if row[0] in candidates
+    )
     names = {}
     columns: dict[str, list[Any]] = {
         "code": [],
