@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from stspd.steering.enums import MeasurementStatus
 from stspd.steering.tests.reporting_helpers import in_force, measure, quarter
@@ -41,7 +41,8 @@ def test_reporting_pages_have_no_accessibility_violation(  # type: ignore[no-unt
     page.goto(live_server.url + report)
     page.fill("#id_value", "douze")
     page.click("button[type=submit] >> text=Transmettre")
-    assert "n'est pas un nombre" in page.content()
+    # expect() waits for the answer page; page.content() read during the navigation is empty.
+    expect(page.get_by_text("n'est pas un nombre").first).to_be_visible()
     assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
 
     client.force_login(world.coordinator)
