@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from crimestats.survey import calibration, design
+from crimestats.survey import calibration, design, estimation
 
 
-@pytest.mark.parametrize("module", [design, calibration], ids=lambda m: m.__name__)
+@pytest.mark.parametrize("module", [design, calibration, estimation], ids=lambda m: m.__name__)
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
