@@ -120,19 +120,89 @@ def _label(value: Hashable) -> str:
     return str(value)
 
 
+def _count(codes: npt.NDArray[np.int64], weights: FloatArray, k: int) -> FloatArray:
+    """Sum of ``weights`` by code, 0 to ``k - 1``."""
+    return np.bincount(codes, weights=weights, minlength=k).astype(np.float64, copy=False)
+
+
+@dataclass(frozen=True)
+class _Model:
+    """The model matrix kept sparse: each categorical margin as category codes (its columns are
+    categories ``start`` to ``k - 1``), the numeric variables as a dense block. Newton's products
+    are then counts by category (``bincount``), not products of a mostly-zero matrix."""
+
+    categorical: tuple[tuple[npt.NDArray[np.int64], int, int], ...]
+    numeric: FloatArray
+    targets: FloatArray
+    names: tuple[tuple[str, Hashable | None], ...]
+
+    def dot(self, lam: FloatArray) -> FloatArray:
+        """``X lambda``."""
+        u = self.numeric @ lam[lam.size - self.numeric.shape[1] :]
+        at = 0
+        for codes, k, start in self.categorical:
+            full = np.zeros(k)
+            full[start:] = lam[at : at + k - start]
+            u = u + full[codes]
+            at += k - start
+        return u
+
+    def tdot(self, v: FloatArray) -> FloatArray:
+        """``X' v``."""
+        parts: list[FloatArray] = [_count(c, v, k)[s:] for c, k, s in self.categorical]
+        parts.append(self.numeric.T @ v)
+        return np.concatenate(parts)
+
+    def gram(self, v: FloatArray) -> FloatArray:
+        """``X' diag(v) X``."""
+        blocks: list[list[FloatArray]] = []
+        for i, (ci, ki, si) in enumerate(self.categorical):
+            row: list[FloatArray] = []
+            for j, (cj, kj, sj) in enumerate(self.categorical):
+                block: FloatArray
+                if i == j:
+                    block = np.diag(_count(ci, v, ki))
+                else:
+                    block = _count(ci * kj + cj, v, ki * kj).reshape(ki, kj)
+                row.append(block[si:, sj:])
+            vx = self.numeric * v[:, None]
+            row.append(
+                np.stack([_count(ci, col, ki)[si:] for col in vx.T], axis=1)
+                if vx.shape[1]
+                else np.zeros((ki - si, 0))
+            )
+            blocks.append(row)
+        vx = self.numeric * v[:, None]
+        blocks.append([b[-1].T for b in blocks] + [self.numeric.T @ vx])
+        return np.block(blocks) if self.categorical else self.numeric.T @ vx
+
+    def dense(self) -> FloatArray:
+        """The model matrix ``X`` (n x p)."""
+        n = self.numeric.shape[0]
+        columns = []
+        for codes, k, start in self.categorical:
+            indicators = np.zeros((n, k))
+            indicators[np.arange(n), codes] = 1.0
+            columns.append(indicators[:, start:])
+        columns.append(self.numeric)
+        return np.concatenate(columns, axis=1)
+
+
 def _model(
     n: int,
     margins: Sequence[CategoricalMargin | NumericTotal],
     population_total: float | None,
-) -> tuple[FloatArray, FloatArray, list[tuple[str, Hashable | None]]]:
-    """Check the margins against the sample and build the model matrix and targets."""
-    columns: list[FloatArray] = []
-    targets: list[float] = []
-    names: list[tuple[str, Hashable | None]] = []
+) -> _Model:
+    """Check the margins against the sample and build the calibration equations."""
+    categorical: list[tuple[npt.NDArray[np.int64], int, int]] = []
+    numeric: list[FloatArray] = []
+    cat_targets: list[float] = []
+    num_targets: list[float] = []
+    cat_names: list[tuple[str, Hashable | None]] = []
+    num_names: list[tuple[str, Hashable | None]] = []
     first: tuple[str, float] | None = None
     if population_total is not None:
         first = ("population totale", float(population_total))
-    seen_first_categorical = False
     for margin in margins:
         if len(margin.sample) != n:  # type: ignore[arg-type]
             raise CalibrationError(
@@ -153,9 +223,9 @@ def _model(
                 raise CalibrationError(
                     f"Le total de « {margin.name} » n'est pas un nombre.", margin=margin.name
                 )
-            columns.append(x)
-            targets.append(float(margin.total))
-            names.append((margin.name, None))
+            numeric.append(x)
+            num_targets.append(float(margin.total))
+            num_names.append((margin.name, None))
             continue
         totals = dict(margin.totals)
         for category, value in totals.items():
@@ -201,21 +271,23 @@ def _model(
                 f"{number(first[1], None)}.",
                 margin=margin.name,
             )
-        indicators = np.zeros((n, len(index)))
-        indicators[np.arange(n), codes] = 1.0
-        keep = range(len(index)) if not seen_first_categorical else range(1, len(index))
-        seen_first_categorical = True
-        for j in keep:
-            columns.append(indicators[:, j])
-            targets.append(float(list(totals.values())[j]))
-            names.append((margin.name, list(totals)[j]))
-    if not columns:
+        start = 1 if categorical else 0
+        categorical.append((codes, len(index), start))
+        for category, value in list(totals.items())[start:]:
+            cat_targets.append(float(value))
+            cat_names.append((margin.name, category))
+    if not categorical and not numeric:
         raise CalibrationError("Aucune marge de calage n'est donnée.")
-    if population_total is not None and not seen_first_categorical:
-        columns.insert(0, np.ones(n))
-        targets.insert(0, float(population_total))
-        names.insert(0, ("population totale", None))
-    return np.column_stack(columns), np.array(targets), names
+    if population_total is not None and not categorical:
+        categorical.append((np.zeros(n, dtype=np.int64), 1, 0))
+        cat_targets.append(float(population_total))
+        cat_names.append(("population totale", None))
+    return _Model(
+        categorical=tuple(categorical),
+        numeric=np.column_stack(numeric) if numeric else np.zeros((n, 0)),
+        targets=np.array(cat_targets + num_targets),
+        names=tuple(cat_names + num_names),
+    )
 
 
 def _calibration_function(
@@ -265,12 +337,16 @@ def calibrate(
         bounds = None
     else:
         raise CalibrationError(f"Méthode de calage inconnue : « {method} ».")
-    x, targets, names = _model(d.size, margins, population_total)
-    scale = np.abs(targets) + np.abs(x).T @ d  # no target is 0 on this scale
+    model = _model(d.size, margins, population_total)
+    targets, names = model.targets, model.names
+    scale = np.abs(targets) + np.abs(model.tdot(d))  # no target is 0 on this scale
+    if model.numeric.shape[1]:
+        q = model.numeric.shape[1]
+        scale[-q:] = np.abs(targets[-q:]) + np.abs(model.numeric).T @ d
 
-    lam = np.zeros(x.shape[1])
-    f, df = _calibration_function(x @ lam, method, bounds)
-    gap = targets - x.T @ (d * f)
+    lam = np.zeros(targets.size)
+    f, df = _calibration_function(model.dot(lam), method, bounds)
+    gap = targets - model.tdot(d * f)
     worst = float(np.max(np.abs(gap) / scale))
     for iteration in range(1, max_iter + 1):
         if worst <= tol:
@@ -280,11 +356,11 @@ def calibrate(
                 method=method,
                 bounds=bounds,
                 iterations=iteration - 1,
-                model_matrix=x,
+                model_matrix=model.dense(),
                 targets=targets,
-                columns=tuple(names),
+                columns=names,
             )
-        jacobian = (x * (d * df)[:, None]).T @ x
+        jacobian = model.gram(d * df)
         try:
             step = np.linalg.solve(jacobian, gap)
         except np.linalg.LinAlgError:
@@ -292,8 +368,8 @@ def calibrate(
         t = 1.0
         while t > 1e-6:
             trial = lam + t * step
-            f_new, df_new = _calibration_function(x @ trial, method, bounds)
-            gap_new = targets - x.T @ (d * f_new)
+            f_new, df_new = _calibration_function(model.dot(trial), method, bounds)
+            gap_new = targets - model.tdot(d * f_new)
             worst_new = float(np.max(np.abs(gap_new) / scale))
             if np.isfinite(worst_new) and worst_new < worst:
                 break
