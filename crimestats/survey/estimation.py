@@ -25,8 +25,8 @@ own effect is :func:`kish_effective_size`, ``(sum w)^2 / sum w^2``.
 **Intervals of proportions.** Korn and Graubard (1998): the Clopper-Pearson interval for ``x =
 n* p`` successes out of ``n*``, where ``n* = p (1 - p) / V`` is the effective sample size,
 multiplied by ``(z / t_df)^2`` for the degrees of freedom; as R ``svyciprop(method = "beta")``.
-Where ``V`` says nothing (``p`` is 0 or 1, or the design effect is below 1) ``n*`` is the number
-of answers (the convention of the NCHS data presentation standards for proportions). It stays in
+Where ``V`` says nothing (``p`` is 0 or 1) or the design effect is below 1, ``n*`` is the number
+of answers: a conservative choice, never narrower than Clopper-Pearson on the answers. It stays in
 ``[0, 1]`` and keeps a width at ``p = 0`` and ``p = 1``, where a normal interval collapses to a
 point. Wilson's interval with the same ``n*`` is available (``method="wilson"``).
 """
