@@ -147,6 +147,37 @@ def test_icarus_population_test_equals_calmar(
     assert np.max(np.abs(result.weights / expected - 1)) < 1e-8
 
 
+@pytest.mark.parametrize(
+    ("method", "bounds", "column"),
+    [
+        ("linear", None, "weight_cal_lin"),
+        ("raking", None, "weight_cal_raking"),
+        ("logit", (0.1, 2.0), "weight_cal_logit"),
+    ],
+)
+def test_icarus_respondents_equal_calmar(
+    method: str, bounds: tuple[float, float] | None, column: str
+) -> None:
+    # the 718 respondents (responding == 1), design weights first scaled to the population
+    # total (icarus' scale = TRUE), as a survey with non-response is weighted
+    d, margins, rows = _poptest()
+    kept = np.array([r["responding"] == "1" for r in rows])
+    assert kept.sum() == 718
+    respondents: list[CategoricalMargin | NumericTotal] = []
+    for margin in margins:
+        sample = [v for v, k in zip(margin.sample, kept, strict=True) if k]  # type: ignore[call-overload]
+        if isinstance(margin, CategoricalMargin):
+            respondents.append(CategoricalMargin(margin.name, sample, margin.totals))
+        else:
+            respondents.append(NumericTotal(margin.name, sample, margin.total))
+    scaled = d[kept] * 50000 / d[kept].sum()
+    expected_by_id = {r["ident"]: float(r[column]) for r in _csv("icarus_poptest_calmar_nr.csv.gz")}
+    expected = np.array([expected_by_id[r["ident"]] for r, k in zip(rows, kept, strict=True) if k])
+    result = calibrate(scaled, respondents, method=method, bounds=bounds)  # type: ignore[arg-type]
+    assert _all_equal(result.weights, expected) < 1e-6
+    assert np.max(np.abs(result.weights / expected - 1)) < 1e-8
+
+
 def test_icarus_population_total_51000_is_refused() -> None:
     d, margins, _ = _poptest()
     with pytest.raises(CalibrationError, match="ne portent pas sur la même population"):

@@ -80,6 +80,28 @@ def test_raked_cluster_sample_mean_and_total_equal_r_survey() -> None:
     assert m.df == 14
 
 
+def test_raking_with_a_joint_margin_equals_r_survey() -> None:
+    # rakecheck.Rout.save: raked to the stype x sch.wide table and comp.imp, svymean(~api00,
+    # dclus1r2) 642.61 (SE 22.731). A joint margin is one categorical margin of the crossed
+    # categories.
+    design = _dclus1()
+    joint = {"E/No": 472, "E/Yes": 3949, "H/No": 334, "H/Yes": 421, "M/No": 266, "M/Yes": 752}
+    raked = calibrate(
+        design.weights,
+        [
+            CategoricalMargin(
+                "stype x sch.wide", [f"{r['stype']}/{r['sch.wide']}" for r in CLUS1], joint
+            ),
+            CategoricalMargin(
+                "comp.imp", [r["comp.imp"] for r in CLUS1], {"No": 1712, "Yes": 4482}
+            ),
+        ],
+        method="raking",
+    )
+    m = mean(_column(CLUS1, "api00"), design, raked)
+    assert (m.value, m.se) == (pytest.approx(642.61, abs=0.005), pytest.approx(22.731, abs=5e-4))
+
+
 def test_cluster_sample_without_calibration_equals_r_survey() -> None:
     # api.Rout.save: svymean(~api00, dclus1) 644.17 (23.542); svytotal(~enroll) 3404940 (932235)
     design = _dclus1()
