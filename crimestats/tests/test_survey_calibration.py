@@ -358,3 +358,18 @@ def test_bad_designs() -> None:
         stratified(["N", "N"], {"N": 1})
     with pytest.raises(DesignError, match="3 grappes tirées pour une population de 2 grappes"):
         one_stage_cluster([1, 2, 3], 2)
+
+
+def test_numeric_totals_alone_and_with_a_population_total() -> None:
+    d, x = np.full(5, 10.0), np.array([1.0, 2.0, 3.0, 4.0, 5.0])
+    raked = calibrate(d, [NumericTotal("x", x, 200.0)], method="raking")
+    assert np.sum(raked.weights * x) == pytest.approx(200.0, rel=1e-12)
+    # raking on x alone: w = d exp(lambda x), so log(w / d) is proportional to x
+    ratio = np.log(raked.g) / x
+    np.testing.assert_allclose(ratio, ratio[0], rtol=1e-10)
+    # linear with the population total: w = d (1 + a + b x), solved by hand:
+    # sum w = 10 (5 + 5a + 15b) = 60 and sum w x = 10 (15 + 15a + 55b) = 160 give a = 0.8,
+    # b = -0.2, so w = 18 - 2 x
+    linear = calibrate(d, [NumericTotal("x", x, 160.0)], method="linear", population_total=60)
+    np.testing.assert_allclose(linear.weights, 18 - 2 * x, rtol=1e-12)
+    assert linear.columns == (("population totale", None), ("x", None))
