@@ -388,10 +388,15 @@ def calibrate(
         if bounds is not None
         else ""
     )
+    advice = (
+        "Élargissez les bornes ou regroupez des catégories."
+        if bounds is not None
+        else "Vérifiez que les marges s'accordent entre elles (un quartier et sa commune, par "
+        "exemple) ou regroupez des catégories."
+    )
     raise CalibrationError(
         f"Le calage n'a pas convergé{within} : {where} atteint {number(float(reached), 2)} "
-        f"au lieu de {number(float(targets[j]), None)}. Élargissez les bornes ou regroupez des "
-        "catégories.",
+        f"au lieu de {number(float(targets[j]), None)}. {advice}",
         margin=margin,
         category=category,
     )

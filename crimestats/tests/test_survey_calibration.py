@@ -373,3 +373,29 @@ def test_numeric_totals_alone_and_with_a_population_total() -> None:
     linear = calibrate(d, [NumericTotal("x", x, 160.0)], method="linear", population_total=60)
     np.testing.assert_allclose(linear.weights, 18 - 2 * x, rtol=1e-12)
     assert linear.columns == (("population totale", None), ("x", None))
+
+
+def test_nested_margins_that_agree_and_that_do_not() -> None:
+    # neighbourhoods inside communes: the two margins overlap (a singular system), fine when
+    # they agree, a clear error when a commune's neighbourhoods do not add up to it
+    rng = np.random.default_rng(3)
+    area = rng.choice(["q1", "q2", "q3"], 300)
+    town = np.where(area == "q3", "c2", "c1")
+    d = np.full(300, 10.0)
+    towns = CategoricalMargin("commune", list(town), {"c1": 2000, "c2": 1000})
+    for method in ("linear", "raking"):
+        result = calibrate(
+            d,
+            [towns, CategoricalMargin("quartier", list(area), {"q1": 1200, "q2": 800, "q3": 1000})],
+            method=method,  # type: ignore[arg-type]
+        )
+        assert result.weights[area == "q1"].sum() == pytest.approx(1200, rel=1e-10)
+        assert result.weights[town == "c2"].sum() == pytest.approx(1000, rel=1e-10)
+    wrong = CategoricalMargin("quartier", list(area), {"q1": 1200, "q2": 900, "q3": 900})
+    with pytest.raises(CalibrationError) as caught:
+        calibrate(d, [towns, wrong], method="raking")
+    assert str(caught.value).startswith("Le calage n'a pas convergé : la marge « ")
+    assert str(caught.value).endswith(
+        "Vérifiez que les marges s'accordent entre elles (un quartier et sa commune, par "
+        "exemple) ou regroupez des catégories."
+    )
