@@ -22,6 +22,11 @@ would give, ``(1 - n / N) s^2 / n`` with ``s^2 = n / (n - 1) sum w (y - mean)^2 
 ``svymean(..., deff = TRUE)`` computes it; **effective sample size** ``n / deff``. The weights'
 own effect is :func:`kish_effective_size`, ``(sum w)^2 / sum w^2``.
 
+**Change between two waves** (:func:`compare_waves`): two independent surveys (two years),
+difference of their shares with Newcombe's (1998, method 10) interval built on each wave's
+Wilson interval (effective samples), which stays within [-1, 1] and behaves near 0 and 1, and
+the two-sided p-value of "no change" from ``d / sqrt(se_1^2 + se_2^2)`` (normal).
+
 **Intervals of proportions.** Korn and Graubard (1998): the Clopper-Pearson interval for ``x =
 n* p`` successes out of ``n*``, where ``n* = p (1 - p) / V`` is the effective sample size,
 multiplied by ``(z / t_df)^2`` for the degrees of freedom; as R ``svyciprop(method = "beta")``.
@@ -47,6 +52,8 @@ __all__ = [
     "Estimate",
     "IntervalMethod",
     "ProportionEstimate",
+    "WaveChange",
+    "compare_waves",
     "kish_effective_size",
     "korn_graubard_interval",
     "linearised_variance",
@@ -297,3 +304,36 @@ def proportion(
         level=level,
         method=method,
     )
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """``after - before`` of two independent waves' shares, its interval and p-value."""
+
+    difference: float
+    se: float
+    low: float
+    high: float
+    p_value: float
+    level: float
+
+
+def compare_waves(
+    before: ProportionEstimate, after: ProportionEstimate, *, level: float = 0.95
+) -> WaveChange:
+    """Change of a share between two independent waves (module docstring).
+
+    >>> from crimestats.survey.design import simple_random
+    >>> wave = lambda k, n: proportion([1.0] * k + [0.0] * (n - k), simple_random(n))
+    >>> change = compare_waves(wave(30, 120), wave(18, 110))
+    >>> round(change.difference, 4), round(change.low, 4), round(change.high, 4)
+    (-0.0864, -0.189, 0.0199)
+    """
+    l1, u1 = wilson_interval(before.value, before.se**2, before.n, None, level)
+    l2, u2 = wilson_interval(after.value, after.se**2, after.n, None, level)
+    d = after.value - before.value
+    se = float(np.hypot(before.se, after.se))
+    low = d - float(np.hypot(after.value - l2, u1 - before.value))
+    high = d + float(np.hypot(u2 - after.value, before.value - l1))
+    p_value = float(2 * norm.sf(abs(d) / se)) if se > 0 else (1.0 if d == 0 else 0.0)
+    return WaveChange(difference=d, se=se, low=low, high=high, p_value=p_value, level=level)

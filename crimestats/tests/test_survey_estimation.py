@@ -9,16 +9,23 @@ significant digits: each tolerance is half a unit of the last printed digit.
 from __future__ import annotations
 
 import csv
+import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy.stats import binomtest
-from statsmodels.stats.proportion import proportion_confint
+from statsmodels.stats.proportion import (
+    confint_proportions_2indep,
+    proportion_confint,
+)
+from statsmodels.stats.proportion import test_proportions_2indep as wald_2indep
 
 from crimestats.survey.calibration import CategoricalMargin, calibrate
 from crimestats.survey.design import DesignError, SampleDesign, one_stage_cluster, stratified
 from crimestats.survey.estimation import (
+    ProportionEstimate,
+    compare_waves,
     kish_effective_size,
     korn_graubard_interval,
     linearised_variance,
@@ -267,3 +274,39 @@ def test_bad_estimation_inputs() -> None:
     lonely = SampleDesign.from_arrays(np.ones(3), strata=["a", "a", "b"])
     with pytest.raises(DesignError, match="strate n° 2 n'a qu'une unité primaire"):
         mean([1.0, 2.0, 3.0], lonely)
+
+
+def _wave(k: int, n: int) -> ProportionEstimate:
+    """A share k/n with the binomial variance p (1 - p) / n (no design effect)."""
+    p = k / n
+    return ProportionEstimate(
+        value=p,
+        se=math.sqrt(p * (1 - p) / n),
+        n=n,
+        df=n - 1,
+        deff=1.0,
+        n_effective=float(n),
+        low=0.0,
+        high=1.0,
+        level=0.95,
+        method="wilson",
+    )
+
+
+@pytest.mark.parametrize(
+    ("k1", "n1", "k2", "n2"), [(30, 100, 20, 120), (2, 150, 9, 140), (0, 80, 5, 90)]
+)
+def test_change_between_waves_equals_newcombe_and_the_wald_test(
+    k1: int, n1: int, k2: int, n2: int
+) -> None:
+    change = compare_waves(_wave(k1, n1), _wave(k2, n2))
+    # statsmodels compares count1/nobs1 - count2/nobs2: after - before is wave 2 minus wave 1
+    low, high = confint_proportions_2indep(k2, n2, k1, n1, method="newcomb")
+    assert (change.low, change.high) == (
+        pytest.approx(low, abs=1e-12),
+        pytest.approx(high, abs=1e-12),
+    )
+    if k1 > 0:
+        wald = wald_2indep(k2, n2, k1, n1, method="wald")
+        assert change.p_value == pytest.approx(wald.pvalue, rel=1e-9)
+    assert change.difference == pytest.approx(k2 / n2 - k1 / n1)
