@@ -103,8 +103,14 @@ def quorum(meeting: Meeting) -> Quorum:
     )
 
 
-def check_quorum(meeting: Meeting) -> None:
-    """Decisions need the quorum the formation's rules of procedure set."""
+def check_can_decide(meeting: Meeting) -> None:
+    """Decisions are taken at a meeting that has begun, with the quorum the formation's rules
+    of procedure set."""
+    if meeting.starts_at > timezone.now():
+        raise MeetingRefused(
+            f"La séance du {timezone.localtime(meeting.starts_at):%d/%m/%Y} n'a pas encore eu "
+            "lieu : ses décisions s'enregistrent une fois la séance ouverte."
+        )
     state = quorum(meeting)
     if not state.reached:
         raise MeetingRefused(f"Décision impossible sans le quorum. {state.text}")
@@ -391,7 +397,7 @@ def approve_minutes(at: Meeting, approved: Meeting, *, by: User) -> Decision:
         raise MeetingRefused("Cette séance n'a pas de compte rendu à approuver.")
     if approved.approvals.exists():
         raise MeetingRefused("Ce compte rendu est déjà approuvé.")
-    check_quorum(at)
+    check_can_decide(at)
     when = timezone.localtime(approved.starts_at)
     with transaction.atomic():
         decision = Decision.objects.create(

@@ -479,7 +479,7 @@ def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting))
     if form.is_valid():
         try:
-            convocations.check_quorum(meeting)
+            convocations.check_can_decide(meeting)
         except MeetingRefused as refused:
             form.add_error(None, str(refused))
         else:

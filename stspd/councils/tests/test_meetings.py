@@ -442,3 +442,12 @@ def test_member_line_names_the_titular_representative(world, client) -> None:  #
         },
     )
     assert list(member.representatives.values_list("name", flat=True)) == ["Procureure"]
+
+
+def test_no_decision_before_the_meeting_has_begun(world) -> None:  # type: ignore[no-untyped-def]
+    meeting = future_meeting(world)
+    with pytest.raises(MeetingRefused, match="n'a pas encore eu lieu"):
+        convocations.check_can_decide(meeting)
+    with pytest.raises(MeetingRefused, match="n'a pas encore eu lieu"):
+        convocations.approve_minutes(meeting, world.plenary_meeting, by=world.coordinator)
+    assert not Decision.objects.filter(meeting=meeting).exists()
