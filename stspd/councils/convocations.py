@@ -85,9 +85,14 @@ class Quorum:
                 f"({self.rule_percent} %) ; les présences ne sont pas encore saisies."
             )
         state = "atteint" if self.reached else "non atteint"
+        counted = (
+            f"{self.counted} organisation membre présente ou représentée"
+            if self.counted <= 1
+            else f"{self.counted} organisations membres présentes ou représentées"
+        )
         return (
-            f"Quorum {state} : {self.counted} organisations membres présentes ou représentées "
-            f"sur {self.members}, il en faut {self.required} ({self.rule_percent} %)."
+            f"Quorum {state} : {counted} sur {self.members}, il en faut {self.required} "
+            f"({self.rule_percent} %)."
         )
 
 

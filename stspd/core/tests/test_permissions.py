@@ -254,7 +254,8 @@ def cases() -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize(("name", "space", "who"), cases())
-def test_status(world, client, name: str, space: str, who: str) -> None:  # type: ignore[no-untyped-def]
+def test_status(world, client, settings, tmp_path, name: str, space: str, who: str) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path  # documents joined to meetings are written there
     if space == "plenary":
         kwargs, expected, query = EXPECTATIONS[name]
     else:

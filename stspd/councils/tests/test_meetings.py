@@ -36,6 +36,11 @@ from .meeting_helpers import PDF, document, future_meeting, representative
 from .meeting_helpers import feed as feed_of
 
 
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path
+
+
 def add_members(world, count: int) -> list[Organisation]:  # type: ignore[no-untyped-def]
     """`count` more member organisations, each with a titular representative with an address."""
     organisations = []
@@ -251,7 +256,7 @@ def test_quorum_counts_present_and_represented_members(world) -> None:  # type: 
     state = convocations.quorum(meeting)
     assert (state.counted, state.reached) == (1, False)
     assert state.text == (
-        "Quorum non atteint : 1 organisations membres présentes ou représentées sur 4, "
+        "Quorum non atteint : 1 organisation membre présente ou représentée sur 4, "
         "il en faut 2 (50 %)."
     )
     convocations.record_attendance(
