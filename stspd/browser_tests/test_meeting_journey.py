@@ -4,11 +4,11 @@ link of the convocation, and the next meeting records who sat and approves the m
 import datetime
 import io
 
-import openpyxl
 import pytest
 from django.core import mail
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from openpyxl import Workbook  # type: ignore[import-untyped]  # no stubs
+from playwright.sync_api import FilePayload, Page, expect
 
 from stspd.accounts.models import Organisation
 from stspd.councils.enums import MemberBasis
@@ -23,9 +23,9 @@ pytestmark = pytest.mark.browser
 
 
 def workbook() -> bytes:
-    book = openpyxl.Workbook()
-    book.active.append(["Indicateur", "2025"])  # type: ignore[union-attr]
-    book.active.append(["Cambriolages", 412])  # type: ignore[union-attr]
+    book = Workbook()
+    book.active.append(["Indicateur", "2025"])
+    book.active.append(["Cambriolages", 412])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -60,9 +60,9 @@ def test_coordinator_convenes_and_records_the_meeting(  # type: ignore[no-untype
     page.get_by_label("Ordre du jour").fill("1. Avenant à la stratégie\n2. Compte rendu")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_text("est créée. Joignez-y ses documents")).to_be_visible()
-    meeting = Meeting.objects.get(place="Hôtel de la Métropole")
+    assert Meeting.objects.filter(place="Hôtel de la Métropole").count() == 1
 
-    for title, name, content, kind in [
+    files: list[tuple[str, str, bytes, str]] = [
         ("Projet d'avenant", "avenant.pdf", PDF, "application/pdf"),
         (
             "Tableau des indicateurs",
@@ -70,11 +70,12 @@ def test_coordinator_convenes_and_records_the_meeting(  # type: ignore[no-untype
             workbook(),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
-    ]:
+    ]
+    for title, name, content, kind in files:
         page.get_by_role("link", name="Joindre un document").click()
         page.get_by_label("Titre").fill(title)
         page.get_by_label("Fichier").set_input_files(
-            files=[{"name": name, "mimeType": kind, "buffer": content}]
+            files=[FilePayload(name=name, mimeType=kind, buffer=content)]
         )
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.get_by_text(f"« {title} » est jointe à la séance.")).to_be_visible()
