@@ -31,9 +31,38 @@ class WorkingGroupScope(models.TextChoices):
 
 
 class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "Présent"
-    EXCUSED = "excused", "Excusé"
-    ABSENT = "absent", "Absent"
+    PRESENT = "present", "Présence"
+    EXCUSED = "excused", "Absence excusée"
+    ABSENT = "absent", "Absence"
+
+
+class MemberPresence(models.TextChoices):
+    """How a member organisation took part in a meeting. The labels are nouns, so that they
+    agree with any person and any organisation ("Préfecture : excusée" would not)."""
+
+    PRESENT = "present", "Présence"
+    REPRESENTED = "represented", "Représentation"
+    EXCUSED = "excused", "Absence excusée"
+    ABSENT = "absent", "Absence"
+
+
+class ConvocationAnswer(models.TextChoices):
+    PENDING = "", "Pas de réponse"
+    ATTENDING = "attending", "Participera"
+    REPRESENTED = "represented", "Se fera représenter"
+    EXCUSED = "excused", "S'excuse"
+
+
+class DecisionKind(models.TextChoices):
+    """What a decision is. Only follow-up decisions have an owner and a due date; the others
+    record what the meeting did (a debate held, a strategy adopted, minutes approved)."""
+
+    FOLLOW_UP = "follow_up", "Décision à suivre"
+    ORIENTATION_DEBATE = "debate", "Débat d'orientation"
+    ADOPTION = "adoption", "Adoption de la stratégie"
+    AMENDMENT = "amendment", "Adoption d'un avenant"
+    FUNDING_OPINION = "funding_opinion", "Avis sur des demandes de financement"
+    MINUTES_APPROVAL = "minutes", "Approbation du compte rendu"
 
 
 class DecisionStatus(models.TextChoices):

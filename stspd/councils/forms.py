@@ -2,13 +2,15 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from stspd.accounts.models import Organisation, User
 from stspd.core.forms import DateInput, DateTimeInput, Form, ModelForm
+from stspd.core.uploads import upload_problem
 
-from .enums import AttendanceStatus, Role
+from .enums import AttendanceStatus, ConvocationAnswer, MemberPresence, Role
 from .models import (
     Council,
     CouncilMember,
@@ -16,6 +18,9 @@ from .models import (
     Formation,
     FormationMember,
     Meeting,
+    MeetingDocument,
+    MemberAttendance,
+    Representative,
     earliest_meeting_date,
 )
 
@@ -91,7 +96,7 @@ class FormationForm(ModelForm):
 
     class Meta:
         model = Formation
-        fields = ["name", "scope", "description", "charter"]
+        fields = ["name", "scope", "description", "charter", "quorum_percent"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -122,11 +127,35 @@ class FormationMemberForm(ModelForm):
         )
 
 
+def https_by_default(field: Any, **kwargs: Any) -> Any:
+    """A link typed without its scheme ("visio.example.org/abc") is read as https."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class MeetingForm(ModelForm):
     class Meta:
         model = Meeting
-        fields = ["starts_at", "place", "agenda", "minutes"]
-        widgets = {"starts_at": DateTimeInput()}
+        fields = ["starts_at", "ends_at", "place", "video_link", "agenda", "minutes"]
+        widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
+        formfield_callback = https_by_default
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.approvals.exists():
+            # Approved minutes are a record: frozen (the field is ignored if posted anyway).
+            self.fields["minutes"].disabled = True
+            self.fields["minutes"].help_text = "Approuvé en séance : le compte rendu est figé."
+        if self.instance.formation.is_working_group:
+            del self.fields["video_link"]
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", "La fin doit suivre le début de la séance.")
+        return data
 
     def clean_starts_at(self) -> datetime.datetime:
         starts_at: datetime.datetime = self.cleaned_data["starts_at"]
@@ -153,6 +182,9 @@ class DecisionForm(ModelForm):
             | Q(pk=self.instance.owner_id)
         ).distinct()
         self.fields["owner"].help_text = "Une organisation membre du conseil."
+        # Follow-up decisions (the only ones this form makes) have an owner and a due date.
+        self.fields["owner"].required = True
+        self.fields["due_on"].required = True
 
     def clean_due_on(self) -> datetime.date:
         due_on: datetime.date = self.cleaned_data["due_on"]
@@ -162,6 +194,120 @@ class DecisionForm(ModelForm):
                 f"L'échéance ne peut pas précéder la séance du {meeting_day:%d/%m/%Y}."
             )
         return due_on
+
+
+class RepresentativeForm(ModelForm):
+    class Meta:
+        model = Representative
+        fields = ["name", "function", "email", "is_substitute"]
+
+
+class MemberAttendanceForm(Form):
+    """Per member organisation: how it took part, who sat, and who held its proxy."""
+
+    def __init__(
+        self,
+        *args: Any,
+        organisations: list[Organisation],
+        current: dict[int, MemberAttendance],
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Non renseignée"), *MemberPresence.choices]
+        self.organisations = organisations
+        for organisation in organisations:
+            row = current.get(organisation.pk)
+            key = organisation.pk
+            self.fields[f"status_{key}"] = forms.ChoiceField(
+                label=f"{organisation} : participation",
+                choices=choices,
+                required=False,
+                initial=row.status if row else "",
+            )
+            self.fields[f"attendee_{key}"] = forms.CharField(
+                label=f"{organisation} : personne présente",
+                max_length=200,
+                required=False,
+                initial=row.attendee if row else "",
+            )
+            self.fields[f"proxy_{key}"] = forms.CharField(
+                label=f"{organisation} : représentée par",
+                max_length=200,
+                required=False,
+                initial=row.represented_by if row else "",
+                help_text="Seulement en cas de représentation.",
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean()
+        for organisation in self.organisations:
+            key = organisation.pk
+            if (
+                data.get(f"status_{key}") == MemberPresence.REPRESENTED
+                and not (data.get(f"proxy_{key}") or "").strip()
+            ):
+                self.add_error(f"proxy_{key}", "Indiquez par qui l'organisation est représentée.")
+        return data
+
+    def rows(self) -> dict[int, tuple[str, str, str]]:
+        return {
+            o.pk: (
+                self.cleaned_data[f"status_{o.pk}"],
+                self.cleaned_data[f"attendee_{o.pk}"],
+                self.cleaned_data[f"proxy_{o.pk}"],
+            )
+            for o in self.organisations
+        }
+
+
+class MeetingDocumentForm(ModelForm):
+    class Meta:
+        model = MeetingDocument
+        fields = ["title", "file"]
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if problem := upload_problem(upload, kinds=("pdf", "xlsx")):
+            raise forms.ValidationError(problem)
+        return upload
+
+
+class ConvocationAnswerForm(Form):
+    answer = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[c for c in ConvocationAnswer.choices if c[0]],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Qui vous représentera ? (ou une précision)", max_length=200, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean()
+        if (
+            data.get("answer") == ConvocationAnswer.REPRESENTED
+            and not (data.get("comment") or "").strip()
+        ):
+            self.add_error("comment", "Indiquez qui vous représentera.")
+        return data
+
+
+class MinutesApprovalForm(Form):
+    approved = forms.ModelChoiceField(
+        label="Compte rendu approuvé", queryset=Meeting.objects.none(), empty_label="—"
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["approved"]
+        field.queryset = (
+            Meeting.objects.filter(
+                formation=meeting.formation, starts_at__lt=meeting.starts_at, approvals=None
+            )
+            .exclude(minutes="")
+            .order_by("-starts_at")
+        )
+        field.label_from_instance = lambda m: f"Séance du {m.starts_at:%d/%m/%Y}"
 
 
 class AttendanceForm(Form):

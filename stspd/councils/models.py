@@ -1,6 +1,9 @@
 import datetime
+import secrets
+import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,10 +14,13 @@ from stspd.territories.models import Commune, Epci
 
 from .enums import (
     AttendanceStatus,
+    ConvocationAnswer,
     CouncilKind,
+    DecisionKind,
     DecisionStatus,
     FormationKind,
     MemberBasis,
+    MemberPresence,
     Role,
     WorkingGroupScope,
 )
@@ -135,6 +141,42 @@ class CouncilMember(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} ({self.representative})"
 
+    def sync_titular(self) -> None:
+        """The member's "représentant" line names its titular Representative (the person who is
+        convened); a change of the line renames that person, substitutes are left alone."""
+        titular = self.representatives.filter(is_substitute=False).first()
+        if titular is None:
+            Representative.objects.create(member=self, name=self.representative)
+        elif titular.name != self.representative:
+            titular.name = self.representative
+            titular.save(update_fields=["name"])
+
+
+class Representative(models.Model):
+    """A person who sits for a member organisation, titular or substitute, and is convened.
+
+    An account is not needed: the préfet's or the procureur's representative is convened by
+    e-mail and answers through the link of the convocation.
+    """
+
+    member = models.ForeignKey(
+        CouncilMember, on_delete=models.CASCADE, related_name="representatives"
+    )
+    name = models.CharField("nom", max_length=200)
+    function = models.CharField("fonction", max_length=200, blank=True)
+    email = models.EmailField(
+        "adresse électronique", blank=True, help_text="Pour recevoir les convocations."
+    )
+    is_substitute = models.BooleanField("suppléant ou suppléante", default=False)
+
+    class Meta:
+        ordering = ["is_substitute", "name", "pk"]
+        verbose_name = "représentant"
+        verbose_name_plural = "représentants"
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.function}" if self.function else self.name
+
 
 class Formation(models.Model):
     """Plenary, restricted formation or working group of a council.
@@ -154,6 +196,16 @@ class Formation(models.Model):
         "charte déontologique",
         blank=True,
         help_text="Texte que chaque membre du groupe de travail signe avant d'accéder au contenu.",
+    )
+    quorum_percent = models.PositiveSmallIntegerField(
+        "quorum (%)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=(
+            "Part des organisations membres présentes ou représentées que le règlement intérieur "
+            "exige pour décider. Laisser vide si le règlement n'en fixe pas."
+        ),
     )
 
     class Meta:
@@ -217,9 +269,18 @@ def earliest_meeting_date() -> datetime.date:
 class Meeting(models.Model):
     formation = models.ForeignKey(Formation, on_delete=models.CASCADE, related_name="meetings")
     starts_at = models.DateTimeField("date et heure")
+    ends_at = models.DateTimeField(
+        "fin prévue", null=True, blank=True, help_text="Par défaut, deux heures après le début."
+    )
     place = models.CharField("lieu", max_length=200)
+    video_link = models.URLField("lien de visioconférence", blank=True)
     agenda = models.TextField("ordre du jour", blank=True)
     minutes = models.TextField("compte rendu", blank=True)
+    minutes_circulated_at = models.DateTimeField("compte rendu diffusé le", null=True, blank=True)
+    # The calendar invitation's identity (RFC 5545 UID) and revision (SEQUENCE): a calendar
+    # updates the event it already has instead of adding a second one.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["-starts_at"]
@@ -232,6 +293,125 @@ class Meeting(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("councils:meeting", args=[self.pk])
+
+    @property
+    def end(self) -> datetime.datetime:
+        return self.ends_at or self.starts_at + datetime.timedelta(hours=2)
+
+
+class MemberAttendance(models.Model):
+    """How a member organisation took part in a meeting of the plenary or restricted formation.
+
+    Kept by organisation, not by membership, so that the record survives the organisation
+    leaving the council later.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="member_attendances"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("participation", max_length=11, choices=MemberPresence.choices)
+    attendee = models.CharField(
+        "personne présente", max_length=200, blank=True, help_text="Qui a siégé."
+    )
+    represented_by = models.CharField(
+        "représentée par",
+        max_length=200,
+        blank=True,
+        help_text="L'organisation ou la personne qui a reçu pouvoir.",
+    )
+
+    class Meta:
+        ordering = ["organisation__name"]
+        verbose_name = "participation d'un membre"
+        verbose_name_plural = "participations des membres"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="member_attendance_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} : {self.get_status_display().lower()}"
+
+    @property
+    def counts_for_quorum(self) -> bool:
+        return self.status in (MemberPresence.PRESENT, MemberPresence.REPRESENTED)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class ConvocationRecipient(models.Model):
+    """A representative convened to a meeting, reached through a secret link."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="recipients")
+    representative = models.ForeignKey(
+        Representative, on_delete=models.CASCADE, related_name="convocations"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    sent_at = models.DateTimeField("envoyée le")
+    sequence_sent = models.PositiveIntegerField(default=0)
+    opened_at = models.DateTimeField("ouverte le", null=True, blank=True)
+    reminded_at = models.DateTimeField("relancée le", null=True, blank=True)
+    answer = models.CharField(
+        "réponse", max_length=11, choices=ConvocationAnswer.choices, blank=True
+    )
+    answer_comment = models.CharField("précision", max_length=200, blank=True)
+    answered_at = models.DateTimeField("répondu le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["representative__member__organisation__name", "representative__name"]
+        verbose_name = "convocation"
+        verbose_name_plural = "convocations"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "representative"], name="convocation_recipient_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.representative} — {self.meeting}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("councils:convocation", args=[self.token])
+
+
+class MeetingDocument(models.Model):
+    """A document joined to a convocation: the draft strategy, the observatory's yearly
+    presentation, a review. PDF or spreadsheet only (checked by content, like every upload)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("titre", max_length=200)
+    file = models.FileField("fichier", upload_to="seances/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return (self.file.name or "").rsplit("/", 1)[-1]
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar address (iCalendar): the meetings they may attend."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+
+    removed_on_erasure = True  # it only grants access: erased with the account
+
+    def __str__(self) -> str:
+        return f"Agenda de {self.user}"
 
 
 class Attendance(models.Model):
@@ -253,17 +433,35 @@ class Attendance(models.Model):
 
 
 class Decision(models.Model):
-    """A decision taken in a meeting, followed up until done (relevé de décisions)."""
+    """A decision taken in a meeting (relevé de décisions).
+
+    A follow-up decision has an owner and a due date and is followed until done; the other kinds
+    record what the meeting did (debate, adoption, opinion, minutes approved) and are created by
+    the workflows that do it.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(
+        "nature", max_length=15, choices=DecisionKind.choices, default=DecisionKind.FOLLOW_UP
+    )
     text = models.TextField("décision")
     owner = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
         related_name="decisions",
         verbose_name="responsable du suivi",
+        null=True,
+        blank=True,
     )
-    due_on = models.DateField("échéance")
+    due_on = models.DateField("échéance", null=True, blank=True)
+    approved_meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        related_name="approvals",
+        null=True,
+        blank=True,
+        verbose_name="séance dont le compte rendu est approuvé",
+    )
     status = models.CharField(
         "état", max_length=7, choices=DecisionStatus.choices, default=DecisionStatus.OPEN
     )
@@ -273,6 +471,18 @@ class Decision(models.Model):
         ordering = ["due_on", "pk"]
         verbose_name = "décision"
         verbose_name_plural = "décisions"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind=DecisionKind.FOLLOW_UP)
+                | (Q(owner__isnull=False) & Q(due_on__isnull=False)),
+                name="follow_up_decision_has_owner_and_due_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DecisionKind.MINUTES_APPROVAL, approved_meeting__isnull=False)
+                | (~Q(kind=DecisionKind.MINUTES_APPROVAL) & Q(approved_meeting__isnull=True)),
+                name="minutes_approval_names_its_meeting",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -282,4 +492,12 @@ class Decision(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == DecisionStatus.OPEN and self.due_on < timezone.localdate()
+        return (
+            self.status == DecisionStatus.OPEN
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.kind == DecisionKind.FOLLOW_UP

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import meeting_views, views
 
 app_name = "councils"
 
@@ -44,12 +44,88 @@ urlpatterns = [
         name="formation_member_delete",
     ),
     path("formations/<int:formation_id>/charte/", views.charter, name="charter"),
-    path("formations/<int:formation_id>/seances/nouvelle/", views.meeting_add, name="meeting_add"),
-    path("seances/<int:meeting_id>/", views.meeting_detail, name="meeting"),
-    path("seances/<int:meeting_id>/modifier/", views.meeting_edit, name="meeting_edit"),
-    path("seances/<int:meeting_id>/supprimer/", views.meeting_delete, name="meeting_delete"),
-    path("seances/<int:meeting_id>/presences/", views.attendance, name="attendance"),
-    path("seances/<int:meeting_id>/decisions/ajouter/", views.decision_add, name="decision_add"),
-    path("decisions/<int:decision_id>/modifier/", views.decision_edit, name="decision_edit"),
-    path("decisions/<int:decision_id>/supprimer/", views.decision_delete, name="decision_delete"),
+    path(
+        "formations/<int:formation_id>/seances/nouvelle/",
+        meeting_views.meeting_add,
+        name="meeting_add",
+    ),
+    path("seances/<int:meeting_id>/", meeting_views.meeting_detail, name="meeting"),
+    path("seances/<int:meeting_id>/modifier/", meeting_views.meeting_edit, name="meeting_edit"),
+    path(
+        "seances/<int:meeting_id>/supprimer/", meeting_views.meeting_delete, name="meeting_delete"
+    ),
+    path("seances/<int:meeting_id>/presences/", meeting_views.attendance, name="attendance"),
+    path(
+        "seances/<int:meeting_id>/membres/",
+        meeting_views.member_attendance,
+        name="member_attendance",
+    ),
+    path("seances/<int:meeting_id>/convoquer/", meeting_views.convene, name="convene"),
+    path(
+        "seances/<int:meeting_id>/documents/ajouter/",
+        meeting_views.document_add,
+        name="meeting_document_add",
+    ),
+    path(
+        "documents-de-seance/<int:document_id>/",
+        meeting_views.document_download,
+        name="meeting_document",
+    ),
+    path(
+        "documents-de-seance/<int:document_id>/supprimer/",
+        meeting_views.document_delete,
+        name="meeting_document_delete",
+    ),
+    path(
+        "seances/<int:meeting_id>/decisions/ajouter/",
+        meeting_views.decision_add,
+        name="decision_add",
+    ),
+    path(
+        "seances/<int:meeting_id>/compte-rendu/approuver/",
+        meeting_views.minutes_approve,
+        name="minutes_approve",
+    ),
+    path(
+        "seances/<int:meeting_id>/compte-rendu/diffuser/",
+        meeting_views.minutes_circulate,
+        name="minutes_circulate",
+    ),
+    path(
+        "decisions/<int:decision_id>/modifier/", meeting_views.decision_edit, name="decision_edit"
+    ),
+    path(
+        "decisions/<int:decision_id>/supprimer/",
+        meeting_views.decision_delete,
+        name="decision_delete",
+    ),
+    path(
+        "membres/<int:member_id>/representants/ajouter/",
+        meeting_views.representative_add,
+        name="representative_add",
+    ),
+    path(
+        "representants/<int:representative_id>/modifier/",
+        meeting_views.representative_edit,
+        name="representative_edit",
+    ),
+    path(
+        "representants/<int:representative_id>/supprimer/",
+        meeting_views.representative_delete,
+        name="representative_delete",
+    ),
+    # Reached without an account, through the secret link of a convocation or a calendar.
+    path("convocation/<str:token>/", meeting_views.convocation, name="convocation"),
+    path(
+        "convocation/<str:token>/seance.ics",
+        meeting_views.convocation_ics,
+        name="convocation_ics",
+    ),
+    path(
+        "convocation/<str:token>/documents/<int:document_id>/",
+        meeting_views.convocation_document,
+        name="convocation_document",
+    ),
+    path("mon-agenda/", meeting_views.my_calendar, name="my_calendar"),
+    path("agenda/<str:token>.ics", meeting_views.calendar_feed, name="calendar_feed"),
 ]

@@ -21,21 +21,17 @@ from stspd.councils.deletion import confirm_delete
 from stspd.territories.models import Commune, CommuneKind, Epci
 
 from . import access, workflow
-from .enums import AttendanceStatus, DecisionStatus, FormationKind, Role
+from .enums import DecisionStatus, FormationKind, Role
 from .forms import (
-    AttendanceForm,
     CouncilCreateForm,
     CouncilForm,
     CouncilMemberForm,
-    DecisionForm,
     FormationForm,
     FormationMemberForm,
-    MeetingForm,
     OrganisationForm,
     RoleForm,
 )
 from .models import (
-    Attendance,
     Council,
     CouncilMember,
     Decision,
@@ -105,7 +101,9 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
         {
             "council": council,
             "can_edit": granted.can_edit,
-            "members": council.members.select_related("organisation"),
+            "members": council.members.select_related("organisation").prefetch_related(
+                "representatives"
+            ),
             "roles": council.roles.select_related("user").order_by("role", "user__last_name"),
             "formations": [f for f in formations if not f.is_working_group],
             "working_groups": [f for f in formations if f.is_working_group],
@@ -235,6 +233,7 @@ def member_add(request: HttpRequest, council_id: int) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():
             member = form.save()
+            member.sync_titular()
             record(user, "created", member, council=council, changes=form_changes(form))
         messages.success(request, f"{member.organisation} est membre du conseil.")
         return redirect(council)
@@ -259,6 +258,7 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     if form.is_valid():
         with transaction.atomic():
             form.save()
+            member.sync_titular()
             record(user, "updated", member, council=member.council, changes=form_changes(form))
         return redirect(member.council)
     return render(
@@ -511,240 +511,4 @@ def charter(request: HttpRequest, formation_id: int) -> HttpResponse:
         request,
         "councils/charter.html",
         {"formation": formation, "council": formation.council, "seat": seat},
-    )
-
-
-# Meetings and decisions ----------------------------------------------------------------------
-
-
-@login_required
-def meeting_add(request: HttpRequest, formation_id: int) -> HttpResponse:
-    user = current_user(request)
-    formation = access.access_formation(user, formation_id, edit=True).obj
-    form = MeetingForm(request.POST or None, instance=Meeting(formation=formation))
-    if form.is_valid():
-        with transaction.atomic():
-            meeting = form.save()
-            record(
-                user,
-                "created",
-                meeting,
-                council=formation.council,
-                formation=formation,
-                changes=form_changes(form),
-            )
-        return redirect(meeting)
-    return render(
-        request,
-        "councils/form.html",
-        {
-            "form": form,
-            "council": formation.council,
-            "formation": formation,
-            "title": f"Nouvelle séance — {formation}",
-        },
-    )
-
-
-@login_required
-def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = current_user(request)
-    granted = access.access_meeting(user, meeting_id)
-    meeting = granted.obj
-    formation = meeting.formation
-    return render(
-        request,
-        "councils/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "formation": formation,
-            "council": formation.council,
-            "can_edit": granted.can_edit,
-            "attendances": meeting.attendances.select_related("user").order_by("user__last_name"),
-            "decisions": meeting.decisions.select_related("owner"),
-        },
-    )
-
-
-@login_required
-def meeting_edit(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id, edit=True).obj
-    formation = meeting.formation
-    form = MeetingForm(request.POST or None, instance=meeting)
-    if form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record(
-                user,
-                "updated",
-                meeting,
-                council=formation.council,
-                formation=formation,
-                changes=form_changes(form),
-            )
-        return redirect(meeting)
-    return render(
-        request,
-        "councils/form.html",
-        {
-            "form": form,
-            "council": formation.council,
-            "formation": formation,
-            "meeting": meeting,
-            "title": f"Modifier la séance du {meeting.starts_at:%d/%m/%Y}",
-            "delete_url": reverse("councils:meeting_delete", args=[meeting.pk]),
-        },
-    )
-
-
-@login_required
-def meeting_delete(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting = access.access_meeting(current_user(request), meeting_id, edit=True).obj
-    formation = meeting.formation
-    return confirm_delete(
-        request,
-        meeting,
-        council=formation.council,
-        formation=formation,
-        cancel_url=meeting.get_absolute_url(),
-        done_url=formation.get_absolute_url(),
-        context={"council": formation.council},
-    )
-
-
-def expected_people(meeting: Meeting) -> list[User]:
-    """Working groups: their members; plenary and restricted: everyone with a council role."""
-    formation = meeting.formation
-    if formation.is_working_group:
-        people = User.objects.filter(formation_seats__formation=formation)
-    else:
-        people = User.objects.filter(council_roles__council=formation.council)
-    return list(people.order_by("last_name", "first_name"))
-
-
-@login_required
-def attendance(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id, edit=True).obj
-    formation = meeting.formation
-    current = dict(meeting.attendances.values_list("user_id", "status"))
-    form = AttendanceForm(
-        request.POST or None, people=expected_people(meeting), initial_status=current
-    )
-    if form.is_valid():
-        labels = dict(AttendanceStatus.choices)
-        with transaction.atomic():
-            changes = {}
-            for field, person in form.people.items():
-                before, after = current.get(person.pk, ""), form.cleaned_data[field]
-                if before == after:
-                    continue
-                key = f"{person} <{person.email}>"  # two people may share a name
-                changes[key] = [labels.get(before, ""), labels.get(after, "non renseigné")]
-                if after:
-                    Attendance.objects.update_or_create(
-                        meeting=meeting, user=person, defaults={"status": after}
-                    )
-                else:
-                    Attendance.objects.filter(meeting=meeting, user=person).delete()
-            if changes:
-                record(
-                    user,
-                    "updated",
-                    meeting,
-                    council=formation.council,
-                    formation=formation,
-                    changes=changes,
-                )
-        return redirect(meeting)
-    return render(
-        request,
-        "councils/form.html",
-        {
-            "form": form,
-            "council": formation.council,
-            "formation": formation,
-            "meeting": meeting,
-            "title": f"Présences — séance du {meeting.starts_at:%d/%m/%Y}",
-        },
-    )
-
-
-@login_required
-def decision_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    user = current_user(request)
-    meeting = access.access_meeting(user, meeting_id, edit=True).obj
-    formation = meeting.formation
-    form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting))
-    if form.is_valid():
-        with transaction.atomic():
-            decision = form.save()
-            record(
-                user,
-                "created",
-                decision,
-                council=formation.council,
-                formation=formation,
-                changes=form_changes(form),
-            )
-        return redirect(meeting)
-    return render(
-        request,
-        "councils/form.html",
-        {
-            "form": form,
-            "council": formation.council,
-            "formation": formation,
-            "meeting": meeting,
-            "title": "Nouvelle décision",
-        },
-    )
-
-
-@login_required
-def decision_edit(request: HttpRequest, decision_id: int) -> HttpResponse:
-    user = current_user(request)
-    decision = access.access_decision(user, decision_id, edit=True).obj
-    formation = decision.meeting.formation
-    form = DecisionForm(request.POST or None, instance=decision)
-    if form.is_valid():
-        with transaction.atomic():
-            form.save()
-            record(
-                user,
-                "updated",
-                decision,
-                council=formation.council,
-                formation=formation,
-                changes=form_changes(form),
-            )
-        return redirect(decision.meeting)
-    return render(
-        request,
-        "councils/form.html",
-        {
-            "form": form,
-            "council": formation.council,
-            "formation": formation,
-            "meeting": decision.meeting,
-            "title": "Suivi de la décision",
-            "delete_url": reverse("councils:decision_delete", args=[decision.pk]),
-        },
-    )
-
-
-@login_required
-def decision_delete(request: HttpRequest, decision_id: int) -> HttpResponse:
-    decision = access.access_decision(current_user(request), decision_id, edit=True).obj
-    formation = decision.meeting.formation
-    url = decision.meeting.get_absolute_url()
-    return confirm_delete(
-        request,
-        decision,
-        council=formation.council,
-        formation=formation,
-        cancel_url=url,
-        done_url=url,
-        context={"council": formation.council},
     )

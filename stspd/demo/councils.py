@@ -14,15 +14,26 @@ from django.utils import timezone
 
 from stspd.accounts.enums import OrganisationKind
 from stspd.accounts.models import Membership, Organisation, User
-from stspd.councils.enums import AttendanceStatus, DecisionStatus, FormationKind, MemberBasis, Role
+from stspd.councils.enums import (
+    AttendanceStatus,
+    ConvocationAnswer,
+    DecisionStatus,
+    FormationKind,
+    MemberBasis,
+    MemberPresence,
+    Role,
+)
 from stspd.councils.models import (
     Attendance,
+    ConvocationRecipient,
     CouncilMember,
     CouncilRole,
     Decision,
     Formation,
     FormationMember,
     Meeting,
+    MemberAttendance,
+    Representative,
 )
 from stspd.councils.workflow import create_council
 from stspd.territories.models import Commune, Epci
@@ -101,6 +112,65 @@ def person(email: str, first: str, last: str, title: str, *, superuser: bool = F
 
 def at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def record_member_attendance(meeting: Meeting, orgs: dict[str, Organisation]) -> None:
+    """Who sat at the demo's past plenary: seven of eleven members, the quorum is reached."""
+    rows = {
+        "metropole": (MemberPresence.PRESENT, "Président de la Métropole", ""),
+        "prefecture": (
+            MemberPresence.PRESENT,
+            "Sous-préfet chargé de la politique de la ville",
+            "",
+        ),
+        "parquet": (MemberPresence.REPRESENTED, "", "Substitut chargé de la politique de la ville"),
+        "police": (MemberPresence.PRESENT, "Commissaire Paul Girard", ""),
+        "gendarmerie": (MemberPresence.EXCUSED, "", ""),
+        "education": (MemberPresence.EXCUSED, "", ""),
+        "departement": (MemberPresence.PRESENT, "Vice-présidente chargée de l'action sociale", ""),
+        "bailleur": (MemberPresence.PRESENT, "Directeur de la proximité", ""),
+        "transport": (MemberPresence.ABSENT, "", ""),
+        "victimes": (MemberPresence.PRESENT, "Directrice de l'association", ""),
+        "mairie_ser": (MemberPresence.ABSENT, "", ""),
+    }
+    MemberAttendance.objects.bulk_create(
+        MemberAttendance(
+            meeting=meeting,
+            organisation=orgs[key],
+            status=status,
+            attendee=attendee,
+            represented_by=proxy,
+        )
+        for key, (status, attendee, proxy) in rows.items()
+    )
+
+
+def convene_demo(meeting: Meeting, today: datetime.date) -> None:
+    """The next plenary was convened ten days ago; some representatives have answered. Rows
+    only: the demo sends no e-mail."""
+    sent = at(today - datetime.timedelta(days=10), 9)
+    answers = {
+        "prefecture": ConvocationAnswer.ATTENDING,
+        "parquet": ConvocationAnswer.REPRESENTED,
+        "education": ConvocationAnswer.EXCUSED,
+        "metropole": ConvocationAnswer.ATTENDING,
+    }
+    for person in Representative.objects.filter(
+        member__council=meeting.formation.council
+    ).select_related("member"):
+        key = person.email.split(".", 1)[0]
+        answer = answers.get(key, ConvocationAnswer.PENDING)
+        ConvocationRecipient.objects.create(
+            meeting=meeting,
+            representative=person,
+            sent_at=sent,
+            opened_at=sent + datetime.timedelta(hours=3) if answer or key == "police" else None,
+            answer=answer,
+            answer_comment="Substitut chargé de la politique de la ville"
+            if answer == ConvocationAnswer.REPRESENTED
+            else "",
+            answered_at=sent + datetime.timedelta(days=1) if answer else None,
+        )
 
 
 def demo_exists() -> bool:
@@ -183,12 +253,20 @@ def build_demo(today: datetime.date | None = None) -> None:
         ("mairie_ser", "Maire de Saint-Étienne-du-Rouvray", MemberBasis.DESIGNATED),
     ]
     for key, representative, basis in seats:
-        CouncilMember.objects.create(
+        member = CouncilMember.objects.create(
             council=cispd, organisation=orgs[key], representative=representative, basis=basis
+        )
+        # Each titular representative is convened at a fictitious address of the demo domain.
+        Representative.objects.create(
+            member=member, name=representative, email=f"{key}.cispd@{DOMAIN}"
         )
 
     plenary = cispd.formations.get(kind=FormationKind.PLENARY)
     restricted = cispd.formations.get(kind=FormationKind.RESTRICTED)
+    # The rules of procedure of the demo CISPD: half the member organisations to decide.
+    for formation in (plenary, restricted):
+        formation.quorum_percent = 50
+        formation.save(update_fields=["quorum_percent"])
     vif = Formation.objects.create(
         council=cispd,
         kind=FormationKind.WORKING_GROUP,
@@ -255,12 +333,14 @@ def build_demo(today: datetime.date | None = None) -> None:
         agenda="1. Point d'étape des groupes de travail\n2. Appel à projets FIPD",
         minutes="Les pilotes présentent l'avancement. Trois projets seront déposés au FIPD.",
     )
-    Meeting.objects.create(
+    next_plenary = Meeting.objects.create(
         formation=plenary,
         starts_at=at(today + datetime.timedelta(days=45), 14),
         place="Hôtel de la Métropole, salle du conseil, Rouen",
-        agenda="1. Adoption de la stratégie territoriale\n2. Calendrier d'évaluation",
+        agenda="1. Approbation du compte rendu de la séance précédente\n2. Adoption de la "
+        "stratégie territoriale\n3. Calendrier d'évaluation",
     )
+    convene_demo(next_plenary, today)
     vif_meeting = Meeting.objects.create(
         formation=vif,
         starts_at=at(today - datetime.timedelta(days=90), 9),
@@ -283,6 +363,7 @@ def build_demo(today: datetime.date | None = None) -> None:
         (clspd_coordinator, AttendanceStatus.PRESENT),
     ]:
         Attendance.objects.create(meeting=plenary_meeting, user=user, status=status)
+    record_member_attendance(plenary_meeting, orgs)
     Attendance.objects.create(
         meeting=vif_meeting, user=coordinator, status=AttendanceStatus.PRESENT
     )

@@ -159,11 +159,13 @@ def build_partner_demo(
         organisation, _ = Organisation.objects.get_or_create(
             name=organisation_name, defaults={"kind": OrganisationKind.POLICE_MUNICIPALE}
         )
-        CouncilMember.objects.get_or_create(
+        member, created = CouncilMember.objects.get_or_create(
             council=council,
             organisation=organisation,
             defaults={"representative": "Chef de service", "basis": MemberBasis.DESIGNATED},
         )
+        if created:
+            member.sync_titular()
         source = Source.objects.create(
             council=council,
             organisation=organisation,

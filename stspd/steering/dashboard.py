@@ -32,7 +32,7 @@ from crimestats.states import ValueState
 from crimestats.status import LABELS, IndicatorStatus, TargetedIndicator, indicator_status
 from stspd.accounts.models import Organisation
 from stspd.core.ids import parse_id
-from stspd.councils.enums import DecisionStatus, FormationKind
+from stspd.councils.enums import DecisionKind, DecisionStatus, FormationKind
 from stspd.councils.models import Decision
 from stspd.indicators.enums import IndicatorKind, Periodicity
 from stspd.strategy.enums import ActionStatus
@@ -507,11 +507,12 @@ def open_decisions(council_id: int, today: datetime.date) -> list[DecisionRow]:
             meeting__formation__council_id=council_id,
             meeting__formation__kind__in=FOLLOWED_FORMATIONS,
             status=DecisionStatus.OPEN,
+            kind=DecisionKind.FOLLOW_UP,
         )
         .select_related("owner", "meeting__formation")
         .order_by("due_on", "pk")
     )
-    return [DecisionRow(d, d.due_on < today) for d in decisions]
+    return [DecisionRow(d, d.due_on is not None and d.due_on < today) for d in decisions]
 
 
 def dashboard_data(
@@ -630,7 +631,8 @@ def agenda_text(dashboard: Dashboard) -> str:
         decision = followed.decision
         late = " — en retard" if followed.overdue else ""
         lines.append(
-            f"   - {decision.text} ({decision.owner}, échéance {date(decision.due_on)}{late})"
+            f"   - {decision.text} ({decision.owner}, échéance "
+            f"{date(decision.due_on) if decision.due_on else 'non fixée'}{late})"
         )
     if not dashboard.decisions:
         lines.append("   Aucune décision en attente.")
