@@ -73,7 +73,14 @@ class Quorum:
 
     @property
     def reached(self) -> bool:
+        """Known to be reached: no rule, or the recorded attendance meets it."""
         return self.rule_percent is None or (self.recorded and self.counted >= self.required)
+
+    @property
+    def missed(self) -> bool:
+        """Known to be missed: the recorded attendance falls short of the rule. Until attendance
+        is recorded the quorum is unknown, which is said, not refused."""
+        return self.rule_percent is not None and self.recorded and self.counted < self.required
 
     @property
     def text(self) -> str:
@@ -108,17 +115,39 @@ def quorum(meeting: Meeting) -> Quorum:
     )
 
 
+def check_quorum(meeting: Meeting) -> None:
+    """Decisions need the quorum the formation's rules of procedure set."""
+    state = quorum(meeting)
+    if state.missed:
+        raise MeetingRefused(f"Décision impossible sans le quorum. {state.text}")
+
+
 def check_can_decide(meeting: Meeting) -> None:
-    """Decisions are taken at a meeting that has begun, with the quorum the formation's rules
-    of procedure set."""
+    """Decisions are taken at a meeting that has begun, with its quorum."""
     if meeting.starts_at > timezone.now():
         raise MeetingRefused(
             f"La séance du {timezone.localtime(meeting.starts_at):%d/%m/%Y} n'a pas encore eu "
             "lieu : ses décisions s'enregistrent une fois la séance ouverte."
         )
-    state = quorum(meeting)
-    if not state.reached:
-        raise MeetingRefused(f"Décision impossible sans le quorum. {state.text}")
+    check_quorum(meeting)
+
+
+def record_act(meeting: Meeting, kind: str, text: str, *, by: User) -> Decision:
+    """An act of the meeting recorded by the workflow that performs it (the orientation debate,
+    an adoption, an opinion on funding applications): a decision without owner or due date."""
+    check_quorum(meeting)
+    decision = Decision.objects.create(
+        meeting=meeting, kind=kind, text=text, status=DecisionStatus.DONE
+    )
+    record(
+        by,
+        "created",
+        decision,
+        council=meeting.formation.council,
+        formation=meeting.formation,
+        changes={"décision": ["", text]},
+    )
+    return decision
 
 
 def record_attendance(

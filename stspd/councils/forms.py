@@ -143,11 +143,12 @@ class MeetingForm(ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.approvals.exists():
+        if "minutes" in self.fields and self.instance.pk and self.instance.approvals.exists():
             # Approved minutes are a record: frozen (the field is ignored if posted anyway).
             self.fields["minutes"].disabled = True
             self.fields["minutes"].help_text = "Approuvé en séance : le compte rendu est figé."
-        if self.instance.formation.is_working_group:
+        formation = self.instance.formation if self.instance.formation_id else None
+        if "video_link" in self.fields and formation and formation.is_working_group:
             del self.fields["video_link"]
 
     def clean(self) -> dict[str, Any]:

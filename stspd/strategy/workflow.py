@@ -11,8 +11,10 @@ from django.db import transaction
 
 from stspd.accounts.models import User
 from stspd.audit.events import record
+from stspd.councils.convocations import MeetingRefused, record_act
+from stspd.councils.enums import DecisionKind
 
-from .enums import Status
+from .enums import AdoptionMode, Status
 from .models import Strategy, StrategyVersion, Transition
 from .snapshot import snapshot
 
@@ -179,6 +181,7 @@ def apply_move(
     ):
         raise WorkflowError("Enregistrez d'abord au moins une signature.")
     source = strategy.status
+    amends = name == "adopt" and has_been_adopted(strategy)
     if move.freezes:
         version_number = freeze(strategy, by=by, reason=move.label).number
     elif move.concerns_adopted:
@@ -197,6 +200,8 @@ def apply_move(
     )
     strategy.status = move.target
     strategy.save(update_fields=["status", "updated_at"])
+    if transition.meeting is not None:
+        record_meeting_act(transition, amends=amends, by=by)
     record(
         by,
         "transition",
@@ -208,6 +213,29 @@ def apply_move(
         },
     )
     return transition
+
+
+def record_meeting_act(transition: Transition, *, amends: bool, by: User) -> None:
+    """The debate and the adoption are decisions of the meeting where they took place: shown
+    on the meeting, its public page and the council's journal."""
+    meeting = transition.meeting
+    assert meeting is not None
+    title = transition.strategy.title
+    if transition.target == Status.ORIENTATION_DEBATED:
+        kind = DecisionKind.ORIENTATION_DEBATE
+        text = f"Débat d'orientation tenu sur « {title} » : les axes sont retenus."
+    else:
+        mode = AdoptionMode(transition.adoption_mode).label.lower()
+        if amends:
+            kind = DecisionKind.AMENDMENT
+            text = f"Avenant à « {title} » adopté : version {transition.version_number} ({mode})."
+        else:
+            kind = DecisionKind.ADOPTION
+            text = f"« {title} » adoptée : version {transition.version_number} ({mode})."
+    try:
+        record_act(meeting, kind, text, by=by)
+    except MeetingRefused as refused:
+        raise WorkflowError(str(refused)) from None
 
 
 def has_been_adopted(strategy: Strategy) -> bool:

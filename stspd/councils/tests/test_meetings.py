@@ -320,6 +320,11 @@ def test_a_decision_needs_the_quorum(world, client) -> None:  # type: ignore[no-
         "status": "open",
     }
     before = Decision.objects.count()
+    convocations.record_attendance(
+        world.plenary_meeting,
+        {world.organisation.pk: (MemberPresence.ABSENT, "", "")},
+        by=world.coordinator,
+    )
     refused = client.post(url, data)
     assert refused.status_code == 200
     assert "Décision impossible sans le quorum." in refused.content.decode()

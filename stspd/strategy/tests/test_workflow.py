@@ -4,6 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from stspd.audit.models import Event
+from stspd.councils.enums import DecisionKind, DecisionStatus
+from stspd.councils.models import MemberAttendance
 from stspd.strategy.access import ensure_editable
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Strategy
@@ -124,3 +126,63 @@ def test_adoption_freezes_the_adopted_version_and_a_revision_is_adopted_again(wo
     )
     assert second.version_number == 3
     assert adopted_version_number(strategy) == 3
+
+
+def test_the_debate_and_each_adoption_are_decisions_of_their_meeting(world) -> None:  # type: ignore[no-untyped-def]
+    strategy = set_status(world.strategy, Status.IN_REVIEW)
+    meeting = world.plenary_meeting
+    apply_move(strategy, "debate", by=world.coordinator, meeting=meeting)
+    apply_move(strategy, "adopt", by=world.coordinator, meeting=meeting, adoption_mode="consensus")
+    set_status(strategy, Status.IN_FORCE)
+    apply_move(strategy, "revise", by=world.coordinator)
+    apply_move(strategy, "adopt", by=world.coordinator, meeting=meeting, adoption_mode="vote")
+    acts = list(
+        meeting.decisions.exclude(kind=DecisionKind.FOLLOW_UP)
+        .order_by("pk")
+        .values_list("kind", "text", "owner", "due_on", "status")
+    )
+    title = strategy.title
+    assert acts == [
+        (
+            DecisionKind.ORIENTATION_DEBATE,
+            f"Débat d'orientation tenu sur « {title} » : les axes sont retenus.",
+            None,
+            None,
+            DecisionStatus.DONE,
+        ),
+        (
+            DecisionKind.ADOPTION,
+            f"« {title} » adoptée : version 1 (consensus).",
+            None,
+            None,
+            DecisionStatus.DONE,
+        ),
+        (
+            DecisionKind.AMENDMENT,
+            f"Avenant à « {title} » adopté : version 2 (vote).",
+            None,
+            None,
+            DecisionStatus.DONE,
+        ),
+    ]
+
+
+def test_no_adoption_at_a_meeting_without_its_quorum(world) -> None:  # type: ignore[no-untyped-def]
+    world.plenary.quorum_percent = 50
+    world.plenary.save()
+    MemberAttendance.objects.create(
+        meeting=world.plenary_meeting, organisation=world.organisation, status="absent"
+    )
+    strategy = set_status(world.strategy, Status.ORIENTATION_DEBATED)
+    with pytest.raises(WorkflowError, match="Décision impossible sans le quorum"):
+        apply_move(
+            strategy,
+            "adopt",
+            by=world.coordinator,
+            meeting=world.plenary_meeting,
+            adoption_mode="consensus",
+        )
+    strategy.refresh_from_db()
+    assert strategy.status == Status.ORIENTATION_DEBATED
+    assert not strategy.transitions.exists()
+    assert not world.plenary_meeting.decisions.exclude(kind=DecisionKind.FOLLOW_UP).exists()
