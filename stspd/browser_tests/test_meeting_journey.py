@@ -14,6 +14,9 @@ from stspd.accounts.models import Organisation
 from stspd.councils.enums import MemberBasis
 from stspd.councils.models import ConvocationRecipient, CouncilMember, Meeting, Representative
 from stspd.councils.tests.meeting_helpers import PDF
+from stspd.strategy.enums import Status
+from stspd.strategy.models import Strategy
+from stspd.strategy.workflow import apply_move
 
 from .conftest import assert_accessible, screenshot
 from .test_coordinator_journey import log_in
@@ -49,6 +52,20 @@ def test_coordinator_convenes_and_records_the_meeting(  # type: ignore[no-untype
     Representative.objects.create(member=school_seat, name="Principal", email="ce@example.org")
     world.plenary.quorum_percent = 50
     world.plenary.save()
+    # The strategy was adopted once and is being revised (an avenant).
+    strategy = world.strategy
+    Strategy.objects.filter(pk=strategy.pk).update(status=Status.ORIENTATION_DEBATED)
+    strategy.refresh_from_db()
+    apply_move(
+        strategy,
+        "adopt",
+        by=world.coordinator,
+        meeting=world.plenary_meeting,
+        adoption_mode="consensus",
+    )
+    Strategy.objects.filter(pk=strategy.pk).update(status=Status.IN_FORCE)
+    strategy.refresh_from_db()
+    apply_move(strategy, "revise", by=world.coordinator)
 
     log_in(page, base, "coordination@example.org")
     page.goto(f"{base}/formations/{world.plenary.pk}/seances/nouvelle/")
@@ -129,5 +146,22 @@ def test_coordinator_convenes_and_records_the_meeting(  # type: ignore[no-untype
         page.get_by_text("Le compte rendu est approuvé ; il est désormais figé.")
     ).to_be_visible()
     expect(page.get_by_role("cell", name="Approbation du compte rendu")).to_be_visible()
+
+    # The amendment is adopted at that meeting: the adoption is a decision of the meeting.
+    page.goto(f"{base}/strategies/{strategy.pk}/adoption/")
+    page.get_by_role("link", name="Enregistrer l'adoption par le conseil").click()
+    page.get_by_label("Séance de la formation plénière").select_option(
+        label=f"Séance du {held.starts_at:%d/%m/%Y} — Rouen"
+    )
+    tick(page, "Consensus")
+    page.get_by_role("button", name="Enregistrer l'étape").click()
+    page.goto(f"{base}/seances/{held.pk}/")
+    expect(page.get_by_role("cell", name="Adoption d'un avenant")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "seance-tenue")
+
+    # The public page of the council shows the plenary's decisions, acts included.
+    page.goto(f"{base}/public/{world.council.pk}/")
+    expect(page.get_by_text("Approbation du compte rendu", exact=True)).to_be_visible()
+    expect(page.get_by_text("Adoption d'un avenant", exact=True)).to_be_visible()
+    expect(page.get_by_text("Diffuser le diagnostic")).to_be_visible()
