@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "stspd.core.legal.footer",
             ],
             # Set by the test settings so that a typo in a template fails a test.
             "string_if_invalid": os.environ.get("TEMPLATE_STRING_IF_INVALID", ""),
@@ -193,6 +194,26 @@ STSPD_MAX_UPLOAD_BYTES = int(os.environ.get("STSPD_MAX_UPLOAD_MB", "20")) * 1024
 # (`stspd purge-working-group-notes`).
 STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS = int(
     os.environ.get("STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS", "5")
+)
+
+# The legal notice (LCEN art. 1-1), the personal-data page and the accessibility statement
+# (stspd/core/legal.py): the operator who hosts the platform fills these in.
+STSPD_PUBLISHER_NAME = os.environ.get("STSPD_PUBLISHER_NAME", "")
+STSPD_PUBLISHER_ADDRESS = os.environ.get("STSPD_PUBLISHER_ADDRESS", "")
+STSPD_PUBLISHER_PHONE = os.environ.get("STSPD_PUBLISHER_PHONE", "")
+STSPD_PUBLICATION_DIRECTOR = os.environ.get("STSPD_PUBLICATION_DIRECTOR", "")
+STSPD_HOST_NAME = os.environ.get("STSPD_HOST_NAME", "")
+STSPD_HOST_ADDRESS = os.environ.get("STSPD_HOST_ADDRESS", "")
+STSPD_HOST_PHONE = os.environ.get("STSPD_HOST_PHONE", "")
+STSPD_DATA_PROTECTION_CONTACT = os.environ.get("STSPD_DATA_PROTECTION_CONTACT", "")
+STSPD_ACCESSIBILITY_CONTACT = os.environ.get("STSPD_ACCESSIBILITY_CONTACT", "")
+# The last RGAA audit: its date (YYYY-MM-DD) and the percent of applicable criteria met.
+# Without both, the statement says "non conforme", as the RGAA requires.
+STSPD_ACCESSIBILITY_AUDIT_DATE = os.environ.get("STSPD_ACCESSIBILITY_AUDIT_DATE", "")
+STSPD_ACCESSIBILITY_AUDIT_RATE: float | None = (
+    float(os.environ["STSPD_ACCESSIBILITY_AUDIT_RATE"])
+    if os.environ.get("STSPD_ACCESSIBILITY_AUDIT_RATE")
+    else None
 )
 
 if PRODUCTION:

@@ -61,3 +61,10 @@ def test_every_page_of_the_coordinator_has_no_accessibility_violation(  # type: 
         response = page.goto(live_server.url + url)
         assert response is not None and response.status == 200, url
         assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
+
+
+def test_the_legal_pages_have_no_accessibility_violation(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    for name in ("legal_notice", "legal_personal_data", "legal_accessibility"):
+        response = page.goto(live_server.url + reverse(name))
+        assert response is not None and response.status == 200, name
+        assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))

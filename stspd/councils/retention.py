@@ -19,10 +19,15 @@ from .enums import FormationKind
 from .models import Meeting
 
 
+def retention_years() -> int:
+    """The one reading of the setting: the purge and the personal-data page both use it."""
+    return int(settings.STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS)
+
+
 def retention_limit(now: datetime.datetime | None = None) -> datetime.datetime:
     """Meetings that started before this moment have passed the retention period."""
     now = now or timezone.now()
-    years = settings.STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS
+    years = retention_years()
     try:
         return now.replace(year=now.year - years)
     except ValueError:  # 29 February
@@ -44,7 +49,7 @@ def expired_minutes(now: datetime.datetime | None = None) -> QuerySet[Meeting]:
 def purge_minutes(meetings: QuerySet[Meeting]) -> int:
     """Blank each meeting's minutes and write a (confidential) event for it."""
     purged = 0
-    years = settings.STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS
+    years = retention_years()
     for meeting in meetings.select_for_update(of=("self",)):
         meeting.minutes = ""
         meeting.save(update_fields=["minutes"])

@@ -48,6 +48,7 @@ COUNCIL_EDIT = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403
 GROUP_READ = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403, "site_admin": 403}
 GROUP_EDIT = GROUP_READ | {"wg_signed": 403}
 CHARTER = COUNCIL_READ | {"reader": 403, "partner": 403, "site_admin": 403}
+SITE_ADMIN = dict.fromkeys(CAST, 403) | {"anonymous": LOGIN, "site_admin": 200}
 # Logging out is a POST (a GET is refused: a link must not log anyone out).
 LOGOUT = dict.fromkeys(CAST, 405)
 
@@ -66,6 +67,13 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "account": (lambda w: {}, ANY_USER, ""),
     "account_data": (lambda w: {}, ANY_USER, ""),
     "account_erasure": (lambda w: {}, ANY_USER, ""),
+    # The pages every public website owes (legal notice, personal data, accessibility).
+    "legal_notice": (lambda w: {}, EVERYONE, ""),
+    "legal_personal_data": (lambda w: {}, EVERYONE, ""),
+    "legal_accessibility": (lambda w: {}, EVERYONE, ""),
+    # The register of processing activities: the site admin's, for the councils' DPOs.
+    "legal_register_csv": (lambda w: {}, SITE_ADMIN, ""),
+    "legal_register_xlsx": (lambda w: {}, SITE_ADMIN, ""),
     "login": (lambda w: {}, EVERYONE, ""),
     "logout": (lambda w: {}, LOGOUT, ""),
     # Lifting the lock on one's address: by a link sent to it, so open to anyone.
