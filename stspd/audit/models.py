@@ -24,6 +24,7 @@ VERB_LABELS = {
     "erasure_requested": "demande d'effacement d'un compte",
     "erased": "compte anonymisé",
     "revoked": "révocation",
+    "approved": "validation par l'administrateur",
     "published": "publication sur le portail public",
     "withdrawn": "retrait du portail public",
 }

@@ -48,9 +48,19 @@ COUNCIL_EDIT = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403
 GROUP_READ = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403, "site_admin": 403}
 GROUP_EDIT = GROUP_READ | {"wg_signed": 403}
 CHARTER = COUNCIL_READ | {"reader": 403, "partner": 403, "site_admin": 403}
+PENDING = dict.fromkeys(CAST, 404) | {"anonymous": LOGIN, "site_admin": 200}
 SITE_ADMIN = dict.fromkeys(CAST, 403) | {"anonymous": LOGIN, "site_admin": 200}
 # Logging out is a POST (a GET is refused: a link must not log anyone out).
 LOGOUT = dict.fromkeys(CAST, 405)
+
+
+def pending_council(world: Any) -> Any:
+    """A council the outsider opened for Dieppe, not yet approved."""
+    from stspd.councils.workflow import create_council
+
+    return create_council(
+        world.free_commune, name="CLSPD de Dieppe", president="Maire", by=world.outsider
+    )
 
 
 def pk(attr: str) -> Callable[[Any], dict[str, int]]:
@@ -106,6 +116,8 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "councils:detail": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:decisions": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:edit": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    # A council waiting for approval: the site admin's only; its creator, too, gets a 404.
+    "councils:approval": (lambda w: {"council_id": pending_council(w).pk}, PENDING, ""),
     "councils:events": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:events_csv": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:member_add": (pk("council:council_id"), COUNCIL_EDIT, ""),
