@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the authentication: only visitors who are not signed in are counted.
+    "stspd.accounts.throttle.DownloadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "stspd.urls"
@@ -183,6 +185,11 @@ STSPD_ACCOUNT_MAILS_PER_HOUR = int(os.environ.get("STSPD_ACCOUNT_MAILS_PER_HOUR"
 STSPD_API_REQUESTS_PER_MINUTE = int(os.environ.get("STSPD_API_REQUESTS_PER_MINUTE", "120"))
 STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE = int(
     os.environ.get("STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE", "60")
+)
+# Documents and exports of the public portal (PDF, CSV, XLSX, JSON) downloaded by visitors who
+# are not signed in, per address and per minute (stspd/accounts/throttle.py): beyond, a 429.
+STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE = int(
+    os.environ.get("STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE", "10")
 )
 # Number of reverse proxies in front of the app servers that append to X-Forwarded-For: the
 # client's address is then the one they saw. 0: REMOTE_ADDR.

@@ -42,13 +42,15 @@ def register_processings() -> None:
             name="Historique de connexion et limitation des tentatives",
             purpose="Protéger les comptes contre les tentatives de connexion répétées",
             legal_basis="Obligation de sécurité du traitement (RGPD art. 32)",
-            subjects="Toute personne qui tente de se connecter",
+            subjects="Toute personne qui tente de se connecter ou télécharge un document public",
             data="Adresse électronique saisie, adresse IP, date, succès ou échec",
             recipients="La personne elle-même (« Mon compte ») ; l'administrateur",
             retention=lambda: (
                 "Jusqu'à l'effacement du compte ; les demandes de lien de réinitialisation ou de "
                 f"déblocage ({settings.STSPD_ACCOUNT_MAILS_PER_HOUR} par heure au plus), "
-                "une heure ; "
+                "une heure ; l'adresse IP des téléchargements anonymes du portail public, "
+                f"une minute ({settings.STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE} par minute au "
+                "plus) ; "
                 f"la session, {session_hours()}"
             ),
             security="Accès réservé à la personne et à l'administrateur",
