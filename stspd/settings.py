@@ -202,6 +202,9 @@ STSPD_MAX_UPLOAD_BYTES = int(os.environ.get("STSPD_MAX_UPLOAD_MB", "20")) * 1024
 STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS = int(
     os.environ.get("STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS", "5")
 )
+# Partners' files deposited but not imported are deleted after this many days
+# (`stspd purge-uploads`); an imported file keeps no cell at all.
+STSPD_STAGED_UPLOAD_RETENTION_DAYS = int(os.environ.get("STSPD_STAGED_UPLOAD_RETENTION_DAYS", "7"))
 
 # The legal notice (LCEN art. 1-1), the personal-data page and the accessibility statement
 # (stspd/core/legal.py): the operator who hosts the platform fills these in.

@@ -2,6 +2,16 @@
 
 from stspd.core.legal import Processing, register
 
+from .retention import retention_days
+
+
+def staged_retention() -> str:
+    return (
+        "Les faits agrégés : tant que le conseil existe ; les cellules d'un fichier déposé : "
+        "jusqu'à son import, ou "
+        f"{retention_days()} jours s'il n'est pas importé (`stspd purge-uploads`)"
+    )
+
 
 def register_processings() -> None:
     register(
@@ -14,11 +24,13 @@ def register_processings() -> None:
                 "Aucune en principe : les fichiers sont agrégés ; des noms peuvent figurer "
                 "par erreur dans un fichier transmis"
             ),
-            data="Catégorie, date, lieu et nombre de faits",
-            recipients="Les membres du conseil",
-            retention=lambda: (
-                "Les fichiers déposés sont gardés jusqu'à leur import ou leur abandon"
+            data=(
+                "Catégorie, date, lieu et nombre de faits ; les colonnes nominatives sont "
+                "écartées au dépôt et les noms, adresses électroniques et téléphones trouvés "
+                "dans les cellules remplacés par « [retiré] »"
             ),
+            recipients="Les membres du conseil",
+            retention=staged_retention,
             security="Accès limité au conseil ; contrôle du format et des bornes à l'import",
         )
     )
