@@ -118,3 +118,11 @@ def test_the_invitation_names_the_council_the_role_and_the_sender(  # type: igno
         assert "CISPD de la Métropole" in text
         assert "« Lecteur ou lectrice »" in mail.body
         assert "Claire Lefebvre (coordination@example.org)" in mail.body
+
+
+def test_the_territory_page_says_a_council_is_pending_without_naming_it(world, login) -> None:  # type: ignore[no-untyped-def]
+    open_dieppe(world, login)
+    page = login(world.reader).get("/territoires/communes/76217/").content.decode()
+    assert "Un espace attend sa validation" in page
+    assert "(officiel)" not in page
+    assert "Ouvrir le CLSPD" not in page
