@@ -86,3 +86,25 @@ def test_the_accessibility_statement_follows_the_last_audit(client, settings) ->
         "<strong>non conforme</strong>"
         in client.get(reverse("legal_accessibility")).content.decode()
     )
+
+
+def test_every_html_page_of_the_coordinator_links_the_legal_pages(client, world) -> None:  # type: ignore[no-untyped-def]
+    from stspd.core.tests.test_permissions import EXPECTATIONS
+
+    client.force_login(world.coordinator)
+    links = [f'href="{reverse(n)}"' for n in ("legal_notice", "legal_personal_data")]
+    links.append(f'href="{reverse("legal_accessibility")}"')
+    pages = 0
+    for name, (kwargs, expected, query) in EXPECTATIONS.items():
+        if expected["coordinator"] != 200 or name.startswith("api:"):
+            continue
+        url = reverse(name, kwargs=kwargs(world))
+        if url.endswith((".pdf", ".docx", ".csv", ".xlsx", ".json", ".jsonld")):
+            continue  # files, not pages (and rendering the PDFs is slow)
+        response = client.get(url + query)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        pages += 1
+        footer = response.content.decode().split('id="pied-de-page"')[-1]
+        assert all(link in footer for link in links), name
+    assert pages > 40
