@@ -154,9 +154,15 @@ def build_world() -> World:
     site_admin = make_user("admin@example.org", "Alex", "Martin", is_superuser=True, is_staff=True)
 
     council = create_council(
-        epci, name="CISPD de la Métropole", president="Président", by=coordinator
+        epci,
+        name="CISPD de la Métropole",
+        president="Président",
+        by=coordinator,
+        approved_by=site_admin,
     )
-    other_council = create_council(le_havre, name="CLSPD du Havre", president="Maire", by=outsider)
+    other_council = create_council(
+        le_havre, name="CLSPD du Havre", president="Maire", by=outsider, approved_by=site_admin
+    )
     for user, role in [
         (partner, Role.PARTNER),
         (reader, Role.READER),

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After the authentication: only visitors who are not signed in are counted.
+    "stspd.accounts.throttle.DownloadLimitMiddleware",
 ]
 
 ROOT_URLCONF = "stspd.urls"
@@ -79,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "stspd.core.legal.footer",
             ],
             # Set by the test settings so that a typo in a template fails a test.
             "string_if_invalid": os.environ.get("TEMPLATE_STRING_IF_INVALID", ""),
@@ -183,6 +186,11 @@ STSPD_API_REQUESTS_PER_MINUTE = int(os.environ.get("STSPD_API_REQUESTS_PER_MINUT
 STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE = int(
     os.environ.get("STSPD_API_ANONYMOUS_REQUESTS_PER_MINUTE", "60")
 )
+# Documents and exports of the public portal (PDF, CSV, XLSX, JSON) downloaded by visitors who
+# are not signed in, per address and per minute (stspd/accounts/throttle.py): beyond, a 429.
+STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE = int(
+    os.environ.get("STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE", "10")
+)
 # Number of reverse proxies in front of the app servers that append to X-Forwarded-For: the
 # client's address is then the one they saw. 0: REMOTE_ADDR.
 STSPD_PROXY_COUNT = int(os.environ.get("STSPD_PROXY_COUNT", "1" if PRODUCTION else "0"))
@@ -193,6 +201,29 @@ STSPD_MAX_UPLOAD_BYTES = int(os.environ.get("STSPD_MAX_UPLOAD_MB", "20")) * 1024
 # (`stspd purge-working-group-notes`).
 STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS = int(
     os.environ.get("STSPD_WORKING_GROUP_NOTES_RETENTION_YEARS", "5")
+)
+# Partners' files deposited but not imported are deleted after this many days
+# (`stspd purge-uploads`); an imported file keeps no cell at all.
+STSPD_STAGED_UPLOAD_RETENTION_DAYS = int(os.environ.get("STSPD_STAGED_UPLOAD_RETENTION_DAYS", "7"))
+
+# The legal notice (LCEN art. 1-1), the personal-data page and the accessibility statement
+# (stspd/core/legal.py): the operator who hosts the platform fills these in.
+STSPD_PUBLISHER_NAME = os.environ.get("STSPD_PUBLISHER_NAME", "")
+STSPD_PUBLISHER_ADDRESS = os.environ.get("STSPD_PUBLISHER_ADDRESS", "")
+STSPD_PUBLISHER_PHONE = os.environ.get("STSPD_PUBLISHER_PHONE", "")
+STSPD_PUBLICATION_DIRECTOR = os.environ.get("STSPD_PUBLICATION_DIRECTOR", "")
+STSPD_HOST_NAME = os.environ.get("STSPD_HOST_NAME", "")
+STSPD_HOST_ADDRESS = os.environ.get("STSPD_HOST_ADDRESS", "")
+STSPD_HOST_PHONE = os.environ.get("STSPD_HOST_PHONE", "")
+STSPD_DATA_PROTECTION_CONTACT = os.environ.get("STSPD_DATA_PROTECTION_CONTACT", "")
+STSPD_ACCESSIBILITY_CONTACT = os.environ.get("STSPD_ACCESSIBILITY_CONTACT", "")
+# The last RGAA audit: its date (YYYY-MM-DD) and the percent of applicable criteria met.
+# Without both, the statement says "non conforme", as the RGAA requires.
+STSPD_ACCESSIBILITY_AUDIT_DATE = os.environ.get("STSPD_ACCESSIBILITY_AUDIT_DATE", "")
+STSPD_ACCESSIBILITY_AUDIT_RATE: float | None = (
+    float(os.environ["STSPD_ACCESSIBILITY_AUDIT_RATE"])
+    if os.environ.get("STSPD_ACCESSIBILITY_AUDIT_RATE")
+    else None
 )
 
 if PRODUCTION:

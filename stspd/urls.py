@@ -8,6 +8,7 @@ from stspd.councils import views as council_views
 urlpatterns = [
     path("", council_views.home, name="home"),
     path("sante/", health, name="health"),
+    path("", include("stspd.core.legal_urls")),
     path("territoires/", include("stspd.councils.territory_urls")),
     path("comptes/", include("stspd.accounts.urls")),
     path("comptes/jetons/", include("stspd.api.token_urls")),

@@ -170,3 +170,23 @@ class AccountMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} à {self.email} le {self.at:%d/%m/%Y %H:%M}"
+
+
+class DownloadCount(models.Model):
+    """Anonymous downloads of documents from one address in one minute: what the limit on
+    costly anonymous requests counts (`throttle.DownloadLimitMiddleware`). Finished minutes are
+    deleted as addresses begin a new one: about one minute of addresses is ever kept."""
+
+    client = models.CharField("adresse IP", max_length=64)
+    minute = models.BigIntegerField()  # minutes since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "téléchargements anonymes d'une minute"
+        verbose_name_plural = "téléchargements anonymes par minute"
+        constraints = [
+            models.UniqueConstraint(fields=["client", "minute"], name="one_download_count_a_minute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client}: {self.count}"

@@ -11,15 +11,20 @@ The e-mails about an account (password reset, unlock link) are limited per addre
 """
 
 import datetime
+import math
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
-from django.http import HttpRequest
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 
-from .models import AccountMail, LoginAttempt, User
+from .models import AccountMail, DownloadCount, LoginAttempt, User
 
 THROTTLED_MESSAGE = (
     "Trop de tentatives de connexion infructueuses : la connexion est bloquée pendant "
@@ -114,3 +119,63 @@ def may_send_account_mail(email: str, kind: str) -> bool:
             return False
         AccountMail.objects.create(email=email[:254], kind=kind)
     return True
+
+
+# Anonymous downloads of documents and exports (issue 15: one anonymous PDF of a strategy cost
+# 4.6 s of CPU, four in parallel 22 s each, and nothing limited them). Counted in the database
+# per address and fixed minute, like the API's limit, so that every app server shares the count.
+DOWNLOAD_PREFIXES = ("/public/",)
+DOWNLOAD_SUFFIXES = (".pdf", ".csv", ".xlsx", ".docx", ".json", ".jsonld")
+
+
+def is_anonymous_download(request: HttpRequest) -> bool:
+    path = request.path_info
+    user = getattr(request, "user", None)
+    return (
+        not (user is not None and user.is_authenticated)
+        and path.startswith(DOWNLOAD_PREFIXES)
+        and path.endswith(DOWNLOAD_SUFFIXES)
+    )
+
+
+def count_download(client: str, minute: int) -> int:
+    """Add one download to the address's minute; the minute's count so far."""
+    counts = DownloadCount.objects.using(DEFAULT_DB_ALIAS).filter(client=client, minute=minute)
+    if not counts.update(count=F("count") + 1):
+        try:
+            with transaction.atomic():
+                counts.create(client=client, minute=minute, count=1)
+        except IntegrityError:  # another server created it at the same moment
+            counts.update(count=F("count") + 1)
+        else:
+            # An address's first download of a minute clears every finished minute.
+            DownloadCount.objects.using(DEFAULT_DB_ALIAS).filter(minute__lt=minute).delete()
+            return 1
+    return counts.values_list("count", flat=True).get()
+
+
+class DownloadLimitMiddleware:
+    """At most STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE documents or exports per address and
+    minute for visitors who are not signed in; beyond, a French 429 page with Retry-After.
+    Signed-in people are not counted: they are known, and their council's own files are theirs.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_anonymous_download(request):
+            now = time.time()
+            client = client_ip(request) or "inconnue"
+            limit = settings.STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE
+            if count_download(client, int(now // 60)) > limit:
+                wait = max(1, math.ceil(60 - now % 60))  # the start of the next minute
+                response = render(
+                    request,
+                    "429.html",
+                    {"limit": limit, "wait": wait},
+                    status=429,
+                )
+                response["Retry-After"] = str(wait)
+                return response
+        return self.get_response(request)

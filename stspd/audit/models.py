@@ -24,6 +24,7 @@ VERB_LABELS = {
     "erasure_requested": "demande d'effacement d'un compte",
     "erased": "compte anonymisé",
     "revoked": "révocation",
+    "approved": "validation par l'administrateur",
     "published": "publication sur le portail public",
     "withdrawn": "retrait du portail public",
 }
@@ -32,8 +33,11 @@ VERB_LABELS = {
 class Event(models.Model):
     """One change to the platform's data: who, when, what object, what changed.
 
-    Append-only: nothing in the code updates or deletes an event. Events about a working group's
-    content carry that group (`formation`) so that only its signed members ever read them.
+    Append-only: nothing in the code deletes an event, and only two verbs update one: an
+    account's erasure (the person's name becomes "utilisateur supprimé") and the retention
+    purge of working-group minutes (their text leaves the event, who and when stay). Events
+    about a working group's content carry that group (`formation`) so that only its signed
+    members ever read them.
     """
 
     at = models.DateTimeField("date", default=timezone.now, db_index=True)

@@ -61,3 +61,32 @@ def test_every_page_of_the_coordinator_has_no_accessibility_violation(  # type: 
         response = page.goto(live_server.url + url)
         assert response is not None and response.status == 200, url
         assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
+
+
+def test_the_legal_pages_have_no_accessibility_violation(live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+    for name in ("legal_notice", "legal_personal_data", "legal_accessibility"):
+        response = page.goto(live_server.url + reverse(name))
+        assert response is not None and response.status == 200, name
+        assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
+
+
+def test_the_approval_pages_and_the_429_page_have_no_accessibility_violation(  # type: ignore[no-untyped-def]
+    live_server, world, page: Page, client, settings
+) -> None:
+    from stspd.councils.workflow import create_council
+
+    pending = create_council(
+        world.free_commune, name="CLSPD de Dieppe", president="Maire", by=world.outsider
+    )
+    client.force_login(world.site_admin)
+    cookie = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
+    for url in [reverse("home"), reverse("councils:approval", args=[pending.pk])]:
+        response = page.goto(live_server.url + url)
+        assert response is not None and response.status == 200, url
+        assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
+    page.context.clear_cookies()
+    settings.STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE = 0
+    response = page.goto(live_server.url + reverse("public:catalogue"))
+    assert response is not None and response.status == 429
+    assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))

@@ -3,6 +3,8 @@
 Rules, stated once:
 - a person with no role in the council gets 404 for everything in it (it does not exist for
   them); a site admin (superuser) reads and edits every council;
+- a council waiting for the site admin's approval is an outsider's council to everyone else,
+  its creator included (404);
 - coordinators edit everything of their council; partners and readers read the plenary and
   restricted content;
 - a working group's content (members, meetings, minutes, decisions) is visible only to the
@@ -44,6 +46,9 @@ def role_in(user: User, council: Council) -> str | None:
         return None
     if user.is_superuser:
         return "admin"
+    if not council.is_approved:
+        # Pending the site admin's approval: nobody uses it, its creator included.
+        return None
     return council.roles.filter(user=user).values_list("role", flat=True).first()
 
 
@@ -78,7 +83,15 @@ def user_councils(user: User) -> QuerySet[Council]:
     councils = Council.objects.select_related("commune", "epci")
     if user.is_superuser:
         return councils
-    return councils.filter(roles__user=user)
+    return councils.filter(roles__user=user, approved_at__isnull=False)
+
+
+def pending_councils(user: User) -> QuerySet[Council]:
+    """Councils waiting for the site admin's approval: all for the admin, one's own otherwise."""
+    councils = Council.objects.filter(approved_at__isnull=True).select_related(
+        "commune", "epci", "coordinator"
+    )
+    return councils if user.is_superuser else councils.filter(coordinator=user)
 
 
 def access_council(user: User, council_id: int, *, edit: bool = False) -> Access[Council]:

@@ -78,7 +78,11 @@ class RoleForm(Form):
     organisation = forms.ModelChoiceField(
         label="Organisation", queryset=Organisation.objects.all(), required=False
     )
-    role = forms.ChoiceField(label="Rôle", choices=Role.choices)
+    # No default: the person giving the role chooses it (a default "Coordinateur" handed full
+    # rights to whoever was invited without a second look).
+    role = forms.ChoiceField(
+        label="Rôle", choices=[("", "Choisir un rôle"), *Role.choices], initial=""
+    )
 
     def __init__(self, *args: Any, council: Council, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

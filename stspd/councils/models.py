@@ -49,6 +49,18 @@ class Council(models.Model):
         verbose_name="coordinateur ou coordinatrice",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A council opened by anyone but the site admin waits for the admin's approval: until then
+    # nobody can use it (its creator sees it on their home page as pending). Why? Because any
+    # signed-in account could otherwise open "CLSPD de Rouen (officiel)" and coordinate it.
+    approved_at = models.DateTimeField("validé le", null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="validé par",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -72,6 +84,10 @@ class Council(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("councils:detail", args=[self.pk])
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
 
     @property
     def territory(self) -> Commune | Epci:

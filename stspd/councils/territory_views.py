@@ -4,11 +4,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from stspd.accounts.current import current_user
+from stspd.accounts.models import User
 from stspd.core.ids import is_ascii_digits
 from stspd.territories.models import Commune, Departement, Epci
 from stspd.territories.search import search_key
 
 from .access import role_in
+from .models import Council
 
 RESULTS_PER_KIND = 20
 
@@ -57,20 +59,31 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(request, "territories/search.html", {"query": query, "results": results})
 
 
+def shown_council(user: User, council: Council | None) -> tuple[Council | None, bool]:
+    """The territory's council as the page may show it, and whether one is pending: a council
+    waiting for the site admin's approval is not named (it may be a squatter's "officiel")."""
+    if council is not None and not council.is_approved and not user.is_superuser:
+        return None, True
+    return council, False
+
+
 @login_required
 def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
     commune = get_object_or_404(
         Commune.objects.select_related("departement__region", "epci", "parent"), code=code
     )
-    council = getattr(commune, "council", None)
+    user = current_user(request)
+    council, pending = shown_council(user, getattr(commune, "council", None))
+    epci_council = getattr(commune.epci, "council", None) if commune.epci else None
     return render(
         request,
         "territories/commune.html",
         {
             "commune": commune,
             "council": council,
-            "has_role": council is not None and role_in(current_user(request), council) is not None,
-            "epci_council": getattr(commune.epci, "council", None) if commune.epci else None,
+            "pending": pending,
+            "has_role": council is not None and role_in(user, council) is not None,
+            "epci_council": shown_council(user, epci_council)[0],
         },
     )
 
@@ -78,14 +91,16 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
     epci = get_object_or_404(Epci, siren=siren)
-    council = getattr(epci, "council", None)
+    user = current_user(request)
+    council, pending = shown_council(user, getattr(epci, "council", None))
     return render(
         request,
         "territories/epci.html",
         {
             "epci": epci,
             "council": council,
-            "has_role": council is not None and role_in(current_user(request), council) is not None,
+            "pending": pending,
+            "has_role": council is not None and role_in(user, council) is not None,
             "communes": epci.communes.select_related("departement").order_by("-population"),
         },
     )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("conseils/nouveau/", views.council_create, name="create"),
     path("conseils/<int:council_id>/", views.council_detail, name="detail"),
     path("conseils/<int:council_id>/modifier/", views.council_edit, name="edit"),
+    path("conseils/<int:council_id>/validation/", views.council_approval, name="approval"),
     path("conseils/<int:council_id>/journal/", views.council_events, name="events"),
     path("conseils/<int:council_id>/journal.csv", views.council_events_csv, name="events_csv"),
     path("conseils/<int:council_id>/decisions/", views.decisions, name="decisions"),

@@ -45,14 +45,38 @@ EVENTS_PER_PAGE = 100
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    councils = access.user_councils(current_user(request))
-    return render(request, "councils/home.html", {"councils": councils})
+    user = current_user(request)
+    councils = access.user_councils(user)
+    pending = access.pending_councils(user)
+    return render(request, "councils/home.html", {"councils": councils, "pending": pending})
+
+
+@login_required
+def council_approval(request: HttpRequest, council_id: int) -> HttpResponse:
+    """The site admin approves (or refuses) a council someone opened."""
+    user = current_user(request)
+    if not user.is_superuser:
+        raise Http404
+    council = get_object_or_404(Council, pk=council_id, approved_at__isnull=True)
+    if request.method == "POST":
+        if request.POST.get("decision") == "approve":
+            workflow.approve_council(council, by=user, site_url=settings.SITE_URL)
+            messages.success(request, f"{council} est validé ; son créateur en est informé.")
+            return redirect(council)
+        if request.POST.get("decision") == "refuse":
+            workflow.refuse_council(council, by=user, site_url=settings.SITE_URL)
+            messages.success(
+                request, f"{council} est refusé et supprimé ; son créateur en est informé."
+            )
+            return redirect("home")
+    return render(request, "councils/council_approval.html", {"council": council})
 
 
 @login_required
 def council_create(request: HttpRequest) -> HttpResponse:
     """Any signed-in person may open the council of a territory that has none; they become its
-    coordinator (the hosting operator can reassign it in the administration)."""
+    coordinator once the site admin approves it (the hosting operator can reassign it in the
+    administration)."""
     territory: Commune | Epci
     if code := request.GET.get("commune"):
         # Municipal arrondissements have no council of their own: their city's covers them.
@@ -79,8 +103,15 @@ def council_create(request: HttpRequest) -> HttpResponse:
             # Someone opened this territory's council between the page and the submission.
             messages.error(request, f"{territory} a déjà un conseil : demandez-y un rôle.")
             return redirect(territory.get_absolute_url())
-        messages.success(request, "Le conseil est créé ; vous en êtes le coordinateur.")
-        return redirect(council)
+        if council.is_approved:
+            messages.success(request, "Le conseil est créé ; vous en êtes le coordinateur.")
+            return redirect(council)
+        messages.success(
+            request,
+            "Le conseil est créé. L'administrateur de la plateforme doit le valider avant que "
+            "vous puissiez l'utiliser : vous recevrez un message à ce moment.",
+        )
+        return redirect("home")
     return render(request, "councils/council_create.html", {"form": form, "territory": territory})
 
 

@@ -17,9 +17,22 @@ from .models import Council, CouncilRole, Formation, FormationMember
 
 
 @transaction.atomic
-def create_council(territory: Commune | Epci, *, name: str, president: str, by: User) -> Council:
+def create_council(
+    territory: Commune | Epci,
+    *,
+    name: str,
+    president: str,
+    by: User,
+    approved_by: User | None = None,
+) -> Council:
     """A new CLSPD (commune) or CISPD (EPCI), its plenary and restricted formations, and its
-    creator as coordinator."""
+    creator as coordinator.
+
+    Opened by the site admin (or built by them: `approved_by`), it is approved at once;
+    opened by anyone else, it waits for the site admin's approval (`approve_council`) and
+    nobody can use it until then (`access.role_in`)."""
+    if approved_by is None and by.is_superuser:
+        approved_by = by
     commune = territory if isinstance(territory, Commune) else None
     epci = territory if isinstance(territory, Epci) else None
     council = Council.objects.create(
@@ -29,6 +42,8 @@ def create_council(territory: Commune | Epci, *, name: str, president: str, by: 
         commune=commune,
         epci=epci,
         coordinator=by,
+        approved_by=approved_by,
+        approved_at=timezone.now() if approved_by else None,
     )
     CouncilRole.objects.create(council=council, user=by, role=Role.COORDINATOR)
     Formation.objects.create(council=council, kind=FormationKind.PLENARY, name="Formation plénière")
@@ -37,6 +52,44 @@ def create_council(territory: Commune | Epci, *, name: str, president: str, by: 
     )
     record(by, "created", council, council=council)
     return council
+
+
+@transaction.atomic
+def approve_council(council: Council, *, by: User, site_url: str | None = None) -> None:
+    """The site admin lets a pending council be used; its creator is told by e-mail."""
+    council.approved_at = timezone.now()
+    council.approved_by = by
+    council.save(update_fields=["approved_at", "approved_by"])
+    record(by, "approved", council, council=council, changes={"validé": ["", str(by)]})
+    creator = council.coordinator
+    if site_url and creator is not None:
+        address, text = (
+            creator.email,
+            (
+                f"Bonjour,\n\nL'administrateur de la plateforme a validé {council}. Vous pouvez "
+                f"désormais l'utiliser :\n{site_url.rstrip('/')}{council.get_absolute_url()}\n"
+            ),
+        )
+        transaction.on_commit(lambda: send_mail(f"{council} est validé", text, None, [address]))
+
+
+@transaction.atomic
+def refuse_council(council: Council, *, by: User, site_url: str | None = None) -> None:
+    """The site admin refuses a pending council: it is deleted (it holds nothing yet but its
+    formations and its creator's role), and the territory is free again."""
+    assert not council.is_approved
+    creator, name = council.coordinator, str(council)
+    record(by, "deleted", council, label=f"{name} (refusé par l'administrateur)")
+    council.delete()
+    if site_url and creator is not None:
+        address, text = (
+            creator.email,
+            (
+                f"Bonjour,\n\nL'administrateur de la plateforme n'a pas validé {name}. "
+                "Pour toute question, répondez à ce message.\n"
+            ),
+        )
+        transaction.on_commit(lambda: send_mail(f"{name} n'est pas validé", text, None, [address]))
 
 
 @transaction.atomic
@@ -77,14 +130,21 @@ def give_role(
     if invite_from:
         person = user
         if created:
-            transaction.on_commit(lambda: send_invitation(person, invite_from))
+            transaction.on_commit(lambda: send_invitation(person, council_role, invite_from, by))
         else:
-            transaction.on_commit(lambda: send_role_notice(person, council_role, invite_from))
+            transaction.on_commit(lambda: send_role_notice(person, council_role, invite_from, by))
     return council_role
 
 
-def send_invitation(user: User, site_url: str) -> None:
-    """E-mail a link to choose a password (Django's password-reset link, valid a few days)."""
+def sender_text(sender: User) -> str:
+    """Who gives the role, as the person invited reads it: name and address."""
+    return f"{sender.get_full_name() or sender.email} ({sender.email})"
+
+
+def send_invitation(user: User, role: CouncilRole, site_url: str, sender: User) -> None:
+    """E-mail a link to choose a password (Django's password-reset link, valid a few days),
+    saying which council, which role and who gave it: an invitation naming none of them reads
+    like phishing, and leaves the person unable to check it."""
     link = site_url.rstrip("/") + reverse(
         "password_reset_confirm",
         kwargs={
@@ -93,20 +153,23 @@ def send_invitation(user: User, site_url: str) -> None:
         },
     )
     send_mail(
-        "Votre accès à stspd",
-        f"Bonjour,\n\nUn compte stspd a été créé pour vous. Choisissez votre mot de passe :\n"
-        f"{link}\n",
+        f"Invitation à {role.council} sur stspd",
+        f"Bonjour,\n\n{sender_text(sender)} vous a donné le rôle "
+        f"« {role.get_role_display()} » dans {role.council}, sur stspd.\n\n"
+        f"Un compte a été créé pour vous à cette adresse. Choisissez votre mot de passe :\n"
+        f"{link}\n\nSi vous ne connaissez pas cette personne ou ce conseil, ignorez ce message.\n",
         None,
         [user.email],
     )
 
 
-def send_role_notice(user: User, role: CouncilRole, site_url: str) -> None:
+def send_role_notice(user: User, role: CouncilRole, site_url: str, sender: User) -> None:
     """Tell an existing user they were given a role, so nobody is added without knowing."""
     send_mail(
         f"Nouveau rôle dans {role.council}",
-        f"Bonjour,\n\nVous avez désormais le rôle « {role.get_role_display()} » dans "
-        f"{role.council}.\n{site_url.rstrip('/')}{role.council.get_absolute_url()}\n",
+        f"Bonjour,\n\n{sender_text(sender)} vous a donné le rôle "
+        f"« {role.get_role_display()} » dans {role.council}.\n"
+        f"{site_url.rstrip('/')}{role.council.get_absolute_url()}\n",
         None,
         [user.email],
     )

@@ -191,7 +191,10 @@ def build_demo(today: datetime.date | None = None) -> None:
         key: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
         for key, (name, kind) in ORGANISATIONS.items()
     }
-    person(f"admin@{DOMAIN}", "Alex", "Martin", "Opérateur de la plateforme", superuser=True)
+    # The operator builds the demo: its councils are approved by the demo's site admin.
+    operator = person(
+        f"admin@{DOMAIN}", "Alex", "Martin", "Opérateur de la plateforme", superuser=True
+    )
     coordinator = person(f"coordination@{DOMAIN}", "Claire", "Lefebvre", "Coordinatrice du CISPD")
     partner = person(
         f"partenaire@{DOMAIN}", "Paul", "Girard", "Commissaire, chef de la circonscription"
@@ -221,6 +224,7 @@ def build_demo(today: datetime.date | None = None) -> None:
         name="CISPD de la Métropole Rouen Normandie",
         president="Président de la Métropole Rouen Normandie",
         by=coordinator,
+        approved_by=operator,
     )
     for user, role in [
         (partner, Role.PARTNER),
@@ -404,6 +408,7 @@ def build_demo(today: datetime.date | None = None) -> None:
         name="CLSPD de Saint-Étienne-du-Rouvray",
         president="Maire de Saint-Étienne-du-Rouvray",
         by=clspd_coordinator,
+        approved_by=operator,
     )
     for key, representative, basis in [
         ("mairie_ser", "Maire", MemberBasis.BY_RIGHT),
@@ -426,7 +431,11 @@ def build_demo(today: datetime.date | None = None) -> None:
     )
 
     lehavre = create_council(
-        outsider_commune, name="CLSPD du Havre", president="Maire du Havre", by=outsider
+        outsider_commune,
+        name="CLSPD du Havre",
+        president="Maire du Havre",
+        by=outsider,
+        approved_by=operator,
     )
     CouncilMember.objects.create(
         council=lehavre,

@@ -110,6 +110,9 @@ class Upload(models.Model):
     rows_ignored = models.PositiveIntegerField("lignes ignorées", default=0)
     facts_total = models.PositiveIntegerField("faits importés", default=0)
     dropped_columns = models.JSONField("colonnes écartées", default=list, blank=True)
+    # Names, e-mail addresses and telephone numbers found inside kept cells and replaced by
+    # "[retiré]" (partnerdata.minimise).
+    mentions_removed = models.PositiveIntegerField("mentions de personnes retirées", default=0)
     errors = models.JSONField("erreurs du dernier essai d'import", default=list, blank=True)
     imported_at = models.DateTimeField("importé le", null=True, blank=True)
 

@@ -33,6 +33,7 @@ from stspd.councils.models import Council
 from stspd.territories.models import Commune, CommuneShape
 
 from .enums import UploadState
+from .minimise import keep_mapped, scrub_staged
 from .models import LocalIndicator, Record, Source, Upload
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -112,6 +113,7 @@ def stage_upload(
             + " ; ".join(d.message for d in table.dropped)
             + ". Il faut au moins une colonne de date et une de catégorie."
         )
+    table, removed = scrub_staged(table)
     upload = Upload.objects.create(
         source=source,
         file_name=file_name[:255],
@@ -122,6 +124,7 @@ def stage_upload(
         mapping=proposed_mapping(source, table),
         rows_total=len(table.rows),
         dropped_columns=[d.message for d in table.dropped],
+        mentions_removed=removed,
     )
     record(
         by,
@@ -179,7 +182,21 @@ def save_mapping(upload: Upload, mapping: dict[str, Any], *, by: User) -> None:
 
 @transaction.atomic
 def save_columns(upload: Upload, columns: dict[str, str], *, by: User) -> None:
+    """Keep the mapping, and only the mapped columns of the stored cells: a column that plays
+    no role (an observation, a free text) is not kept; the category is scanned for names."""
     save_mapping(upload, {**upload.mapping, "columns": columns}, by=by)
+    if upload.table is not None:
+        table, removed, dropped = keep_mapped(Table.from_json(upload.table), columns)
+        upload.table = table.as_json()
+        upload.mentions_removed += removed
+        upload.dropped_columns = [
+            *upload.dropped_columns,
+            *(
+                f"colonne « {header} » ignorée : associée à aucun rôle, elle n'est pas conservée"
+                for header in dropped
+            ),
+        ]
+        upload.save(update_fields=["table", "mentions_removed", "dropped_columns"])
 
 
 @transaction.atomic

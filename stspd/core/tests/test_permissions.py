@@ -50,8 +50,19 @@ GROUP_READ = COUNCIL_READ | {"reader": 403, "partner": 403, "wg_unsigned": 403, 
 GROUP_EDIT = GROUP_READ | {"wg_signed": 403}
 CHARTER = COUNCIL_READ | {"reader": 403, "partner": 403, "site_admin": 403}
 POST_ONLY = COUNCIL_EDIT | {"coordinator": 405, "site_admin": 405}
+PENDING = dict.fromkeys(CAST, 404) | {"anonymous": LOGIN, "site_admin": 200}
+SITE_ADMIN = dict.fromkeys(CAST, 403) | {"anonymous": LOGIN, "site_admin": 200}
 # Logging out is a POST (a GET is refused: a link must not log anyone out).
 LOGOUT = dict.fromkeys(CAST, 405)
+
+
+def pending_council(world: Any) -> Any:
+    """A council the outsider opened for Dieppe, not yet approved."""
+    from stspd.councils.workflow import create_council
+
+    return create_council(
+        world.free_commune, name="CLSPD de Dieppe", president="Maire", by=world.outsider
+    )
 
 
 def pk(attr: str) -> Callable[[Any], dict[str, int]]:
@@ -68,6 +79,13 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "account": (lambda w: {}, ANY_USER, ""),
     "account_data": (lambda w: {}, ANY_USER, ""),
     "account_erasure": (lambda w: {}, ANY_USER, ""),
+    # The pages every public website owes (legal notice, personal data, accessibility).
+    "legal_notice": (lambda w: {}, EVERYONE, ""),
+    "legal_personal_data": (lambda w: {}, EVERYONE, ""),
+    "legal_accessibility": (lambda w: {}, EVERYONE, ""),
+    # The register of processing activities: the site admin's, for the councils' DPOs.
+    "legal_register_csv": (lambda w: {}, SITE_ADMIN, ""),
+    "legal_register_xlsx": (lambda w: {}, SITE_ADMIN, ""),
     "login": (lambda w: {}, EVERYONE, ""),
     "logout": (lambda w: {}, LOGOUT, ""),
     # Lifting the lock on one's address: by a link sent to it, so open to anyone.
@@ -100,6 +118,8 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "councils:detail": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:decisions": (pk("council:council_id"), COUNCIL_READ, ""),
     "councils:edit": (pk("council:council_id"), COUNCIL_EDIT, ""),
+    # A council waiting for approval: the site admin's only; its creator, too, gets a 404.
+    "councils:approval": (lambda w: {"council_id": pending_council(w).pk}, PENDING, ""),
     "councils:events": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:events_csv": (pk("council:council_id"), COUNCIL_EDIT, ""),
     "councils:member_add": (pk("council:council_id"), COUNCIL_EDIT, ""),

@@ -53,6 +53,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "rows_ignored": "a count",
         "facts_total": "a count",
         "dropped_columns": "the messages naming the headers of dropped columns (no cell)",
+        "mentions_removed": "a count of names, addresses and phones replaced by [retiré]",
         "errors": "row errors of the last try: line, column, expectation",
         "imported_at": "when",
     },

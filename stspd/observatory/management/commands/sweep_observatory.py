@@ -63,7 +63,11 @@ class Command(BaseCommand):
                     email="balayage@stspd.invalid", password=None, first_name="Balayage"
                 )
                 councils = (
-                    list(Council.objects.values_list("pk", flat=True))
+                    list(
+                        Council.objects.filter(approved_at__isnull=False).values_list(
+                            "pk", flat=True
+                        )
+                    )
                     if options["conseils"]
                     else []
                 )
