@@ -25,12 +25,22 @@ def register_processings() -> None:
                 "Mission d'intérêt public (RGPD art. 6.1.e ; code de la sécurité intérieure, "
                 "art. D. 132-7 à D. 132-13)"
             ),
-            subjects="Membres des conseils, invités aux réunions",
-            data="Nom, fonction, organisme, rôle, présence aux réunions, signature de la charte",
-            recipients="Les membres du conseil",
+            subjects=(
+                "Membres des conseils, représentants des organisations membres (titulaires et "
+                "suppléants, avec ou sans compte), invités aux réunions"
+            ),
+            data=(
+                "Nom, fonction, organisme, rôle, adresse électronique des représentants "
+                "convoqués, présence et réponse aux convocations, signature de la charte"
+            ),
+            recipients=(
+                "Les membres du conseil ; l'adresse électronique d'un représentant, aux seules "
+                "personnes qui gèrent le conseil"
+            ),
             retention=lambda: (
-                "Tant que la personne est membre du conseil ; ses rôles sont retirés à "
-                "l'effacement de son compte"
+                "Tant que la personne est membre du conseil ou représente une organisation "
+                "membre ; ses rôles sont retirés à l'effacement de son compte, un représentant "
+                "est supprimé avec ses convocations quand il cesse de représenter"
             ),
             security="Accès limité aux membres du conseil",
         )
