@@ -72,6 +72,15 @@ class ContextState(StrEnum):
     NOT_APPLICABLE = "not_applicable", "sans objet (non disponible dans la source)"
     UNKNOWN = "unknown", "inconnue (non calculable)"
 
+    @classmethod
+    def of(cls, value: str) -> ContextState:
+        """The state stored as ``value``; KeyError for an unknown one.
+
+        >>> ContextState.of("censored") is ContextState.CENSORED
+        True
+        """
+        return {state.value: state for state in cls}[value]
+
     @property
     def has_value(self) -> bool:
         """A number is stored: published, or censored (the number is then the bound)."""
