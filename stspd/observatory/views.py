@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from stspd.accounts.current import current_user
+from stspd.context.summary import context_block
 from stspd.core.ids import parse_id
 
 from .access import access_territory
@@ -40,6 +41,9 @@ def territory(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             "council": place.council,
             "figures": figures,
             "rows": summary(figures),
+            "context_block": context_block(
+                place.members, (place.departement_code, place.departement_name)
+            ),
             "caveats": GENERAL,
         },
     )
