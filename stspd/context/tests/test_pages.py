@@ -149,3 +149,12 @@ def test_the_context_block_queries_do_not_grow_with_the_members(with_context, lo
     assert count() == before
     html = plain(client.get(url).content.decode())
     assert "(12 communes sur 12 avec une valeur)" in html
+
+
+def test_the_summary_docstring_examples_run() -> None:
+    import doctest
+
+    from stspd.context import summary
+
+    result = doctest.testmod(summary)
+    assert result.failed == 0 and result.attempted > 0
