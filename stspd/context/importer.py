@@ -82,10 +82,18 @@ class ContextReport:
             shown = ", ".join(pairs[:30]) + (
                 f" et {len(pairs) - 30} autres" if len(pairs) > 30 else ""
             )
+            rule = {
+                "qpv": "un QPV d'une ancienne commune est dans sa commune actuelle",
+                "chomage": "une commune fusionnée dont les parties sont dans des zones d'emploi "
+                "différentes n'est rattachée à aucune",
+            }.get(
+                self.kind,
+                "un taux ou une médiane d'une commune fusionnée n'est pas additionné : valeur "
+                "inconnue, avec sa raison",
+            )
             lines.append(
                 f"  anciens codes de communes rapportés à la commune actuelle : "
-                f"{french.number(len(pairs))} ({shown}) ; un taux ou une médiane d'une commune "
-                "fusionnée n'est pas additionné : valeur inconnue, avec sa raison"
+                f"{french.number(len(pairs))} ({shown}) ; {rule}"
             )
         if self.unknown_codes:
             shown = ", ".join(self.unknown_codes[:30])
