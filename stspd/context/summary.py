@@ -263,3 +263,33 @@ def _qpv(ids: list[int], members: list[Commune]) -> QpvSummary | None:
 
 def _qpv_imported() -> bool:
     return Qpv.objects.exists()
+
+
+SIMILARITY_INDICATORS = ("poverty_rate", "median_income", "social_housing_rate")
+
+
+def similarity_features(codes: set[str]) -> dict[str, dict[str, object]] | None:
+    """The context of the communes `codes` for `crimestats.similar` (its optional columns):
+    code -> {poverty_rate, median_income, social_housing_rate, qpv}, the latest edition of
+    each indicator, a censored rate at its bound, anything else unknown (None); None when no
+    context is stored. Two queries (filtered here, not by a `code__in` of 35,000 codes)."""
+    rows = list(
+        ContextValue.objects.filter(
+            geo_level=GeoLevel.COMMUNE,
+            indicator__in=SIMILARITY_INDICATORS,
+            state__in=[ContextState.PUBLISHED.value, ContextState.CENSORED.value],
+        )
+        .order_by("indicator", "-edition__edition")
+        .values_list("code", "indicator", "value", "edition__edition")
+    )
+    with_qpv = set(Qpv.communes.through.objects.values_list("commune__code", flat=True).distinct())
+    if not rows and not with_qpv:
+        return None
+    latest: dict[str, str] = {}
+    result: dict[str, dict[str, object]] = {
+        code: dict.fromkeys(SIMILARITY_INDICATORS) | {"qpv": code in with_qpv} for code in codes
+    }
+    for code, indicator, value, edition in rows:
+        if latest.setdefault(indicator, edition) == edition and code in result:
+            result[code][indicator] = value
+    return result

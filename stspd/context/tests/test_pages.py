@@ -158,3 +158,15 @@ def test_the_summary_docstring_examples_run() -> None:
 
     result = doctest.testmod(summary)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_comparable_communes_are_chosen_and_explained_on_context_too(with_context, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(with_context.reader)
+    response = client.get(f"/observatoire/commune/76540/{with_context.indicator.pk}/")
+    (commune,) = response.context["similar"].communes
+    assert commune["code"] == "76575"
+    poverty = filosofi("76575")["TP6021"].replace(",0", "")
+    reasons = plain(commune["reasons"])
+    assert f"pauvreté {poverty} % (ici 23 %)" in reasons
+    assert "QPV oui (ici oui)" in reasons
+    assert "revenu médian 18 910 € (ici 21 330 €)" in reasons
