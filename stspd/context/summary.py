@@ -22,7 +22,7 @@ from crimestats.context import INDICATORS, ContextState
 from stspd.territories.models import Commune
 
 from .extracts import load_references
-from .models import CommuneZone, ContextValue, GeoLevel, Qpv, SourceKind
+from .models import CommuneZone, ContextEdition, ContextValue, GeoLevel, Qpv, SourceKind
 
 ORDER = ("poverty_rate", "median_income", "social_housing_rate", "school_ips_median")
 BASIS_TEXT = {
@@ -266,30 +266,54 @@ def _qpv_imported() -> bool:
 
 
 SIMILARITY_INDICATORS = ("poverty_rate", "median_income", "social_housing_rate")
+# (editions' key, communes' context): the national context is about 70,000 values, read once
+# per process and edition set, not on every page (0.8 s on PostgreSQL).
+_similarity_cache: dict[tuple[tuple[int, str], ...], dict[str, dict[str, object]]] = {}
+
+
+def _national_context() -> dict[str, dict[str, object]] | None:
+    """Code -> context of every commune with one, from the latest edition of each indicator;
+    None when no context is stored. One query when the stored editions are the ones read
+    before, three otherwise."""
+    key = tuple(
+        (pk, imported_at.isoformat())
+        for pk, imported_at in ContextEdition.objects.order_by("pk").values_list(
+            "pk", "imported_at"
+        )
+    )
+    if not key:
+        return None
+    if key in _similarity_cache:
+        return _similarity_cache[key]
+    rows = list(
+        ContextValue.objects.filter(
+            geo_level=GeoLevel.COMMUNE,
+            indicator__in=SIMILARITY_INDICATORS,
+            state__in=[ContextState.PUBLISHED.value, ContextState.CENSORED.value],
+        ).values_list("code", "indicator", "value", "edition__edition")
+    )
+    latest: dict[str, str] = {}
+    for _, indicator, _, edition in rows:
+        if edition > latest.get(indicator, ""):
+            latest[indicator] = edition
+    result: dict[str, dict[str, object]] = {}
+    for code, indicator, value, edition in rows:
+        if latest[indicator] == edition:
+            result.setdefault(code, dict.fromkeys(SIMILARITY_INDICATORS))[indicator] = value
+    for code in Qpv.communes.through.objects.values_list("commune__code", flat=True):
+        result.setdefault(code, dict.fromkeys(SIMILARITY_INDICATORS))["qpv"] = True
+    _similarity_cache.clear()
+    _similarity_cache[key] = result
+    return result
 
 
 def similarity_features(codes: set[str]) -> dict[str, dict[str, object]] | None:
     """The context of the communes `codes` for `crimestats.similar` (its optional columns):
     code -> {poverty_rate, median_income, social_housing_rate, qpv}, the latest edition of
     each indicator, a censored rate at its bound, anything else unknown (None); None when no
-    context is stored. Two queries (filtered here, not by a `code__in` of 35,000 codes)."""
-    rows = list(
-        ContextValue.objects.filter(
-            geo_level=GeoLevel.COMMUNE,
-            indicator__in=SIMILARITY_INDICATORS,
-            state__in=[ContextState.PUBLISHED.value, ContextState.CENSORED.value],
-        )
-        .order_by("indicator", "-edition__edition")
-        .values_list("code", "indicator", "value", "edition__edition")
-    )
-    with_qpv = set(Qpv.communes.through.objects.values_list("commune__code", flat=True).distinct())
-    if not rows and not with_qpv:
+    context is stored."""
+    national = _national_context()
+    if national is None:
         return None
-    latest: dict[str, str] = {}
-    result: dict[str, dict[str, object]] = {
-        code: dict.fromkeys(SIMILARITY_INDICATORS) | {"qpv": code in with_qpv} for code in codes
-    }
-    for code, indicator, value, edition in rows:
-        if latest.setdefault(indicator, edition) == edition and code in result:
-            result[code][indicator] = value
-    return result
+    empty = dict.fromkeys(SIMILARITY_INDICATORS)
+    return {code: {**empty, "qpv": False, **national.get(code, {})} for code in codes}

@@ -170,3 +170,26 @@ def test_comparable_communes_are_chosen_and_explained_on_context_too(with_contex
     assert f"pauvreté {poverty} % (ici 23 %)" in reasons
     assert "QPV oui (ici oui)" in reasons
     assert "revenu médian 18 910 € (ici 21 330 €)" in reasons
+
+
+def test_the_similarity_features_follow_a_new_import(with_context, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from stspd.context.summary import similarity_features
+
+    assert similarity_features({"76540", "76351"}) == {
+        "76540": {
+            "poverty_rate": 23.0,
+            "median_income": 21330.0,
+            "social_housing_rate": 25.0,
+            "qpv": True,
+        },
+        "76351": {
+            "poverty_rate": float(filosofi("76351")["TP6021"].replace(",", ".")),
+            "median_income": float(filosofi("76351")["MED21"]),
+            "social_housing_rate": 37.0,  # Le Havre, the README's check
+            "qpv": True,
+        },
+    }
+    newer = tmp_path / "sru.csv"
+    newer.write_text("code_insee,label,rate_pct\n76540,Rouen,26\n")
+    import_context(newer, "sru", edition="2025")
+    assert similarity_features({"76540"})["76540"]["social_housing_rate"] == 26.0  # type: ignore[index]
