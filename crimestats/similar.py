@@ -142,7 +142,10 @@ def similar_communes(features: pl.DataFrame, code: str, k: int = 10) -> pl.DataF
             break
         step += 1
     chosen = np.flatnonzero(candidates)
-    order = sorted(chosen.tolist(), key=lambda i: (float(distance[i]), codes[i]))[:k]
+    # Closest first, equal distances by code (np.lexsort: last key first; a Python sort of
+    # 27,000 candidates took most of the time).
+    ranked = np.lexsort((np.asarray(codes)[chosen], distance[chosen]))
+    order = chosen[ranked[:k]].tolist()
 
     def reasons(i: int) -> str:
         parts = []
@@ -192,9 +195,8 @@ def _context_squared(
 ) -> np.ndarray:
     """The sum over the context columns of each commune's squared difference with ``me``, an
     unknown one replaced by the mean of the pair's known ones (``fallback`` if none)."""
-    differences = np.vstack(
-        [_context_values(features, c) - _context_values(features, c)[me] for c in columns]
-    )
+    standardised = [_context_values(features, c) for c in columns]
+    differences = np.vstack([values - values[me] for values in standardised])
     squared = differences**2
     known = np.isfinite(squared)
     count = known.sum(axis=0)
