@@ -317,3 +317,21 @@ def similarity_features(codes: set[str]) -> dict[str, dict[str, object]] | None:
         return None
     empty = dict.fromkeys(SIMILARITY_INDICATORS)
     return {code: {**empty, "qpv": False, **national.get(code, {})} for code in codes}
+
+
+def qpv_counts(members: list[Commune]) -> dict[str, int] | None:
+    """Commune code -> number of QPV of the latest list in it, for the members (one query);
+    None when no QPV list is stored."""
+    links = list(
+        Qpv.communes.through.objects.filter(commune_id__in=[c.pk for c in members]).values_list(
+            "commune__code", "qpv__edition__edition"
+        )
+    )
+    if not links:
+        return None if not _qpv_imported() else dict.fromkeys((c.code for c in members), 0)
+    latest = max(edition for _, edition in links)
+    counts = dict.fromkeys((c.code for c in members), 0)
+    for code, edition in links:
+        if edition == latest:
+            counts[code] += 1
+    return counts

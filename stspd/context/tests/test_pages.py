@@ -193,3 +193,24 @@ def test_the_similarity_features_follow_a_new_import(with_context, tmp_path) -> 
     newer.write_text("code_insee,label,rate_pct\n76540,Rouen,26\n")
     import_context(newer, "sru", edition="2025")
     assert similarity_features({"76540"})["76540"]["social_housing_rate"] == 26.0  # type: ignore[index]
+
+
+def test_the_member_map_and_its_table_carry_each_communes_qpv(with_context, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(with_context.reader)
+    response = client.get(f"/observatoire/epci/200023414/{with_context.indicator.pk}/")
+    features = {
+        f["properties"]["code"]: f["properties"] for f in response.context["map"]["features"]
+    }
+    expected = {
+        code: sum(code in r["insee_com"].split(";") for r in lines("qpv"))
+        for code in ("76540", "76575")
+    }
+    assert {code: p["qpv"] for code, p in features.items()} == expected
+    assert "Quartiers prioritaires (QPV 2024)</th>" in response.content.decode()
+
+
+def test_without_a_qpv_list_the_map_has_no_qpv_column(world, login) -> None:  # type: ignore[no-untyped-def]
+    client = login(world.reader)
+    response = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
+    assert "Quartiers prioritaires" not in response.content.decode()
+    assert all(f["properties"]["qpv"] is None for f in response.context["map"]["features"])
