@@ -4,6 +4,7 @@ in Chromium, with the real QPV list imported into the test world."""
 import pytest
 from playwright.sync_api import Page
 
+from stspd.browser_tests.conftest import assert_accessible
 from stspd.browser_tests.test_charts import sign_in
 from stspd.context.extracts import DATA_DIR, SHIPPED
 from stspd.context.importer import import_context
@@ -39,3 +40,16 @@ def test_the_member_map_marks_communes_with_a_qpv(  # type: ignore[no-untyped-de
     tooltip = page.locator(".leaflet-tooltip")
     tooltip.wait_for()
     assert "quartiers prioritaires" in tooltip.inner_text()
+
+
+def test_the_context_block_is_accessible(  # type: ignore[no-untyped-def]
+    live_server, world, page: Page, client
+) -> None:
+    for kind in ("filosofi", "qpv", "sru", "ips"):
+        import_context(DATA_DIR / SHIPPED[kind], kind)
+    import_context(DATA_DIR / SHIPPED["chomage"], "chomage", zones=DATA_DIR / SHIPPED["zones"])
+    sign_in(page, client, live_server, world.reader)
+    for url in ("/observatoire/commune/76540/", "/observatoire/epci/200023414/"):
+        page.goto(f"{live_server.url}{url}")
+        assert page.locator("#contexte-titre").is_visible()
+        assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
