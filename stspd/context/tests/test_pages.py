@@ -214,3 +214,17 @@ def test_without_a_qpv_list_the_map_has_no_qpv_column(world, login) -> None:  # 
     response = client.get(f"/observatoire/epci/200023414/{world.indicator.pk}/")
     assert "Quartiers prioritaires" not in response.content.decode()
     assert all(f["properties"]["qpv"] is None for f in response.context["map"]["features"])
+
+
+def test_the_diagnostic_pdf_carries_the_context_block(with_context, login) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    response = login(with_context.partner).get(
+        f"/observatoire/diagnostic/{with_context.council.pk}/pdf/"
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    text = plain(" ".join(page.extract_text() for page in reader.pages))
+    assert "Contexte du territoire" in text
+    low, high = sorted(int(filosofi(code)["MED21"]) for code in ("76540", "76575"))
+    assert f"{low:,} €".replace(",", " ") in text and f"{high:,} €".replace(",", " ") in text
+    assert "Quartiers prioritaires de la politique de la ville" in text
