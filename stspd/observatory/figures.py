@@ -333,8 +333,8 @@ def similar_reference(territory: Territory, indicator: Indicator, k: int = 10) -
     """For a single commune: its `k` most similar communes (crimestats.similar) among those
     with stored values of the indicator, else the comparison would be empty (communes of
     other départements when only one département's file is loaded), on size and, when it is
-    stored, context (poverty, income, social housing, QPV: `stspd import-context`). Five
-    queries.
+    stored, context (poverty, income, social housing, QPV: `stspd import-context`). Four
+    queries (six on the first page after an import: the context is read once per process).
 
     The reference rate pools the similar communes whose value is known that year (published or
     zero): sum of counts / sum of denominators. Suppressed ones are left out, never read as 0.
