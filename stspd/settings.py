@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "stspd.territories",
     "stspd.councils",
     "stspd.audit",
+    "stspd.context",
     "stspd.observatory",
     "stspd.partnerdata",
     "stspd.indicators",

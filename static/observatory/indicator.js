@@ -155,12 +155,12 @@
       style: function (feature) {
         var p = feature.properties;
         if (p.state === "suppressed") {
-          return { className: "stspd-hatched", color: "#666666", weight: 1, fillOpacity: 1 };
+          return { className: "stspd-hatched", color: "#666666", weight: p.qpv ? 3 : 1, fillOpacity: 1 };
         }
         if (p.rate === null) {
-          return { color: "#929292", weight: 1, fillColor: "#eeeeee", fillOpacity: 1 };
+          return { color: "#929292", weight: p.qpv ? 3 : 1, fillColor: "#eeeeee", fillOpacity: 1 };
         }
-        return { color: "#3a3a3a", weight: 1, fillColor: colour(p.rate), fillOpacity: 0.9 };
+        return { color: "#3a3a3a", weight: p.qpv ? 3 : 1, fillColor: colour(p.rate), fillOpacity: 0.9 };
       },
       onEachFeature: function (feature, shape) {
         var p = feature.properties;
@@ -169,7 +169,8 @@
           : p.state === "lower_bound" ? p.count_text + " (borne inférieure)"
           : p.rate === null ? "—" : frNumber(p.rate, 2) + " ‰";
         var label = document.createElement("span");
-        label.textContent = p.name + " : " + text;
+        label.textContent = p.name + " : " + text
+          + (p.qpv ? " ; " + p.qpv + " quartier" + (p.qpv > 1 ? "s" : "") + " prioritaire" + (p.qpv > 1 ? "s" : "") : "");
         shape.bindTooltip(label);
       },
     }).addTo(map);

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
+from stspd.context.summary import context_block
 from stspd.councils.access import access_council
 from stspd.councils.deletion import confirm_delete
 
@@ -40,6 +41,9 @@ def _context(council_id: int, request: HttpRequest) -> dict[str, object]:
             "territory": territory,
             "figures": figures,
             "sections": section_views(sections, figures),
+            "context_block": context_block(
+                territory.members, (territory.departement_code, territory.departement_name)
+            ),
             "caveats": GENERAL,
         }
     return context

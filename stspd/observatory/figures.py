@@ -24,6 +24,7 @@ from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from crimestats.similar import similar_communes
 from crimestats.states import ValueState
+from stspd.context.summary import similarity_features
 from stspd.territories.models import Commune, CommuneShape
 
 from .blocks import BLOCK_FIELDS, LOWER_BOUND, area_codes, decode
@@ -331,7 +332,9 @@ def communes_with_values(indicator: Indicator) -> set[str]:
 def similar_reference(territory: Territory, indicator: Indicator, k: int = 10) -> Similar | None:
     """For a single commune: its `k` most similar communes (crimestats.similar) among those
     with stored values of the indicator, else the comparison would be empty (communes of
-    other départements when only one département's file is loaded). Three queries.
+    other départements when only one département's file is loaded), on size and, when it is
+    stored, context (poverty, income, social housing, QPV: `stspd import-context`). Four
+    queries (six on the first page after an import: the context is read once per process).
 
     The reference rate pools the similar communes whose value is known that year (published or
     zero): sum of counts / sum of denominators. Suppressed ones are left out, never read as 0.
@@ -379,6 +382,16 @@ def similar_reference(territory: Territory, indicator: Indicator, k: int = 10) -
             "departement": pl.String,
         },
     )
+    # The communes' context (poverty, income, social housing, QPV) when it is stored.
+    if (context := similarity_features(set(names))) is not None:
+        features = features.with_columns(
+            pl.Series(
+                column,
+                [context[code][column] for code in features.get_column("code")],
+                dtype=pl.Boolean if column == "qpv" else pl.Float64,
+            )
+            for column in ("poverty_rate", "median_income", "social_housing_rate", "qpv")
+        )
     chosen = similar_communes(features, commune_code, k=k)
     codes = chosen.get_column("code").to_list()
     values = load_values(GeoLevel.COMMUNE, codes)

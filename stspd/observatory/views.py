@@ -3,6 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from stspd.accounts.current import current_user
+from stspd.context.summary import context_block, qpv_counts
 from stspd.core.ids import parse_id
 
 from .access import access_territory
@@ -40,6 +41,9 @@ def territory(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             "council": place.council,
             "figures": figures,
             "rows": summary(figures),
+            "context_block": context_block(
+                place.members, (place.departement_code, place.departement_name)
+            ),
             "caveats": GENERAL,
         },
     )
@@ -60,11 +64,14 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
     funnel = funnel_data(place, chosen, last_year, rows[-1])
     flags = funnel.pop("flags") if funnel else {}
     members = None
+    qpv: dict[str, int] | None = None
     if not place.is_single_commune:
         members = label_map(member_map(place, chosen, last_year))
+        qpv = qpv_counts(place.members)  # the priority neighbourhoods, when the list is stored
         for feature in members["features"]:
             flag = flags.get(feature["properties"]["code"])
             feature["properties"]["funnel"] = FLAG_LABELS.get(flag, "") if flag else ""
+            feature["properties"]["qpv"] = qpv.get(feature["properties"]["code"]) if qpv else None
     return render(
         request,
         "observatory/indicator.html",
@@ -83,6 +90,7 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
             else "",
             "evolution": evolution(figures, chosen.label, rows),
             "map": members,
+            "map_qpv": members is not None and qpv is not None,
             "funnel": funnel,
             "similar": similar,
             "funnel_place": FLAG_LABELS[funnel["territory"]["flag"]]

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from stspd.demo.context import load_demo_context
 from stspd.demo.councils import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
 from stspd.demo.evaluation import build_evaluation_demo
 from stspd.demo.observatory import load_demo_statistics
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(str(import_shapes()))
         for report in load_demo_statistics():
             self.stdout.write(str(report))
+        for context_report in load_demo_context():
+            self.stdout.write(str(context_report))
         if demo_exists():
             self.stdout.write("Démonstration déjà en place.")
         else:

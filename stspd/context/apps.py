@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ContextConfig(AppConfig):
+    name = "stspd.context"
+    verbose_name = "indicateurs de contexte"
