@@ -23,7 +23,7 @@ from stspd.observatory.presentation import chart_data, year_rows
 from stspd.territories.models import Commune
 
 from ..enums import ActionStatus, Funder, PartnerRole, Status
-from ..models import Deliberation, Signature, Strategy, StrategyVersion
+from ..models import Deliberation, Signature, Strategy, StrategyVersion, Transition
 from ..numbering import numbered_tree
 
 
@@ -58,6 +58,8 @@ class Source:
     version: StrategyVersion | None = None
     deliberations: list[Deliberation] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    # The council's adoption of this version (with its meeting), when it was adopted.
+    adoption: Transition | None = None
 
     @property
     def version_label(self) -> str:
@@ -220,4 +222,8 @@ def load_source(strategy: Strategy, number: int | None) -> Source:
         version,
         list(strategy.deliberations.filter(version_number=number)),
         list(strategy.signatures.filter(version_number=number).select_related("organisation")),
+        strategy.transitions.filter(target=Status.ADOPTED, version_number=number)
+        .select_related("meeting__formation")
+        .order_by("-at", "-pk")
+        .first(),
     )
