@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from stspd.evaluation.models import PublishedReport
 from stspd.strategy.documents.pdf import render_pdf
+from stspd.strategy.documents.store import file_response, read, stored
 
 from . import opendata
 from .portal import (
@@ -91,20 +94,43 @@ def strategy_page(request: HttpRequest, council_id: int, strategy_id: int) -> Ht
     return render(request, "public/council.html", _strategy_context(pub, pubs))
 
 
-def _strategy_pdf(pub: Publication) -> HttpResponse:
-    territory, figures = pdf_figures(pub)
-    pdf = render_pdf(pub.source, territory, figures)
-    return _download(pdf, "application/pdf", f"strategie-{pub.council.pk}-v{pub.version}.pdf")
+def _public_file(
+    request: HttpRequest, content: Callable[[], bytes], sha256: str, filename: str
+) -> HttpResponse:
+    response = file_response(request, content, sha256, "application/pdf", filename, public=True)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
-def _annual_report(pub: Publication, report: PublishedReport) -> HttpResponse:
-    try:
-        with report.pdf.open("rb") as file:  # a few hundred kilobytes
-            content = file.read()
-    except FileNotFoundError:
-        logger.error("Published report %s: file %s missing", report.pk, report.pdf.name)
-        raise Http404 from None
-    return _download(content, "application/pdf", f"bilan-{report.year}-{pub.council.pk}.pdf")
+def _strategy_pdf(request: HttpRequest, pub: Publication) -> HttpResponse:
+    """The adopted version's public document, rendered at its first request and kept
+    (strategy/documents/store.py): later requests read the file, or answer 304."""
+
+    def render() -> bytes:
+        territory, figures = pdf_figures(pub)
+        return render_pdf(pub.source, territory, figures)
+
+    document = stored(pub.source, "public_pdf", "pdf", render)
+    filename = f"strategie-{pub.council.pk}-v{pub.version}.pdf"
+    return _public_file(request, lambda: read(document), document.sha256, filename)
+
+
+def _annual_report(request: HttpRequest, pub: Publication, report: PublishedReport) -> HttpResponse:
+    """The review's PDF frozen when published, with its SHA-256 as ETag."""
+
+    def content() -> bytes:
+        try:
+            with report.pdf.open("rb") as file:  # a few hundred kilobytes
+                return file.read()  # type: ignore[no-any-return]  # opened "rb": bytes
+        except FileNotFoundError:
+            logger.error("Published report %s: file %s missing", report.pk, report.pdf.name)
+            raise Http404 from None
+
+    if not report.sha256:  # published before the hash was kept
+        report.sha256 = hashlib.sha256(content()).hexdigest()
+        report.save(update_fields=["sha256"])
+    filename = f"bilan-{report.year}-{pub.council.pk}.pdf"
+    return _public_file(request, content, report.sha256, filename)
 
 
 def _indicators_csv(pub: Publication) -> HttpResponse:
@@ -132,7 +158,7 @@ def _strategy_json(pub: Publication) -> HttpResponse:
 
 @require_safe
 def strategy_pdf(request: HttpRequest, council_id: int) -> HttpResponse:
-    return _strategy_pdf(publication(council_id))
+    return _strategy_pdf(request, publication(council_id))
 
 
 @require_safe
@@ -148,7 +174,7 @@ def annual_report(request: HttpRequest, council_id: int, year: int) -> HttpRespo
     for pub in candidates:
         report = PublishedReport.objects.filter(strategy=pub.strategy, year=year).first()
         if report is not None:
-            return _annual_report(pub, report)
+            return _annual_report(request, pub, report)
     raise Http404
 
 
@@ -177,7 +203,7 @@ def strategy_json(request: HttpRequest, council_id: int) -> HttpResponse:
 
 @require_safe
 def archive_pdf(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
-    return _strategy_pdf(strategy_publication(council_id, strategy_id))
+    return _strategy_pdf(request, strategy_publication(council_id, strategy_id))
 
 
 @require_safe
@@ -186,7 +212,7 @@ def archive_report(
 ) -> HttpResponse:
     pub = strategy_publication(council_id, strategy_id)
     report = get_object_or_404(PublishedReport, strategy=pub.strategy, year=year)
-    return _annual_report(pub, report)
+    return _annual_report(request, pub, report)
 
 
 @require_safe
