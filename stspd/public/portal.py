@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +112,13 @@ def search(strategies: list[Strategy], query: str) -> list[Strategy]:
 class Publication:
     council: Council
     strategy: Strategy
-    source: Source  # the adopted version
+    adopted: Source  # the adopted version, whole (what the council keeps to itself included)
+
+    @functools.cached_property
+    def source(self) -> Source:
+        """The adopted version as the public sees it (public_source). Made when first asked
+        for: a deep copy of the snapshot, which a stored document's request does not need."""
+        return public_source(self.adopted)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -119,27 +126,27 @@ class Publication:
 
     @property
     def starts_on(self) -> datetime.date:
-        return datetime.date.fromisoformat(self.data["starts_on"])
+        return datetime.date.fromisoformat(self.adopted.data["starts_on"])
 
     @property
     def ends_on(self) -> datetime.date:
-        return datetime.date.fromisoformat(self.data["ends_on"])
+        return datetime.date.fromisoformat(self.adopted.data["ends_on"])
 
     @property
     def version(self) -> int:
-        assert self.source.version is not None
-        return self.source.version.number
+        assert self.adopted.version is not None
+        return self.adopted.version.number
 
     @property
     def adoption(self) -> Transition | None:
         """The council's adoption of the published version, with its meeting."""
-        return self.source.adoption
+        return self.adopted.adoption
 
     @property
     def adopted_on(self) -> datetime.date | None:
         """The date of the meeting that adopted the version (as recorded, never the date the
         coordinator typed it in)."""
-        adoption = self.source.adoption
+        adoption = self.adopted.adoption
         if adoption is None or adoption.meeting is None:
             return None
         return timezone.localdate(adoption.meeting.starts_at)
@@ -171,7 +178,7 @@ def strategy_publication(council_id: int, strategy_id: int) -> Publication:
 
 def _publication(strategy: Strategy) -> Publication:
     source = load_source(strategy, adopted_version_number(strategy))
-    return Publication(strategy.council, strategy, public_source(source))
+    return Publication(strategy.council, strategy, source)
 
 
 def public_source(source: Source) -> Source:

@@ -110,7 +110,9 @@ def _strategy_pdf(request: HttpRequest, pub: Publication) -> HttpResponse:
         territory, figures = pdf_figures(pub)
         return render_pdf(pub.source, territory, figures)
 
-    document = stored(pub.source, "public_pdf", "pdf", render)
+    # What the document is made from is the adopted version's records (store.basis): no need
+    # for the public copy of its content unless it is rendered now.
+    document = stored(pub.adopted, "public_pdf", "pdf", render)
     filename = f"strategie-{pub.council.pk}-v{pub.version}.pdf"
     return _public_file(request, lambda: read(document), document.sha256, filename)
 
