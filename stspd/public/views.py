@@ -63,7 +63,7 @@ def _strategy_context(pub: Publication, pubs: list[Publication]) -> dict[str, An
         "results": results,
         "charts": {str(row.use.pk): row.chart() for row in results},
         "caveats": caveats(results),
-        "signed": bool(pub.source.signatures),
+        "signed": bool(pub.adopted.signatures),
         "reports": PublishedReport.objects.filter(strategy=pub.strategy),
         "period": periods(pubs)[pub.strategy.pk],
     }
