@@ -23,11 +23,6 @@ from stspd.strategy.models import Axis, StoredDocument, Strategy
 from .test_archive import first_strategy_signed_with_a_review
 
 
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-
-
 class Counter:
     """Wraps a renderer and counts its calls (the real one still renders)."""
 
