@@ -206,7 +206,8 @@ def cases() -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize(("name", "space", "who"), cases())
-def test_status(world, client, name: str, space: str, who: str) -> None:  # type: ignore[no-untyped-def]
+def test_status(world, client, name: str, space: str, who: str, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path  # published reviews and stored documents are files
     if space == "plenary":
         kwargs, expected, query = EXPECTATIONS[name]
     else:
