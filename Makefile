@@ -9,7 +9,7 @@ PORT ?= 8000
 # tests use the CPU, not the network; README, Tests). PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
-.PHONY: run test test-fast test-sweep install install-system install-browser lint check pytest bench bench-load clean-db
+.PHONY: run test test-fast test-sweep install install-system install-browser lint check pytest bench bench-load bench-documents clean-db
 
 run: install
 	$(RUN) stspd migrate --no-input -v 0
@@ -72,6 +72,10 @@ bench: install
 # 100 clients for 60 s on gunicorn and PostgreSQL (the demo in a database of its own).
 bench-load: install
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/load.py
+
+# The public signed PDF under 100 anonymous clients against the same server sending it as a file.
+bench-documents: install
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgres://postgres:postgres@127.0.0.1:5432/stspd} $(RUN) python bench/documents.py
 
 clean-db:
 	rm -f var/stspd.sqlite3 var/stspd.sqlite3-wal var/stspd.sqlite3-shm

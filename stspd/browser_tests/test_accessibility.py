@@ -36,6 +36,16 @@ DOWNLOADS = {
     "public:strategy_json",
     "public:indicators_csv",
     "public:indicators_json",
+    "public:archive_pdf",
+    "public:archive_report",
+    "public:archive_strategy_csv",
+    "public:archive_strategy_json",
+    "public:archive_indicators_csv",
+    "public:archive_indicators_json",
+    "public:all_strategies_csv",
+    "public:all_strategies_json",
+    "public:all_indicators_csv",
+    "public:all_indicators_json",
 }
 # The API answers JSON to programs, not pages to people.
 API = "api:"

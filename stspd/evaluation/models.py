@@ -118,6 +118,9 @@ class PublishedReport(models.Model):
     )
     year = models.PositiveSmallIntegerField("année")
     pdf = models.FileField("document", upload_to="rapports-publies/")
+    # The file's SHA-256, its ETag; empty for a review published before it was kept (computed
+    # at its first request then).
+    sha256 = models.CharField("SHA-256 du document", max_length=64, blank=True)
     published_at = models.DateTimeField("publié le")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

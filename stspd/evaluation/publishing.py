@@ -5,6 +5,8 @@ the review's public version (build_report(public=True): the result indicators ma
 as on the portal's page), frozen as a PDF at that moment; publishing again replaces it.
 """
 
+import hashlib
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -48,6 +50,7 @@ def publish_annual(strategy: Strategy, year: int, *, by: User) -> PublishedRepor
         replaced = report.pdf.name if report else None
         report = report or PublishedReport(strategy=strategy, year=year)
         report.pdf.save(f"bilan-{strategy.pk}-{year}.pdf", ContentFile(pdf), save=False)
+        report.sha256 = hashlib.sha256(pdf).hexdigest()  # its ETag on the portal
         report.published_at, report.published_by = timezone.now(), by
         try:
             with transaction.atomic():

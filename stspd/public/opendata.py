@@ -52,8 +52,27 @@ STRATEGY_COLUMNS = [
 ]
 
 
+# The files of every strategy of a council start with the strategy they belong to.
+STRATEGY_KEY_COLUMNS = ["id_strategie", "titre_strategie", "debut_strategie", "fin_strategie"]
+
+
 def territory_code(pub: Publication) -> str:
     return pub.council.territory_code
+
+
+def file_suffix(pub: Publication) -> str:
+    """The downloaded file's name part: territory and strategy (two strategies of a council
+    never share a file name)."""
+    return f"{territory_code(pub)}-{pub.strategy.pk}"
+
+
+def strategy_key(pub: Publication) -> dict[str, Any]:
+    return {
+        "id_strategie": pub.strategy.pk,
+        "titre_strategie": pub.data["title"],
+        "debut_strategie": pub.data["starts_on"],
+        "fin_strategie": pub.data["ends_on"],
+    }
 
 
 def number(value: float | None) -> str | None:
@@ -111,6 +130,10 @@ def _csv(columns: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 def indicators_csv(pub: Publication, rows: list[IndicatorRow]) -> str:
+    return _csv(INDICATOR_COLUMNS, _indicator_lines(pub, rows))
+
+
+def _indicator_lines(pub: Publication, rows: list[IndicatorRow]) -> list[dict[str, Any]]:
     lines = []
     for row in rows:
         data = indicator_data(row)
@@ -118,7 +141,23 @@ def indicators_csv(pub: Publication, rows: list[IndicatorRow]) -> str:
         common = {"code_territoire": territory_code(pub), "conseil": pub.council.name, **data}
         for value in values or [{}]:
             lines.append(common | value)
-    return _csv(INDICATOR_COLUMNS, lines)
+    return lines
+
+
+def all_indicators_csv(pubs: list[tuple[Publication, list[IndicatorRow]]]) -> str:
+    """Every adopted strategy's public indicators, one strategy after the other."""
+    lines = [strategy_key(pub) | line for pub, rows in pubs for line in _indicator_lines(pub, rows)]
+    return _csv(STRATEGY_KEY_COLUMNS + INDICATOR_COLUMNS, lines)
+
+
+def all_indicators_json(pubs: list[tuple[Publication, list[IndicatorRow]]]) -> str:
+    data = {
+        "schema": "stspd-public-indicators-all/1",
+        "strategies": [
+            json.loads(indicators_json(pub, rows)) | strategy_key(pub) for pub, rows in pubs
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
 
 
 def strategy_data(pub: Publication) -> dict[str, Any]:
@@ -168,6 +207,23 @@ def strategy_json(pub: Publication) -> str:
 
 
 def strategy_csv(pub: Publication) -> str:
+    return _csv(STRATEGY_COLUMNS, _strategy_lines(pub))
+
+
+def all_strategies_csv(pubs: list[Publication]) -> str:
+    lines = [strategy_key(pub) | line for pub in pubs for line in _strategy_lines(pub)]
+    return _csv(STRATEGY_KEY_COLUMNS + STRATEGY_COLUMNS, lines)
+
+
+def all_strategies_json(pubs: list[Publication]) -> str:
+    data = {
+        "schema": "stspd-public-strategy-all/1",
+        "strategies": [strategy_data(pub) | strategy_key(pub) for pub in pubs],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _strategy_lines(pub: Publication) -> list[dict[str, Any]]:
     data = strategy_data(pub)
     common = {
         "code_territoire": data["code_territoire"],
@@ -205,7 +261,7 @@ def strategy_csv(pub: Publication) -> str:
                         "texte": action["description"] or action["probleme"],
                     }
                 )
-    return _csv(STRATEGY_COLUMNS, lines)
+    return lines
 
 
 def catalogue(pubs: list[Publication], base: str, modified: dict[int, datetime.datetime]) -> str:

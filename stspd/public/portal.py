@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,22 +38,59 @@ from stspd.strategy.workflow import adopted_version_number
 from stspd.territories.models import CommuneKind, CommuneShape
 from stspd.territories.search import search_key
 
+IN_FORCE, PAST, UPCOMING = "en vigueur", "passée", "à venir"
 
-def published_strategies() -> list[Strategy]:
-    """Per council, its last strategy adopted at least once, councils by name."""
+
+def adopted_strategies(council_id: int | None = None) -> list[Strategy]:
+    """The strategies adopted at least once, per council by period (all councils when
+    `council_id` is None). Adopted once, a strategy stays public: the public record is an
+    archive, a later strategy never hides an earlier one."""
     adopted = Transition.objects.filter(target=Status.ADOPTED).values("strategy_id")
-    strategies = (
-        Strategy.objects.filter(pk__in=adopted)
-        .select_related("council__commune__departement", "council__epci")
-        .order_by("council__name", "council_id", "-starts_on", "-pk")
+    strategies = Strategy.objects.filter(pk__in=adopted)
+    if council_id is not None:
+        strategies = strategies.filter(council_id=council_id)
+    return list(
+        strategies.select_related("council__commune__departement", "council__epci").order_by(
+            "council__name", "council_id", "starts_on", "pk"
+        )
     )
-    seen: set[int] = set()
-    kept = []
-    for strategy in strategies:
-        if strategy.council_id not in seen:
-            seen.add(strategy.council_id)
-            kept.append(strategy)
-    return kept
+
+
+def periods(pubs: list[Publication], today: datetime.date | None = None) -> dict[int, str]:
+    """The period of each adopted strategy of ONE council, by strategy id, from the ADOPTED
+    versions' dates: upcoming before its start; past once closed, ended, or followed by a later
+    strategy that has started; in force otherwise (at most one: the latest started)."""
+    today = today or timezone.localdate()
+    started = [pub for pub in pubs if pub.starts_on <= today]
+    latest = max(started, key=lambda pub: (pub.starts_on, pub.strategy.pk)) if started else None
+    result = {}
+    for pub in pubs:
+        if pub.starts_on > today:
+            result[pub.strategy.pk] = UPCOMING
+        elif pub is latest and pub.ends_on >= today and pub.strategy.status != Status.CLOSED:
+            result[pub.strategy.pk] = IN_FORCE
+        else:
+            result[pub.strategy.pk] = PAST
+    return result
+
+
+def current_publication(pubs: list[Publication], today: datetime.date | None = None) -> Publication:
+    """What a council's page and its historical addresses stand for: the strategy in force,
+    else the last one past, else the first one upcoming."""
+    period = periods(pubs, today)
+    for wanted in (IN_FORCE, PAST):
+        found = [pub for pub in pubs if period[pub.strategy.pk] == wanted]
+        if found:
+            return max(found, key=lambda pub: (pub.starts_on, pub.strategy.pk))
+    return min(pubs, key=lambda pub: (pub.starts_on, pub.strategy.pk))
+
+
+def council_publications(council_id: int) -> list[Publication]:
+    """Every strategy the council adopted, as adopted, by period; 404 when there is none."""
+    pubs = [_publication(strategy) for strategy in adopted_strategies(council_id)]
+    if not pubs:
+        raise Http404("Ce conseil n'a pas encore adopté de stratégie.")
+    return sorted(pubs, key=lambda pub: (pub.starts_on, pub.strategy.pk))
 
 
 def search(strategies: list[Strategy], query: str) -> list[Strategy]:
@@ -70,36 +108,48 @@ def search(strategies: list[Strategy], query: str) -> list[Strategy]:
     return found
 
 
-def published_strategy(council_id: int) -> Strategy:
-    for strategy in published_strategies():
-        if strategy.council_id == council_id:
-            return strategy
-    raise Http404("Ce conseil n'a pas encore adopté de stratégie.")
-
-
 @dataclass
 class Publication:
     council: Council
     strategy: Strategy
-    source: Source  # the adopted version
+    adopted: Source  # the adopted version, whole (what the council keeps to itself included)
+
+    @functools.cached_property
+    def source(self) -> Source:
+        """The adopted version as the public sees it (public_source). Made when first asked
+        for: a deep copy of the snapshot, which a stored document's request does not need."""
+        return public_source(self.adopted)
 
     @property
     def data(self) -> dict[str, Any]:
         return self.source.data
 
     @property
+    def starts_on(self) -> datetime.date:
+        return datetime.date.fromisoformat(self.adopted.data["starts_on"])
+
+    @property
+    def ends_on(self) -> datetime.date:
+        return datetime.date.fromisoformat(self.adopted.data["ends_on"])
+
+    @property
     def version(self) -> int:
-        assert self.source.version is not None
-        return self.source.version.number
+        assert self.adopted.version is not None
+        return self.adopted.version.number
+
+    @property
+    def adoption(self) -> Transition | None:
+        """The council's adoption of the published version, with its meeting."""
+        return self.adopted.adoption
 
     @property
     def adopted_on(self) -> datetime.date | None:
-        adoption = (
-            self.strategy.transitions.filter(target=Status.ADOPTED, version_number=self.version)
-            .order_by("-at")
-            .first()
-        )
-        return timezone.localdate(adoption.at) if adoption else None
+        """The date of the meeting that adopted the version (as recorded, never the date the
+        coordinator typed it in)."""
+        adoption = self.adopted.adoption
+        if adoption is None or adoption.meeting is None:
+            return None
+        return timezone.localdate(adoption.meeting.starts_at)
 
     def public_keys(self) -> set[str]:
         """Keys of the result indicators the adopted version marks public."""
@@ -113,12 +163,22 @@ class Publication:
 
 
 def publication(council_id: int) -> Publication:
-    return _publication(published_strategy(council_id))
+    """The council's current publication (its historical addresses without a strategy)."""
+    return current_publication(council_publications(council_id))
+
+
+def strategy_publication(council_id: int, strategy_id: int) -> Publication:
+    """One adopted strategy of the council, at its stable address: 404 for another council's
+    strategy or one never adopted."""
+    for strategy in adopted_strategies(council_id):
+        if strategy.pk == strategy_id:
+            return _publication(strategy)
+    raise Http404("Cette stratégie n'a pas été adoptée par ce conseil.")
 
 
 def _publication(strategy: Strategy) -> Publication:
     source = load_source(strategy, adopted_version_number(strategy))
-    return Publication(strategy.council, strategy, public_source(source))
+    return Publication(strategy.council, strategy, source)
 
 
 def public_source(source: Source) -> Source:
@@ -139,9 +199,13 @@ def public_source(source: Source) -> Source:
 
 
 def publications(query: str = "") -> list[Publication]:
-    """Every council's publication, those matching `query` only when one is given (the
-    strategy's title shown is the adopted one, never the working copy's)."""
-    return [_publication(strategy) for strategy in search(published_strategies(), query)]
+    """Every council's current publication, councils by name, those matching `query` only
+    when one is given (the strategy's title shown is the adopted one, never the working
+    copy's)."""
+    by_council: dict[int, list[Publication]] = {}
+    for strategy in search(adopted_strategies(), query):
+        by_council.setdefault(strategy.council_id, []).append(_publication(strategy))
+    return [current_publication(pubs) for pubs in by_council.values()]
 
 
 def public_document(pub: Publication) -> dict[str, Any]:

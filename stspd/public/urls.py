@@ -14,4 +14,49 @@ urlpatterns = [
     path("<int:council_id>/strategie.json", views.strategy_json, name="strategy_json"),
     path("<int:council_id>/indicateurs.csv", views.indicators_csv, name="indicators_csv"),
     path("<int:council_id>/indicateurs.json", views.indicators_json, name="indicators_json"),
+    # One strategy at its stable address: never moved by the adoption of another one.
+    path("<int:council_id>/strategies/<int:strategy_id>/", views.strategy_page, name="archive"),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/strategie.pdf",
+        views.archive_pdf,
+        name="archive_pdf",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/bilan-<int:year>.pdf",
+        views.archive_report,
+        name="archive_report",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/strategie.csv",
+        views.archive_strategy_csv,
+        name="archive_strategy_csv",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/strategie.json",
+        views.archive_strategy_json,
+        name="archive_strategy_json",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/indicateurs.csv",
+        views.archive_indicators_csv,
+        name="archive_indicators_csv",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/indicateurs.json",
+        views.archive_indicators_json,
+        name="archive_indicators_json",
+    ),
+    # Every strategy the council adopted, in one file.
+    path("<int:council_id>/strategies.csv", views.all_strategies_csv, name="all_strategies_csv"),
+    path("<int:council_id>/strategies.json", views.all_strategies_json, name="all_strategies_json"),
+    path(
+        "<int:council_id>/indicateurs-toutes-strategies.csv",
+        views.all_indicators_csv,
+        name="all_indicators_csv",
+    ),
+    path(
+        "<int:council_id>/indicateurs-toutes-strategies.json",
+        views.all_indicators_json,
+        name="all_indicators_json",
+    ),
 ]

@@ -20,6 +20,12 @@ from stspd.councils.models import CouncilMember, Meeting
 
 from .enums import AdoptionMode, Status, Vote
 from .models import Deliberation, MemberVote, Signature, Strategy, Transition
+from .rules import (
+    adoption_date_problem,
+    debate_date_problem,
+    deliberation_date_problem,
+    signature_date_problem,
+)
 from .workflow import WorkflowError, adopted_version_number, apply_move, get_move
 
 PDF_MAX_BYTES = 10 * 1024 * 1024
@@ -36,6 +42,65 @@ def plenary_meetings(strategy: Strategy) -> QuerySet[Meeting]:
 def check_meeting(strategy: Strategy, meeting: Meeting) -> None:
     if not plenary_meetings(strategy).filter(pk=meeting.pk).exists():
         raise WorkflowError("Choisissez une séance de la formation plénière de ce conseil.")
+
+
+def meeting_day(meeting: Meeting) -> datetime.date:
+    return timezone.localdate(meeting.starts_at)
+
+
+def _last_meeting_day(strategy: Strategy, target: str) -> datetime.date | None:
+    """The day of the meeting of the strategy's last step to `target` (debate, adoption)."""
+    step = (
+        strategy.transitions.filter(target=target, meeting__isnull=False)
+        .select_related("meeting")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return meeting_day(step.meeting) if step and step.meeting else None
+
+
+def adopted_on(strategy: Strategy) -> datetime.date | None:
+    """The day of the meeting that adopted the version in force of adoption."""
+    step = (
+        strategy.transitions.filter(
+            target=Status.ADOPTED, version_number=adopted_version_number(strategy)
+        )
+        .select_related("meeting")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return meeting_day(step.meeting) if step and step.meeting else None
+
+
+def deliberated_on(strategy: Strategy) -> datetime.date | None:
+    """The day the adopted version was approved by deliberation (the last one, if several)."""
+    return (
+        strategy.deliberations.filter(version_number=adopted_version_number(strategy))
+        .order_by("-held_on")
+        .values_list("held_on", flat=True)
+        .first()
+    )
+
+
+def debate_problem(strategy: Strategy, meeting: Meeting) -> str:
+    return debate_date_problem(meeting_day(meeting), timezone.localdate())
+
+
+def adoption_problem(strategy: Strategy, meeting: Meeting) -> str:
+    return adoption_date_problem(
+        meeting_day(meeting),
+        timezone.localdate(),
+        _last_meeting_day(strategy, Status.ORIENTATION_DEBATED),
+        _last_meeting_day(strategy, Status.ADOPTED),
+    )
+
+
+def deliberation_problem(strategy: Strategy, held_on: datetime.date) -> str:
+    return deliberation_date_problem(held_on, timezone.localdate(), adopted_on(strategy))
+
+
+def signature_problem(strategy: Strategy, signed_on: datetime.date) -> str:
+    return signature_date_problem(signed_on, timezone.localdate(), deliberated_on(strategy))
 
 
 def pdf_problem(document: UploadedFile[bytes]) -> str:
@@ -56,6 +121,8 @@ def pdf_problem(document: UploadedFile[bytes]) -> str:
 def debate(strategy: Strategy, *, meeting: Meeting, comment: str, by: User) -> Transition:
     """The orientation debate held in plenary: the axes are agreed."""
     check_meeting(strategy, meeting)
+    if problem := debate_problem(strategy, meeting):
+        raise WorkflowError(problem)
     return apply_move(strategy, "debate", by=by, comment=comment, meeting=meeting)
 
 
@@ -75,6 +142,8 @@ def adopt(
     strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
     get_move(strategy, "adopt")
     check_meeting(strategy, meeting)
+    if problem := adoption_problem(strategy, meeting):
+        raise WorkflowError(problem)
     if mode not in AdoptionMode.values:
         raise WorkflowError("Indiquez si la stratégie a été adoptée par consensus ou par vote.")
     votes = votes or {}
@@ -130,6 +199,8 @@ def deliberate(
             f"La délibération n'approuve pas la stratégie (pour : {votes_for}, contre : "
             f"{votes_against}) : elle ne peut pas être enregistrée comme une approbation."
         )
+    if problem := deliberation_problem(strategy, held_on):
+        raise WorkflowError(problem)
     if document is not None and (problem := pdf_problem(document)):
         raise WorkflowError(problem)
     deliberation = Deliberation(
@@ -172,6 +243,8 @@ def add_signature(
         version_number=version_number, organisation=organisation
     ).exists():
         raise WorkflowError(f"{organisation} a déjà signé la version {version_number}.")
+    if problem := signature_problem(strategy, signed_on):
+        raise WorkflowError(problem)
     signature = Signature.objects.create(
         strategy=strategy,
         version_number=version_number,

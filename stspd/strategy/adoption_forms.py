@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -10,7 +11,14 @@ from stspd.core.forms import DateInput, Form
 from stspd.core.uploads import upload_problem
 from stspd.councils.models import Meeting
 
-from .adoption import pdf_problem, plenary_meetings
+from .adoption import (
+    adoption_problem,
+    debate_problem,
+    deliberation_problem,
+    pdf_problem,
+    plenary_meetings,
+    signature_problem,
+)
 from .enums import AdoptionMode, Vote
 from .models import Strategy
 
@@ -42,6 +50,15 @@ class MeetingMoveForm(MoveForm):
         meeting.queryset = plenary_meetings(self.strategy)
         meeting.label_from_instance = lambda m: f"Séance du {m.starts_at:%d/%m/%Y} — {m.place}"
 
+    def meeting_problem(self, meeting: Meeting) -> str:
+        return debate_problem(self.strategy, meeting)
+
+    def clean_meeting(self) -> Meeting:
+        meeting: Meeting = self.cleaned_data["meeting"]
+        if problem := self.meeting_problem(meeting):
+            raise forms.ValidationError(problem)
+        return meeting
+
 
 class AdoptForm(MeetingMoveForm):
     """The adoption, by consensus or by a vote of each council member who takes part."""
@@ -50,6 +67,9 @@ class AdoptForm(MeetingMoveForm):
         label="Mode d'adoption", choices=AdoptionMode.choices, widget=forms.RadioSelect
     )
     field_order = ["meeting", "mode", "comment"]
+
+    def meeting_problem(self, meeting: Meeting) -> str:
+        return adoption_problem(self.strategy, meeting)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,6 +130,12 @@ class DeliberationForm(MoveForm):
         "comment",
     ]
 
+    def clean_held_on(self) -> datetime.date:
+        held_on: datetime.date = self.cleaned_data["held_on"]
+        if problem := deliberation_problem(self.strategy, held_on):
+            raise forms.ValidationError(problem)
+        return held_on
+
     def clean_document(self) -> UploadedFile[bytes]:
         document: UploadedFile[bytes] = self.cleaned_data["document"]
         if problem := pdf_problem(document) or upload_problem(document, kinds=("pdf",)):
@@ -130,7 +156,14 @@ class SignatureForm(Form):
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.strategy = strategy
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=strategy.council.members.values("organisation")
         )
         self.fields["organisation"].help_text = "Parmi les membres du conseil."
+
+    def clean_signed_on(self) -> datetime.date:
+        signed_on: datetime.date = self.cleaned_data["signed_on"]
+        if problem := signature_problem(self.strategy, signed_on):
+            raise forms.ValidationError(problem)
+        return signed_on

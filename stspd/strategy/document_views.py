@@ -30,6 +30,7 @@ from .documents.spreadsheet import (
     export_plan,
     import_plan,
 )
+from .documents.store import file_response, read, stored
 from .documents.word import render_docx
 from .enums import EDITABLE_STATUSES
 from .models import Strategy, StrategyVersion
@@ -90,18 +91,38 @@ def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
 
 @login_required
 def document_pdf(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    """Rendered once per content (documents/store.py): a frozen version's is kept, the working
+    copy's until the draft changes."""
     strategy = access_strategy(current_user(request), strategy_id).obj
     source = _source(request, strategy)
-    territory, figures = _figures(request, source)
-    pdf = render_pdf(source, territory, figures)
-    return _download(pdf, "application/pdf", f"strategie-{source.suffix}.pdf")
+
+    def render() -> bytes:
+        return render_pdf(source, *_figures(request, source))
+
+    document = stored(source, "pdf", "pdf", render)
+    return file_response(
+        request,
+        lambda: read(document),
+        document.sha256,
+        "application/pdf",
+        f"strategie-{source.suffix}.pdf",
+        public=False,
+    )
 
 
 @login_required
 def document_docx(request: HttpRequest, strategy_id: int) -> HttpResponse:
     strategy = access_strategy(current_user(request), strategy_id).obj
     source = _source(request, strategy)
-    return _download(render_docx(source), DOCX, f"strategie-{source.suffix}.docx")
+    document = stored(source, "docx", "docx", lambda: render_docx(source))
+    return file_response(
+        request,
+        lambda: read(document),
+        document.sha256,
+        DOCX,
+        f"strategie-{source.suffix}.docx",
+        public=False,
+    )
 
 
 @login_required

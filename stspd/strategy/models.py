@@ -568,3 +568,32 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} — {self.signatory}"
+
+
+class StoredDocument(models.Model):
+    """A strategy's document rendered once and kept: what it was made from (`basis`, a hash of
+    the version's content or records), the file, and the file's SHA-256 (its ETag)."""
+
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.CASCADE, related_name="stored_documents"
+    )
+    kind = models.CharField("document", max_length=10)
+    # None: the working copy (cached until its content changes); N: frozen version N.
+    version_number = models.PositiveIntegerField("version", null=True, blank=True)
+    basis = models.CharField("empreinte de ce qui est rendu", max_length=64)
+    file = models.FileField("fichier", upload_to="documents/")
+    sha256 = models.CharField("SHA-256 du fichier", max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "document produit"
+        verbose_name_plural = "documents produits"
+        indexes = [
+            models.Index(
+                fields=["strategy", "kind", "version_number", "basis"],
+                name="stored_document_lookup",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} de {self.strategy_id} v{self.version_number or 'travail'}"

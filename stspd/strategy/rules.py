@@ -241,3 +241,71 @@ def budget_line_problems(
 
 def activity_target_problem(value: Decimal | None) -> str:
     return NEGATIVE_ACTIVITY_TARGET if value is not None and value < 0 else ""
+
+
+# The adoption chain: each step is recorded after it happened, in the order of the method
+# (orientation debate, adoption in plenary, deliberation of the municipal or community council,
+# signatures). Dates are the recorded ones: a meeting's day, a deliberation's, a signature's.
+
+
+def held_problem(on: datetime.date, today: datetime.date, what: str) -> str:
+    """`what` ("La séance", "La délibération"...) is in the future."""
+    if on > today:
+        return f"{what} du {day(on)} n'a pas encore eu lieu : enregistrez-la une fois tenue."
+    return ""
+
+
+def debate_date_problem(meeting_on: datetime.date, today: datetime.date) -> str:
+    return held_problem(meeting_on, today, "La séance")
+
+
+def adoption_date_problem(
+    meeting_on: datetime.date,
+    today: datetime.date,
+    debated_on: datetime.date | None,
+    previously_adopted_on: datetime.date | None = None,
+) -> str:
+    """The adoption's meeting took place, at or after the orientation debate (and, for an
+    amendment, at or after the previous adoption)."""
+    if problem := held_problem(meeting_on, today, "La séance"):
+        return problem
+    if debated_on is not None and meeting_on < debated_on:
+        return (
+            f"L'adoption ne peut pas précéder le débat d'orientation du {day(debated_on)} : "
+            "choisissez la séance où le conseil a adopté la stratégie."
+        )
+    if previously_adopted_on is not None and meeting_on < previously_adopted_on:
+        return (
+            f"La version précédente a été adoptée le {day(previously_adopted_on)} : une nouvelle "
+            "adoption ne peut pas la précéder."
+        )
+    return ""
+
+
+def deliberation_date_problem(
+    held_on: datetime.date, today: datetime.date, adopted_on: datetime.date | None
+) -> str:
+    """The deliberation took place, at or after the council's adoption."""
+    if problem := held_problem(held_on, today, "La délibération"):
+        return problem
+    if adopted_on is not None and held_on < adopted_on:
+        return (
+            f"La délibération ne peut pas précéder l'adoption de la stratégie par le conseil, "
+            f"le {day(adopted_on)}."
+        )
+    return ""
+
+
+def signature_date_problem(
+    signed_on: datetime.date, today: datetime.date, deliberated_on: datetime.date | None
+) -> str:
+    """A signature is given at or after the deliberation (the same day counts: the mayor may
+    sign once the council has voted), and not in the future."""
+    if signed_on > today:
+        return f"La date de signature, le {day(signed_on)}, est dans le futur."
+    if deliberated_on is not None and signed_on < deliberated_on:
+        return (
+            f"Une signature ne peut pas précéder la délibération qui approuve la stratégie, "
+            f"le {day(deliberated_on)}."
+        )
+    return ""

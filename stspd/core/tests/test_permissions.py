@@ -275,7 +275,7 @@ def cases() -> list[tuple[str, str, str]]:
 
 @pytest.mark.parametrize(("name", "space", "who"), cases())
 def test_status(world, client, settings, tmp_path, name: str, space: str, who: str) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path  # documents joined to meetings are written there
+    settings.MEDIA_ROOT = tmp_path  # documents (meetings', published reviews, stored) are files
     if space == "plenary":
         kwargs, expected, query = EXPECTATIONS[name]
     else:

@@ -50,6 +50,6 @@ def test_the_demo_publishes_a_review_on_the_cispds_public_page(db, client) -> No
     cispd = Council.objects.get(epci__siren="200023414")
     page = client.get(f"/public/{cispd.pk}/").content.decode()
     assert "Bilan annuel" in page
-    [url] = re.findall(r'href="(/public/\d+/bilan-\d{4}\.pdf)"', page)
+    [url] = re.findall(r'href="(/public/\d+/strategies/\d+/bilan-\d{4}\.pdf)"', page)
     response = client.get(url)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -47,8 +47,9 @@ def test_the_coordinator_publishes_and_the_portal_serves_the_frozen_pdf(  # type
     first = PublishedReport.objects.get(strategy=world.strategy, year=2026)
     old_name, storage = first.pdf.name, first.pdf.storage
     public_url = reverse("public:annual_report", args=[world.council.pk, 2026])
+    stable_url = reverse("public:archive_report", args=[world.council.pk, world.strategy.pk, 2026])
     page = client.get(reverse("public:council", args=[world.council.pk])).content.decode()
-    assert public_url in page
+    assert stable_url in page
     # Published again: a new file replaces the old one, which is deleted once committed.
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(publish_url(world)).status_code == 302

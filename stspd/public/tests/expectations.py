@@ -48,6 +48,16 @@ def annual_report(world: Any) -> dict[str, int]:
     return {"council_id": world.council.pk, "year": 2026}
 
 
+def archive(world: Any) -> dict[str, int]:
+    strategy = publish(world)
+    return {"council_id": world.council.pk, "strategy_id": strategy.pk}
+
+
+def archive_report(world: Any) -> dict[str, int]:
+    kwargs = annual_report(world)
+    return kwargs | {"strategy_id": world.strategy.pk}
+
+
 ALL: dict[str, Expectation] = {
     "public:index": (published, EVERYONE, "?q=rouen"),
     "public:catalogue": (published, EVERYONE, ""),
@@ -58,4 +68,15 @@ ALL: dict[str, Expectation] = {
     "public:strategy_json": (council, EVERYONE, ""),
     "public:indicators_csv": (council, EVERYONE, ""),
     "public:indicators_json": (council, EVERYONE, ""),
+    "public:archive": (archive, EVERYONE, ""),
+    "public:archive_pdf": (archive, EVERYONE, ""),
+    "public:archive_report": (archive_report, EVERYONE, ""),
+    "public:archive_strategy_csv": (archive, EVERYONE, ""),
+    "public:archive_strategy_json": (archive, EVERYONE, ""),
+    "public:archive_indicators_csv": (archive, EVERYONE, ""),
+    "public:archive_indicators_json": (archive, EVERYONE, ""),
+    "public:all_strategies_csv": (council, EVERYONE, ""),
+    "public:all_strategies_json": (council, EVERYONE, ""),
+    "public:all_indicators_csv": (council, EVERYONE, ""),
+    "public:all_indicators_json": (council, EVERYONE, ""),
 }

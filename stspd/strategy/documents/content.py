@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from crimestats import french
 from stspd.councils.models import Council
 from stspd.indicators.enums import Direction
@@ -23,7 +25,7 @@ from stspd.observatory.presentation import chart_data, year_rows
 from stspd.territories.models import Commune
 
 from ..enums import ActionStatus, Funder, PartnerRole, Status
-from ..models import Deliberation, Signature, Strategy, StrategyVersion
+from ..models import Deliberation, Signature, Strategy, StrategyVersion, Transition
 from ..numbering import numbered_tree
 
 
@@ -58,6 +60,8 @@ class Source:
     version: StrategyVersion | None = None
     deliberations: list[Deliberation] = field(default_factory=list)
     signatures: list[Signature] = field(default_factory=list)
+    # The council's adoption of this version (with its meeting), when it was adopted.
+    adoption: Transition | None = None
 
     @property
     def version_label(self) -> str:
@@ -74,7 +78,7 @@ class Source:
 def prepare(source: Source, figures: Figures | None = None) -> dict[str, Any]:
     """A deep copy of the snapshot with everything a template or a Word writer needs."""
     data = copy.deepcopy(source.data)
-    data["status_label"] = label(Status, data["status"])
+    data["status_label"], data["state_text"] = version_state(source)
     data["starts"] = parse_date(data["starts_on"])
     data["ends"] = parse_date(data["ends_on"])
     data["version_label"] = source.version_label
@@ -105,6 +109,35 @@ def prepare(source: Source, figures: Figures | None = None) -> dict[str, Any]:
     data["signatures"] = source.signatures
     data["signatory_blanks"] = _blanks(source)
     return data
+
+
+def version_state(source: Source) -> tuple[str, str]:
+    """The version's real state, from what was recorded on it: a short label and the full
+    sentence (adopted on, deliberation no., signed by whom and when). The snapshot's own state
+    is the one at its freezing: an adoption freezes the version while it is still "débat
+    d'orientation tenu"."""
+    adoption = source.adoption
+    if source.version is None or adoption is None:
+        text = label(Status, source.data["status"])
+        return text, text
+    parts = ["Adoptée par le conseil"]
+    if adoption.meeting is not None:
+        parts[0] += f" le {timezone.localdate(adoption.meeting.starts_at):%d/%m/%Y}"
+    short = "Adoptée par le conseil"
+    for deliberation in source.deliberations:
+        short = "Délibérée"
+        parts.append(
+            f"approuvée par la délibération n° {deliberation.number} du "
+            f"{deliberation.held_on:%d/%m/%Y} ({deliberation.assembly})"
+        )
+    if source.signatures:
+        short = "Signée"
+        names = ", ".join(
+            f"{s.organisation.name} ({s.signatory}) le {s.signed_on:%d/%m/%Y}"
+            for s in source.signatures
+        )
+        parts.append(f"signée par {names}")
+    return short, " ; ".join(parts) + "."
 
 
 def iter_actions(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -220,4 +253,8 @@ def load_source(strategy: Strategy, number: int | None) -> Source:
         version,
         list(strategy.deliberations.filter(version_number=number)),
         list(strategy.signatures.filter(version_number=number).select_related("organisation")),
+        strategy.transitions.filter(target=Status.ADOPTED, version_number=number)
+        .select_related("meeting__formation")
+        .order_by("-at", "-pk")
+        .first(),
     )

@@ -51,7 +51,7 @@ def render_docx(source: Source) -> bytes:
         [
             ["Période", f"du {_date(doc['starts'])} au {_date(doc['ends'])}"],
             ["Version", doc["version_label"]],
-            ["État", doc["status_label"]],
+            ["État", doc["state_text"]],
             ["Produit le", f"{timezone.localdate():%d/%m/%Y} par stspd"],
         ],
     )

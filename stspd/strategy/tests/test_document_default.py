@@ -20,7 +20,7 @@ def adopt_and_sign(world) -> None:  # type: ignore[no-untyped-def]
     adoption.deliberate(
         strategy,
         assembly="Conseil de la Métropole",
-        held_on=datetime.date(2026, 1, 20),
+        held_on=datetime.date(2026, 3, 20),
         number="C2026-0001",
         votes_for=50,
         votes_against=2,
@@ -31,7 +31,7 @@ def adopt_and_sign(world) -> None:  # type: ignore[no-untyped-def]
         strategy,
         organisation=world.organisation,
         signatory="Le préfet de la Seine-Maritime",
-        signed_on=datetime.date(2026, 2, 1),
+        signed_on=datetime.date(2026, 4, 1),
         by=by,
     )
     adoption.move(strategy, "sign", by=by)

@@ -29,6 +29,12 @@ from stspd.strategy.workflow import freeze
 from stspd.territories.models import Commune
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Stored documents are files: each test keeps its own."""
+    settings.MEDIA_ROOT = tmp_path
+
+
 def enrich(world, extra_actions: int = 2):  # type: ignore[no-untyped-def]
     """The world's strategy with a second axis, partners, milestones, budget, places, a new
     organisation and a council's own indicator: every field of the snapshot filled somewhere."""
