@@ -81,8 +81,11 @@ def stable_urls(world, strategy: Strategy) -> list[str]:  # type: ignore[no-unty
 
 
 def test_adopting_and_signing_a_second_strategy_keeps_the_first_one_byte_for_byte(  # type: ignore[no-untyped-def]
-    world, client
+    world, client, settings
 ) -> None:
+    # One visitor fetches two dozen files here: above the anonymous per-minute limit, which
+    # has its own test (accounts/tests/test_download_limit.py).
+    settings.STSPD_ANONYMOUS_DOWNLOADS_PER_MINUTE = 1000
     first = first_strategy_signed_with_a_review(world)
     council = [world.council.pk]
     legacy = [
