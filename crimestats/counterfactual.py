@@ -79,6 +79,7 @@ from scipy.stats import t as student
 
 from crimestats.change import _level, _p_text
 from crimestats.french import number, percent_change
+from crimestats.power import DetectableEffect, placebo_detectable_effect
 from crimestats.rates import PER
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "poisson_did",
     "simplex_least_squares",
     "synthetic_control",
+    "synthetic_control_detectable",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -120,7 +122,8 @@ class DidResult:
     of each group and period (``rate_*``); ``change_treated`` and ``change_controls`` their
     post / pre ratios; ``rate_difference`` the additive difference-in-differences of those rates
     per 1,000 (descriptive, no test). ``placebo_p_value``: rank of ``|delta|`` among the
-    comparison communes refitted as if treated (NaN when none could be refitted).
+    comparison communes refitted as if treated (NaN when none could be refitted), their
+    ``delta`` in ``placebo_deltas``.
     ``reason``: ``"ok"``, ``"no_dispersion"`` (no residual degree of freedom: the interval
     assumes pure Poisson variation), or why the estimate is NaN (``"no_fact_treated_pre"``,
     ``"no_fact_treated_post"``, ``"no_fact_controls_pre"``, ``"no_fact_controls_post"``,
@@ -148,6 +151,7 @@ class DidResult:
     placebo_p_value: float
     alpha: float
     reason: str
+    placebo_deltas: tuple[float, ...] = ()
 
 
 def _as_panel(values: npt.ArrayLike, shape: tuple[int, int], name: str) -> FloatArray:
@@ -253,6 +257,7 @@ def _nan_did(reason: str, n_cells: int, n_controls: int, base: dict[str, float])
         n_controls=n_controls,
         placebo_p_value=nan,
         reason=reason,
+        placebo_deltas=(),
         **base,
     )
 
@@ -357,9 +362,9 @@ def poisson_did(
             yj, oj, uj, pj, dj = _did_cells(kj, ej, n_pre, 0)
             dj_hat, *_rest, ok = _poisson_fe(yj, oj, uj, pj, dj)
             if ok:
-                stats.append(abs(dj_hat))
+                stats.append(dj_hat)
         if stats:
-            placebo_p = (1 + sum(s >= abs(delta) for s in stats)) / (len(stats) + 1)
+            placebo_p = (1 + sum(abs(s) >= abs(delta) for s in stats)) / (len(stats) + 1)
 
     return DidResult(
         ratio=math.exp(delta),
@@ -375,6 +380,7 @@ def poisson_did(
         n_controls=n_units - 1,
         placebo_p_value=placebo_p,
         reason=reason,
+        placebo_deltas=tuple(float(s) for s in stats) if placebo and n_units > 2 else (),
         **base,
     )
 
@@ -744,6 +750,32 @@ def placebo_test(
         rank=rank,
         n_placebos=int(known.size),
         p_value=rank / (known.size + 1),
+    )
+
+
+def synthetic_control_detectable(
+    result: PlaceboResult,
+    donors: npt.ArrayLike,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: Literal["decrease", "increase"] = "decrease",
+) -> DetectableEffect:
+    """The smallest relative effect the placebo test would detect in ``power`` of the placebos
+    (:func:`crimestats.power.placebo_detectable_effect`): each donor refitted as if treated,
+    its synthetic series after the start (its rates minus its gaps) as the level an effect
+    multiplies, its pre-period RMSPE as the scale of the ratio statistic."""
+    y0 = np.asarray(donors, dtype=np.float64)
+    n_pre = result.fit.n_pre
+    gaps = result.placebo_gaps[:, n_pre:]
+    level = y0.T[:, n_pre:] - gaps
+    return placebo_detectable_effect(
+        gaps,
+        level,
+        result.placebo_pre_rmspe,
+        alpha=alpha,
+        power=power,
+        direction=direction,
     )
 
 
