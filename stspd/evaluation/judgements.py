@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import polars as pl
@@ -41,8 +41,10 @@ from crimestats.counterfactual import (
     describe_synthetic_control,
     placebo_test,
     poisson_did,
+    synthetic_control_detectable,
 )
 from crimestats.french import date, number, percent_change, rate
+from crimestats.power import describe_detectable, detectable_change, did_detectable_effect
 from crimestats.similar import similar_communes
 from crimestats.states import ValueState
 from stspd.indicators.enums import IndicatorKind
@@ -88,6 +90,7 @@ class Change:
     significant: bool | None = None
     perimeter: str = ""
     interval: bool = False
+    detectable: str = ""
 
 
 def _denominator_column(kind: str) -> str:
@@ -143,6 +146,9 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
     (k0, e0), (k1, e1) = values[baseline_year], values[latest]
     result = poisson_change([k0], [e0], [k1], [e1])
     p = float(result.p_value[0])
+    # The smallest drop (or rise, when the rate rose) the test would see 4 times out of 5.
+    direction: Literal["decrease", "increase"] = "increase" if k1 / e1 > k0 / e0 else "decrease"
+    detectable = describe_detectable(detectable_change(k0, e0, e1, direction=direction))
     return Change(
         before_label=str(baseline_year),
         after_label=str(latest),
@@ -152,6 +158,7 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
         significant=None if math.isnan(p) else p < result.alpha,
         perimeter=perimeter,
         interval=not math.isnan(p),
+        detectable=detectable,
     )
 
 
@@ -236,6 +243,8 @@ class Counterfactual:
     pre_rmspe: float | None = None
     did_p_value: float | None = None
     did_ratio: float | None = None
+    did_detectable: str = ""
+    sc_detectable: str = ""
 
     @property
     def available(self) -> bool:
@@ -404,6 +413,13 @@ def counterfactual(
         result.did_sentence = describe_did(did)
         result.did_p_value = did.p_value
         result.did_ratio = did.ratio
+        result.did_detectable = describe_detectable(
+            did_detectable_effect(
+                did.placebo_deltas,
+                alpha=SIGNIFICANCE,
+                direction="increase" if did.ratio > 1 else "decrease",
+            )
+        )
 
     # Synthetic control on rates per 1,000: the commune's series must be complete.
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -432,6 +448,15 @@ def counterfactual(
             test = placebo_test(rates[0], donors, len(pre))
             fit = test.fit
             result.sc_sentence = describe_synthetic_control(test, alpha=SIGNIFICANCE)
+            post_gap = float(np.mean(fit.gap[len(pre) :]))
+            result.sc_detectable = describe_detectable(
+                synthetic_control_detectable(
+                    test,
+                    donors,
+                    alpha=SIGNIFICANCE,
+                    direction="increase" if post_gap > 0 else "decrease",
+                )
+            )
             result.p_value = test.p_value
             result.pre_rmspe = fit.pre_rmspe
             result.treated = [round(float(v), 3) for v in fit.treated]

@@ -45,6 +45,9 @@ def test_observatory_change_of_a_commune_is_the_exact_poisson_test(world: World)
     assert change.sentence.startswith("de 2021 à 2023 : baisse de 10 %")
     assert f"p = {float(expected.p_value[0]):.2f}".replace(".", ",") in change.sentence
     assert change.significant is False and change.interval
+    # 100 facts the baseline year: a drop is seen 4 times out of 5 from 36.6 % on
+    # (crimestats/tests/test_power.py checks that power by brute force).
+    assert change.detectable == "cette évaluation ne pouvait détecter qu'une baisse d'au moins 37 %"
 
 
 def test_a_suppressed_year_is_never_read_as_zero(world: World) -> None:
@@ -154,6 +157,9 @@ def test_counterfactual_finds_a_known_drop(world: World, panel: Panel) -> None:
         "La baisse est significative et plus marquée que dans les communes comparables (les "
         "deux méthodes concordent)."
     )
+    # Donors on one shape: the placebos barely move, small effects would have been seen.
+    for sentence in (cf.did_detectable, cf.sc_detectable):
+        assert sentence.startswith("cette évaluation ne pouvait détecter qu'une baisse d'au moins")
 
 
 def test_counterfactual_without_effect_is_not_distinguishable(world: World) -> None:
