@@ -213,3 +213,16 @@ def test_auto_method_switches_to_normal_for_large_counts() -> None:
     big = detectable_change(4_000, 1, 1)
     assert big.method == "normal"
     assert big.relative_change == detectable_change(4_000, 1, 1, method="normal").relative_change
+
+
+def test_did_detectable_from_the_standard_error() -> None:
+    """Normal quantiles: (1.959964 + 0.841621) * 0.1 = 0.2801585, exp(-0.2801585) - 1; with
+    10 degrees of freedom, Student's (2.228139 + 0.879058)."""
+    from crimestats.power import did_detectable_from_se
+
+    assert did_detectable_from_se(0.1, 0).relative_change == pytest.approx(
+        math.exp(-0.2801585) - 1, abs=1e-6
+    )
+    up = did_detectable_from_se(0.1, 10, direction="increase")
+    assert up.relative_change == pytest.approx(math.exp(0.3107197) - 1, abs=1e-6)
+    assert not did_detectable_from_se(math.nan, 3).detectable

@@ -37,14 +37,18 @@ import polars as pl
 
 from crimestats.change import describe_change, poisson_change
 from crimestats.counterfactual import (
+    INCONCLUSIVE,
+    check_did,
+    check_synthetic_control,
     describe_did,
     describe_synthetic_control,
     placebo_test,
     poisson_did,
+    pre_trend_test,
     synthetic_control_detectable,
 )
 from crimestats.french import date, number, percent_change, rate
-from crimestats.power import describe_detectable, detectable_change, did_detectable_effect
+from crimestats.power import describe_detectable, detectable_change, did_detectable_from_se
 from crimestats.similar import similar_communes
 from crimestats.states import ValueState
 from stspd.indicators.enums import IndicatorKind
@@ -245,10 +249,29 @@ class Counterfactual:
     did_ratio: float | None = None
     did_detectable: str = ""
     sc_detectable: str = ""
+    # Event study of the pre-period (parallel trends): year, ratio, interval; None if untested.
+    pre_trend: list[tuple[int, float, float, float]] = field(default_factory=list)
+    pre_trend_p: float | None = None
 
     @property
     def available(self) -> bool:
         return bool(self.did_sentence or self.sc_sentence)
+
+    @property
+    def pre_trend_rows(self) -> list[tuple[int, str, str, str]]:
+        """The event study's leads in words: year, relative gap and its interval."""
+        return [
+            (year, percent_change(r - 1), percent_change(lo - 1), percent_change(hi - 1))
+            for year, r, lo, hi in self.pre_trend
+        ]
+
+    @property
+    def pre_trend_text(self) -> str:
+        if self.pre_trend_p is None:
+            return ""
+        verdict = "tendances parallèles" if self.pre_trend_p >= 0.10 else "non parallèles"
+        shown = "p < 0,001" if self.pre_trend_p < 0.001 else f"p = {number(self.pre_trend_p, 2)}"
+        return f"{shown}, {verdict} au seuil de 10 %"
 
     @property
     def pre_years(self) -> list[int]:
@@ -274,11 +297,25 @@ def _verdict(sentence: str) -> str:
 
 
 def _conclusion(did: str, sc: str) -> str:
-    """One conclusion from the two methods: theirs when they agree, a prudent one otherwise."""
+    """One conclusion from the two methods: theirs when they agree, a prudent one otherwise;
+    a method whose design allows no verdict ("non concluant") gives none, and "non concluant"
+    is never turned into "no effect"."""
     verdicts = [_verdict(s) for s in (did, sc) if s]
     if not verdicts:
         return ""
-    if len(set(verdicts)) == 1:
+    conclusive = [v for v in verdicts if not v.startswith(INCONCLUSIVE)]
+    if not conclusive:
+        return (
+            "Non concluant : les conditions des méthodes ne sont pas réunies (voir ci-dessous) ; "
+            "cela ne veut pas dire que l'action n'a pas eu d'effet."
+        )
+    if len(conclusive) < len(verdicts):
+        verdict = conclusive[0]
+        return (
+            f"{verdict[0].upper()}{verdict[1:]} (une seule méthode concluante, l'autre est non "
+            "concluante : résultat à confirmer)."
+        )
+    if len({v.split(" (", 1)[0] for v in verdicts}) == 1:
         both = "les deux méthodes concordent" if len(verdicts) == 2 else "une seule méthode"
         return f"{verdicts[0][0].upper()}{verdicts[0][1:]} ({both})."
     return (
@@ -410,12 +447,23 @@ def counterfactual(
     if math.isnan(did.p_value):
         result.did_reason = describe_did(did)
     else:
-        result.did_sentence = describe_did(did)
+        trend = pre_trend_test(counts[controls], exposures[controls], len(pre))
+        if not trend.reason:
+            result.pre_trend = [
+                (years[t], ratio, low, high)
+                for t, ratio, low, high in zip(
+                    trend.years, trend.lead_ratio, trend.lead_low, trend.lead_high, strict=True
+                )
+            ]
+            result.pre_trend_p = trend.p_value
+        result.did_sentence = describe_did(did, check_did(did, trend))
         result.did_p_value = did.p_value
         result.did_ratio = did.ratio
+        # The detectable effect of the test the verdict rests on (quasi-Poisson t).
         result.did_detectable = describe_detectable(
-            did_detectable_effect(
-                did.placebo_deltas,
+            did_detectable_from_se(
+                did.delta_se,
+                did.df,
                 alpha=SIGNIFICANCE,
                 direction="increase" if did.ratio > 1 else "decrease",
             )
@@ -447,7 +495,9 @@ def counterfactual(
         else:
             test = placebo_test(rates[0], donors, len(pre))
             fit = test.fit
-            result.sc_sentence = describe_synthetic_control(test, alpha=SIGNIFICANCE)
+            donor_names = [names[code] for code in codes[1:]]
+            check = check_synthetic_control(test, alpha=SIGNIFICANCE, names=donor_names)
+            result.sc_sentence = describe_synthetic_control(test, alpha=SIGNIFICANCE, check=check)
             post_gap = float(np.mean(fit.gap[len(pre) :]))
             result.sc_detectable = describe_detectable(
                 synthetic_control_detectable(
