@@ -1031,6 +1031,7 @@ def synthetic_control_detectable(
     direction: Literal["decrease", "increase"] = "decrease",
 ) -> DetectableEffect:
     """The smallest relative effect the placebo test would detect in ``power`` of the placebos
+    fitted within the tolerance of :func:`check_synthetic_control`
     (:func:`crimestats.power.placebo_detectable_effect`): each donor refitted as if treated,
     its synthetic series after the start (its rates minus its gaps) as the level an effect
     multiplies, its pre-period RMSPE as the scale of the ratio statistic."""
@@ -1038,11 +1039,17 @@ def synthetic_control_detectable(
     n_pre = result.fit.n_pre
     gaps = result.placebo_gaps[:, n_pre:]
     level = y0.T[:, n_pre:] - gaps
+    # Power over the placebos fitted within the tolerance a verdict needs (check_synthetic_
+    # control): a commune no mix of donors follows would get "non concluant", not a verdict.
+    with np.errstate(invalid="ignore"):
+        pre_level = np.mean(np.abs(y0[:n_pre]), axis=0)
+        eligible = result.placebo_pre_rmspe <= POOR_FIT * pre_level
     return placebo_detectable_effect(
         gaps,
         level,
         result.placebo_pre_rmspe,
         treated_statistic=result.fit.rmspe_ratio,
+        eligible=eligible,
         alpha=alpha,
         power=power,
         direction=direction,

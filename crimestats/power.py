@@ -277,6 +277,7 @@ def placebo_detectable_effect(
     *,
     statistic: Literal["rmspe_ratio", "mean_gap"] = "rmspe_ratio",
     treated_statistic: float | None = None,
+    eligible: npt.ArrayLike | None = None,
     alpha: float = 0.05,
     power: float = POWER,
     direction: Direction = "decrease",
@@ -290,6 +291,8 @@ def placebo_detectable_effect(
     2010), ignored for ``"mean_gap"`` (``|mean post gap / mean level|``). A placebo with a
     ``NaN`` is left out. ``treated_statistic``: the treated commune's own statistic, ranked
     with the others as in the real test (then 19 placebos suffice at 5 %, as for the test).
+    ``eligible``: the placebos whose detection counts in the power (those on which a verdict
+    would be given, e.g. fitted well before the start); all ranked all the same.
 
     >>> gaps = np.zeros((19, 2)); gaps[:, 0] = np.linspace(-1, 1, 19)
     >>> d = placebo_detectable_effect(gaps, np.full((19, 2), 10.0), np.ones(19), alpha=0.1)
@@ -306,7 +309,8 @@ def placebo_detectable_effect(
     keep = np.all(np.isfinite(gaps), axis=1) & np.all(np.isfinite(level), axis=1)
     if statistic == "rmspe_ratio":
         keep &= np.isfinite(scale) & (scale > 0)
-    gaps, level, scale = gaps[keep], level[keep], scale[keep]
+    chosen = np.ones(keep.shape, dtype=bool) if eligible is None else np.asarray(eligible, bool)
+    gaps, level, scale, chosen = gaps[keep], level[keep], scale[keep], chosen[keep]
     n = gaps.shape[0]
     effect = {"direction": direction, "power": power, "alpha": alpha, "method": "placebo"}
     # Each placebo plays the treated commune among the n placebos (and the treated commune's
@@ -341,7 +345,7 @@ def placebo_detectable_effect(
         if extra and treated_statistic is not None:
             others_at_least = others_at_least + (shifted <= treated_statistic)
         p = (1 + others_at_least) / (n + 1 if extra else n)
-        if np.mean(p <= alpha) >= power:
+        if chosen.any() and np.mean((p <= alpha)[chosen]) >= power:
             return DetectableEffect(relative_change=d, detectable=True, **effect)  # type: ignore[arg-type]
     return DetectableEffect(
         relative_change=math.nan,
