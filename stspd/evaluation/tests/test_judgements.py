@@ -221,3 +221,72 @@ def test_a_territory_wide_indicator_of_an_epci_has_no_counterfactual(world: Worl
     (judgement,) = judge(world)
     assert judgement.counterfactual is None
     assert "commune par commune" in judgement.counterfactual_note
+
+
+# -- Words that match the numbers: the conclusion for each case ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("did", "sc", "expected"),
+    [
+        (
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables",
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables (une seule commune porte tout le poids (X, 100 %), la commune "
+            "synthétique est cette commune seule)",
+            "La baisse est significative et plus marquée que dans les communes comparables (les "
+            "deux méthodes concordent).",
+        ),
+        (
+            "figures : la baisse n'est pas distinguable de celle des communes comparables",
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables",
+            "Les deux méthodes ne concordent pas : différence de différences, « la baisse n'est "
+            "pas distinguable de celle des communes comparables » ; contrôle synthétique, « la "
+            "baisse est significative et plus marquée que dans les communes comparables ». "
+            "Conclusion prudente : l'effet n'est pas établi.",
+        ),
+        (
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables",
+            "figures : non concluant (3 communes témoins seulement, ...)",
+            "La baisse est significative et plus marquée que dans les communes comparables (une "
+            "seule méthode concluante, l'autre est non concluante : résultat à confirmer).",
+        ),
+        (
+            "figures : non concluant (niveaux trop différents, ...)",
+            "figures : non concluant (3 communes témoins seulement, ...)",
+            "Non concluant : les conditions des méthodes ne sont pas réunies (voir ci-dessous) ; "
+            "cela ne veut pas dire que l'action n'a pas eu d'effet.",
+        ),
+        ("", "", ""),
+    ],
+)
+def test_the_conclusion_says_what_each_case_allows(did: str, sc: str, expected: str) -> None:
+    from stspd.evaluation.judgements import _conclusion
+
+    text = _conclusion(did, sc)
+    assert text == expected
+    assert "aucun effet" not in text
+
+
+def test_a_lower_bound_never_feeds_the_readiness_check(world: World) -> None:
+    """Saint-Étienne-du-Rouvray's 2023 value stored as a lower bound ("au moins" 0, a commune
+    merged into it suppressed): the council's 2023 total is not exact, so no detectable
+    effect is computed from it, and no warning is given on a figure that is not known."""
+    import polars as pl
+
+    from stspd.conftest import rewrite_values
+    from stspd.observatory.models import Edition
+    from stspd.strategy.readiness import measurability_warnings
+
+    assert measurability_warnings(world.strategy)  # exact values: a warning
+    lower = (pl.col("geo_code") == "76575") & (pl.col("year") == 2023)
+    rewrite_values(
+        Edition.objects.get(geo_level="commune"),
+        lambda cells: cells.with_columns(
+            state=pl.when(lower).then(pl.lit("lower_bound")).otherwise("state")
+        ),
+    )
+    assert measurability_warnings(world.strategy) == []
