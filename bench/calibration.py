@@ -45,6 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from crimestats.change import poisson_change
 from crimestats.counterfactual import (
+    PRE_TREND_ALPHA,
     check_did,
     check_synthetic_control,
     placebo_test,
@@ -93,7 +94,8 @@ def did_line(level: float, cv: float, effect: bool, runs: int, seed: int) -> tup
     # taken from a null panel of the same levels).
     counts, exposures = _did_panel(np.random.default_rng(seed + 1), level, cv, 1.0)
     se = poisson_did(counts, exposures, 5, placebo=False)
-    target = did_detectable_from_se(se.delta_se, se.df).ratio if effect else 1.0
+    detectable = did_detectable_from_se(se.delta_se, se.df, gate_alpha=PRE_TREND_ALPHA)
+    target = detectable.ratio if effect else 1.0
     hits = 0
     for _ in range(runs):
         counts, exposures = _did_panel(rng, level, cv, target)

@@ -84,6 +84,7 @@ from crimestats.power import DetectableEffect, placebo_detectable_effect
 from crimestats.rates import PER
 
 __all__ = [
+    "PRE_TREND_ALPHA",
     "DesignCheck",
     "DidResult",
     "PlaceboResult",
@@ -258,6 +259,10 @@ def _poisson_fe_multi(
     return beta[-k:], cov[-k:, -k:], pearson, n - x.shape[1], converged
 
 
+PRE_TREND_ALPHA: Final = 0.10
+"""Level of the pre-trend test that gates a difference-in-differences' verdict."""
+
+
 @dataclass(frozen=True)
 class PreTrend:
     """Event-study test of parallel trends before the start of the action.
@@ -292,7 +297,7 @@ def pre_trend_test(
     exposures: npt.ArrayLike,
     n_pre: int,
     *,
-    alpha: float = 0.10,
+    alpha: float = PRE_TREND_ALPHA,
     floor_dispersion: bool = True,
 ) -> PreTrend:
     """Joint test of the treated commune's (row 0) leads on the ``n_pre`` years before the

@@ -226,3 +226,19 @@ def test_did_detectable_from_the_standard_error() -> None:
     up = did_detectable_from_se(0.1, 10, direction="increase")
     assert up.relative_change == pytest.approx(math.exp(0.3107197) - 1, abs=1e-6)
     assert not did_detectable_from_se(math.nan, 3).detectable
+
+
+def test_did_detectable_allows_for_the_pre_trend_gate() -> None:
+    """With a pre-trend test at 10 % as a gate, the test alone must reach 0.8 / 0.9 = 0.889:
+    (1.959964 + z(0.8889)) * se, z(0.8889) = 1.220640."""
+    from scipy.stats import norm
+
+    from crimestats.power import did_detectable_from_se
+
+    assert float(norm.ppf(0.8 / 0.9)) == pytest.approx(1.220640, abs=1e-6)
+    gated = did_detectable_from_se(0.1, 0, gate_alpha=0.1)
+    assert gated.relative_change == pytest.approx(
+        math.exp(-(1.959964 + 1.220640) * 0.1) - 1, abs=1e-6
+    )
+    with pytest.raises(ValueError):
+        did_detectable_from_se(0.1, 0, power=0.95, gate_alpha=0.1)

@@ -38,6 +38,7 @@ import polars as pl
 from crimestats.change import describe_change, poisson_change
 from crimestats.counterfactual import (
     INCONCLUSIVE,
+    PRE_TREND_ALPHA,
     check_did,
     check_synthetic_control,
     describe_did,
@@ -466,6 +467,7 @@ def counterfactual(
                 did.df,
                 alpha=SIGNIFICANCE,
                 direction="increase" if did.ratio > 1 else "decrease",
+                gate_alpha=PRE_TREND_ALPHA,
             )
         )
 
