@@ -55,6 +55,7 @@ from crimestats.counterfactual import (
 )
 from crimestats.hotspots import grid_hotspots
 from crimestats.power import detectable_change, did_detectable_from_se
+from crimestats.trend import quasi_poisson_trend
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 ALPHA = 0.05
@@ -76,6 +77,29 @@ def change_line(level: float, cv: float, effect: bool, runs: int, seed: int) -> 
     rate = float(np.mean(poisson_change(before, 1, after, 1).p_value < ALPHA))
     what = f"baisse de {100 * -d.relative_change:.0f} % (détectable)" if effect else "aucun"
     return rate, what
+
+
+def quasi_change_line(
+    level: float, cv: float, effect: bool, runs: int, seed: int
+) -> tuple[float, str]:
+    """The change test with the extra variation estimated on the series' history: 6 years
+    before the baseline year and the baseline itself (quasi-Poisson trend, 5 df), then the
+    baseline against the next year, as the evaluation does."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(7)
+    history = _counts(rng, np.full((runs, 7), level), cv)
+    trend = quasi_poisson_trend(history, 1.0, years)
+    phi = np.asarray(trend.dispersion, dtype=np.float64)
+    phi = np.where(np.isfinite(phi), phi, 1.0)
+    ratio = 1.0
+    what = "aucun"
+    if effect:
+        d = detectable_change(level, 1, 1, dispersion=float(np.median(phi)), dispersion_df=5)
+        ratio = d.ratio
+        what = f"baisse de {100 * -d.relative_change:.0f} % (détectable, phi médian)"
+    after = _counts(rng, np.full(runs, level * ratio), cv)
+    result = poisson_change(history[:, -1], 1, after, 1, dispersion=phi, dispersion_df=5)
+    return float(np.mean(result.p_value < ALPHA)), what
 
 
 def _did_panel(
@@ -174,6 +198,20 @@ def main() -> None:
                         "puissance" if effect else "faux positifs",
                         lambda level=level, cv=cv, effect=effect: change_line(
                             level, cv, effect, runs, 100 + level
+                        ),
+                    )
+                )
+    for level in (90, 500):
+        for cv in (0.0, 0.1):
+            series = f"{level} faits/an" + (", surdispersé (CV 0,1)" if cv else "")
+            for effect in (False, True):
+                lines.append(
+                    (
+                        "Évolution (quasi-Poisson, historique de 7 ans)",
+                        series,
+                        "puissance" if effect else "faux positifs",
+                        lambda level=level, cv=cv, effect=effect: quasi_change_line(
+                            level, cv, effect, runs, 150 + level
                         ),
                     )
                 )

@@ -158,12 +158,22 @@ class _ExactPower:
         return float(np.sum(poisson.pmf(self.n, lam) * reject))
 
 
-def _normal_power(mu0: float, mu1: float, ratio: float, alpha: float) -> float:
+def _normal_power(
+    mu0: float,
+    mu1: float,
+    ratio: float,
+    alpha: float,
+    dispersion: float = 1.0,
+    df: int | None = None,
+) -> float:
     if ratio <= 0:
         return 1.0
-    z = float(norm.isf(alpha / 2))
-    sd = math.sqrt(1 / mu0 + 1 / (ratio * mu1))
+    sd = math.sqrt(dispersion * (1 / mu0 + 1 / (ratio * mu1)))
     effect = abs(math.log(ratio)) / sd
+    if df is not None and df > 0:  # Student's t, the dispersion being estimated on df
+        t = float(student.isf(alpha / 2, df))
+        return float(student.cdf(effect - t, df) + student.cdf(-effect - t, df))
+    z = float(norm.isf(alpha / 2))
     return float(norm.cdf(effect - z) + norm.cdf(-effect - z))
 
 
@@ -214,9 +224,15 @@ def detectable_change(
     power: float = POWER,
     direction: Direction = "decrease",
     method: Method = "auto",
+    dispersion: float = 1.0,
+    dispersion_df: int | None = None,
 ) -> DetectableEffect:
     """The smallest decrease (or increase) of the rate the change test detects with probability
     ``power``, given ``count_before`` facts over ``exposure_before`` and an exposure after.
+    ``dispersion`` above 1 (the series' extra year-to-year variation, as
+    :func:`crimestats.change.poisson_change` takes it): the normal power with the variance
+    multiplied by it ("quasi-Poisson"), with Student's t on ``dispersion_df`` degrees of
+    freedom when given.
 
     >>> d = detectable_change(100, 1, 1)
     >>> d.detectable, round(d.relative_change, 4)
@@ -231,7 +247,9 @@ def detectable_change(
         raise ValueError(f"puissance attendue dans ]0, 1[, reçu {power}")
     mu0 = float(count_before)
     mu1 = mu0 * exposure_after / exposure_before
-    used = _resolve(method, mu0, mu1)
+    used: str = _resolve(method, mu0, mu1)
+    if dispersion > 1:
+        used = "quasi-Poisson"
     effect = {"direction": direction, "power": power, "alpha": alpha, "method": used}
     if mu0 == 0:
         return DetectableEffect(
@@ -242,9 +260,11 @@ def detectable_change(
         )
     lo, hi = (0.0, 1.0) if direction == "decrease" else (1.0, MAX_INCREASE)
     power_at: Callable[[float], float]
-    if used == "normal":
+    if used in ("normal", "quasi-Poisson"):
 
         def power_at(r: float) -> float:
+            if used == "quasi-Poisson":
+                return _normal_power(mu0, mu1, r, alpha, dispersion, dispersion_df)
             return _normal_power(mu0, mu1, r, alpha)
     else:
         power_at = _ExactPower(mu0, mu1, alpha, lo, hi)

@@ -242,3 +242,19 @@ def test_did_detectable_allows_for_the_pre_trend_gate() -> None:
     )
     with pytest.raises(ValueError):
         did_detectable_from_se(0.1, 0, power=0.95, gate_alpha=0.1)
+
+
+def test_detectable_change_with_extra_variation() -> None:
+    """Dispersion 2 on 5 df: at the detectable ratio R, with sd = sqrt(2 (1/100 + 1/(100 R))),
+    Student's power t.cdf(|log R| / sd - t(0.975, 5), 5) + the far tail is 0.8."""
+    from scipy.stats import t as student
+
+    d = detectable_change(100, 1, 1, dispersion=2.0, dispersion_df=5)
+    assert d.method == "quasi-Poisson"
+    r = d.ratio
+    sd = math.sqrt(2 * (1 / 100 + 1 / (100 * r)))
+    crit = student.isf(0.025, 5)
+    effect = abs(math.log(r)) / sd
+    power = student.cdf(effect - crit, 5) + student.cdf(-effect - crit, 5)
+    assert power == pytest.approx(0.8, abs=1e-6)
+    assert d.relative_change < detectable_change(100, 1, 1).relative_change  # a larger drop
