@@ -290,3 +290,37 @@ def test_a_lower_bound_never_feeds_the_readiness_check(world: World) -> None:
         ),
     )
     assert measurability_warnings(world.strategy) == []
+
+
+def test_a_series_varying_beyond_chance_is_tested_with_its_variation(
+    world: World, panel: Panel
+) -> None:
+    """Rouen's 8 years of the panel swing with the shape (0.8 to 1.1) far beyond Poisson
+    chance: the dispersion of its yearly counts around their trend (statsmodels' Poisson GLM,
+    Pearson chi-square / 6 df) widens the test of 2020 -> 2023, a quasi-Poisson t on 6 df."""
+    import math
+
+    import numpy as np
+    import statsmodels.api as sm
+    from scipy.stats import t as student
+
+    from .conftest import ROUEN_POPULATION, YEARS
+
+    frame = load_values("commune", ["76540"], indicator=panel.indicator)
+    counts = [round(r * ROUEN_POPULATION / 1000) for r in rouen_rates()]
+    x = sm.add_constant(np.array(YEARS, dtype=float) - np.mean(YEARS))
+    glm = sm.GLM(
+        counts, x, family=sm.families.Poisson(), offset=np.log([ROUEN_POPULATION] * 8)
+    ).fit()
+    phi = float(glm.pearson_chi2 / 6)
+    assert phi > 2
+    change = observatory_change(frame, ["76540"], 2020)
+    shown = f"{phi:.1f}".replace(".", ",")
+    assert change.variation == (
+        f"la série varie d'une année sur l'autre plus que le seul hasard (facteur {shown} "
+        "estimé sur 8 années) : l'intervalle et le test en tiennent compte"
+    )
+    k0, k1 = counts[YEARS.index(2020)], counts[-1]
+    t = abs(math.log(k1 / k0)) / math.sqrt(phi * (1 / k0 + 1 / k1))
+    p = 2 * student.sf(t, 6)
+    assert f"p = {p:.2f}".replace(".", ",") in change.sentence or p < 0.001
