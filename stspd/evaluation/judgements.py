@@ -345,6 +345,14 @@ class Counterfactual:
             "synthetic": self.synthetic,
             "gap": self.gap,
             "commune": self.commune,
+            # Event study: the commune's gap to its comparison's path before the start, in %
+            # of the last year before it (0 = parallel), with its 90 % interval.
+            "pre_trend": {
+                "years": [year for year, *_ in self.pre_trend],
+                "gap": [round(100 * (r - 1), 2) for _, r, _, _ in self.pre_trend],
+                "low": [round(100 * (lo - 1), 2) for _, _, lo, _ in self.pre_trend],
+                "high": [round(100 * (hi - 1), 2) for _, _, _, hi in self.pre_trend],
+            },
         }
 
 
