@@ -231,6 +231,9 @@ class HotspotGrid:
     cells, none when there are fewer than ``min_events`` events."""
     min_events: int
     min_cell_events: int
+    enough: BoolArray
+    """Cells whose neighbourhood holds at least ``min_cell_events`` events: only they can be
+    hot, at any level."""
     reason: str
     """Why nothing was tested (French), or ""."""
 
@@ -249,7 +252,7 @@ class HotspotGrid:
         out = np.full(self.shape, "not significant", dtype="<U15")
         q = np.where(self.tested, self.q, np.inf)
         for threshold, name in reversed(_LEVELS):
-            out[(q <= threshold) & (self.z > 0)] = f"hot {name}"
+            out[(q <= threshold) & (self.z > 0) & self.enough] = f"hot {name}"
             out[(q <= threshold) & (self.z < 0)] = f"cold {name}"
         return out
 
@@ -602,5 +605,6 @@ def grid_hotspots(
         tested=_readonly(tested),
         min_events=int(min_events),
         min_cell_events=int(min_cell_events),
+        enough=_readonly(enough),
         reason=reason,
     )

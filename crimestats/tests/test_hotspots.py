@@ -394,6 +394,9 @@ def test_a_hot_cell_needs_enough_events_in_its_neighbourhood() -> None:
     assert grid_hotspots(lon, lat).hot.any()
     strict = grid_hotspots(lon, lat, min_cell_events=10_000)
     assert not strict.hot.any()
+    # Nor at the 90 % level of the map's legend, nor in the cells listed.
+    assert not any(level.startswith("hot") for level in strict.levels().ravel())
+    assert not any(cell["label"].startswith("Point chaud") for cell in strict.cells())
 
 
 def test_complete_spatial_randomness_rarely_shows_a_hot_spot() -> None:
