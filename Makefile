@@ -66,6 +66,7 @@ bench: install
 	$(RUN) python bench/funnel.py
 	$(RUN) python bench/hotspots.py
 	$(RUN) python bench/synthetic_control.py
+	$(RUN) python bench/calibration.py
 	$(RUN) python bench/strategy_pdf.py
 	$(MAKE) bench-load
 

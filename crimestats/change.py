@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import beta, binom
+from scipy.stats import beta, binom, norm
+from scipy.stats import t as student
 
 from crimestats.french import number, percent_change
 from crimestats.rates import PER
@@ -57,6 +58,8 @@ class ChangeResult:
     ratio_high: FloatArray
     p_value: FloatArray
     alpha: float
+    dispersion: FloatArray | None = None
+    """The extra-variation factor used (1: the exact Poisson test), when one was given."""
 
 
 def _counts(values: npt.ArrayLike, shape: tuple[int, ...] | None = None) -> FloatArray:
@@ -115,6 +118,9 @@ def poisson_change(
     count_after: npt.ArrayLike,
     exposure_after: npt.ArrayLike,
     alpha: float = 0.05,
+    *,
+    dispersion: npt.ArrayLike | None = None,
+    dispersion_df: int | None = None,
 ) -> ChangeResult:
     """Rates before and after, their ratio with its exact interval, and the exact p-value.
 
@@ -158,6 +164,31 @@ def poisson_change(
     if np.any(testable):
         p0 = e1[testable] / (e0[testable] + e1[testable])
         p_value[testable] = _binom_two_sided(k1[testable], n[testable], p0)
+    phi = None
+    if dispersion is not None:
+        # Quasi-Poisson: the series varies more than Poisson from year to year (``dispersion``
+        # estimated on its history, e.g. crimestats.trend.quasi_poisson_trend, on
+        # ``dispersion_df`` degrees of freedom). The log ratio then has the variance
+        # dispersion * (1 / k0 + 1 / k1): Wald test and interval with Student's t (normal
+        # without df). Only where both counts are positive and the factor above 1; elsewhere
+        # the exact test stands.
+        phi = np.broadcast_to(np.asarray(dispersion, dtype=np.float64), n.shape).copy()
+        inflated = testable & (phi > 1) & (k0 > 0) & (k1 > 0)
+        if np.any(inflated):
+            with np.errstate(invalid="ignore", divide="ignore"):
+                log_ratio = np.log(ratio[inflated])
+                se = np.sqrt(phi[inflated] * (1 / k0[inflated] + 1 / k1[inflated]))
+            if dispersion_df is not None and dispersion_df > 0:
+                quantile = float(student.ppf(1 - alpha / 2, dispersion_df))
+                p_value[inflated] = 2 * student.sf(np.abs(log_ratio) / se, dispersion_df)
+            else:
+                quantile = float(norm.ppf(1 - alpha / 2))
+                p_value[inflated] = 2 * norm.sf(np.abs(log_ratio) / se)
+            low = np.asarray(low, dtype=np.float64).copy()
+            high = np.asarray(high, dtype=np.float64).copy()
+            low[inflated] = np.exp(log_ratio - quantile * se)
+            high[inflated] = np.exp(log_ratio + quantile * se)
+        phi = np.where(inflated, phi, 1.0)
     return ChangeResult(
         count_before=k0.astype(np.float64),
         count_after=k1.astype(np.float64),
@@ -168,6 +199,7 @@ def poisson_change(
         ratio_high=np.where(testable, high, np.nan),
         p_value=p_value,
         alpha=alpha,
+        dispersion=phi,
     )
 
 

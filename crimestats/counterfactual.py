@@ -74,23 +74,33 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 from scipy.optimize import minimize
-from scipy.stats import norm
+from scipy.stats import chi2, norm
+from scipy.stats import f as f_dist
 from scipy.stats import t as student
 
 from crimestats.change import _level, _p_text
 from crimestats.french import number, percent_change
+from crimestats.power import DetectableEffect, placebo_detectable_effect
 from crimestats.rates import PER
 
 __all__ = [
+    "PRE_TREND_ALPHA",
+    "DesignCheck",
     "DidResult",
     "PlaceboResult",
+    "PreTrend",
     "SyntheticControlResult",
+    "check_did",
+    "check_synthetic_control",
     "describe_did",
     "describe_synthetic_control",
+    "min_placebos",
     "placebo_test",
     "poisson_did",
+    "pre_trend_test",
     "simplex_least_squares",
     "synthetic_control",
+    "synthetic_control_detectable",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -120,7 +130,8 @@ class DidResult:
     of each group and period (``rate_*``); ``change_treated`` and ``change_controls`` their
     post / pre ratios; ``rate_difference`` the additive difference-in-differences of those rates
     per 1,000 (descriptive, no test). ``placebo_p_value``: rank of ``|delta|`` among the
-    comparison communes refitted as if treated (NaN when none could be refitted).
+    comparison communes refitted as if treated (NaN when none could be refitted), their
+    ``delta`` in ``placebo_deltas``.
     ``reason``: ``"ok"``, ``"no_dispersion"`` (no residual degree of freedom: the interval
     assumes pure Poisson variation), or why the estimate is NaN (``"no_fact_treated_pre"``,
     ``"no_fact_treated_post"``, ``"no_fact_controls_pre"``, ``"no_fact_controls_post"``,
@@ -148,6 +159,7 @@ class DidResult:
     placebo_p_value: float
     alpha: float
     reason: str
+    placebo_deltas: tuple[float, ...] = ()
 
 
 def _as_panel(values: npt.ArrayLike, shape: tuple[int, int], name: str) -> FloatArray:
@@ -205,6 +217,155 @@ def _poisson_fe(
     return float(beta[-1]), se, pearson, df, converged
 
 
+def _poisson_fe_multi(
+    y: FloatArray,
+    offset: FloatArray,
+    unit: npt.NDArray[np.intp],
+    period: npt.NDArray[np.intp],
+    d: FloatArray,
+) -> tuple[FloatArray, FloatArray, float, int, bool]:
+    """Poisson fit with unit and period effects and the ``k`` columns of ``d``; (their
+    coefficients, their covariance at scale 1, Pearson chi-square, residual df, converged),
+    by the same IRLS as :func:`_poisson_fe`."""
+    n_units = int(unit.max()) + 1
+    n_periods = int(period.max()) + 1
+    n = y.size
+    k = d.shape[1]
+    x = np.zeros((n, n_units + n_periods - 1 + k), dtype=np.float64)
+    x[np.arange(n), unit] = 1.0
+    rows = np.nonzero(period > 0)[0]
+    x[rows, n_units + period[rows] - 1] = 1.0
+    x[:, n_units + n_periods - 1 :] = d
+    mu = (y + y.mean()) / 2
+    eta = np.log(mu)
+    beta = np.zeros(x.shape[1])
+    deviance = math.inf
+    converged = False
+    for _ in range(MAX_ITERATIONS):
+        z = eta - offset + (y - mu) / mu
+        sw = np.sqrt(mu)
+        beta, *_ = np.linalg.lstsq(x * sw[:, None], z * sw, rcond=None)
+        eta = x @ beta + offset
+        mu = np.exp(eta)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)
+        new_deviance = 2 * float(terms.sum())
+        if abs(new_deviance - deviance) <= TOLERANCE * (abs(new_deviance) + 0.1):
+            converged = True
+            break
+        deviance = new_deviance
+    cov = np.linalg.pinv(x.T @ (x * mu[:, None]))
+    pearson = float(np.sum((y - mu) ** 2 / mu))
+    return beta[-k:], cov[-k:, -k:], pearson, n - x.shape[1], converged
+
+
+PRE_TREND_ALPHA: Final = 0.10
+"""Level of the pre-trend test that gates a difference-in-differences' verdict."""
+
+
+@dataclass(frozen=True)
+class PreTrend:
+    """Event-study test of parallel trends before the start of the action.
+
+    On the pre-period only, the Poisson model of :func:`poisson_did` with one effect per
+    pre-period year of the treated commune (*leads*), the last pre-period year as reference:
+    ``lead_ratio[t]`` = how far the treated commune's rate stood from the comparison's path in
+    year ``t`` relative to the last year before the start (1 = parallel), with its interval
+    at ``1 - alpha``; ``p_value`` the joint test that every lead is 1 (F test with the
+    quasi-Poisson dispersion, floored at 1, on ``df`` residual degrees of freedom; chi-square
+    when ``df`` is 0). ``parallel`` is ``p_value >= alpha``. ``years`` are the pre-period
+    column indices of the leads; ``reason`` says why there is no test (fewer than 2 usable
+    pre-period years...).
+    """
+
+    years: tuple[int, ...]
+    lead_ratio: tuple[float, ...]
+    lead_low: tuple[float, ...]
+    lead_high: tuple[float, ...]
+    p_value: float
+    df: int
+    alpha: float
+    reason: str = ""
+
+    @property
+    def parallel(self) -> bool:
+        return not self.reason and self.p_value >= self.alpha
+
+
+def pre_trend_test(
+    counts: npt.ArrayLike,
+    exposures: npt.ArrayLike,
+    n_pre: int,
+    *,
+    alpha: float = PRE_TREND_ALPHA,
+    floor_dispersion: bool = True,
+) -> PreTrend:
+    """Joint test of the treated commune's (row 0) leads on the ``n_pre`` years before the
+    start (see :class:`PreTrend`). ``alpha`` 10 % by default: a pre-trend test is a safeguard,
+    it must not be too lenient with few years.
+
+    >>> counts = [[1000, 1100, 1210, 1331], [2000] * 4, [500] * 4]
+    >>> t = pre_trend_test(counts, [10_000, 20_000, 5_000], n_pre=4)
+    >>> [round(r, 3) for r in t.lead_ratio], t.parallel
+    ([0.751, 0.826, 0.909], False)
+    """
+    k = np.asarray(counts, dtype=np.float64)
+    e = _as_panel(exposures, k.shape, "exposures")
+    empty = PreTrend((), (), (), (), math.nan, 0, alpha)
+    if n_pre < 2:
+        return PreTrend(**{**empty.__dict__, "reason": "moins de deux années avant le début"})
+    kp, ep = k[:, :n_pre], e[:, :n_pre]
+    y, offset, unit, period, _ = _did_cells(kp, ep, n_pre, 0)
+    known_t = ~np.isnan(kp[0]) & np.isfinite(ep[0]) & (ep[0] > 0)
+    years_known = np.nonzero(known_t)[0]
+    if years_known.size < 2 or unit.size == 0 or int(unit.max()) < 1:
+        return PreTrend(
+            **{**empty.__dict__, "reason": "moins de deux années connues avant le début"}
+        )
+    # Rebuild the (unit, year) of each kept cell to place the leads.
+    known = ~np.isnan(kp) & np.isfinite(ep) & (ep > 0)
+    yk = np.where(known, kp, 0.0)
+    keep_unit = yk.sum(axis=1) > 0
+    keep_period = yk[keep_unit].sum(axis=0) > 0
+    known &= keep_unit[:, None] & keep_period[None, :]
+    i, t = np.nonzero(known)
+    if not keep_unit[0]:
+        return PreTrend(**{**empty.__dict__, "reason": "aucun fait dans la commune avant le début"})
+    lead_years = [int(year) for year in np.unique(t[i == 0])][:-1]
+    if not lead_years:
+        return PreTrend(
+            **{**empty.__dict__, "reason": "moins de deux années connues avant le début"}
+        )
+    d = np.column_stack([((i == 0) & (t == year)).astype(np.float64) for year in lead_years])
+    beta, cov, pearson, df, converged = _poisson_fe_multi(y, offset, unit, period, d)
+    if not converged:
+        return PreTrend(**{**empty.__dict__, "reason": "le calcul n'a pas abouti"})
+    if df > 0:
+        dispersion = pearson / df
+        scale = max(dispersion, 1.0) if floor_dispersion else dispersion
+    else:
+        scale = 1.0
+    cov = cov * scale
+    wald = float(beta @ np.linalg.solve(cov, beta))
+    q = len(lead_years)
+    if df > 0:
+        p_value = float(f_dist.sf(wald / q, q, df))
+        crit = float(student.ppf(1 - alpha / 2, df))
+    else:
+        p_value = float(chi2.sf(wald, q))
+        crit = float(norm.ppf(1 - alpha / 2))
+    se = np.sqrt(np.maximum(np.diag(cov), 0.0))
+    return PreTrend(
+        years=tuple(lead_years),
+        lead_ratio=tuple(float(v) for v in np.exp(beta)),
+        lead_low=tuple(float(v) for v in np.exp(beta - crit * se)),
+        lead_high=tuple(float(v) for v in np.exp(beta + crit * se)),
+        p_value=p_value,
+        df=df,
+        alpha=alpha,
+    )
+
+
 def _did_cells(
     counts: FloatArray, exposures: FloatArray, n_pre: int, treated_row: int
 ) -> tuple[FloatArray, FloatArray, npt.NDArray[np.intp], npt.NDArray[np.intp], FloatArray]:
@@ -253,6 +414,7 @@ def _nan_did(reason: str, n_cells: int, n_controls: int, base: dict[str, float])
         n_controls=n_controls,
         placebo_p_value=nan,
         reason=reason,
+        placebo_deltas=(),
         **base,
     )
 
@@ -357,9 +519,9 @@ def poisson_did(
             yj, oj, uj, pj, dj = _did_cells(kj, ej, n_pre, 0)
             dj_hat, *_rest, ok = _poisson_fe(yj, oj, uj, pj, dj)
             if ok:
-                stats.append(abs(dj_hat))
+                stats.append(dj_hat)
         if stats:
-            placebo_p = (1 + sum(s >= abs(delta) for s in stats)) / (len(stats) + 1)
+            placebo_p = (1 + sum(abs(s) >= abs(delta) for s in stats)) / (len(stats) + 1)
 
     return DidResult(
         ratio=math.exp(delta),
@@ -375,6 +537,7 @@ def poisson_did(
         n_controls=n_units - 1,
         placebo_p_value=placebo_p,
         reason=reason,
+        placebo_deltas=tuple(float(s) for s in stats) if placebo and n_units > 2 else (),
         **base,
     )
 
@@ -412,10 +575,25 @@ def _verdict(sign_effect: int, sign_own: int, significant: bool) -> str:
     return f"la {word} est significativement moins marquée que dans les communes comparables"
 
 
-def describe_did(result: DidResult) -> str:
+INCONCLUSIVE: Final = "non concluant"
+
+
+def _inconclusive(check: DesignCheck) -> str:
+    """The verdict of a design that does not allow one: never "aucun effet"."""
+    return f"{INCONCLUSIVE} ({' ; '.join(check.reasons)})"
+
+
+def _with_notes(verdict: str, check: DesignCheck | None) -> str:
+    if check is None or not check.notes:
+        return verdict
+    return f"{verdict} ({' ; '.join(check.notes)})"
+
+
+def describe_did(result: DidResult, check: DesignCheck | None = None) -> str:
     """The French conclusion of a :class:`DidResult`, figures first, for a coordinator.
 
-    "Significative" means ``p_value < alpha``.
+    "Significative" means ``p_value < alpha``. With a :class:`DesignCheck` that fails, the
+    figures are followed by "non concluant" and its reasons, whatever the p-value.
     """
     if math.isnan(result.p_value):
         return "comparaison non calculable : " + _DID_REASONS.get(result.reason, result.reason)
@@ -434,8 +612,10 @@ def describe_did(result: DidResult) -> str:
         f"{percent_change(result.ratio_low - 1)} à {percent_change(result.ratio_high - 1)}"
         f", {_p_text(result.p_value)})"
     )
+    if check is not None and not check.conclusive:
+        return f"{head} : {_inconclusive(check)}"
     verdict = _verdict(sign_effect, sign_own, result.p_value < result.alpha)
-    return f"{head} : {verdict}"
+    return f"{head} : {_with_notes(verdict, check)}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -747,11 +927,149 @@ def placebo_test(
     )
 
 
-def describe_synthetic_control(result: PlaceboResult, *, alpha: float = 0.05) -> str:
+LEVEL_FACTOR: Final = 2.0
+"""A difference-in-differences compares evolutions of communes whose pre-period rates are
+within this factor of each other; beyond, a common trend is implausible."""
+
+
+@dataclass(frozen=True)
+class DesignCheck:
+    """Whether a method's conditions hold. ``conclusive`` False with the French ``reasons``
+    when they fail (the result is then "non concluant", never "aucun effet"); ``notes`` are
+    said beside a conclusion without blocking it."""
+
+    conclusive: bool
+    reasons: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def min_placebos(alpha: float) -> int:
+    """Fewest placebos for a rank p-value ``1 / (n + 1)`` to reach ``alpha``: 19 at 5 %.
+
+    >>> min_placebos(0.05), min_placebos(0.1)
+    (19, 9)
+    """
+    return math.ceil(1 / alpha - 1e-9) - 1
+
+
+def check_synthetic_control(
+    result: PlaceboResult,
+    *,
+    alpha: float = 0.05,
+    tolerance: float = POOR_FIT,
+    names: list[str] | None = None,
+) -> DesignCheck:
+    """The synthetic control's conditions: enough placebos for the p-value to reach
+    ``alpha``; a pre-period RMSPE within ``tolerance`` of the treated commune's mean pre-period
+    rate; a single donor carrying (almost) all the weight is said (``names`` of the donors,
+    in their order, to name it)."""
+    fit = result.fit
+    reasons: list[str] = []
+    notes: list[str] = []
+    needed = min_placebos(alpha)
+    if result.n_placebos < needed:
+        reasons.append(
+            f"{result.n_placebos} communes témoins seulement, la p-valeur des placebos ne "
+            f"peut pas descendre sous 1/{result.n_placebos + 1} "
+            f"({number(1 / (result.n_placebos + 1), 2)}), il en faut au moins {needed} pour "
+            f"le seuil de {number(100 * alpha, 0)} %"
+        )
+    pre_level = float(np.mean(np.abs(fit.treated[: fit.n_pre])))
+    if not pre_level > 0 or fit.pre_rmspe > tolerance * pre_level:
+        share = fit.pre_rmspe / pre_level if pre_level > 0 else math.inf
+        reasons.append(
+            f"la commune synthétique suit mal la commune avant le début (écart quadratique "
+            f"moyen {number(fit.pre_rmspe, 2)} pour 1 000, "
+            + (f"{number(100 * share, 0)} %" if math.isfinite(share) else "un taux nul")
+            + f" de son taux moyen ; tolérance {number(100 * tolerance, 0)} %)"
+        )
+    top = int(np.argmax(fit.weights))
+    if fit.weights[top] >= 0.99:
+        who = names[top] if names is not None else f"le donneur {top + 1}"
+        notes.append(
+            f"une seule commune porte tout le poids ({who}, {number(100 * fit.weights[top], 0)} "
+            "%), la commune synthétique est cette commune seule"
+        )
+    return DesignCheck(conclusive=not reasons, reasons=tuple(reasons), notes=tuple(notes))
+
+
+def check_did(
+    result: DidResult,
+    pre_trend: PreTrend | None,
+    *,
+    level_factor: float = LEVEL_FACTOR,
+) -> DesignCheck:
+    """The difference-in-differences' conditions: comparison communes at a comparable level
+    before the start (pooled rates within ``level_factor``) and parallel pre-trends
+    (``pre_trend``, :func:`pre_trend_test`; None: not tested, said as a note)."""
+    reasons: list[str] = []
+    notes: list[str] = []
+    t, c = result.rate_treated_pre, result.rate_controls_pre
+    if t > 0 and c > 0 and not 1 / level_factor <= t / c <= level_factor:
+        factor = t / c if t > c else c / t
+        more = "plus" if t > c else "moins"
+        reasons.append(
+            f"niveaux trop différents, avant le début le taux de la commune "
+            f"({number(t, 1)} pour 1 000) est {number(factor, 1)} fois {more} élevé que celui "
+            f"des communes de comparaison ({number(c, 1)}) ; tolérance d'un facteur "
+            f"{number(level_factor, 0)}"
+        )
+    if pre_trend is None:
+        notes.append("tendances avant le début non testées")
+    elif pre_trend.reason:
+        notes.append(f"tendances avant le début non testées ({pre_trend.reason})")
+    elif not pre_trend.parallel:
+        reasons.append(
+            f"tendances non parallèles avant le début, la commune s'écartait déjà des "
+            f"communes de comparaison ({_p_text(pre_trend.p_value)}, test au seuil de "
+            f"{number(100 * pre_trend.alpha, 0)} %)"
+        )
+    return DesignCheck(conclusive=not reasons, reasons=tuple(reasons), notes=tuple(notes))
+
+
+def synthetic_control_detectable(
+    result: PlaceboResult,
+    donors: npt.ArrayLike,
+    *,
+    alpha: float = 0.05,
+    power: float = 0.8,
+    direction: Literal["decrease", "increase"] = "decrease",
+) -> DetectableEffect:
+    """The smallest relative effect the placebo test would detect in ``power`` of the placebos
+    fitted within the tolerance of :func:`check_synthetic_control`
+    (:func:`crimestats.power.placebo_detectable_effect`): each donor refitted as if treated,
+    its synthetic series after the start (its rates minus its gaps) as the level an effect
+    multiplies, its pre-period RMSPE as the scale of the ratio statistic."""
+    y0 = np.asarray(donors, dtype=np.float64)
+    n_pre = result.fit.n_pre
+    gaps = result.placebo_gaps[:, n_pre:]
+    level = y0.T[:, n_pre:] - gaps
+    # Power over the placebos fitted within the tolerance a verdict needs (check_synthetic_
+    # control): a commune no mix of donors follows would get "non concluant", not a verdict.
+    with np.errstate(invalid="ignore"):
+        pre_level = np.mean(np.abs(y0[:n_pre]), axis=0)
+        eligible = result.placebo_pre_rmspe <= POOR_FIT * pre_level
+    return placebo_detectable_effect(
+        gaps,
+        level,
+        result.placebo_pre_rmspe,
+        treated_statistic=result.fit.rmspe_ratio,
+        eligible=eligible,
+        alpha=alpha,
+        power=power,
+        direction=direction,
+    )
+
+
+def describe_synthetic_control(
+    result: PlaceboResult, *, alpha: float = 0.05, check: DesignCheck | None = None
+) -> str:
     """The French conclusion of a placebo test, figures first, for a coordinator.
 
     The effect is the mean gap after the start (treated minus synthetic, in the unit of the
-    series: a rate per 1,000); "significative" means the placebo p-value is at most ``alpha``
+    series: a rate per 1,000); "significative" means the placebo p-value is at most ``alpha``;
+    when the design does not allow a verdict (:func:`check_synthetic_control`, computed when
+    ``check`` is not given), "non concluant" and why, never a verdict on the effect
     (with ``n`` placebos it cannot go below ``1 / (n + 1)``: 19 placebos at least for 5 %).
 
     >>> rng = np.random.default_rng(1)
@@ -774,14 +1092,10 @@ def describe_synthetic_control(result: PlaceboResult, *, alpha: float = 0.05) ->
         f"par {result.rank - 1} des {result.n_placebos} communes témoins "
         f"({_p_text(result.p_value)})"
     )
-    pre_level = float(np.mean(np.abs(fit.treated[: fit.n_pre])))
-    warning = ""
-    if pre_level > 0 and fit.pre_rmspe > POOR_FIT * pre_level:
-        warning = (
-            f" ; attention, la commune synthétique suit mal la commune avant le début "
-            f"(écart quadratique moyen {number(fit.pre_rmspe, 1)} pour 1 000) : conclusion "
-            f"fragile"
-        )
+    if check is None:
+        check = check_synthetic_control(result, alpha=alpha)
+    if not check.conclusive:
+        return f"{head} : {_inconclusive(check)}"
     sign = (mean_gap > 0) - (mean_gap < 0)
     verdict = _verdict(sign, sign, result.p_value <= alpha)
-    return f"{head}{warning} : {verdict}"
+    return f"{head} : {_with_notes(verdict, check)}"

@@ -22,6 +22,24 @@ limits within which a commune's rate would fall by chance alone, narrower as the
   ``within``, ``below_95``, ``below_99.8``, or ``suppressed`` / ``no_denominator``. The names
   follow ``levels``: with ``levels=(0.9,)`` the flags are ``above_90``, ``within``, ``below_90``.
 
+- Overdispersion (``overdispersion="multiplicative"`` or ``"additive"``; ``"none"``, the
+  default, keeps the pure Poisson limits). Recorded crime varies between communes far more than
+  Poisson chance alone (tourism, commuting, a station...): with pure Poisson limits much more
+  than 5 % of communes fall outside the 95 % limits. Spiegelhalter (2005, section 3.4): each
+  commune's z-score ``z = (count - expected) / sqrt(expected)`` is *winsorised* (the
+  ``floor(I * q)`` lowest set to the next lowest, the same for the highest, ``q = 0.1`` by
+  default, so that the outliers being looked for do not inflate the estimate), and the
+  overdispersion factor is ``phi = sum(z_w ** 2) / I`` over the ``I`` communes with a positive
+  expected count (``I * phi`` is chi-square with ``I`` degrees of freedom when there is none:
+  ``phi_p_value``). *Multiplicative*: when ``phi > 1`` every limit is moved away from the
+  expected count by ``sqrt(phi)``: ``expected + sqrt(phi) * (poisson limit - expected)``,
+  floored at 0. *Additive* (random effects, DerSimonian and Laird's moment estimator on the
+  winsorised z-scores): ``tau2 = (I * phi - (I - 1)) / (sum w - sum w ** 2 / sum w)`` with
+  ``w = denominator / target`` (the inverse of a rate's Poisson variance), 0 when negative, and
+  normal limits ``target +- z_p * sqrt(target / denominator + tau2)`` on the rate, floored at
+  0. Fewer than ``min_units`` (20) communes: no estimate, pure Poisson limits, said by
+  ``overdispersion_applied = "none"`` and ``overdispersion_reason``.
+
 Being outside the limits says "more (or fewer) facts than chance explains at this size", not
 "more dangerous": commuter and tourist communes, or a police station on the territory, inflate
 the per-resident rate.
@@ -31,16 +49,113 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 from scipy.special import ndtri, pdtr
+from scipy.stats import chi2
 
 from crimestats.rates import PER
 
-__all__ = ["FunnelCurve", "FunnelResult", "funnel", "funnel_curve"]
+__all__ = [
+    "FunnelCurve",
+    "FunnelResult",
+    "Overdispersion",
+    "estimate_overdispersion",
+    "funnel",
+    "funnel_curve",
+    "winsorise",
+]
 
 FloatArray = npt.NDArray[np.float64]
+
+OverdispersionMethod = Literal["none", "multiplicative", "additive"]
+
+MIN_UNITS = 20
+"""Fewest communes from which an overdispersion factor is estimated (winsorising 10 % of 20
+leaves 16 values unchanged)."""
+
+
+@dataclass(frozen=True)
+class Overdispersion:
+    """Spiegelhalter's (2005) overdispersion estimates from winsorised z-scores.
+
+    ``phi`` the multiplicative factor (1 means none), ``phi_p_value`` the chi-square test of
+    "no overdispersion", ``tau2`` the additive between-commune variance of the rate (per unit,
+    squared; per 1,000 it is ``tau2 * 1e6``), ``n_units`` the communes used, ``winsor`` the
+    fraction winsorised at each end. ``reason`` (French) says why there is no estimate (``phi``
+    is then ``NaN``).
+    """
+
+    phi: float
+    phi_p_value: float
+    tau2: float
+    n_units: int
+    winsor: float
+    reason: str = ""
+
+
+def winsorise(values: npt.ArrayLike, fraction: float) -> FloatArray:
+    """The ``floor(n * fraction)`` lowest values set to the next lowest, likewise the highest.
+
+    >>> winsorise([5.0, -9.0, 1.0, 2.0, 3.0, 4.0, 0.0, 6.0, 7.0, 30.0], 0.1).tolist()
+    [5.0, 0.0, 1.0, 2.0, 3.0, 4.0, 0.0, 6.0, 7.0, 7.0]
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if not 0 <= fraction < 0.5:
+        raise ValueError(f"fraction winsorisée attendue dans [0, 0,5[, reçu {fraction}")
+    k = math.floor(x.size * fraction)
+    if k == 0:
+        return x.copy()
+    ordered = np.sort(x)
+    return np.asarray(np.clip(x, ordered[k], ordered[x.size - 1 - k]), dtype=np.float64)
+
+
+def estimate_overdispersion(
+    counts: npt.ArrayLike,
+    expected: npt.ArrayLike,
+    denominators: npt.ArrayLike,
+    *,
+    winsor: float = 0.1,
+    min_units: int = MIN_UNITS,
+) -> Overdispersion:
+    """Estimate ``phi`` and ``tau2`` from the communes with a count and a positive expectation.
+
+    >>> o = estimate_overdispersion([4, 16] * 10, [10.0] * 20, [1000.0] * 20)
+    >>> round(o.phi, 6), round(o.tau2 * 1e6, 6)
+    (3.6, 27.894737)
+    """
+    k = np.asarray(counts, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    d = np.asarray(denominators, dtype=np.float64)
+    used = np.isfinite(k) & np.isfinite(e) & (e > 0) & np.isfinite(d) & (d > 0)
+    n = int(used.sum())
+    if n < min_units:
+        return Overdispersion(
+            phi=math.nan,
+            phi_p_value=math.nan,
+            tau2=math.nan,
+            n_units=n,
+            winsor=winsor,
+            reason=(
+                f"surdispersion non estimée : {n} communes avec des faits attendus, "
+                f"il en faut au moins {min_units}"
+            ),
+        )
+    z = (k[used] - e[used]) / np.sqrt(e[used])
+    phi = float(np.mean(winsorise(z, winsor) ** 2))
+    target = e[used] / d[used]  # the target rate, the same for every commune
+    w = d[used] / target  # 1 / (Poisson variance of a commune's rate)
+    denominator = float(w.sum() - (w**2).sum() / w.sum())
+    tau2 = max(0.0, (n * phi - (n - 1)) / denominator) if denominator > 0 else 0.0
+    return Overdispersion(
+        phi=phi,
+        phi_p_value=float(chi2.sf(n * phi, n)),
+        tau2=tau2,
+        n_units=n,
+        winsor=winsor,
+    )
 
 
 @dataclass(frozen=True)
@@ -62,18 +177,22 @@ class FunnelResult:
     lower: FloatArray
     upper: FloatArray
     flag: npt.NDArray[np.str_]
+    overdispersion: Overdispersion | None = None
+    overdispersion_applied: OverdispersionMethod = "none"
 
 
 @dataclass(frozen=True)
 class FunnelCurve:
     """Curves to draw: ``denominators`` (log-spaced), ``lower`` and ``upper`` (levels x points,
-    rates per 1,000) around ``target_rate``."""
+    rates per 1,000) around ``target_rate``; ``phi`` and ``tau2`` the inflation applied."""
 
     target_rate: float
     levels: tuple[float, ...]
     denominators: FloatArray
     lower: FloatArray
     upper: FloatArray
+    phi: float = 1.0
+    tau2: float = 0.0
 
 
 def _levels(levels: tuple[float, ...]) -> tuple[float, ...]:
@@ -125,16 +244,34 @@ def poisson_limit(p: float, expected: npt.ArrayLike) -> FloatArray:
 
 
 def _limits(
-    target: float, denominators: FloatArray, levels: tuple[float, ...]
+    target: float,
+    denominators: FloatArray,
+    levels: tuple[float, ...],
+    phi: float = 1.0,
+    tau2: float = 0.0,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Limits (rates per 1,000): exact Poisson, inflated by ``sqrt(phi)`` when ``phi > 1``, or
+    normal with the added variance ``tau2`` when ``tau2 > 0``."""
     expected = target * denominators
     lower = np.empty((len(levels), denominators.size))
     upper = np.empty((len(levels), denominators.size))
+    inflate = math.sqrt(phi) if phi > 1 else 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
         for row, level in enumerate(levels):
             tail = (1 - level) / 2
-            lower[row] = poisson_limit(tail, expected) / denominators * PER
-            upper[row] = poisson_limit(1 - tail, expected) / denominators * PER
+            if tau2 > 0:
+                z = float(ndtri(1 - tail))
+                spread = z * np.sqrt(target / denominators + tau2)
+                lower[row] = np.fmax(target - spread, 0.0) * PER + 0.0 * denominators
+                upper[row] = (target + spread) * PER
+                continue
+            low = poisson_limit(tail, expected)
+            high = poisson_limit(1 - tail, expected)
+            if inflate > 1:
+                low = np.fmax(expected + inflate * (low - expected), 0.0) + 0.0 * expected
+                high = expected + inflate * (high - expected)
+            lower[row] = low / denominators * PER
+            upper[row] = high / denominators * PER
     return expected, lower, upper
 
 
@@ -143,6 +280,10 @@ def funnel(
     denominators: npt.ArrayLike,
     levels: tuple[float, ...] = (0.95, 0.998),
     target_rate: float | None = None,
+    *,
+    overdispersion: OverdispersionMethod = "none",
+    winsor: float = 0.1,
+    min_units: int = MIN_UNITS,
 ) -> FunnelResult:
     """Target rate, exact Poisson control limits and a flag for every commune.
 
@@ -150,7 +291,9 @@ def funnel(
     burglary) of one indicator-year, one element per commune. ``target_rate`` (per 1,000):
     a reference rate known without secrecy, such as France's from the département files;
     by default the rate pooled over the published communes, which leans high when small
-    communes with few facts are suppressed.
+    communes with few facts are suppressed. ``overdispersion``: "none" (pure Poisson limits),
+    "multiplicative" or "additive" (module docstring), estimated with ``winsor`` from at least
+    ``min_units`` communes.
 
     >>> f = funnel([30, 5, float("nan"), 2], [1000, 1000, 500, 1000])
     >>> f.target_rate, f.n_published, f.n_suppressed
@@ -177,7 +320,20 @@ def funnel(
         target = target_rate / PER
     else:
         target = float(k[published].sum()) / total_d if total_d > 0 else float("nan")
-    expected, lower, upper = _limits(target, d, ordered)
+    if overdispersion not in ("none", "multiplicative", "additive"):
+        raise ValueError(
+            f"surdispersion attendue : none, multiplicative ou additive ; reçu {overdispersion}"
+        )
+    estimate = None
+    applied: OverdispersionMethod = "none"
+    phi, tau2 = 1.0, 0.0
+    if overdispersion != "none":
+        estimate = estimate_overdispersion(k, target * d, d, winsor=winsor, min_units=min_units)
+        if overdispersion == "multiplicative" and estimate.phi > 1:
+            applied, phi = "multiplicative", estimate.phi
+        elif overdispersion == "additive" and estimate.tau2 > 0:
+            applied, tau2 = "additive", estimate.tau2
+    expected, lower, upper = _limits(target, d, ordered, phi, tau2)
     with np.errstate(invalid="ignore"):
         rate = k / d * PER
         count_low = lower * d / PER
@@ -198,6 +354,8 @@ def funnel(
         lower=lower,
         upper=upper,
         flag=flag,
+        overdispersion=estimate,
+        overdispersion_applied=applied,
     )
 
 
@@ -207,8 +365,13 @@ def funnel_curve(
     d_max: float,
     n: int = 200,
     levels: tuple[float, ...] = (0.95, 0.998),
+    *,
+    phi: float = 1.0,
+    tau2: float = 0.0,
 ) -> FunnelCurve:
-    """The funnel's limits on ``n`` log-spaced denominators from ``d_min`` to ``d_max``.
+    """The funnel's limits on ``n`` log-spaced denominators from ``d_min`` to ``d_max``;
+    ``phi`` (multiplicative, applied when above 1) or ``tau2`` (additive) as :func:`funnel`
+    applied them (``FunnelResult.overdispersion``).
 
     >>> c = funnel_curve(10.0, 100, 100_000, n=4)
     >>> c.denominators.tolist()
@@ -220,11 +383,13 @@ def funnel_curve(
     if not 0 < d_min < d_max or n < 2:
         raise ValueError("attendu 0 < d_min < d_max et n >= 2")
     denominators = np.geomspace(d_min, d_max, n)
-    _, lower, upper = _limits(target_rate / PER, denominators, ordered)
+    _, lower, upper = _limits(target_rate / PER, denominators, ordered, phi, tau2)
     return FunnelCurve(
         target_rate=target_rate,
         levels=ordered,
         denominators=denominators,
         lower=lower,
         upper=upper,
+        phi=phi,
+        tau2=tau2,
     )

@@ -32,11 +32,23 @@ are never hot or cold. The null hypothesis is therefore "events spread at random
 window"; where the territory fills its bounding box poorly (a coastline, a river), cells outside
 it count as empty and make the rest look hotter.
 
-Multiple testing. A grid of 10,000 cells tested at 5 % would show about 500 "hot spots" in
-pure noise. ``hot`` and ``cold`` are decided on Benjamini-Hochberg adjusted p-values ``q``
-(false discovery rate at ``alpha`` over the window's cells, as ArcGIS's FDR option does); the
-raw ``p`` is kept for reading. Neighbouring Gi* share cells, so the tests are positively
-dependent, the case in which Benjamini and Yekutieli (2001) showed the procedure still holds.
+Enough events, exact p-values. With 17 events on a thousand cells, a cell holding 1 or 2 of
+them has a huge Gi* z: the normal approximation fails on sparse counts, and such cells looked
+"hot, 99 %". Under complete spatial randomness, given the ``N`` events spread uniformly over
+their bounding box, a neighbourhood covering a share ``a_i`` of the box holds ``Binomial(N,
+a_i)`` events: ``p_exact`` is that exact two-sided tail, and the decisions use it (``z`` and
+the normal ``p`` stay for reading and equal esda's). On top of it: with fewer than
+``min_events`` (30) events nothing is tested and ``reason`` says how many are needed; a hot
+cell must hold at least ``min_cell_events`` (5) events in its neighbourhood. (A row weighted by
+a count of ``k`` events counts as ``k`` independent events: clustered rows make the test
+liberal.)
+
+Multiple testing. A grid of 10,000 cells tested at 5 % would show about 500 "hot spots" in pure
+noise. ``hot`` and ``cold`` are decided on Benjamini-Hochberg adjusted p-values ``q`` (false
+discovery rate at ``alpha`` over the tested cells, the whole window, as ArcGIS's FDR option
+does) computed from ``p_exact``; the raw ``p`` values are kept for reading. Neighbouring Gi*
+share cells, so the tests are positively dependent, the case in which Benjamini and Yekutieli
+(2001) showed the procedure still holds.
 The level of a cell grades the evidence: "hot 99 %" when ``q <= 0.01``, "hot 95 %" when
 ``q <= 0.05``, "hot 90 %" when ``q <= 0.10``, likewise for cold.
 """
@@ -50,13 +62,15 @@ from typing import Any, Final, TypeVar
 import numpy as np
 import numpy.typing as npt
 from scipy import ndimage, signal
-from scipy.stats import norm
+from scipy.stats import binom, norm
 
 from crimestats.french import number
 
 __all__ = [
     "MAX_CELLS",
     "MAX_EXTENT_M",
+    "MIN_CELL_EVENTS",
+    "MIN_EVENTS",
     "HotspotGrid",
     "HotspotInputError",
     "grid_hotspots",
@@ -80,6 +94,13 @@ are more likely mis-geocoded than a territory's."""
 
 MAX_CELLS: Final = 4_000_000
 """Largest grid accepted (each map is then 32 MB)."""
+
+MIN_EVENTS: Final = 30
+"""Fewest events for a hot-spot search (below, nothing is tested; bench/calibration.py)."""
+
+MIN_CELL_EVENTS: Final = 5
+"""Fewest events in a cell's neighbourhood (the cell and its 8 neighbours by default), observed
+or expected, for the cell to be tested."""
 
 _LEVELS: Final = ((0.01, "99 %"), (0.05, "95 %"), (0.10, "90 %"))
 _LABELS: Final = {"hot": "Point chaud", "cold": "Point froid"}
@@ -195,13 +216,30 @@ class HotspotGrid:
     hot: BoolArray
     cold: BoolArray
     q: FloatArray
-    """Benjamini-Hochberg adjusted p-values over the observed cells (NaN in the margin)."""
+    """Benjamini-Hochberg adjusted ``p_exact`` over the tested cells (NaN elsewhere)."""
+    p_exact: FloatArray
+    """Exact two-sided p-value of the neighbourhood's count under complete spatial randomness
+    (binomial given the number of events), NaN outside the window."""
     observed: BoolArray
     """Cells that are Gi* observations: the events' bounding box, not the margin."""
     alpha: float
     bandwidth: float
     neighbourhood: float
     n_events: int
+    tested: BoolArray
+    """Cells actually tested (the false discovery rate is controlled over them): the window's
+    cells, none when there are fewer than ``min_events`` events."""
+    min_events: int
+    min_cell_events: int
+    enough: BoolArray
+    """Cells whose neighbourhood holds at least ``min_cell_events`` events: only they can be
+    hot, at any level."""
+    reason: str
+    """Why nothing was tested (French), or ""."""
+
+    @property
+    def n_tested(self) -> int:
+        return int(self.tested.sum())
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -212,9 +250,9 @@ class HotspotGrid:
         """Level of every cell: "hot 99 %", "hot 95 %", "hot 90 %", "cold ..." or
         "not significant" (margin cells included)."""
         out = np.full(self.shape, "not significant", dtype="<U15")
-        q = np.where(self.observed, self.q, np.inf)
+        q = np.where(self.tested, self.q, np.inf)
         for threshold, name in reversed(_LEVELS):
-            out[(q <= threshold) & (self.z > 0)] = f"hot {name}"
+            out[(q <= threshold) & (self.z > 0) & self.enough] = f"hot {name}"
             out[(q <= threshold) & (self.z < 0)] = f"cold {name}"
         return out
 
@@ -224,7 +262,8 @@ class HotspotGrid:
         Keys: ``row``, ``col``; ``lon``, ``lat`` of the centre; ``corners``, four
         ``(lon, lat)`` pairs south-west, south-east, north-east, north-west (GeoJSON order;
         Leaflet wants ``[lat, lon]``); ``bbox`` ``(west, south, east, north)``; ``count``,
-        ``density`` (events per km²), ``z``, ``p`` (raw, two-sided), ``q`` (after
+        ``density`` (events per km²), ``z``, ``p`` (exact under complete spatial randomness, raw,
+        two-sided), ``p_normal`` (Gi*'s normal approximation), ``q`` (after
         Benjamini-Hochberg), ``hot``, ``cold``, ``level`` and ``label`` (French, for display).
         """
         levels = self.levels()
@@ -261,7 +300,8 @@ class HotspotGrid:
                     "count": int(self.counts[r, col]),
                     "density": float(self.density[r, col]),
                     "z": float(self.z[r, col]),
-                    "p": float(self.p[r, col]),
+                    "p": float(self.p_exact[r, col]),
+                    "p_normal": float(self.p[r, col]),
                     "q": float(self.q[r, col]),
                     "hot": bool(self.hot[r, col]),
                     "cold": bool(self.cold[r, col]),
@@ -383,6 +423,20 @@ def _getis_ord_star(
     return np.asarray(z, dtype=np.float64), np.asarray(p, dtype=np.float64)
 
 
+def _binomial_p(
+    local: FloatArray, share: FloatArray, n_events: int, observed: BoolArray
+) -> FloatArray:
+    """Exact two-sided p-value of each neighbourhood's count under complete spatial randomness:
+    given the ``n_events`` events, each falls uniformly in their bounding box, so a
+    neighbourhood covering a ``share`` of the box holds ``Binomial(n_events, share)`` of them;
+    ``p = min(1, 2 * min(P(X >= local), P(X <= local)))``, NaN outside the window."""
+    share = np.clip(share, 0.0, 1.0)
+    upper = binom.sf(local - 1, n_events, share)
+    lower = binom.cdf(local, n_events, share)
+    p = np.minimum(1.0, 2 * np.minimum(upper, lower))
+    return np.asarray(np.where(observed, p, np.nan), dtype=np.float64)
+
+
 def _benjamini_hochberg(p: FloatArray) -> FloatArray:
     """Adjusted p-values (NaN kept): a cell is significant at FDR ``a`` when ``q <= a``."""
     q = np.full(p.shape, np.nan)
@@ -415,8 +469,16 @@ def grid_hotspots(
     bandwidth: float = 400.0,
     neighbourhood: float | None = None,
     alpha: float = 0.05,
+    min_events: int = MIN_EVENTS,
+    min_cell_events: int = MIN_CELL_EVENTS,
 ) -> HotspotGrid:
     """Count the events on a square grid, then compute their kernel density and Gi*.
+
+    A verdict only when the data allow one: with fewer than ``min_events`` events no cell is
+    tested (``reason`` says how many are needed); otherwise only the cells whose neighbourhood
+    holds at least ``min_cell_events`` events (candidates for a hot spot) or would hold that
+    many on average (where an empty neighbourhood can be a cold spot) are tested, and the
+    Benjamini-Hochberg procedure runs over those cells.
 
     ``weights`` is the number of events of each row (whole numbers, 1 by default).
     ``neighbourhood`` defaults to ``1.5 * cell_size``: the cell and its eight neighbours.
@@ -483,9 +545,45 @@ def grid_hotspots(
 
     observed = np.zeros((ny, nx), dtype=bool)
     observed[margin : margin + wy, margin : margin + wx] = True
-    z, p = _getis_ord_star(counts, observed, _band(neighbourhood, cell_size))
-    q = _benjamini_hochberg(p)
-    significant = np.where(observed, q, np.inf) <= alpha
+    band = _band(neighbourhood, cell_size)
+    z, p = _getis_ord_star(counts, observed, band)
+    n_events = int(w.sum())
+    if min_events < 0 or min_cell_events < 0:
+        raise ValueError("min_events et min_cell_events : des nombres d'événements positifs")
+    reason = ""
+    if n_events < min_events:
+        tested = np.zeros(observed.shape, dtype=bool)
+        reason = (
+            f"{number(n_events)} événements : il en faut au moins {number(min_events)} pour "
+            "chercher des points chauds (avec moins, une cellule de 1 ou 2 faits paraît "
+            "« chaude » par le seul hasard)"
+        )
+    else:
+        tested = observed.copy()
+    local = np.rint(_correlate(np.where(observed, counts, 0).astype(np.float64), band))
+    # Share of the events' bounding box each neighbourhood covers: the window's last column
+    # and row stick out of the box, so they are weighed by the part of them inside it.
+    fx = np.clip(
+        np.minimum(x0 + (np.arange(nx) + 1) * cell_size, xmax)
+        - np.maximum(x0 + np.arange(nx) * cell_size, xmin),
+        0.0,
+        cell_size,
+    )
+    fy = np.clip(
+        np.minimum(y0 + (np.arange(ny) + 1) * cell_size, ymax)
+        - np.maximum(y0 + np.arange(ny) * cell_size, ymin),
+        0.0,
+        cell_size,
+    )
+    area = np.where(observed, np.outer(fy, fx), 0.0)
+    if not area.sum() > 0:  # events on one line: every window cell weighs the same
+        area = observed.astype(np.float64)
+    share = np.maximum(_correlate(area, band), 0.0) / float(area.sum())
+    p_exact = _binomial_p(local, share, n_events, observed)
+    q = _benjamini_hochberg(np.where(tested, p_exact, np.nan))
+    significant = np.where(tested, q, np.inf) <= alpha
+    # A flagged hot cell holds at least min_cell_events events in its neighbourhood.
+    enough = local >= min_cell_events
     return HotspotGrid(
         x0=x0,
         y0=y0,
@@ -495,12 +593,18 @@ def grid_hotspots(
         density=_readonly(density),
         z=_readonly(z),
         p=_readonly(p),
-        hot=_readonly(significant & (z > 0)),
+        hot=_readonly(significant & (z > 0) & enough),
         cold=_readonly(significant & (z < 0)),
+        p_exact=_readonly(p_exact),
         q=_readonly(q),
         observed=_readonly(observed),
         alpha=float(alpha),
         bandwidth=float(bandwidth),
         neighbourhood=float(neighbourhood),
-        n_events=int(w.sum()),
+        n_events=n_events,
+        tested=_readonly(tested),
+        min_events=int(min_events),
+        min_cell_events=int(min_cell_events),
+        enough=_readonly(enough),
+        reason=reason,
     )

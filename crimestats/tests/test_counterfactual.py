@@ -302,8 +302,17 @@ def test_incomplete_donors_are_left_out_and_bad_inputs_refused():
 def test_poor_pre_period_fit_is_said():
     donors = _panel(8, 10, 19)
     treated = donors.max(axis=1) * 1.5  # above every donor: no convex combination follows it
-    text = describe_synthetic_control(placebo_test(treated, donors, n_pre=6))
-    assert "suit mal" in text and "conclusion fragile" in text
+    result = placebo_test(treated, donors, n_pre=6)
+    text = describe_synthetic_control(result)
+    pre_level = float(np.mean(treated[:6]))
+    share = round(100 * result.fit.pre_rmspe / pre_level)
+    assert share > 10
+    assert text.endswith(
+        "non concluant (la commune synthétique suit mal la commune avant le début (écart "
+        f"quadratique moyen {result.fit.pre_rmspe:.2f} pour 1 000, {share} % de son taux "
+        "moyen ; tolérance 10 %))".replace(".", ",", 1)
+    )
+    assert "aucun effet" not in text and "significative" not in text.split(" : ")[-1]
 
 
 # -- Difference-in-differences ----------------------------------------------------------------
@@ -471,3 +480,224 @@ def test_did_edge_cases():
 )
 def test_verdicts(effect: int, own: int, significant: bool, expected: str) -> None:
     assert _verdict(effect, own, significant) == expected
+
+
+def test_did_keeps_the_placebo_deltas_behind_its_placebo_p_value() -> None:
+    """The placebo p-value is the rank of |delta| among the placebos' |delta| kept in
+    placebo_deltas (each recomputed here as an ordinary DiD with that commune first)."""
+    rng = np.random.default_rng(5)
+    counts = rng.poisson(60, (8, 6)).astype(float)
+    result = poisson_did(counts, np.full(8, 10_000.0), n_pre=3)
+    assert len(result.placebo_deltas) == 7
+    for j, delta in enumerate(result.placebo_deltas):
+        others = np.delete(counts[1:], j, axis=0)
+        alone = poisson_did(
+            np.vstack([counts[1 + j], others]), np.full(7, 10_000.0), n_pre=3, placebo=False
+        )
+        assert delta == pytest.approx(alone.delta, abs=1e-8)
+    rank = 1 + sum(abs(d) >= abs(result.delta) for d in result.placebo_deltas)
+    assert result.placebo_p_value == pytest.approx(rank / 8)
+
+
+def test_synthetic_control_detectable_effect_uses_the_placebos() -> None:
+    """20 donors following parallel noisy paths: the detectable effect is the one a placebo
+    test recomputed by hand (each placebo's post gaps shifted by d times its synthetic level,
+    ranked among the others' unchanged RMSPE ratios and the treated commune's, p = rank / 21)
+    detects in 80 % of placebos."""
+    from crimestats.counterfactual import synthetic_control_detectable
+
+    rng = np.random.default_rng(8)
+    donors = 20 + rng.normal(0, 0.5, (10, 20)) + np.linspace(0, 3, 20)[None, :]
+    treated = donors[:, :2].mean(axis=1)
+    result = placebo_test(treated, donors, n_pre=6)
+    d = synthetic_control_detectable(result, donors)
+    assert d.detectable and d.method == "placebo"
+
+    def share_detected(effect: float) -> float:
+        gaps = result.placebo_gaps[:, 6:]
+        level = donors.T[:, 6:] - gaps
+        base = np.sqrt(np.mean(gaps**2, axis=1)) / result.placebo_pre_rmspe
+        hits = 0
+        for j in range(20):
+            shifted = (
+                np.sqrt(np.mean((gaps[j] + effect * level[j]) ** 2)) / result.placebo_pre_rmspe[j]
+            )
+            others = sum(base[k] >= shifted for k in range(20) if k != j)
+            others += result.fit.rmspe_ratio >= shifted  # the treated commune is a unit too
+            hits += (1 + others) / 21 <= 0.05
+        return hits / 20
+
+    assert share_detected(d.relative_change) >= 0.8
+    assert share_detected(d.relative_change + 0.01) < 0.8
+
+
+# -- A verdict only when the design allows one -------------------------------------------------
+
+
+def test_pre_trend_leads_equal_statsmodels() -> None:
+    """The event-study leads and their joint F test (dispersion not floored) equal statsmodels'
+    Poisson GLM with unit, year and lead dummies and scale="X2", to 1e-6."""
+    from crimestats.counterfactual import pre_trend_test
+
+    rng = np.random.default_rng(12)
+    counts = rng.poisson(80, (7, 5)).astype(float)
+    counts[0] = rng.poisson([60, 70, 80, 90, 100]).astype(float)  # a rising treated commune
+    exposures = np.repeat(rng.uniform(8_000, 20_000, 7)[:, None], 5, axis=1)
+    ours = pre_trend_test(counts, exposures, n_pre=5, floor_dispersion=False)
+    unit, year = np.meshgrid(np.arange(7), np.arange(5), indexing="ij")
+    frame = pd.DataFrame(
+        {
+            "y": counts.ravel(),
+            "unit": unit.ravel(),
+            "year": year.ravel(),
+            "offset": np.log(exposures.ravel()),
+        }
+    )
+    for lead in range(4):
+        frame[f"lead{lead}"] = ((frame.unit == 0) & (frame.year == lead)).astype(float)
+    x = pd.get_dummies(frame[["unit", "year"]].astype(str), drop_first=False).astype(float)
+    x = x.drop(columns=["year_0"])
+    x = pd.concat([x, frame[[f"lead{k}" for k in range(4)]]], axis=1)
+    fit = sm.GLM(frame.y, x, family=sm.families.Poisson(), offset=frame.offset).fit(scale="X2")
+    leads = [f"lead{k}" for k in range(4)]
+    assert ours.lead_ratio == pytest.approx(np.exp(fit.params[leads]).tolist(), rel=1e-6)
+    r = np.zeros((4, x.shape[1]))
+    for k, name in enumerate(leads):
+        r[k, list(x.columns).index(name)] = 1.0
+    test = fit.wald_test(r, use_f=True, scalar=True)
+    assert ours.p_value == pytest.approx(float(test.pvalue), rel=1e-6)
+    assert ours.df == int(fit.df_resid)
+
+
+def test_parallel_series_pass_the_pre_trend_test_and_a_diverging_one_fails() -> None:
+    from crimestats.counterfactual import pre_trend_test
+
+    parallel = [[1000, 1100, 1000, 1100], [2000, 2200, 2000, 2200], [500, 550, 500, 550]]
+    t = pre_trend_test(parallel, [10_000, 20_000, 5_000], n_pre=4)
+    assert t.parallel and t.lead_ratio == pytest.approx([1.0, 1.0, 1.0], abs=1e-9)
+    rising = [[1000, 1100, 1210, 1331], [2000] * 4, [500] * 4]
+    assert not pre_trend_test(rising, [10_000, 20_000, 5_000], n_pre=4).parallel
+    assert pre_trend_test(rising, [10_000, 20_000, 5_000], n_pre=1).reason
+
+
+def test_three_donors_are_not_conclusive_and_a_single_donor_is_said() -> None:
+    """The issue's case: 3 complete donors, one carrying all the weight; the placebo p-value
+    cannot go below 1/4."""
+    from crimestats.counterfactual import check_synthetic_control, min_placebos
+
+    years = np.arange(8)
+    havre = 10 + 0.2 * years
+    donors = np.column_stack([havre, 20 + 0.1 * years, 30 - 0.3 * years])
+    treated = havre + np.r_[np.zeros(5), -2.0, -2.0, -2.0]
+    result = placebo_test(treated, donors, n_pre=5)
+    assert result.fit.weights[0] == pytest.approx(1.0)
+    check = check_synthetic_control(result, names=["Le Havre", "Dieppe", "Fécamp"])
+    assert not check.conclusive and min_placebos(0.05) == 19
+    assert check.reasons == (
+        "3 communes témoins seulement, la p-valeur des placebos ne peut pas descendre sous 1/4 "
+        "(0,25), il en faut au moins 19 pour le seuil de 5 %",
+    )
+    assert check.notes == (
+        "une seule commune porte tout le poids (Le Havre, 100 %), la commune synthétique est "
+        "cette commune seule",
+    )
+    text = describe_synthetic_control(result, check=check)
+    assert text.endswith(
+        " : non concluant (3 communes témoins seulement, la p-valeur des placebos ne peut pas "
+        "descendre sous 1/4 (0,25), il en faut au moins 19 pour le seuil de 5 %)"
+    )
+    assert "aucun effet" not in text
+
+
+def test_a_conclusive_synthetic_control_says_its_single_donor() -> None:
+    from crimestats.counterfactual import check_synthetic_control
+
+    rng = np.random.default_rng(1)
+    donors = 20 + rng.normal(0, 1, (10, 19)).cumsum(axis=0)
+    treated = donors[:, 0] + np.r_[np.zeros(6), np.full(4, -8.0)]
+    result = placebo_test(treated, donors, n_pre=6)
+    check = check_synthetic_control(result)
+    assert check.conclusive and result.p_value == pytest.approx(1 / 20)
+    assert describe_synthetic_control(result, check=check).endswith(
+        "la baisse est significative et plus marquée que dans les communes comparables (une "
+        "seule commune porte tout le poids (le donneur 1, 100 %), la commune synthétique est "
+        "cette commune seule)"
+    )
+
+
+def test_did_on_communes_at_another_level_is_not_conclusive() -> None:
+    """The issue's case: Rouen at 4.7 per 1,000 against communes at 1.4."""
+    from crimestats.counterfactual import check_did, pre_trend_test
+
+    counts = [[470, 475, 468, 300, 290], [140, 141, 139, 140, 142], [70, 70, 71, 70, 69]]
+    exposures = [100_000, 100_000, 50_000]
+    result = poisson_did(counts, exposures, n_pre=3)
+    trend = pre_trend_test(counts, exposures, n_pre=3)
+    check = check_did(result, trend)
+    rouen = 1413 / 300_000 * 1000
+    controls = (420 + 210) / 450_000 * 1000
+    assert f"{rouen:.1f}" == "4.7" and f"{controls:.1f}" == "1.4"
+    assert check.reasons == (
+        "niveaux trop différents, avant le début le taux de la commune (4,7 pour 1 000) est "
+        f"{rouen / controls:.1f} fois plus élevé que celui des communes de comparaison (1,4) ; "
+        "tolérance d'un facteur 2".replace(".", ",", 1),
+    )
+    text = describe_did(result, check)
+    assert result.p_value < 0.05  # significant, yet no verdict
+    assert text.endswith(f" : non concluant ({check.reasons[0]})")
+    assert "aucun effet" not in text and "plus marquée" not in text
+
+
+def test_did_with_diverging_pre_trends_is_not_conclusive() -> None:
+    from crimestats.counterfactual import check_did, pre_trend_test
+
+    counts = [[1000, 1100, 1210, 1331, 1300], [2000] * 5, [500] * 5]
+    exposures = [10_000, 20_000, 5_000]
+    result = poisson_did(counts, exposures, n_pre=4)
+    trend = pre_trend_test(counts, exposures, n_pre=4)
+    check = check_did(result, trend)
+    assert not check.conclusive
+    assert trend.p_value < 0.1
+    shown = f"{trend.p_value:.2f}".replace(".", ",")
+    assert check.reasons == (
+        "tendances non parallèles avant le début, la commune s'écartait déjà des communes de "
+        f"comparaison (p = {shown}, test au seuil de 10 %)",
+    )
+
+
+# -- Calibration (small; bench/calibration.py runs 1,000 of each) --------------------------------
+
+
+def test_did_false_positive_rate_under_the_null() -> None:
+    """300 Poisson panels without effect (one commune and 20 comparison communes at 0.5 to 2
+    times its 90 facts a year, 5 years before, 3 after): "significant and conclusive" in at
+    most 5 % of them plus 4 simulation errors (sqrt(0.05 * 0.95 / 300) = 1.26 points)."""
+    from crimestats.counterfactual import check_did, pre_trend_test
+
+    rng = np.random.default_rng(99)
+    path = np.array([1.0, 1.04, 0.98, 1.02, 1.0, 0.97, 1.01, 0.99])
+    hits = 0
+    for _ in range(300):
+        levels = np.r_[90.0, 90.0 * rng.uniform(0.5, 2.0, 20)]
+        counts = rng.poisson(levels[:, None] * path[None, :]).astype(float)
+        result = poisson_did(counts, np.ones(21), 5, placebo=False)
+        check = check_did(result, pre_trend_test(counts, np.ones(21), 5))
+        hits += bool(check.conclusive and result.p_value < 0.05)
+    assert hits / 300 <= 0.05 + 4 * math.sqrt(0.05 * 0.95 / 300)
+
+
+def test_synthetic_control_false_positive_rate_under_the_null() -> None:
+    """80 panels of 20 donors on a common noisy path, the treated commune a mix of three, no
+    effect: significant and conclusive in at most 5 % plus 4 simulation errors (9.7 points)."""
+    from crimestats.counterfactual import check_synthetic_control
+
+    rng = np.random.default_rng(7)
+    hits = 0
+    for _ in range(80):
+        common = 10 + np.cumsum(rng.normal(0, 0.3, 10))
+        donors = common[:, None] * rng.uniform(0.7, 1.3, 20)[None, :]
+        donors = donors + rng.normal(0, 0.3, (10, 20))
+        treated = donors[:, :3].mean(axis=1) + rng.normal(0, 0.3, 10)
+        result = placebo_test(treated, donors, 6)
+        hits += bool(check_synthetic_control(result).conclusive and result.p_value <= 0.05)
+    assert hits / 80 <= 0.05 + 4 * math.sqrt(0.05 * 0.95 / 80)

@@ -160,3 +160,157 @@ def test_quantile_equals_scipy_poisson_ppf() -> None:
     )
     for p in (0.001, 0.025, 0.975, 0.999):
         assert np.array_equal(_poisson_quantile(p, lams), poisson.ppf(p, lams), equal_nan=True)
+
+
+# Overdispersion (Spiegelhalter 2005, section 3.4), recomputed apart from the module.
+
+
+def _burglary_2024() -> tuple[np.ndarray, np.ndarray]:
+    data = read_ssmsi(DEP_FILE).data.filter(
+        (pl.col("indicator") == "Cambriolages de logement") & (pl.col("year") == 2024)
+    )
+    counts = data.get_column("count").cast(pl.Float64).to_numpy()
+    dwellings = data.get_column("dwellings").cast(pl.Float64).to_numpy()
+    return counts, dwellings
+
+
+def _phi_by_hand(counts: np.ndarray, expected: np.ndarray, fraction: float) -> float:
+    """Winsorise with scipy.stats.mstats.winsorize (the ``int(n * fraction)`` most extreme at
+    each end set to the next one), then the mean of the squares."""
+    from scipy.stats.mstats import winsorize
+
+    z = (counts - expected) / np.sqrt(expected)
+    zw = np.asarray(winsorize(z, limits=(fraction, fraction)))
+    return float(np.sum(zw**2) / z.size)
+
+
+def test_hand_worked_overdispersion_on_twenty_communes() -> None:
+    """20 communes of 1,000 inhabitants at 10 per 1,000: 10 expected facts each. Counts 4 and
+    16 alternately: z = -+6 / sqrt(10), z^2 = 3.6 for all (winsorising changes nothing as the
+    two values are also the 10 % and 90 % ones): phi = 3.6. Weights w = 1,000 / 0.01 = 1e5:
+    sum w = 2e6, sum w^2 / sum w = 1e5, tau^2 = (20 * 3.6 - 19) / 1.9e6 = 2.78947e-5.
+    The 95 % limits of a commune (Poisson: 3.775 and 16.160 facts) move away from 10 by
+    sqrt(3.6): 10 - 6.225 * 1.897367 = -1.811 -> 0 and 10 + 6.160 * 1.897367 = 21.688; the
+    additive ones are 0.01 +- 1.959964 * sqrt(1e-5 + 2.78947e-5)."""
+    counts = np.array([4.0, 16.0] * 10)
+    d = np.full(20, 1000.0)
+    m = funnel(counts, d, levels=(0.95,), target_rate=10.0, overdispersion="multiplicative")
+    assert m.overdispersion is not None
+    assert m.overdispersion.phi == pytest.approx(3.6, rel=1e-12)
+    assert m.overdispersion.tau2 == pytest.approx(53 / 1.9e6, rel=1e-12)
+    assert m.overdispersion_applied == "multiplicative"
+    assert m.lower[0, 0] == 0.0
+    assert m.upper[0, 0] == pytest.approx((10 + 6.160 * math.sqrt(3.6)), abs=5e-3)
+    assert set(m.flag.tolist()) == {"within"}
+    plain = funnel(counts, d, levels=(0.95,), target_rate=10.0)
+    assert plain.overdispersion is None and plain.overdispersion_applied == "none"
+    assert set(plain.flag.tolist()) == {"within"}  # 4 and 16 lie inside 3.775 - 16.160
+    a = funnel(counts, d, levels=(0.95,), target_rate=10.0, overdispersion="additive")
+    spread = 1.959964 * math.sqrt(1e-5 + 53 / 1.9e6) * 1000
+    assert a.overdispersion_applied == "additive"
+    assert a.upper[0, 0] == pytest.approx(10 + spread, rel=1e-6)
+    assert a.lower[0, 0] == pytest.approx(max(0.0, 10 - spread), abs=1e-9)
+
+
+def test_overdispersion_of_the_departements_recomputed_by_hand() -> None:
+    """The 101 départements' burglaries, 2024: phi from scipy's winsorize, the chi-square test,
+    DerSimonian-Laird's tau^2 and both kinds of limits, all recomputed here."""
+    from scipy.stats import chi2
+
+    counts, dwellings = _burglary_2024()
+    target = counts.sum() / dwellings.sum()
+    expected = target * dwellings
+    phi = _phi_by_hand(counts, expected, 0.1)
+    assert phi > 10  # départements differ far beyond Poisson chance
+    result = funnel(counts, dwellings, overdispersion="multiplicative")
+    od = result.overdispersion
+    assert od is not None and od.n_units == counts.size
+    assert od.phi == pytest.approx(phi, rel=1e-12)
+    assert od.phi_p_value == pytest.approx(chi2.sf(counts.size * phi, counts.size), rel=1e-9)
+    w = dwellings / target
+    tau2 = (counts.size * phi - (counts.size - 1)) / (w.sum() - (w**2).sum() / w.sum())
+    assert od.tau2 == pytest.approx(tau2, rel=1e-12)
+    for i in range(0, counts.size, 9):
+        lam = expected[i]
+        for row, p in ((0, 0.975), (1, 0.999)):
+            high = lam + math.sqrt(phi) * (_brute_force_limit(p, lam) - lam)
+            assert result.upper[row, i] == pytest.approx(high / dwellings[i] * 1000, rel=1e-9)
+            low = max(0.0, lam - math.sqrt(phi) * (lam - _brute_force_limit(1 - p, lam)))
+            assert result.lower[row, i] == pytest.approx(low / dwellings[i] * 1000, rel=1e-9)
+    additive = funnel(counts, dwellings, overdispersion="additive", levels=(0.95,))
+    for i in range(0, counts.size, 9):
+        spread = 1.959963985 * math.sqrt(target / dwellings[i] + tau2)
+        assert additive.upper[0, i] == pytest.approx((target + spread) * 1000, rel=1e-8)
+    # Far fewer départements flagged than with pure Poisson limits.
+    poisson_out = np.mean(funnel(counts, dwellings).flag != "within")
+    inflated_out = np.mean(result.flag != "within")
+    assert poisson_out > 0.5 and inflated_out < poisson_out / 2
+    # The curve drawn with the same factor matches a département's limits.
+    curve = funnel_curve(result.target_rate, dwellings[0], dwellings[0] * 2, n=2, phi=od.phi)
+    assert curve.upper[:, 0] == pytest.approx(result.upper[:, 0], rel=1e-9)
+
+
+def test_too_few_communes_keep_poisson_limits_and_say_why() -> None:
+    counts = [30.0, 5.0, 12.0] * 6  # 18 communes
+    result = funnel(counts, [1000.0] * 18, overdispersion="multiplicative")
+    assert result.overdispersion is not None and math.isnan(result.overdispersion.phi)
+    assert result.overdispersion_applied == "none"
+    assert "18 communes" in result.overdispersion.reason
+    assert "au moins 20" in result.overdispersion.reason
+    assert np.array_equal(result.upper, funnel(counts, [1000.0] * 18).upper)
+    with pytest.raises(ValueError):
+        funnel(counts, [1000.0] * 18, overdispersion="beaucoup")  # type: ignore[arg-type]
+
+
+def test_no_inflation_when_phi_is_at_most_one() -> None:
+    """Counts equal to the expectation: z = 0, phi = 0, the limits stay Poisson."""
+    counts = [10.0] * 25
+    result = funnel(counts, [1000.0] * 25, overdispersion="multiplicative")
+    assert result.overdispersion is not None and result.overdispersion.phi == 0.0
+    assert result.overdispersion_applied == "none"
+    assert result.upper[0, 0] == pytest.approx(16.160, abs=2e-3)
+
+
+def test_calibration_of_overdispersed_limits() -> None:
+    """400 communes of 2,000 to 60,000 inhabitants at 10 per 1,000, counts with a variance 3
+    times their mean (negative binomial: the quasi-Poisson model the multiplicative factor
+    assumes), 20 replications (8,000 communes; 4 binomial simulation errors as tolerance).
+
+    - pure Poisson limits: P(|Z| > 1.96 / sqrt(3)) = 26 % outside the 95 % limits;
+    - phi estimated without winsorising: 5 % outside;
+    - phi from 10 %-winsorised z-scores (Spiegelhalter's default): winsorising a standard normal
+      at its 10 % and 90 % quantiles c = 1.2816 leaves a mean square of
+      1 - 0.2 - 2 c pdf(c) + 0.2 c^2 = 0.6787, so the limits sit at 1.96 sqrt(0.6787) standard
+      deviations: 10.6 % outside. The price of robustness to the outliers looked for, said in
+      the README's calibration table."""
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(2005)
+    outside: dict[str, list[float]] = {"poisson": [], "raw": [], "winsorised": []}
+    for _ in range(20):
+        d = rng.uniform(2_000, 60_000, 400)
+        counts = rng.negative_binomial(0.01 * d / 2, 1 / 3).astype(float)
+        for name, method, fraction in (
+            ("poisson", "none", 0.1),
+            ("raw", "multiplicative", 0.0),
+            ("winsorised", "multiplicative", 0.1),
+        ):
+            result = funnel(
+                counts,
+                d,
+                levels=(0.95,),
+                target_rate=10.0,
+                overdispersion=method,  # type: ignore[arg-type]
+                winsor=fraction,
+            )
+            outside[name].append(float(np.mean(result.flag != "within")))
+    c = float(norm.ppf(0.9))
+    mean_square = 1 - 0.2 - 2 * c * float(norm.pdf(c)) + 0.2 * c * c
+    assert mean_square == pytest.approx(0.6787, abs=1e-4)
+    for name, expected in (
+        ("poisson", 2 * norm.sf(1.959964 / math.sqrt(3))),
+        ("raw", 0.05),
+        ("winsorised", 2 * norm.sf(1.959964 * math.sqrt(mean_square))),
+    ):
+        tolerance = 4 * math.sqrt(expected * (1 - expected) / 8000)
+        assert abs(np.mean(outside[name]) - expected) < tolerance, (name, outside[name])

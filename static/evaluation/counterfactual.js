@@ -51,5 +51,41 @@
     });
   }
 
+  // Parallel trends before the start: the commune's gap to its comparison communes' path,
+  // relative to the last year before the start (0 = parallel), with its 90 % interval.
+  function drawPreTrend(element) {
+    var source = document.getElementById(element.dataset.pretrendChart);
+    if (!source || !window.echarts) { return; }
+    var trend = JSON.parse(source.textContent).pre_trend;
+    if (!trend || !trend.years.length) { return; }
+    var years = trend.years.map(String);
+    var chart = C.init(element);
+    chart.setOption({
+      animation: false,
+      aria: { enabled: true, decal: { show: true } },
+      tooltip: {
+        trigger: "axis",
+        formatter: function (params) {
+          var box = document.createElement("div");
+          var i = params[0].dataIndex;
+          box.textContent = years[i] + " : " + frNumber(trend.gap[i]) + " % (de " +
+            frNumber(trend.low[i]) + " à " + frNumber(trend.high[i]) + " %)";
+          return box;
+        },
+      },
+      legend: C.legend(["Écart avant le début", "Intervalle à 90 %"]),
+      grid: C.grid({}),
+      xAxis: C.yearAxis(years),
+      yAxis: C.valueAxis({ name: "écart en %", min: null }),
+      series: [
+        { name: "Écart avant le début", type: "line", data: trend.gap, color: "#000091", symbol: "circle",
+          markLine: { silent: true, symbol: "none", label: { show: false }, lineStyle: { color: "#3a3a3a", type: "dotted" }, data: [{ yAxis: 0 }] } },
+        { name: "Intervalle à 90 %", type: "line", data: trend.low, color: "#666666", lineStyle: { type: "dashed" }, symbol: "none" },
+        { name: "Intervalle à 90 %", type: "line", data: trend.high, color: "#666666", lineStyle: { type: "dashed" }, symbol: "none" },
+      ],
+    });
+  }
+
   document.querySelectorAll("[data-counterfactual-chart]").forEach(draw);
+  document.querySelectorAll("[data-pretrend-chart]").forEach(drawPreTrend);
 })();

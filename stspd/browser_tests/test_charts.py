@@ -129,3 +129,32 @@ def test_dashboard_charts_speak_french_and_keep_the_legend_off_the_plot(  # type
     element.scroll_into_view_if_needed()
     screenshot(page, f"dashboard-chart-{width}")
     check_layout(element.evaluate(GEOMETRY))
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_pre_trend_chart_shows_the_leads_in_french(  # type: ignore[no-untyped-def]
+    live_server, world, page: Page, client, width
+) -> None:
+    """The evaluation page draws the event study of the pre-period: the commune's gap to its
+    comparison communes' path in 2016-2019 relative to 2020 (the panel follows their shape:
+    about 0 %), with its 90 % interval, French numbers, the legend off the plot."""
+    from stspd.evaluation.tests.conftest import make_panel
+
+    make_panel(world)
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, client, live_server, world.reader)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}{reverse('evaluation:objective', args=[world.objective.pk])}")
+    element = page.locator("[data-pretrend-chart]")
+    element.locator("svg").wait_for()
+    screenshot(page, f"pretrend-chart-{width}")
+    assert errors == []
+    geometry = element.evaluate(GEOMETRY)
+    check_layout(geometry)
+    assert {"2016", "2017", "2018", "2019"} <= {t["text"] for t in geometry["labels"]}
+    assert geometry["series"] == [
+        "Écart avant le début",
+        "Intervalle à 90 %",
+        "Intervalle à 90 %",
+    ]

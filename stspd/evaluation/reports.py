@@ -307,6 +307,12 @@ def report_docx(report: Report) -> bytes:
             for judgement in objective.judgements:
                 document.add_heading(judgement.name, level=3)
                 document.add_paragraph(f"Évolution : {judgement.change.sentence}.")
+                if judgement.change.detectable:
+                    document.add_paragraph(
+                        judgement.change.detectable[0].upper()
+                        + judgement.change.detectable[1:]
+                        + " (4 chances sur 5, seuil de 5 %)."
+                    )
                 if judgement.change.perimeter:
                     document.add_paragraph(judgement.change.perimeter)
                 cf = judgement.counterfactual

@@ -215,23 +215,36 @@ FLAG_LABELS = {
 }
 
 
-def _flag_against(target_rate: float, count: float, denominator: float) -> str:
-    """Where a territory's count falls among the communes' control limits (same method)."""
+def _flag_against(target_rate: float, count: float, denominator: float, phi: float = 1.0) -> str:
+    """Where a territory's count falls among the communes' control limits (same method, the
+    same overdispersion factor ``phi`` when above 1)."""
     expected = target_rate / 1000 * denominator
+    inflate = math.sqrt(phi) if phi > 1 else 1.0
     flag = "within"
     for level, name in [(0.95, "95"), (0.998, "99.8")]:
         tail = (1 - level) / 2
-        if count > float(poisson_limit(1 - tail, [expected])[0]):
+        high = expected + inflate * (float(poisson_limit(1 - tail, [expected])[0]) - expected)
+        low = expected + inflate * (float(poisson_limit(tail, [expected])[0]) - expected)
+        if count > high:
             flag = f"above_{name}"
-        elif count < float(poisson_limit(tail, [expected])[0]):
+        elif count < low:
             flag = f"below_{name}"
     return flag
 
 
 def funnel_data(
-    territory: Territory, indicator: Indicator, year: int, territory_row: dict[str, Any]
+    territory: Territory,
+    indicator: Indicator,
+    year: int,
+    territory_row: dict[str, Any],
+    *,
+    overdispersed: bool = True,
 ) -> dict[str, Any] | None:
     """Every commune's rate for one indicator-year around France's rate (one query).
+
+    ``overdispersed``: limits widened by Spiegelhalter's multiplicative factor estimated on the
+    communes (``crimestats.funnel``), when it is above 1 and there are enough communes;
+    otherwise pure Poisson limits. ``overdispersion`` in the answer says which and why.
 
     France's rate comes from the département files, which have no secrecy (`fr_rate` of the
     territory's row); without it, the communes' pooled rate, which leans high since the
@@ -256,7 +269,12 @@ def funnel_data(
         # France's drug suspects summed over départements may count a person twice, communes'
         # rows once per commune: not the same basis, so the communes' own pooled rate.
         reference = None
-    result = funnel(counts, denominators, target_rate=reference)
+    result = funnel(
+        counts,
+        denominators,
+        target_rate=reference,
+        overdispersion="multiplicative" if overdispersed else "none",
+    )
     known = np.isfinite(denominators) & (denominators > 0)
     if not known.any() or math.isnan(result.target_rate):
         return None
@@ -264,8 +282,13 @@ def funnel_data(
     if drawn.sum() < 2:
         return None
     # The curves span the communes drawn: below them the limits only widen off the chart.
+    estimate = result.overdispersion
+    phi = estimate.phi if result.overdispersion_applied == "multiplicative" and estimate else 1.0
     curve = funnel_curve(
-        result.target_rate, float(denominators[drawn].min()), float(denominators[drawn].max())
+        result.target_rate,
+        float(denominators[drawn].min()),
+        float(denominators[drawn].max()),
+        phi=phi,
     )
     members = set(territory.codes)
     points = [
@@ -280,7 +303,7 @@ def funnel_data(
         place = {
             "denominator": float(denominator),
             "rate": float(territory_row["rate"]),
-            "flag": _flag_against(result.target_rate, territory_row["count"], denominator),
+            "flag": _flag_against(result.target_rate, territory_row["count"], denominator, phi),
         }
     return {
         "year": year,
@@ -298,6 +321,14 @@ def funnel_data(
         },
         "territory": place,
         "flags": flags,
+        "overdispersion": {
+            "asked": overdispersed,
+            "applied": phi > 1,
+            "phi": None if estimate is None or math.isnan(estimate.phi) else estimate.phi,
+            "inflation": math.sqrt(phi),
+            "n_units": estimate.n_units if estimate else 0,
+            "reason": estimate.reason if estimate else "",
+        },
     }
 
 

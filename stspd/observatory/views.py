@@ -61,7 +61,9 @@ def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> H
     if similar is not None and similar.communes:
         attach_similar(rows, similar, chosen)
     last_year = max(row["year"] for row in rows)
-    funnel = funnel_data(place, chosen, last_year, rows[-1])
+    # ?limites=poisson: the pure Poisson limits, without the overdispersion factor.
+    poisson_only = request.GET.get("limites") == "poisson"
+    funnel = funnel_data(place, chosen, last_year, rows[-1], overdispersed=not poisson_only)
     flags = funnel.pop("flags") if funnel else {}
     members = None
     qpv: dict[str, int] | None = None

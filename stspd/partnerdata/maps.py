@@ -1,8 +1,9 @@
 """The hot-spot map's data: grid cells and commune outlines as GeoJSON, hot cells listed.
 
 The statistics are `crimestats.hotspots.grid_hotspots` (quartic kernel density and Getis-Ord
-Gi* on a grid of square cells, hot and cold cells decided on Benjamini-Hochberg adjusted
-p-values); this module only shapes its cells for Leaflet and for the table.
+Gi* on a grid of square cells, hot and cold cells decided on Benjamini-Hochberg adjusted exact
+p-values under complete spatial randomness, none below 30 events); this module only shapes its
+cells for Leaflet and for the table.
 """
 
 from typing import Any
@@ -82,7 +83,8 @@ def hotspots(
         "cells": {"type": "FeatureCollection", "features": features},
         "hot": hot,
         "max_density": float(grid.density.max()),
-        "problem": "",
+        # Too few events: the density is drawn, no cell is tested, the page says why.
+        "problem": f"Aucune cellule testée : {grid.reason}." if grid.reason else "",
     }
 
 

@@ -56,7 +56,7 @@ from .models import (
     Strategy,
 )
 from .numbering import Node, numbered_tree, walk
-from .readiness import readiness_gaps
+from .readiness import measurability_warnings, readiness_gaps
 from .snapshot import strategy_tree
 
 # A fiche action's items, by the word of their URL: model, form, "add ..." title.
@@ -235,6 +235,7 @@ def readiness(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "strategy": strategy,
             "council": strategy.council,
             "gaps": readiness_gaps(strategy),
+            "warnings": measurability_warnings(strategy),
             "can_edit": editable(granted.role, strategy),
         },
     )

@@ -45,6 +45,9 @@ def test_observatory_change_of_a_commune_is_the_exact_poisson_test(world: World)
     assert change.sentence.startswith("de 2021 à 2023 : baisse de 10 %")
     assert f"p = {float(expected.p_value[0]):.2f}".replace(".", ",") in change.sentence
     assert change.significant is False and change.interval
+    # 100 facts the baseline year: a drop is seen 4 times out of 5 from 36.6 % on
+    # (crimestats/tests/test_power.py checks that power by brute force).
+    assert change.detectable == "cette évaluation ne pouvait détecter qu'une baisse d'au moins 37 %"
 
 
 def test_a_suppressed_year_is_never_read_as_zero(world: World) -> None:
@@ -154,6 +157,9 @@ def test_counterfactual_finds_a_known_drop(world: World, panel: Panel) -> None:
         "La baisse est significative et plus marquée que dans les communes comparables (les "
         "deux méthodes concordent)."
     )
+    # Donors on one shape: the placebos barely move, small effects would have been seen.
+    for sentence in (cf.did_detectable, cf.sc_detectable):
+        assert sentence.startswith("cette évaluation ne pouvait détecter qu'une baisse d'au moins")
 
 
 def test_counterfactual_without_effect_is_not_distinguishable(world: World) -> None:
@@ -215,3 +221,106 @@ def test_a_territory_wide_indicator_of_an_epci_has_no_counterfactual(world: Worl
     (judgement,) = judge(world)
     assert judgement.counterfactual is None
     assert "commune par commune" in judgement.counterfactual_note
+
+
+# -- Words that match the numbers: the conclusion for each case ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("did", "sc", "expected"),
+    [
+        (
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables",
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables (une seule commune porte tout le poids (X, 100 %), la commune "
+            "synthétique est cette commune seule)",
+            "La baisse est significative et plus marquée que dans les communes comparables (les "
+            "deux méthodes concordent).",
+        ),
+        (
+            "figures : la baisse n'est pas distinguable de celle des communes comparables",
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables",
+            "Les deux méthodes ne concordent pas : différence de différences, « la baisse n'est "
+            "pas distinguable de celle des communes comparables » ; contrôle synthétique, « la "
+            "baisse est significative et plus marquée que dans les communes comparables ». "
+            "Conclusion prudente : l'effet n'est pas établi.",
+        ),
+        (
+            "figures : la baisse est significative et plus marquée que dans les communes "
+            "comparables",
+            "figures : non concluant (3 communes témoins seulement, ...)",
+            "La baisse est significative et plus marquée que dans les communes comparables (une "
+            "seule méthode concluante, l'autre est non concluante : résultat à confirmer).",
+        ),
+        (
+            "figures : non concluant (niveaux trop différents, ...)",
+            "figures : non concluant (3 communes témoins seulement, ...)",
+            "Non concluant : les conditions des méthodes ne sont pas réunies (voir ci-dessous) ; "
+            "cela ne veut pas dire que l'action n'a pas eu d'effet.",
+        ),
+        ("", "", ""),
+    ],
+)
+def test_the_conclusion_says_what_each_case_allows(did: str, sc: str, expected: str) -> None:
+    from stspd.evaluation.judgements import _conclusion
+
+    text = _conclusion(did, sc)
+    assert text == expected
+    assert "aucun effet" not in text
+
+
+def test_a_lower_bound_never_feeds_the_readiness_check(world: World) -> None:
+    """Saint-Étienne-du-Rouvray's 2023 value stored as a lower bound ("au moins" 0, a commune
+    merged into it suppressed): the council's 2023 total is not exact, so no detectable
+    effect is computed from it, and no warning is given on a figure that is not known."""
+    import polars as pl
+
+    from stspd.conftest import rewrite_values
+    from stspd.observatory.models import Edition
+    from stspd.strategy.readiness import measurability_warnings
+
+    assert measurability_warnings(world.strategy)  # exact values: a warning
+    lower = (pl.col("geo_code") == "76575") & (pl.col("year") == 2023)
+    rewrite_values(
+        Edition.objects.get(geo_level="commune"),
+        lambda cells: cells.with_columns(
+            state=pl.when(lower).then(pl.lit("lower_bound")).otherwise("state")
+        ),
+    )
+    assert measurability_warnings(world.strategy) == []
+
+
+def test_a_series_varying_beyond_chance_is_tested_with_its_variation(
+    world: World, panel: Panel
+) -> None:
+    """Rouen's 8 years of the panel swing with the shape (0.8 to 1.1) far beyond Poisson
+    chance: the dispersion of its yearly counts around their trend (statsmodels' Poisson GLM,
+    Pearson chi-square / 6 df) widens the test of 2020 -> 2023, a quasi-Poisson t on 6 df."""
+    import math
+
+    import numpy as np
+    import statsmodels.api as sm
+    from scipy.stats import t as student
+
+    from .conftest import ROUEN_POPULATION, YEARS
+
+    frame = load_values("commune", ["76540"], indicator=panel.indicator)
+    counts = [round(r * ROUEN_POPULATION / 1000) for r in rouen_rates()]
+    x = sm.add_constant(np.array(YEARS, dtype=float) - np.mean(YEARS))
+    glm = sm.GLM(
+        counts, x, family=sm.families.Poisson(), offset=np.log([ROUEN_POPULATION] * 8)
+    ).fit()
+    phi = float(glm.pearson_chi2 / 6)
+    assert phi > 2
+    change = observatory_change(frame, ["76540"], 2020)
+    shown = f"{phi:.1f}".replace(".", ",")
+    assert change.variation == (
+        f"la série varie d'une année sur l'autre plus que le seul hasard (facteur {shown} "
+        "estimé sur 8 années) : l'intervalle et le test en tiennent compte"
+    )
+    k0, k1 = counts[YEARS.index(2020)], counts[-1]
+    t = abs(math.log(k1 / k0)) / math.sqrt(phi * (1 / k0 + 1 / k1))
+    p = 2 * student.sf(t, 6)
+    assert f"p = {p:.2f}".replace(".", ",") in change.sentence or p < 0.001

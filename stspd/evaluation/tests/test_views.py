@@ -36,6 +36,11 @@ def test_reader_sees_the_conclusion_and_no_form(login, world: World, panel: Pane
     assert "Commune synthétique" in html and 'data-counterfactual-chart="cf-' in html
     assert "Début de l'intervention : 2021 (fixé par le coordinateur" in html
     assert "Apprécier l'objectif" not in html
+    # Rouen follows its comparison communes' shape before 2021: parallel pre-trends, leads
+    # 2016-2019 relative to 2020 within rounding of 0 %.
+    assert "Tendances avant le début (étude d'événements)" in html
+    assert "tendances parallèles au seuil de 10 %" in html
+    assert '<th scope="row">2016</th><td>0 %</td>' in html
 
 
 def test_coordinator_appraises_an_objective_and_the_event_is_recorded(login, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -135,3 +140,19 @@ def test_evaluation_page_queries_do_not_grow_with_actions(
                 reasons="Bien.",
             )
     assert count() == before
+
+
+def test_too_few_donors_say_non_concluant_and_why(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    """Only 3 comparable communes publish their figures (the 21 others are under statistical
+    secrecy every year): the synthetic control's placebo p-value cannot go below 1/4, so the
+    page says "non concluant" and why, never "no effect"."""
+    from .conftest import YEARS, make_panel
+
+    hidden = {(f"76{700 + j}", year) for j in range(3, 24) for year in YEARS}
+    make_panel(world, suppressed=hidden)
+    html = page(login(world.reader), world)
+    assert (
+        "non concluant (3 communes témoins seulement, la p-valeur des placebos ne peut pas "
+        "descendre sous 1/4 (0,25), il en faut au moins 19 pour le seuil de 5 %"
+    ) in html
+    assert "aucun effet" not in html

@@ -7,6 +7,7 @@ inhabitants; Saint-Étienne-du-Rouvray 30, suppressed, 0 for 30,000; Seine-Marit
 
 import json
 
+import numpy as np
 import polars as pl
 import pytest
 from django.db import connection, reset_queries
@@ -266,3 +267,61 @@ def test_a_rate_per_dwelling_without_dwellings_says_so_not_an_empty_chart(world,
     assert "Taux non calculable : nombre de logements absent du fichier" in html
     assert 'id="chart-data"' not in html and "data-observatory-chart" not in html
     assert "<td>100</td>" in html or ">100<" in html  # the counts stay in the table
+
+
+def test_the_funnel_shows_the_overdispersion_factor(world, login) -> None:  # type: ignore[no-untyped-def]
+    """30 more communes of 10,000 inhabitants in 2023 with 2 and 20 facts in turn (8.65
+    expected at France's rate): far more spread than Poisson. The factor shown is recomputed
+    here from 10 %-winsorised z-scores (Spiegelhalter 2005); ?limites=poisson keeps the pure
+    Poisson limits."""
+    from scipy.stats.mstats import winsorize
+
+    extra_counts = [2, 20] * 15
+
+    def add(cells: pl.DataFrame) -> pl.DataFrame:
+        template = cells.filter((pl.col("geo_code") == "76540") & (pl.col("year") == 2023))
+        extra = [
+            template.with_columns(
+                geo_code=pl.lit(f"76{900 + i}"),
+                count=pl.lit(count, pl.Int64),
+                population=pl.lit(10_000, pl.Int64),
+            )
+            for i, count in enumerate(extra_counts)
+        ]
+        return pl.concat([cells, *extra])
+
+    rewrite_values(Edition.objects.get(geo_level="commune"), add)
+    target = 1_600 / 1_850_000
+    counts = np.array([90.0, 0.0, *extra_counts])
+    expected = target * np.array([100_000.0, 30_000.0] + [10_000.0] * 30)
+    z = (counts - expected) / np.sqrt(expected)
+    phi = float(np.mean(np.asarray(winsorize(z, limits=(0.1, 0.1))) ** 2))
+    assert phi > 3
+    client = login(world.reader)
+    response = client.get(f"/observatoire/commune/76540/{world.indicator.pk}/")
+    od = response.context["funnel"]["overdispersion"]
+    assert od["applied"] and od["n_units"] == 32
+    assert od["phi"] == pytest.approx(phi, rel=1e-12)
+    html = response.content.decode()
+    shown = f"{phi:.1f}".replace(".", ",")
+    assert f"facteur de surdispersion estimé {shown} (sur 32 communes" in html
+    assert "Voir les limites de Poisson seules" in html
+    plain = client.get(f"/observatoire/commune/76540/{world.indicator.pk}/?limites=poisson")
+    assert plain.context["funnel"]["overdispersion"]["applied"] is False
+    assert "sans facteur de surdispersion" in plain.content.decode()
+    # The inflated 95 % upper limit at 10,000 inhabitants, by hand from the Poisson one.
+    from crimestats.funnel import poisson_limit
+
+    lam = target * 10_000
+    high = lam + np.sqrt(phi) * (float(poisson_limit(0.975, [lam])[0]) - lam)
+    curve = response.context["funnel"]["curve"]
+    i = curve["denominators"].index(10_000.0)
+    assert curve["upper95"][i] == pytest.approx(high / 10_000 * 1000, abs=1e-4)
+
+
+def test_the_funnel_says_why_it_keeps_poisson_limits(world, login) -> None:  # type: ignore[no-untyped-def]
+    html = login(world.reader).get(f"/observatoire/commune/76540/{world.indicator.pk}/")
+    assert (
+        "surdispersion non estimée : 2 communes avec des faits attendus, il en faut au moins 20"
+        in html.content.decode()
+    )

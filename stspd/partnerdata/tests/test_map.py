@@ -108,3 +108,19 @@ def test_a_single_fact_gives_a_reason_not_a_map(world, login) -> None:  # type: 
 
 def test_outsider_gets_404_on_the_map(world, login) -> None:  # type: ignore[no-untyped-def]
     assert login(world.outsider).get(url(world)).status_code == 404
+
+
+def test_seventeen_facts_flag_nothing_and_say_how_many_are_needed(world, login) -> None:  # type: ignore[no-untyped-def]
+    """17 facts, a third of them in one tight cluster: Gi*'s normal approximation used to call
+    cells of 1 or 2 facts "point chaud, confiance 99 %"; now nothing is tested under 30."""
+    add_shapes()
+    grow(world, 17)
+    response = login(world.reader).get(url(world))
+    page = response.content.decode()
+    assert response.context["hot"] == []
+    assert (
+        "Aucune cellule testée : 17 événements : il en faut au moins 30 pour chercher des points "
+        "chauds"
+    ) in page
+    assert "Point chaud, confiance" not in page.split("Points chauds significatifs")[1]
+    assert "data-hotspot-map" in page  # the density is still drawn

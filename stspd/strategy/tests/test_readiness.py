@@ -1,5 +1,7 @@
 """The readiness check: each rule fails on what is missing and passes once it is filled."""
 
+import pytest
+
 from stspd.strategy.models import Action, ActionIndicator, Axis, Objective, Strategy
 from stspd.strategy.readiness import readiness_gaps
 
@@ -88,3 +90,54 @@ def test_readiness_page_links_each_gap_and_says_ready_when_none(world, login) ->
     link = f'<a href="/fiches-action/{action.pk}/">La fiche action 1.1.2 « Chantiers »'
     assert f"{link} n&#x27;a pas de pilote.</a>" in text
     assert "INVALID_TEMPLATE_VARIABLE" not in text
+
+
+def test_a_target_smaller_than_the_detectable_change_is_a_warning(world, login) -> None:  # type: ignore[no-untyped-def]
+    """The world's objective aims at 1.2 -> 1.0 (a 17 % drop) on the council's territory,
+    which had 90 + 0 facts in 2023: the exact test detects, 4 times out of 5, only a drop of
+    at least 34 % (statsmodels' normal approximation, 33.6 %, checked here within a point).
+    A warning, not a gap; a target of -70 % raises none."""
+    from decimal import Decimal
+
+    from scipy.optimize import brentq
+    from statsmodels.stats.rates import power_poisson_ratio_2indep
+
+    from crimestats.power import detectable_change
+    from stspd.strategy.readiness import measurability_warnings
+
+    exact = detectable_change(90, 130_000, 130_000)
+    normal = brentq(
+        lambda r: (
+            float(
+                power_poisson_ratio_2indep(
+                    r * 90,
+                    90,
+                    1,
+                    value=1.0,
+                    alternative="two-sided",
+                    method_var="alt",
+                    return_results=False,
+                )
+            )
+            - 0.8
+        ),
+        0.01,
+        0.99,
+    )
+    assert exact.relative_change == pytest.approx(normal - 1, abs=0.01)
+    percent = round(-100 * exact.relative_change)
+    warnings = measurability_warnings(world.strategy)
+    assert [w.message for w in warnings] == [
+        "L'indicateur « Destructions et dégradations volontaires » de l'objectif 1.1 vise une "
+        f"baisse de 17 % ; avec 90 faits en 2023 sur son périmètre, l'évaluation ne pourra "
+        f"détecter qu'une baisse d'au moins {percent} % (4 chances sur 5, seuil de 5 %) : le "
+        "résultat risque de ne pas être mesurable."
+    ]
+    assert readiness_gaps(world.strategy) == []
+    page = login(world.reader).get(f"/strategies/{world.strategy.pk}/preparation/").content.decode()
+    assert "des cibles que l'évaluation ne pourra pas mesurer" in page
+    assert f"baisse d&#x27;au moins {percent} %" in page
+    use = world.objective.indicators.get()
+    use.target_value = Decimal("0.36")
+    use.save()
+    assert measurability_warnings(world.strategy) == []
