@@ -48,6 +48,10 @@ class Survey(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     opened_at = models.DateTimeField("collecte ouverte le", null=True, blank=True)
     closed_at = models.DateTimeField("collecte close le", null=True, blank=True)
+    # The public summary: the headline figures as published (a later run does not change them
+    # silently; publishing again does).
+    published_at = models.DateTimeField("résultats publiés le", null=True, blank=True)
+    published_summary = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

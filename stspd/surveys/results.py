@@ -281,3 +281,45 @@ def survey_results(survey: Survey) -> SurveyResults:
             )
         results.append(QuestionResult(question, int(answered.sum()), shares, mean_result))
     return SurveyResults(survey, run, responses, len(ids), headlines, results)
+
+
+def _figure(estimate: ProportionEstimate | None) -> dict[str, float | int] | None:
+    if estimate is None:
+        return None
+    return {"value": estimate.value, "low": estimate.low, "high": estimate.high, "n": estimate.n}
+
+
+def public_summary(results: SurveyResults) -> dict[str, Any]:
+    """The headline figures as the portal shows them (JSON, stored when published): overall
+    and by neighbourhood, small cells already suppressed, with the national references."""
+    run = results.run
+    assert run is not None, "only weighted results are published"
+    return {
+        "responses": results.weighted_responses,
+        "method": run.get_method_display(),
+        "margins": list(run.margins),
+        "weighted_on": run.created_at.date().isoformat(),
+        "headlines": [
+            {
+                "label": item.headline.label,
+                "overall": _figure(item.overall),
+                "by_neighbourhood": [
+                    {"label": cell.label, "figure": _figure(cell.estimate)}
+                    for breakdown in item.breakdowns
+                    if breakdown.question.code == "quartier"
+                    for cell in breakdown.cells
+                ],
+                "references": [
+                    {
+                        "survey": r.survey,
+                        "year": r.year,
+                        "population": r.population,
+                        "value": r.value,
+                        "publication": r.publication,
+                    }
+                    for r in item.references
+                ],
+            }
+            for item in results.headlines
+        ],
+    }

@@ -25,6 +25,9 @@ urlpatterns = [
     path("enquetes/<int:survey_id>/import/", views.import_responses, name="import"),
     path("enquetes/<int:survey_id>/ponderation/", views.weighting, name="weighting"),
     path("enquetes/<int:survey_id>/resultats/", views.results, name="results"),
+    path("enquetes/<int:survey_id>/publier/", views.publish, name="publish"),
+    path("enquetes/<int:survey_id>/depublier/", views.unpublish, name="unpublish"),
+    path("public/enquetes/<int:survey_id>/", views.summary, name="public_summary"),
     path("e/<str:token>/", views.answer, name="answer"),
     path("e/<str:token>/merci/", views.thanks, name="thanks"),
 ]

@@ -39,7 +39,7 @@ from .forms import (
 from .imports import ImportRefused, import_file
 from .models import Question, Survey
 from .questionnaire import DEFAULT_NEIGHBOURHOODS
-from .results import MAX_INTERVAL_WIDTH, MIN_EFFECTIVE_SIZE, survey_results
+from .results import MAX_INTERVAL_WIDTH, MIN_EFFECTIVE_SIZE, public_summary, survey_results
 
 
 def form_page(
@@ -431,7 +431,63 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
     )
 
 
+@login_required
+def publish(request: HttpRequest, survey_id: int) -> HttpResponse:
+    user = current_user(request)
+    survey = access_survey(user, survey_id, edit=True).obj
+
+    def publish_now() -> None:
+        if problem := workflow.publication_problem(survey):
+            raise workflow.SurveyRefused(problem)
+        workflow.publish_results(survey, public_summary(survey_results(survey)), by=user)
+
+    return confirm(
+        request,
+        survey,
+        title="Publier les résultats sur le portail",
+        text="Les parts pondérées des questions principales, dans l'ensemble et par quartier, "
+        "avec leurs intervalles, sont publiées telles qu'elles sont aujourd'hui (les cases "
+        "trop petites restent non diffusées). Publier à nouveau après une nouvelle "
+        "pondération met la page à jour.",
+        button="Publier les résultats",
+        action=publish_now,
+        done="Les résultats sont publiés sur le portail.",
+    )
+
+
+@login_required
+def unpublish(request: HttpRequest, survey_id: int) -> HttpResponse:
+    user = current_user(request)
+    survey = access_survey(user, survey_id, edit=True).obj
+    return confirm(
+        request,
+        survey,
+        title="Retirer les résultats du portail",
+        text="La page publique de l'enquête ne sera plus accessible.",
+        button="Retirer les résultats",
+        action=lambda: workflow.unpublish_results(survey, by=user),
+        done="Les résultats ne sont plus publiés.",
+    )
+
+
 # The residents' side -------------------------------------------------------------------------
+
+
+def summary(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The published results on the portal: no account, the figures frozen when published."""
+    survey = get_object_or_404(
+        Survey.objects.select_related("council"), pk=survey_id, published_at__isnull=False
+    )
+    return render(
+        request,
+        "surveys/public_summary.html",
+        {
+            "survey": survey,
+            "summary": survey.published_summary,
+            "min_effective": MIN_EFFECTIVE_SIZE,
+            "max_width": round(MAX_INTERVAL_WIDTH * 100),
+        },
+    )
 
 
 def public_survey(token: str) -> Survey:

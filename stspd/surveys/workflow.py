@@ -540,3 +540,37 @@ def store_many(
     )
     record(by, "import", survey, council=survey.council, label=f"{len(rows)} questionnaires")
     return len(rows)
+
+
+def publication_problem(survey: Survey) -> str:
+    if survey.status == SurveyStatus.DRAFT:
+        return "La collecte n'a pas commencé : il n'y a rien à publier."
+    if not survey.runs.exists():
+        return (
+            "Pondérez d'abord les réponses : le public lit des parts de la population, "
+            "pas des parts des répondants."
+        )
+    return ""
+
+
+@transaction.atomic
+def publish_results(survey: Survey, summary: dict[str, Any], *, by: User | None) -> Survey:
+    """Publish the headline figures (``summary``, from results.public_summary) on the portal."""
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    if problem := publication_problem(survey):
+        raise SurveyRefused(problem)
+    survey.published_at = timezone.now()
+    survey.published_summary = summary
+    survey.save(update_fields=["published_at", "published_summary"])
+    record(by, "publish", survey, council=survey.council, label=f"résultats de « {survey} »")
+    return survey
+
+
+@transaction.atomic
+def unpublish_results(survey: Survey, *, by: User | None) -> Survey:
+    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey.published_at = None
+    survey.published_summary = {}
+    survey.save(update_fields=["published_at", "published_summary"])
+    record(by, "unpublish", survey, council=survey.council, label=f"résultats de « {survey} »")
+    return survey

@@ -50,6 +50,12 @@ def profile(world: Any) -> dict[str, int]:
     return {"question_id": _draft(world).current_version().questions.get(code="sexe").pk}
 
 
+def published(world: Any) -> dict[str, int]:
+    from .helpers import published_survey
+
+    return {"survey_id": published_survey(world).pk}
+
+
 def token(world: Any) -> dict[str, str]:
     return {"token": _opened(world).token}
 
@@ -68,8 +74,11 @@ ALL: dict[str, Expectation] = {
     "surveys:paper": (opened, COUNCIL_EDIT, ""),
     "surveys:import": (opened, COUNCIL_EDIT, ""),
     "surveys:weighting": (opened, COUNCIL_EDIT, ""),
-    "surveys:results": (opened, COUNCIL_READ, ""),
-    # The residents' questionnaire: no account, the link is the key.
+    "surveys:results": (published, COUNCIL_READ, ""),
+    "surveys:publish": (opened, COUNCIL_EDIT, ""),
+    "surveys:unpublish": (published, COUNCIL_EDIT, ""),
+    # The published results and the residents' questionnaire: no account, the link is the key.
+    "surveys:public_summary": (published, EVERYONE, ""),
     "surveys:answer": (token, EVERYONE, ""),
     "surveys:thanks": (token, EVERYONE, ""),
 }
