@@ -12,7 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from crimestats.survey.calibration import CalibrationError
@@ -429,6 +431,28 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
             "can_edit": granted.can_edit,
         },
     )
+
+
+@login_required
+def report_pdf(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The survey's report: method, margins, every share with its interval (WeasyPrint)."""
+    from weasyprint import HTML  # heavy: loaded only when a PDF is asked for
+
+    survey = access_survey(current_user(request), survey_id).obj
+    html = render_to_string(
+        "surveys/report_pdf.html",
+        {
+            "survey": survey,
+            "results": survey_results(survey),
+            "margins": list(survey.margins.select_related("question")),
+            "min_effective": MIN_EFFECTIVE_SIZE,
+            "max_width": round(MAX_INTERVAL_WIDTH * 100),
+            "today": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="enquete-{survey.pk}.pdf"'
+    return response
 
 
 @login_required

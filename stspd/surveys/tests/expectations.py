@@ -75,6 +75,7 @@ ALL: dict[str, Expectation] = {
     "surveys:import": (opened, COUNCIL_EDIT, ""),
     "surveys:weighting": (opened, COUNCIL_EDIT, ""),
     "surveys:results": (published, COUNCIL_READ, ""),
+    "surveys:report_pdf": (published, COUNCIL_READ, ""),
     "surveys:publish": (opened, COUNCIL_EDIT, ""),
     "surveys:unpublish": (published, COUNCIL_EDIT, ""),
     # The published results and the residents' questionnaire: no account, the link is the key.

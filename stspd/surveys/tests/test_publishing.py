@@ -61,3 +61,23 @@ def test_the_coordinator_publishes_from_the_survey_page(world, client) -> None: 
     assert client.post(reverse("surveys:publish", args=[survey.pk])).status_code == 302
     survey.refresh_from_db()
     assert survey.published_summary["responses"] == 100
+
+
+def test_the_report_pdf_holds_the_method_margins_and_weighted_shares(world, client) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from pypdf import PdfReader
+
+    survey = published_survey(world)
+    client.force_login(world.reader)
+    response = client.get(reverse("surveys:report_pdf", args=[survey.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    overall = survey_results(survey).headlines[0].overall
+    assert overall is not None
+    assert "100 questionnaires ont été pondérés" in text
+    assert f"Ensemble : {share(overall.value)} ({share(overall.low)} à {share(overall.high)}" in (
+        text
+    )
+    assert "Vécu et ressenti en matière de sécurité" in text
