@@ -165,8 +165,8 @@ CORE: list[CoreQuestion] = [
         [*OPINION, ["pas_de_police_municipale", "Il n'y a pas de police municipale"]],
         POLICE,
     ),
-    CoreQuestion("sexe", QuestionKind.PROFILE, "Vous êtes :", SEXES, PROFILE),
-    CoreQuestion("age", QuestionKind.PROFILE, "Votre âge :", AGE_BANDS, PROFILE),
+    CoreQuestion("sexe", QuestionKind.PROFILE, "Votre sexe", SEXES, PROFILE),
+    CoreQuestion("age", QuestionKind.PROFILE, "Votre âge", AGE_BANDS, PROFILE),
     CoreQuestion(
         "quartier",
         QuestionKind.PROFILE,
@@ -177,7 +177,7 @@ CORE: list[CoreQuestion] = [
     CoreQuestion(
         "activite",
         QuestionKind.PROFILE,
-        "Votre situation :",
+        "Votre situation principale",
         [
             ["emploi", "En emploi"],
             ["chomage", "Au chômage"],

@@ -122,3 +122,22 @@ def test_the_coordinator_gets_the_codes_once_as_a_csv(world, client) -> None:  #
     assert survey.codes.filter(code_hash=survey.code_hash(code)).exists()
     refused = client.post(reverse("surveys:codes", args=[survey.pk]), {"count": "0"})
     assert refused.status_code == 200 and survey.codes.count() == 3
+
+
+def test_the_questionnaire_and_the_survey_page_take_a_fixed_number_of_queries(
+    world, client, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    survey, _ = opened_survey(world)
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("surveys:answer", args=[survey.token])).status_code == 200
+    client.force_login(world.coordinator)
+    with django_assert_max_num_queries(13):
+        assert client.get(reverse("surveys:detail", args=[survey.pk])).status_code == 200
+
+
+def test_the_error_summary_links_to_the_first_option_of_a_question(world, client) -> None:  # type: ignore[no-untyped-def]
+    survey, _ = opened_survey(world)
+    page = client.post(reverse("surveys:answer", args=[survey.token]), {"sexe": "Z"})
+    text = page.content.decode()
+    assert '<a href="#id_sexe_0">Votre sexe</a>' in text and 'id="id_sexe_0"' in text
+    assert '<a href="#id_invitation_code">' in text

@@ -65,7 +65,7 @@ def test_the_results_page_shows_the_weighted_share_and_the_national_reference(
 ) -> None:  # type: ignore[no-untyped-def]
     survey = post_stratified(world)
     client.force_login(world.partner)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("surveys:results", args=[survey.pk]))
     text = page.content.decode()
     assert "Se sentent en insécurité dans leur quartier ou village" in text
@@ -82,7 +82,7 @@ def test_the_page_queries_do_not_grow_with_the_answers(
 ) -> None:  # type: ignore[no-untyped-def]
     survey = post_stratified(world, women=(200, 50), men=(300, 150))
     client.force_login(world.coordinator)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         assert client.get(reverse("surveys:results", args=[survey.pk])).status_code == 200
 
 
