@@ -32,10 +32,12 @@ from stspd.demo.councils import DOMAIN
 from stspd.demo.strategy import EPCI_SIREN
 from stspd.surveys.enums import AccessMode, Channel, Method, SurveyStatus
 from stspd.surveys.models import InvitationCode, Question, Survey
+from stspd.surveys.results import public_summary, survey_results
 from stspd.surveys.workflow import (
     create_survey,
     new_code,
     open_survey,
+    publish_results,
     run_weighting,
     save_margin,
     store_many,
@@ -193,6 +195,7 @@ def demo_survey(council: Council, coordinator: User) -> Survey:
         }
         save_margin(survey, questions[code], totals, note=note, by=coordinator)
     run_weighting(survey, method=Method.RAKING, by=coordinator)
+    publish_results(survey, public_summary(survey_results(survey)), by=coordinator)
     Survey.objects.filter(pk=survey.pk).update(status=SurveyStatus.CLOSED, closed_at=timezone.now())
     survey.refresh_from_db()
     return survey

@@ -28,3 +28,6 @@ def test_the_demo_survey_finds_the_model_s_true_share_within_its_interval(world)
     # Every neighbourhood's share is shown (none is a small cell), each near its truth.
     by_place = next(b for b in headline.breakdowns if b.question.code == "quartier")
     assert all(cell.estimate is not None for cell in by_place.cells)
+    # Published on the portal with the same figure.
+    published = survey.published_summary["headlines"][0]["overall"]
+    assert published["value"] == pytest.approx(estimate.value, rel=1e-12)
