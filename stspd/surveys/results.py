@@ -23,9 +23,17 @@ import numpy as np
 import numpy.typing as npt
 from scipy.stats import t as student
 
+from crimestats.french import signed
 from crimestats.survey.calibration import CalibrationResult, CategoricalMargin, calibrate
 from crimestats.survey.design import SampleDesign
-from crimestats.survey.estimation import Estimate, ProportionEstimate, mean, proportion
+from crimestats.survey.estimation import (
+    Estimate,
+    ProportionEstimate,
+    WaveChange,
+    compare_waves,
+    mean,
+    proportion,
+)
 
 from .enums import QuestionKind
 from .models import Answer, Question, ResponseWeight, Survey, WeightingRun
@@ -323,3 +331,42 @@ def public_summary(results: SurveyResults) -> dict[str, Any]:
             for item in results.headlines
         ],
     }
+
+
+@dataclass(frozen=True)
+class WaveComparison:
+    label: str
+    before: ProportionEstimate | None
+    after: ProportionEstimate | None
+    change: WaveChange | None  # None when a wave's share is not shown
+
+    @property
+    def significant(self) -> bool:
+        return self.change is not None and self.change.p_value < 1 - LEVEL
+
+    @property
+    def change_text(self) -> str:
+        """ "+3 points (-2 à +8)": the change in percentage points and its interval."""
+        if self.change is None:
+            return ""
+        c = self.change
+        return (
+            f"{signed(100 * c.difference)} points ({signed(100 * c.low)} à {signed(100 * c.high)})"
+        )
+
+
+def compare_surveys(before: SurveyResults, after: SurveyResults) -> list[WaveComparison]:
+    """The headline shares of two independent waves and their change (Newcombe's interval,
+    Wald p-value on the effective samples: crimestats.survey.compare_waves)."""
+    earlier = {item.headline.key: item for item in before.headlines}
+    rows = []
+    for item in after.headlines:
+        old = earlier.get(item.headline.key)
+        old_share = old.overall if old else None
+        change = (
+            compare_waves(old_share, item.overall, level=LEVEL)
+            if old_share is not None and item.overall is not None
+            else None
+        )
+        rows.append(WaveComparison(item.headline.label, old_share, item.overall, change))
+    return rows

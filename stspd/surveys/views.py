@@ -41,7 +41,13 @@ from .forms import (
 from .imports import ImportRefused, import_file
 from .models import Question, Survey
 from .questionnaire import DEFAULT_NEIGHBOURHOODS
-from .results import MAX_INTERVAL_WIDTH, MIN_EFFECTIVE_SIZE, public_summary, survey_results
+from .results import (
+    MAX_INTERVAL_WIDTH,
+    MIN_EFFECTIVE_SIZE,
+    compare_surveys,
+    public_summary,
+    survey_results,
+)
 
 
 def form_page(
@@ -429,6 +435,30 @@ def results(request: HttpRequest, survey_id: int) -> HttpResponse:
             "min_effective": MIN_EFFECTIVE_SIZE,
             "max_width": round(MAX_INTERVAL_WIDTH * 100),
             "can_edit": granted.can_edit,
+            "other_waves": list(
+                survey.council.surveys.exclude(pk=survey.pk)
+                .filter(runs__isnull=False)
+                .distinct()
+                .order_by("-created_at")
+            ),
+        },
+    )
+
+
+@login_required
+def compare(request: HttpRequest, survey_id: int, other_id: int) -> HttpResponse:
+    """Two waves of the council's survey: the headline shares' change, tested."""
+    user = current_user(request)
+    survey = access_survey(user, survey_id).obj
+    other = get_object_or_404(Survey, pk=other_id, council=survey.council)
+    return render(
+        request,
+        "surveys/compare.html",
+        {
+            "survey": survey,
+            "other": other,
+            "council": survey.council,
+            "rows": compare_surveys(survey_results(other), survey_results(survey)),
         },
     )
 

@@ -56,6 +56,12 @@ def published(world: Any) -> dict[str, int]:
     return {"survey_id": published_survey(world).pk}
 
 
+def two_waves(world: Any) -> dict[str, int]:
+    from .helpers import published_survey
+
+    return {"survey_id": published_survey(world).pk, "other_id": published_survey(world).pk}
+
+
 def token(world: Any) -> dict[str, str]:
     return {"token": _opened(world).token}
 
@@ -76,6 +82,7 @@ ALL: dict[str, Expectation] = {
     "surveys:weighting": (opened, COUNCIL_EDIT, ""),
     "surveys:results": (published, COUNCIL_READ, ""),
     "surveys:report_pdf": (published, COUNCIL_READ, ""),
+    "surveys:compare": (two_waves, COUNCIL_READ, ""),
     "surveys:publish": (opened, COUNCIL_EDIT, ""),
     "surveys:unpublish": (published, COUNCIL_EDIT, ""),
     # The published results and the residents' questionnaire: no account, the link is the key.

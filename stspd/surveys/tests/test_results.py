@@ -8,7 +8,7 @@ from django.urls import reverse
 from crimestats.french import share
 from stspd.surveys.enums import Method
 from stspd.surveys.results import survey_results
-from stspd.surveys.workflow import run_weighting, save_margin
+from stspd.surveys.workflow import create_survey, run_weighting, save_margin
 
 from .helpers import answered_survey, profile
 
@@ -91,3 +91,29 @@ def test_without_a_run_the_page_says_the_shares_are_not_weighted(world, client) 
     client.force_login(world.coordinator)
     text = client.get(reverse("surveys:results", args=[survey.pk])).content.decode()
     assert "ne sont pas encore pondérées" in text
+
+
+def test_two_waves_are_compared_with_the_change_of_their_shares(world, client) -> None:  # type: ignore[no-untyped-def]
+    from stspd.surveys.results import compare_surveys
+
+    before = post_stratified(world, women=(40, 10), men=(60, 30))
+    after = post_stratified(world, women=(50, 5), men=(50, 10))
+    rows = compare_surveys(survey_results(before), survey_results(after))
+    change = rows[0].change
+    assert change is not None
+    # 0.5 x 5/50 + 0.5 x 10/50 = 0.15, after 0.375: 22.5 points down.
+    assert change.difference == pytest.approx(0.15 - 0.375, rel=1e-12)
+    assert change.low < change.difference < change.high < 0
+    assert rows[0].significant
+    client.force_login(world.reader)
+    page = client.get(reverse("surveys:results", args=[after.pk])).content.decode()
+    url = reverse("surveys:compare", args=[after.pk, before.pk])
+    assert url in page
+    text = client.get(url).content.decode()
+    assert rows[0].change_text.startswith("-2") and rows[0].change_text in text
+    assert "évolution significative" in text
+    # A survey of another council is no wave of this one.
+    elsewhere = create_survey(
+        world.other_council, title="Le Havre", territory="Le Havre", by=world.outsider
+    )
+    assert client.get(reverse("surveys:compare", args=[after.pk, elsewhere.pk])).status_code == 404
