@@ -133,6 +133,8 @@ def import_file(
     lines: list[str] = []
     redacted = 0
     for line, cells in table.rows:
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line of the sheet is no questionnaire
         answers: dict[str, Any] = {}
         for code, index in columns.items():
             question = by_code[code]

@@ -19,6 +19,7 @@ GOOD = (
     "id_institut;Nom enquêté;Q1 quartier;sexe;age;quartier;inquietudes\n"
     "1;Jean Martin;Souvent;F;15-29;Centre;cambriolage|Une agression physique\n"
     "2;Marie Curie;jamais;h;60 à 74 ans;gare;\n"
+    ";;;;;;\n"
 )
 MAPPING = {"insecurite_quartier": "Q1 quartier"}
 
