@@ -123,6 +123,14 @@ class MarginForm(Form):
 
 class InseeMarginForm(Form):
     departement = forms.ChoiceField(label="Département")
+    territory_population = forms.IntegerField(
+        label="Habitants de 15 ans ou plus du territoire enquêté",
+        required=False,
+        min_value=1,
+        help_text="Donné, la répartition du département est appliquée à ce nombre : les marges "
+        "portent alors toutes sur la population du territoire. Laissé vide, la marge est la "
+        "population du département.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -371,7 +371,11 @@ def margin_edit(request: HttpRequest, question_id: int) -> HttpResponse:
         form = MarginForm(question=question, initial=initial)
         if insee.is_valid():
             try:
-                totals, note = workflow.insee_totals(question, insee.cleaned_data["departement"])
+                totals, note = workflow.insee_totals(
+                    question,
+                    insee.cleaned_data["departement"],
+                    territory_population=insee.cleaned_data["territory_population"],
+                )
                 workflow.save_margin(
                     survey, question, totals, source=MarginSource.INSEE, note=note, by=user
                 )

@@ -340,9 +340,15 @@ def insee_departements() -> list[str]:
     return sorted({dep for _, dep, *_ in insee_rows()})
 
 
-def insee_totals(question: Question, departement: str) -> tuple[dict[str, float], str]:
+def insee_totals(
+    question: Question, departement: str, *, territory_population: float | None = None
+) -> tuple[dict[str, float], str]:
     """The département's population aged 15 or more by the categories of the ``sexe`` or
-    ``age`` question, from the shipped INSEE extract, and its provenance."""
+    ``age`` question, from the shipped INSEE extract, and its provenance.
+
+    With ``territory_population`` (the territory's residents aged 15 or more), the
+    département's structure is applied to it: the margins then sum to the territory's
+    population like the council's other margins (an assumption, written in the provenance)."""
     rows = [r for r in insee_rows() if r[1] == departement]
     if not rows:
         raise SurveyRefused(
@@ -368,7 +374,17 @@ def insee_totals(question: Question, departement: str) -> tuple[dict[str, float]
             "Les estimations INSEE livrées ne donnent que le sexe et l'âge : saisissez les "
             f"effectifs de « {question.text} »."
         )
-    return totals, INSEE_NOTE.format(year=year, dep=departement)
+    note = INSEE_NOTE.format(year=year, dep=departement)
+    if territory_population is not None:
+        if not territory_population > 0:
+            raise SurveyRefused("La population du territoire doit être supérieure à zéro.")
+        scale = territory_population / sum(totals.values())
+        totals = {value: count * scale for value, count in totals.items()}
+        note += (
+            f", structure appliquée aux {number(territory_population)} habitants de 15 ans ou "
+            "plus du territoire (hypothèse : même répartition que le département)"
+        )
+    return totals, note
 
 
 def margin_problem(question: Question, totals: Mapping[str, float]) -> str:

@@ -154,6 +154,13 @@ def test_insee_margins_are_the_departement_population_aged_15_and_over(world) ->
     assert "INSEE" in note and "76" in note
     with gzip.open(INSEE_FILE, "rt") as handle:
         assert handle.readline().strip() == "annee,dep,dep_nom,sexe,age,population"
+    # Applied to a territory of 120,000 residents aged 15 or more: the département's structure.
+    scaled, scaled_note = insee_totals(age, "76", territory_population=120_000)
+    assert sum(scaled.values()) == pytest.approx(120_000, rel=1e-12)
+    assert scaled["15-29"] / 120_000 == pytest.approx(
+        (80_726 + 75_049 + 68_884) / (1_250_846 - 68_032 - 76_963 - 79_114), rel=1e-12
+    )
+    assert "même répartition que le département" in scaled_note
     with pytest.raises(SurveyRefused, match="n'est pas dans les estimations INSEE"):
         insee_totals(sexe, "2A")
     quartier = survey.current_version().questions.get(code="quartier")
