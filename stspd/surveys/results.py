@@ -370,3 +370,66 @@ def compare_surveys(before: SurveyResults, after: SurveyResults) -> list[WaveCom
         )
         rows.append(WaveComparison(item.headline.label, old_share, item.overall, change))
     return rows
+
+
+RESULT_COLUMNS = [
+    "question",
+    "libelle_question",
+    "sous_population",
+    "reponse",
+    "libelle_reponse",
+    "part",
+    "borne_basse_95",
+    "borne_haute_95",
+    "reponses",
+    "echantillon_effectif",
+    "pondere",
+]
+
+
+def result_rows(results: SurveyResults) -> list[list[Any]]:
+    """Rows of RESULT_COLUMNS: every share of every question, then the headline shares by
+    profile (``sous_population`` "sexe = F"); a suppressed share has empty figures."""
+    weighted = "oui" if results.run else "non"
+
+    def figures(estimate: ProportionEstimate | None) -> list[Any]:
+        if estimate is None:
+            return ["", "", "", "", ""]
+        effective = estimate.n_effective if math.isfinite(estimate.n_effective) else estimate.n
+        return [
+            round(estimate.value, 6),
+            round(estimate.low, 6),
+            round(estimate.high, 6),
+            estimate.n,
+            round(effective, 1),
+        ]
+
+    rows: list[list[Any]] = []
+    for item in results.questions:
+        for answer in item.shares:
+            rows.append(
+                [
+                    item.question.code,
+                    item.question.text,
+                    "ensemble",
+                    answer.value,
+                    answer.label,
+                    *figures(answer.estimate),
+                    weighted,
+                ]
+            )
+    for headline in results.headlines:
+        for breakdown in headline.breakdowns:
+            for (value, _), cell in zip(breakdown.question.choices, breakdown.cells, strict=True):
+                rows.append(
+                    [
+                        headline.headline.key,
+                        headline.headline.label,
+                        f"{breakdown.question.code} = {value}",
+                        "+".join(sorted(headline.headline.values)),
+                        cell.label,
+                        *figures(cell.estimate),
+                        weighted,
+                    ]
+                )
+    return rows

@@ -26,6 +26,7 @@ urlpatterns = [
     path("enquetes/<int:survey_id>/ponderation/", views.weighting, name="weighting"),
     path("enquetes/<int:survey_id>/resultats/", views.results, name="results"),
     path("enquetes/<int:survey_id>/comparer/<int:other_id>/", views.compare, name="compare"),
+    path("enquetes/<int:survey_id>/resultats.csv", views.results_csv, name="results_csv"),
     path("enquetes/<int:survey_id>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("enquetes/<int:survey_id>/publier/", views.publish, name="publish"),
     path("enquetes/<int:survey_id>/depublier/", views.unpublish, name="unpublish"),

@@ -3,8 +3,6 @@ public questionnaire (no account, reached by the survey's unguessable link)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +19,7 @@ from crimestats.survey.calibration import CalibrationError
 from crimestats.survey.design import DesignError
 from stspd.accounts.current import current_user
 from stspd.accounts.throttle import client_ip
+from stspd.core.exports import csv_document
 from stspd.councils.access import access_council
 from stspd.partnerdata.uploads import InMemoryOnly
 from stspd.partnerdata.workflow import MAX_UPLOAD_BYTES
@@ -44,8 +43,10 @@ from .questionnaire import DEFAULT_NEIGHBOURHOODS
 from .results import (
     MAX_INTERVAL_WIDTH,
     MIN_EFFECTIVE_SIZE,
+    RESULT_COLUMNS,
     compare_surveys,
     public_summary,
+    result_rows,
     survey_results,
 )
 
@@ -264,14 +265,10 @@ def codes(request: HttpRequest, survey_id: int) -> HttpResponse:
         except workflow.SurveyRefused as refused:
             form.add_error(None, str(refused))
         else:
-            out = io.StringIO()
-            writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-            writer.writerow(["code_invitation", "lien"])
             link = request.build_absolute_uri(survey.public_url())
-            for code in created:
-                writer.writerow([code, link])
             response = HttpResponse(
-                "\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8"
+                csv_document(["code_invitation", "lien"], ([code, link] for code in created)),
+                content_type="text/csv; charset=utf-8",
             )
             response["Content-Disposition"] = 'attachment; filename="codes-invitation.csv"'
             return response
@@ -465,6 +462,18 @@ def compare(request: HttpRequest, survey_id: int, other_id: int) -> HttpResponse
             "rows": compare_surveys(survey_results(other), survey_results(survey)),
         },
     )
+
+
+@login_required
+def results_csv(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """Every weighted share with its interval, one row each (small cells left empty)."""
+    survey = access_survey(current_user(request), survey_id).obj
+    response = HttpResponse(
+        csv_document(RESULT_COLUMNS, result_rows(survey_results(survey))),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="enquete-{survey.pk}.csv"'
+    return response
 
 
 @login_required

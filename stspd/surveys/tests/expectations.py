@@ -82,6 +82,7 @@ ALL: dict[str, Expectation] = {
     "surveys:weighting": (opened, COUNCIL_EDIT, ""),
     "surveys:results": (published, COUNCIL_READ, ""),
     "surveys:report_pdf": (published, COUNCIL_READ, ""),
+    "surveys:results_csv": (published, COUNCIL_READ, ""),
     "surveys:compare": (two_waves, COUNCIL_READ, ""),
     "surveys:publish": (opened, COUNCIL_EDIT, ""),
     "surveys:unpublish": (published, COUNCIL_EDIT, ""),

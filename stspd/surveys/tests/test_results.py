@@ -117,3 +117,35 @@ def test_two_waves_are_compared_with_the_change_of_their_shares(world, client) -
         world.other_council, title="Le Havre", territory="Le Havre", by=world.outsider
     )
     assert client.get(reverse("surveys:compare", args=[after.pk, elsewhere.pk])).status_code == 404
+
+
+def test_the_csv_has_every_share_and_leaves_suppressed_cells_empty(world, client) -> None:  # type: ignore[no-untyped-def]
+    import csv
+    import io
+
+    survey = post_stratified(world, women=(12, 3), men=(60, 30))
+    client.force_login(world.partner)
+    response = client.get(reverse("surveys:results_csv", args=[survey.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    women = next(
+        r
+        for r in rows
+        if r["question"] == "insecurite_quartier" and r["sous_population"] == "sexe = F"
+    )
+    assert women["part"] == "" and women["reponses"] == ""
+    men = next(
+        r
+        for r in rows
+        if r["question"] == "insecurite_quartier" and r["sous_population"] == "sexe = H"
+    )
+    assert float(men["part"]) == pytest.approx(0.5, abs=1e-6) and men["reponses"] == "60"
+    often = next(
+        r
+        for r in rows
+        if r["question"] == "insecurite_quartier"
+        and r["sous_population"] == "ensemble"
+        and r["reponse"] == "souvent"
+    )
+    # 0.5 x 3/12 + 0.5 x 30/60, raked on sex (5,000 each).
+    assert float(often["part"]) == pytest.approx(0.375, abs=1e-6)
+    assert often["pondere"] == "oui"
