@@ -57,6 +57,27 @@ class SurveyForm(ModelForm):
         return limit
 
 
+class SurveyEditForm(ModelForm):
+    """Title, territory and limit at any time; the collection mode only before opening."""
+
+    class Meta:
+        model = Survey
+        fields = ["title", "territory", "access_mode", "per_address_limit"]
+        widgets = {"access_mode": forms.RadioSelect}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.status != "draft":
+            self.fields["access_mode"].disabled = True
+            self.fields["access_mode"].help_text = "Fixé à l'ouverture de la collecte."
+
+    def clean_per_address_limit(self) -> int:
+        limit = int(self.cleaned_data["per_address_limit"])
+        if limit < 1:
+            raise forms.ValidationError("Au moins une réponse par adresse.")
+        return limit
+
+
 class QuestionForm(ModelForm):
     choices_text = forms.CharField(
         label="Réponses proposées",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("conseils/<int:council_id>/enquetes/", views.survey_list, name="list"),
     path("conseils/<int:council_id>/enquetes/nouvelle/", views.survey_create, name="create"),
     path("enquetes/<int:survey_id>/", views.survey_detail, name="detail"),
+    path("enquetes/<int:survey_id>/modifier/", views.survey_edit, name="edit"),
     path("enquetes/<int:survey_id>/questions/nouvelle/", views.question_add, name="question_add"),
     path("enquetes/questions/<int:question_id>/", views.question_edit, name="question_edit"),
     path(

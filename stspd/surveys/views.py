@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +20,7 @@ from crimestats.survey.calibration import CalibrationError
 from crimestats.survey.design import DesignError
 from stspd.accounts.current import current_user
 from stspd.accounts.throttle import client_ip
+from stspd.audit.events import form_changes, record
 from stspd.core.exports import csv_document
 from stspd.councils.access import access_council
 from stspd.partnerdata.uploads import InMemoryOnly
@@ -34,6 +36,7 @@ from .forms import (
     InseeMarginForm,
     MarginForm,
     QuestionForm,
+    SurveyEditForm,
     SurveyForm,
     WeightingForm,
 )
@@ -139,6 +142,21 @@ def survey_detail(request: HttpRequest, survey_id: int) -> HttpResponse:
             "public_url": request.build_absolute_uri(survey.public_url()),
         },
     )
+
+
+@login_required
+def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
+    user = current_user(request)
+    survey = access_survey(user, survey_id, edit=True).obj
+    form = SurveyEditForm(request.POST or None, instance=survey)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            changes = form_changes(form)
+            form.save()
+            record(user, "update", survey, council=survey.council, changes=changes)
+        messages.success(request, "L'enquête est enregistrée.")
+        return redirect(survey)
+    return form_page(request, survey, form, "Modifier l'enquête")
 
 
 @login_required

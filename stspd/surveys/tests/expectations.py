@@ -70,6 +70,7 @@ ALL: dict[str, Expectation] = {
     "surveys:list": (lambda w: {"council_id": w.council.pk}, COUNCIL_READ, ""),
     "surveys:create": (lambda w: {"council_id": w.council.pk}, COUNCIL_EDIT, ""),
     "surveys:detail": (draft, COUNCIL_READ, ""),
+    "surveys:edit": (opened, COUNCIL_EDIT, ""),
     "surveys:question_add": (draft, COUNCIL_EDIT, ""),
     "surveys:question_edit": (question, COUNCIL_EDIT, ""),
     "surveys:question_delete": (question, COUNCIL_EDIT, ""),

@@ -131,3 +131,26 @@ def test_a_weighting_that_fails_shows_its_french_message_and_stores_nothing(worl
         {"method": "logit", "lower_bound": "1.5", "upper_bound": "3"},
     )
     assert "Le calage logit demande deux bornes" in logit.content.decode()
+
+
+def test_the_collection_mode_is_fixed_once_open_and_edits_are_logged(world, client) -> None:  # type: ignore[no-untyped-def]
+    from stspd.audit.models import Event
+
+    from .helpers import opened_survey
+
+    survey, _ = opened_survey(world)
+    client.force_login(world.coordinator)
+    client.post(
+        reverse("surveys:edit", args=[survey.pk]),
+        {
+            "title": "Enquête 2027, vague 1",
+            "territory": "La Métropole",
+            "access_mode": "open",
+            "per_address_limit": "5",
+        },
+    )
+    survey.refresh_from_db()
+    assert survey.title == "Enquête 2027, vague 1" and survey.per_address_limit == 5
+    assert survey.access_mode == "codes"
+    event = Event.objects.filter(verb="update").latest("pk")
+    assert event.changes["title"] == ["Enquête test", "Enquête 2027, vague 1"]
