@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "stspd.strategy",
     "stspd.steering",
     "stspd.evaluation",
+    "stspd.surveys",
     "stspd.public",
     "stspd.api",
     "stspd.demo",

@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("stspd.indicators.urls")),
     path("", include("stspd.steering.urls")),
     path("", include("stspd.evaluation.urls")),
+    path("", include("stspd.surveys.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -18,6 +18,7 @@ from stspd.partnerdata.tests.helpers import make_source, staged
 from stspd.public.tests.expectations import ALL as PUBLIC_EXPECTATIONS
 from stspd.steering.tests.expectations import ALL as REPORTING_EXPECTATIONS
 from stspd.strategy.tests.expectations import ALL as STRATEGY_EXPECTATIONS
+from stspd.surveys.tests.expectations import ALL as SURVEY_EXPECTATIONS
 
 CAST = [
     "anonymous",
@@ -221,6 +222,8 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
 EXPECTATIONS |= STRATEGY_EXPECTATIONS
 EXPECTATIONS |= REPORTING_EXPECTATIONS
 EXPECTATIONS |= EVALUATION_EXPECTATIONS
+# The residents' surveys: the council reads and writes; the questionnaire's link is public.
+EXPECTATIONS |= SURVEY_EXPECTATIONS
 # The public portal: everyone, signed in or not, reads what the councils published.
 EXPECTATIONS |= PUBLIC_EXPECTATIONS
 EXPECTATIONS |= API_EXPECTATIONS

@@ -9,6 +9,7 @@ from stspd.demo.observatory import load_demo_statistics
 from stspd.demo.partnerdata import build_partner_demo
 from stspd.demo.reporting import build_reporting_demo
 from stspd.demo.strategy import build_strategy_demo
+from stspd.demo.surveys import build_survey_demo
 from stspd.territories.importer import import_cog
 from stspd.territories.models import Commune, CommuneShape
 from stspd.territories.shapes import import_shapes
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             )
         build_reporting_demo()
         self.stdout.write(build_evaluation_demo())
+        self.stdout.write(build_survey_demo())
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<34} {login.role}")
