@@ -27,6 +27,12 @@ VERB_LABELS = {
     "approved": "validation par l'administrateur",
     "published": "publication sur le portail public",
     "withdrawn": "retrait du portail public",
+    "opened": "ouverture de la collecte",
+    "closed": "clôture de la collecte",
+    "codes_issued": "codes d'invitation émis",
+    "weighted": "pondération calculée",
+    "convened": "convocation envoyée",
+    "answered": "réponse à une convocation",
 }
 
 

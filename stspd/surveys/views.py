@@ -153,7 +153,7 @@ def survey_edit(request: HttpRequest, survey_id: int) -> HttpResponse:
         with transaction.atomic():
             changes = form_changes(form)
             form.save()
-            record(user, "update", survey, council=survey.council, changes=changes)
+            record(user, "updated", survey, council=survey.council, changes=changes)
         messages.success(request, "L'enquête est enregistrée.")
         return redirect(survey)
     return form_page(request, survey, form, "Modifier l'enquête")

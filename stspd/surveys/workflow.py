@@ -86,7 +86,7 @@ def create_survey(
             core=True,
             reference=item.reference,
         )
-    record(by, "create", survey, council=council)
+    record(by, "created", survey, council=council)
     return survey
 
 
@@ -127,7 +127,7 @@ def save_question(question: Question, *, by: User | None) -> Question:
         raise SurveyRefused(
             f"Une autre question du questionnaire a déjà le code « {question.code} »."
         ) from error
-    record(by, "create" if creating else "update", question, council=survey.council)
+    record(by, "created" if creating else "updated", question, council=survey.council)
     return question
 
 
@@ -140,7 +140,7 @@ def delete_question(question: Question, *, by: User | None) -> None:
         raise SurveyRefused(
             "Les questions de profil servent au redressement : elles restent dans le questionnaire."
         )
-    record(by, "delete", question, council=survey.council)
+    record(by, "deleted", question, council=survey.council)
     question.delete()
 
 
@@ -166,7 +166,7 @@ def open_survey(survey: Survey, *, by: User | None) -> Survey:
     survey.status = SurveyStatus.OPEN
     survey.opened_at = now
     survey.save(update_fields=["status", "opened_at"])
-    record(by, "open", survey, council=survey.council)
+    record(by, "opened", survey, council=survey.council)
     return survey
 
 
@@ -178,7 +178,7 @@ def close_survey(survey: Survey, *, by: User | None) -> Survey:
     survey.status = SurveyStatus.CLOSED
     survey.closed_at = timezone.now()
     survey.save(update_fields=["status", "closed_at"])
-    record(by, "close", survey, council=survey.council)
+    record(by, "closed", survey, council=survey.council)
     return survey
 
 
@@ -203,7 +203,7 @@ def generate_codes(survey: Survey, count: int, *, by: User | None) -> list[str]:
     InvitationCode.objects.bulk_create(
         InvitationCode(survey=survey, code_hash=survey.code_hash(code)) for code in codes
     )
-    record(by, "codes", survey, council=survey.council, label=f"{count} codes d'invitation")
+    record(by, "codes_issued", survey, council=survey.council, label=f"{count} codes d'invitation")
     return codes
 
 
@@ -423,7 +423,7 @@ def save_margin(
         question=question,
         defaults={"totals": dict(totals), "source": source, "source_note": note},
     )
-    record(by, "update", margin, council=survey.council, label=f"marge « {question.code} »")
+    record(by, "updated", margin, council=survey.council, label=f"marge « {question.code} »")
     return margin
 
 
@@ -509,7 +509,7 @@ def run_weighting(
         ResponseWeight(run=run, response_id=pk, design_weight=float(d), weight=float(w))
         for pk, d, w in zip(data.response_ids, result.design_weights, result.weights, strict=True)
     )
-    record(by, "weight", run, council=survey.council, label=f"pondération de « {survey} »")
+    record(by, "weighted", run, council=survey.council, label=f"pondération de « {survey} »")
     return run
 
 
@@ -554,7 +554,7 @@ def store_many(
         ),
         batch_size=2000,
     )
-    record(by, "import", survey, council=survey.council, label=f"{len(rows)} questionnaires")
+    record(by, "imported", survey, council=survey.council, label=f"{len(rows)} questionnaires")
     return len(rows)
 
 
@@ -578,7 +578,7 @@ def publish_results(survey: Survey, summary: dict[str, Any], *, by: User | None)
     survey.published_at = timezone.now()
     survey.published_summary = summary
     survey.save(update_fields=["published_at", "published_summary"])
-    record(by, "publish", survey, council=survey.council, label=f"résultats de « {survey} »")
+    record(by, "published", survey, council=survey.council, label=f"résultats de « {survey} »")
     return survey
 
 
@@ -588,5 +588,5 @@ def unpublish_results(survey: Survey, *, by: User | None) -> Survey:
     survey.published_at = None
     survey.published_summary = {}
     survey.save(update_fields=["published_at", "published_summary"])
-    record(by, "unpublish", survey, council=survey.council, label=f"résultats de « {survey} »")
+    record(by, "withdrawn", survey, council=survey.council, label=f"résultats de « {survey} »")
     return survey

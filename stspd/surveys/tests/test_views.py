@@ -152,5 +152,5 @@ def test_the_collection_mode_is_fixed_once_open_and_edits_are_logged(world, clie
     survey.refresh_from_db()
     assert survey.title == "Enquête 2027, vague 1" and survey.per_address_limit == 5
     assert survey.access_mode == "codes"
-    event = Event.objects.filter(verb="update").latest("pk")
+    event = Event.objects.filter(verb="updated").latest("pk")
     assert event.changes["title"] == ["Enquête test", "Enquête 2027, vague 1"]

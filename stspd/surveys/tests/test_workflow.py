@@ -45,7 +45,7 @@ def test_a_new_survey_has_the_standard_core_and_the_profile_questions(world) -> 
         ["centre", "Centre"],
         ["gare", "Gare"],
     ]
-    assert Event.objects.filter(verb="create", object_label=str(survey)).exists()
+    assert Event.objects.filter(verb="created", object_label=str(survey)).exists()
 
 
 def test_the_link_is_long_random_and_not_the_id(world) -> None:  # type: ignore[no-untyped-def]
