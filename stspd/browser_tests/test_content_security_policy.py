@@ -11,11 +11,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Browser, Page
 
-from stspd.core.tests.test_permissions import EXPECTATIONS, GROUP_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source
 
 from .conftest import AXE
-from .test_accessibility import DOWNLOADS
+from .test_accessibility import coordinator_pages
 
 pytestmark = pytest.mark.browser
 
@@ -52,15 +51,7 @@ def test_every_page_of_the_coordinator_works_under_the_policy(  # type: ignore[n
     page.context.add_cookies([{"name": "sessionid", "value": cookie, "url": live_server.url}])
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
-    urls = [
-        reverse(name, kwargs=kwargs(world)) + query
-        for name, (kwargs, expected, query) in EXPECTATIONS.items()
-        if expected["coordinator"] == 200 and name not in DOWNLOADS
-    ] + [
-        reverse(name, kwargs=kwargs(world))
-        for name, (kwargs, expected) in GROUP_EXPECTATIONS.items()
-        if expected["coordinator"] == 200
-    ]
+    urls = coordinator_pages(world)
     for url in urls:
         response = page.goto(live_server.url + url)
         assert response is not None and response.status == 200, url

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from stspd.conftest import PASSWORD
+from stspd.councils.models import Council
 
 from .conftest import assert_accessible, screenshot
 
@@ -87,6 +88,23 @@ def test_coordinator_finds_a_territory_and_opens_its_council(  # type: ignore[no
     page.get_by_role("link", name="Ouvrir le CLSPD").click()
     page.get_by_label("Président").fill("Maire de Dieppe")
     page.get_by_role("button", name="Ouvrir le conseil").click()
+    # A new council waits for the site admin's approval before anyone works in it.
+    expect(page.get_by_text("doit le valider avant que vous puissiez l'utiliser")).to_be_visible()
+    expect(page.get_by_role("listitem").filter(has_text="CLSPD de Dieppe")).to_be_visible()
+    council = Council.objects.get(name="CLSPD de Dieppe")
+    assert page.context.browser is not None
+    admin = page.context.browser.new_context(locale="fr-FR", bypass_csp=True).new_page()
+    log_in(admin, base, "admin@example.org")
+    admin.goto(f"{base}/conseils/{council.pk}/validation/")
+    assert_accessible(admin)
+    admin.get_by_role("button", name="Valider le conseil").click()
+    expect(admin.get_by_text("est validé")).to_be_visible()
+    admin.context.close()
+
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="CLSPD de Dieppe").click()
     expect(page.get_by_role("heading", name="CLSPD de Dieppe", level=1)).to_be_visible()
-    expect(page.get_by_text("vous en êtes le coordinateur")).to_be_visible()
+    # Its opener coordinates it: the coordinator's own links are there.
+    expect(page.get_by_role("definition").filter(has_text="Éric Duval")).to_be_visible()
+    expect(page.get_by_role("link", name="Modifier le conseil")).to_be_visible()
     assert_accessible(page)
