@@ -36,6 +36,7 @@ tourism, commuting, a station or a shopping centre, which weigh on recorded crim
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
@@ -43,7 +44,15 @@ import polars as pl
 
 from crimestats.french import number
 
-__all__ = ["CONTEXT_COLUMNS", "POPULATION_CLASSES", "population_class", "similar_communes"]
+__all__ = [
+    "BALANCE_LABELS",
+    "CONTEXT_COLUMNS",
+    "POPULATION_CLASSES",
+    "BalanceRow",
+    "balance",
+    "population_class",
+    "similar_communes",
+]
 
 POPULATION_CLASSES: Final = (
     (0, 2_000, "moins de 2 000 hab."),
@@ -233,3 +242,97 @@ def _context_reasons(features: pl.DataFrame, columns: list[str], i: int, me: int
             f"(ici {_context_text(column, series[me])})"
         )
     return parts
+
+
+BALANCE_LABELS: Final = {
+    "population": "population (hab.)",
+    "poverty_rate": "taux de pauvreté (%)",
+    "median_income": "revenu médian (€)",
+    "social_housing_rate": "logements sociaux (%)",
+    "qpv": "part des communes avec un QPV",
+}
+"""The variables of a balance table, in its order, with their French labels."""
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """One variable of a balance table: the commune's value, the mean of the candidates before
+    the choice and of the chosen communes after it, and each mean's standardised difference to
+    the commune (difference divided by the candidates' standard deviation: 0 is perfect
+    balance; beyond 0.25 in absolute value, the groups differ noticeably, Stuart 2010). The
+    population and the median income are compared on a log scale, as the distance does (their
+    means stay in inhabitants and euros)."""
+
+    variable: str
+    label: str
+    commune: float | None
+    before: float | None
+    after: float | None
+    difference_before: float | None
+    difference_after: float | None
+    known_after: int
+
+
+def balance(features: pl.DataFrame, code: str, chosen: list[str]) -> list[BalanceRow]:
+    """How the ``chosen`` communes resemble ``code`` on each variable of ``features``
+    (``population`` and the context columns present), against all the other communes of
+    ``features`` (the candidates before the choice). Unknown values (null) are left out of
+    each mean; a variable unknown for the commune has no difference.
+
+    >>> f = pl.DataFrame({
+    ...     "code": ["a", "b", "c", "d"],
+    ...     "population": [1000, 1000, 1000, 1000],
+    ...     "poverty_rate": [30.0, 28.0, 10.0, 12.0],
+    ... })
+    >>> row = balance(f, "a", ["b"])[1]
+    >>> row.before, row.after, round(row.difference_before, 3), round(row.difference_after, 3)
+    (16.666666666666668, 28.0, -1.351, -0.203)
+    """
+    codes = features.get_column("code").cast(pl.String).to_list()
+    me = codes.index(code)
+    others = np.array([i != me for i in range(len(codes))])
+    picked = np.array([c in set(chosen) and i != me for i, c in enumerate(codes)])
+    rows = []
+    for variable, label in BALANCE_LABELS.items():
+        if variable not in features.columns:
+            continue
+        values = features.get_column(variable).cast(pl.Float64).fill_null(np.nan).to_numpy()
+        if np.isfinite(values).any():  # a source not imported: no row rather than unknowns
+            rows.append(_balance_row(variable, label, values, me, others, picked))
+    return rows
+
+
+def _balance_row(
+    variable: str,
+    label: str,
+    values: np.ndarray,
+    me: int,
+    others: np.ndarray,
+    picked: np.ndarray,
+) -> BalanceRow:
+    known = np.isfinite(values)
+    mine = float(values[me]) if known[me] else None
+    before, after = others & known, picked & known
+    logged = variable in ("population", "median_income")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.log(np.where(values > 0, values, np.nan)) if logged else values
+    spread = float(np.nanstd(scale[before], ddof=1)) if before.sum() > 1 else 0.0
+
+    def mean(mask: np.ndarray) -> float | None:
+        return float(np.mean(values[mask])) if mask.any() else None
+
+    def standardised(mask: np.ndarray) -> float | None:
+        if mine is None or not mask.any() or not spread > 0:
+            return None
+        return float(np.nanmean(scale[mask]) - scale[me]) / spread
+
+    return BalanceRow(
+        variable=variable,
+        label=label,
+        commune=mine,
+        before=mean(before),
+        after=mean(after),
+        difference_before=standardised(before),
+        difference_after=standardised(after),
+        known_after=int(after.sum()),
+    )

@@ -4,6 +4,7 @@ against the formula written out here, apart from the module."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -101,3 +102,45 @@ def test_context_is_weighed_with_size_not_instead_of_it() -> None:
         size = 2 * (log_pop[i] - log_pop[0]) ** 2  # no dwellings: population twice
         assert got[code] == pytest.approx(math.sqrt(size + (zp[i] - zp[0]) ** 2), rel=1e-12)
     assert np.isfinite(list(got.values())).all()
+
+
+def test_a_context_pool_is_balanced_where_a_population_only_pool_is_not() -> None:
+    """200 communes of 8,000 to 12,000 inhabitants, half of them poor (25 to 35 % of poverty),
+    half not (5 to 15 %), poverty independent of size. The commune of 10,000 at 30 %: its 20
+    nearest on population alone are poor and not poor alike (standardised difference of
+    poverty about -1), its 20 nearest on context are poor as it is (within 0.25)."""
+    from crimestats.similar import balance
+
+    rng = np.random.default_rng(20)
+    n = 200
+    poor = np.arange(n) % 2 == 0
+    frame = pl.DataFrame(
+        {
+            "code": ["76000", *(f"76{i:03d}" for i in range(1, n + 1))],
+            "population": [10_000, *rng.integers(8_000, 12_001, n).tolist()],
+            "dwellings": [None] * (n + 1),
+            "epci_type": ["CA"] * (n + 1),
+            "departement": ["76"] * (n + 1),
+            "poverty_rate": [
+                30.0,
+                *np.where(poor, rng.uniform(25, 35, n), rng.uniform(5, 15, n)).tolist(),
+            ],
+        },
+        schema_overrides={"dwellings": pl.Int64},
+    )
+    population_only = similar_communes(frame.drop("poverty_rate"), "76000", k=20)
+    with_context = similar_communes(frame, "76000", k=20)
+
+    def poverty_row(chosen: pl.DataFrame) -> Any:
+        rows = balance(frame, "76000", chosen.get_column("code").to_list())
+        return next(row for row in rows if row.variable == "poverty_rate")
+
+    biased, balanced = poverty_row(population_only), poverty_row(with_context)
+    # The candidates' mean and spread, computed here from the frame itself.
+    others = frame.filter(pl.col("code") != "76000").get_column("poverty_rate").to_numpy()
+    assert biased.before == pytest.approx(others.mean())
+    assert biased.difference_before == pytest.approx((others.mean() - 30) / others.std(ddof=1))
+    assert biased.difference_after is not None and biased.difference_after < -0.5
+    assert balanced.difference_after is not None and abs(balanced.difference_after) < 0.25
+    population = balance(frame, "76000", with_context.get_column("code").to_list())[0]
+    assert population.variable == "population" and population.known_after == 20

@@ -17,6 +17,8 @@ import statistics
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import polars as pl
+
 from crimestats import french
 from crimestats.context import INDICATORS, ContextState
 from stspd.territories.models import Commune
@@ -316,7 +318,25 @@ def similarity_features(codes: set[str]) -> dict[str, dict[str, object]] | None:
     if national is None:
         return None
     empty = dict.fromkeys(SIMILARITY_INDICATORS)
-    return {code: {**empty, "qpv": False, **national.get(code, {})} for code in codes}
+    # Without a QPV list, a commune's QPV presence is unknown, not "no".
+    no_qpv = False if _qpv_imported() else None
+    return {code: {**empty, "qpv": no_qpv, **national.get(code, {})} for code in codes}
+
+
+def with_similarity_context(features: pl.DataFrame) -> pl.DataFrame:
+    """`features` of `crimestats.similar` (a `code` column) with the communes' context columns
+    added (poverty, income, social housing, QPV) when context is stored; unchanged otherwise."""
+    context = similarity_features(set(features.get_column("code").to_list()))
+    if context is None:
+        return features
+    return features.with_columns(
+        pl.Series(
+            column,
+            [context[code][column] for code in features.get_column("code")],
+            dtype=pl.Boolean if column == "qpv" else pl.Float64,
+        )
+        for column in ("poverty_rate", "median_income", "social_housing_rate", "qpv")
+    )
 
 
 def qpv_counts(members: list[Commune]) -> dict[str, int] | None:

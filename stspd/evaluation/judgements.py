@@ -50,9 +50,10 @@ from crimestats.counterfactual import (
 )
 from crimestats.french import date, number, percent_change, rate
 from crimestats.power import describe_detectable, detectable_change, did_detectable_from_se
-from crimestats.similar import similar_communes
+from crimestats.similar import BalanceRow, balance, similar_communes
 from crimestats.states import ValueState
 from crimestats.trend import quasi_poisson_trend
+from stspd.context.summary import with_similarity_context
 from stspd.indicators.enums import IndicatorKind
 from stspd.observatory.figures import load_values
 from stspd.observatory.models import GeoLevel
@@ -308,6 +309,41 @@ class Counterfactual:
     # Event study of the pre-period (parallel trends): year, ratio, interval; None if untested.
     pre_trend: list[tuple[int, float, float, float]] = field(default_factory=list)
     pre_trend_p: float | None = None
+    # The difference-in-differences' comparison communes, closest first, and their balance.
+    controls: list[str] = field(default_factory=list)
+    balance: list[BalanceRow] = field(default_factory=list)
+
+    @property
+    def balance_rows(self) -> list[tuple[str, str, str, str, str, str]]:
+        """The balance table in words: variable, the commune, the candidates' mean and its
+        standardised difference, the comparison communes' mean and theirs."""
+
+        def mean(row: BalanceRow, x: float | None) -> str:
+            if x is None:
+                return "inconnu"
+            if row.variable == "qpv":  # a share of communes with a QPV
+                return f"{number(100 * x, 0)} %"
+            return number(x, 0 if row.variable in ("population", "median_income") else 1)
+
+        def own(row: BalanceRow) -> str:
+            if row.variable == "qpv" and row.commune is not None:
+                return "oui" if row.commune else "non"
+            return mean(row, row.commune)
+
+        def difference(x: float | None) -> str:
+            return "—" if x is None else number(x, 2)
+
+        return [
+            (
+                row.label,
+                own(row),
+                mean(row, row.before),
+                difference(row.difference_before),
+                mean(row, row.after),
+                difference(row.difference_after),
+            )
+            for row in self.balance
+        ]
 
     @property
     def available(self) -> bool:
@@ -402,15 +438,26 @@ def departement_communes(departement_id: int) -> list[DepartementRow]:
     )
 
 
+@dataclass
+class DonorPool:
+    """The communes most similar to a commune, closest first, as (code, name), and how the
+    difference-in-differences' comparison communes (the first `DID_CONTROLS`) resemble it
+    against all the candidates (`balance`)."""
+
+    communes: list[tuple[str, str]] = field(default_factory=list)
+    balance: list[BalanceRow] = field(default_factory=list)
+
+
 def candidate_pool(
     commune: Commune, rows: list[DepartementRow], excluded: set[str], with_data: set[str]
-) -> list[tuple[str, str]]:
-    """(code, name) of the communes among `rows` most similar to `commune`, closest first:
-    only those with a value stored (`with_data`), the `excluded` codes left out."""
+) -> DonorPool:
+    """The communes among `rows` most similar to `commune` on size and, where it is stored,
+    context (poverty, income, social housing, QPV): only those with a value stored
+    (`with_data`), the `excluded` codes left out."""
     names = {code: name for code, name, *_ in rows}
     rows = [r for r in rows if r[0] == commune.code or (r[0] not in excluded and r[0] in with_data)]
     if commune.code not in names or len(rows) < 2:
-        return []
+        return DonorPool()
     features = pl.DataFrame(
         {
             "code": [r[0] for r in rows],
@@ -427,8 +474,13 @@ def candidate_pool(
             "departement": pl.String,
         },
     )
+    features = with_similarity_context(features)
     chosen = similar_communes(features, commune.code, k=min(DONORS, len(rows) - 1))
-    return [(code, names[code]) for code in chosen.get_column("code").to_list()]
+    codes = chosen.get_column("code").to_list()
+    return DonorPool(
+        communes=[(code, names[code]) for code in codes],
+        balance=balance(features, commune.code, codes[:DID_CONTROLS]),
+    )
 
 
 def _panel(
@@ -508,6 +560,7 @@ def counterfactual(
     controls = slice(0, DID_CONTROLS + 1)
     did = poisson_did(counts[controls], exposures[controls], len(pre))
     result.n_controls = counts[controls].shape[0] - 1
+    result.controls = [names[code] for code in codes[1 : DID_CONTROLS + 1]]
     if math.isnan(did.p_value):
         result.did_reason = describe_did(did)
     else:
@@ -695,13 +748,16 @@ def judge_indicators(
         )
         pool = candidate_pool(commune, rows, set(member_codes), with_data)
         start, reason = start_of(use, strategy)
+        result = counterfactual(commune, frame, pool.communes, start, start_reason=reason)
+        if result.available:
+            result.balance = pool.balance
         judgements.append(
             IndicatorJudgement(
                 use=use,
                 name=name,
                 perimeter=perimeter,
                 change=change,
-                counterfactual=counterfactual(commune, frame, pool, start, start_reason=reason),
+                counterfactual=result,
             )
         )
     return judgements

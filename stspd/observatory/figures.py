@@ -24,7 +24,7 @@ from crimestats.funnel import funnel, funnel_curve, poisson_limit
 from crimestats.rates import add_rates
 from crimestats.similar import similar_communes
 from crimestats.states import ValueState
-from stspd.context.summary import similarity_features
+from stspd.context.summary import with_similarity_context
 from stspd.territories.models import Commune, CommuneShape
 
 from .blocks import BLOCK_FIELDS, LOWER_BOUND, area_codes, decode
@@ -414,15 +414,7 @@ def similar_reference(territory: Territory, indicator: Indicator, k: int = 10) -
         },
     )
     # The communes' context (poverty, income, social housing, QPV) when it is stored.
-    if (context := similarity_features(set(names))) is not None:
-        features = features.with_columns(
-            pl.Series(
-                column,
-                [context[code][column] for code in features.get_column("code")],
-                dtype=pl.Boolean if column == "qpv" else pl.Float64,
-            )
-            for column in ("poverty_rate", "median_income", "social_housing_rate", "qpv")
-        )
+    features = with_similarity_context(features)
     chosen = similar_communes(features, commune_code, k=k)
     codes = chosen.get_column("code").to_list()
     values = load_values(GeoLevel.COMMUNE, codes)

@@ -1,6 +1,7 @@
 """The change since the baseline and the counterfactual, on stored figures with known answers."""
 
 import datetime
+import statistics
 from decimal import Decimal
 
 import pytest
@@ -324,3 +325,55 @@ def test_a_series_varying_beyond_chance_is_tested_with_its_variation(
     t = abs(math.log(k1 / k0)) / math.sqrt(phi * (1 / k0 + 1 / k1))
     p = 2 * student.sf(t, 6)
     assert f"p = {p:.2f}".replace(".", ",") in change.sentence or p < 0.001
+
+
+def test_the_donor_pool_uses_context_and_shows_its_balance(world: World, panel: Panel) -> None:
+    """Rouen at 23 % of poverty; of its 24 candidate communes (all of one size class), the
+    even ones are poor (24 %), the odd ones not (8 %). The 20 comparison communes are chosen on
+    context too: all 12 poor ones come first, and the balance table says it: the candidates'
+    mean is that of the 24 values (computed here), the chosen ones' is closer to Rouen."""
+    from stspd.context.models import ContextEdition, ContextValue
+
+    edition = ContextEdition.objects.create(
+        kind="filosofi",
+        edition="2021",
+        source_name="filosofi-test.csv",
+        geography_year=2024,
+        sha256="f" * 64,
+        imported_at=timezone.now(),
+    )
+    poverty = {"76540": 23.0} | {
+        donor.code: 24.0 if j % 2 == 0 else 8.0 for j, donor in enumerate(panel.donors)
+    }
+    ContextValue.objects.bulk_create(
+        ContextValue(
+            edition=edition,
+            indicator="poverty_rate",
+            geo_level="commune",
+            code=code,
+            period="2021",
+            value=value,
+            unit="%",
+            state="published",
+        )
+        for code, value in poverty.items()
+    )
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None and cf.available and len(cf.controls) == 20
+    poor = {donor.name for j, donor in enumerate(panel.donors) if j % 2 == 0}
+    assert set(cf.controls[:12]) == poor
+    row = next(r for r in cf.balance if r.variable == "poverty_rate")
+    candidates = [v for code, v in poverty.items() if code != "76540"]
+    spread = statistics.stdev(candidates)
+    assert row.commune == 23.0
+    assert row.before == pytest.approx(statistics.mean(candidates))
+    assert row.difference_before == pytest.approx((statistics.mean(candidates) - 23) / spread)
+    chosen = 12 * [24.0] + 8 * [8.0]
+    assert row.after == pytest.approx(statistics.mean(chosen))
+    assert abs(row.difference_after) < abs(row.difference_before)
+    # By hand: the 24 candidates' standard deviation is sqrt(24 x 8² / 23) = 8.17; (16 - 23) /
+    # 8.17 = -0.86 before, (17.6 - 23) / 8.17 = -0.66 after.
+    assert ("taux de pauvreté (%)", "23,0", "16,0", "-0,86", "17,6", "-0,66") in cf.balance_rows
+    # Sources not imported have no row; the population is compared on a log scale.
+    assert [r.variable for r in cf.balance] == ["population", "poverty_rate"]
