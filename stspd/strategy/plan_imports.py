@@ -1,4 +1,4 @@
-"""Action-plan imports with a preview and an undo (docs/plan-import.md).
+"""Action-plan imports with a preview and an undo (docs/decisions.md, issue 14).
 
 The coordinator's workbook is checked, then tried in a transaction that is rolled back: the
 preview is the element-by-element comparison (diff.py) of the draft before and after that dry
