@@ -236,6 +236,9 @@ DASHBOARD: dict[str, Expectation] = {
     "steering:dashboard_pdf": (_strategy, _COUNCIL_READ, ""),
     "steering:dashboard_settings": (_strategy, _COUNCIL_EDIT, ""),
     "steering:dashboard_agenda": (_strategy, _COUNCIL_EDIT, ""),
+    # A new mandate's draft copied from the strategy (a draft in the world: the page says why
+    # it cannot be copied, to the coordinator only).
+    "steering:new_mandate": (_strategy, _COUNCIL_EDIT, ""),
 }
 
 ALL = EDIT | REVIEW | DOCUMENTS | DASHBOARD
