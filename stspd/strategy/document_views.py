@@ -200,6 +200,8 @@ def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
             except PlanRejected as exc:
                 context["errors"] = exc.errors
             else:
+                # A preview never applied is superseded by the new file (it kept a workbook).
+                strategy.plan_imports.filter(applied_at__isnull=True).delete()
                 plan_import = PlanImport.objects.create(
                     strategy=strategy,
                     filename=(upload.name or "plan-action.xlsx")[:200],

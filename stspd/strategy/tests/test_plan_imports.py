@@ -14,6 +14,7 @@ from .test_spreadsheet import column, saved, upload, workbook_of
 
 def drop_action(workbook, key: str) -> None:  # type: ignore[no-untyped-def]
     """Remove an action's row from the "Actions" sheet and its lines from the others."""
+    assert all(columns[0] == KEY for columns in COLUMNS.values())  # the key is column 1
     for name in COLUMNS:
         sheet = workbook[name]
         rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == key]
@@ -174,4 +175,13 @@ def test_an_import_is_reached_only_through_its_own_strategy(world, login):  # ty
     )
     url = reverse("strategy:plan_import_detail", args=[other.pk, plan_import.pk])
     assert client.get(url).status_code == 404
-    assert KEY  # the key column stays the first: drop_action reads column 1
+
+
+def test_a_new_upload_replaces_the_previews_never_applied(world, login):  # type: ignore[no-untyped-def]
+    client = login(world.coordinator)
+    data = saved(workbook_of(world, client))
+    upload(client, world, data, "premier.xlsx")
+    first = PlanImport.objects.get()
+    upload(client, world, data, "second.xlsx")
+    assert list(PlanImport.objects.values_list("filename", flat=True)) == ["second.xlsx"]
+    assert client.get(detail_url(first)).status_code == 404
