@@ -42,6 +42,7 @@ from .plan_imports import (
     apply_import,
     kept_content,
     preview,
+    report_text,
     revert_import,
     undo_problem,
 )
@@ -252,9 +253,9 @@ def plan_import_detail(request: HttpRequest, strategy_id: int, import_id: int) -
         else:
             messages.success(
                 request,
-                f"Plan d'action importé : {len(report.created)} action(s) créée(s), "
-                f"{len(report.updated)} modifiée(s), {len(report.deleted)} supprimée(s), "
-                f"{report.unchanged} inchangée(s) ; {count} élément(s) modifié(s) en tout. "
+                f"Plan d'action importé : {report_text(report)} ; "
+                f"{count} élément{'s' if count > 1 else ''} modifié{'s' if count > 1 else ''} "
+                "en tout. "
                 "Vous pouvez annuler cet import tant que la stratégie n'a pas changé.",
             )
             return redirect(plan_import)

@@ -71,6 +71,27 @@ class Preview:
     def deletions(self) -> list[Change]:
         return [c for c in self.changes if c.status == REMOVED]
 
+    @property
+    def summary(self) -> str:
+        return report_text(self.report)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """French agreement: singular for 0 and 1."""
+    return f"{n} {one if n <= 1 else many}"
+
+
+def report_text(report: Report) -> str:
+    """ "2 fiches action ajoutées, 1 modifiée, 0 supprimée, 3 inchangées" """
+    return ", ".join(
+        [
+            _count(len(report.created), "fiche action ajoutée", "fiches action ajoutées"),
+            _count(len(report.updated), "modifiée", "modifiées"),
+            _count(len(report.deleted), "supprimée", "supprimées"),
+            _count(report.unchanged, "inchangée", "inchangées"),
+        ]
+    )
+
 
 class _DryRun(Exception):
     """Raised inside the dry run's transaction to roll it back."""

@@ -73,6 +73,7 @@ def test_a_deleted_fiche_is_previewed_confirmed_applied_and_undone_identically(w
     html = response.content.decode()
     assert "Suppression" in html and action.title in html
     assert "Je confirme la suppression de 1 fiche action" in html
+    assert "0 fiche action ajoutée, 1 modifiée, 1 supprimée, 1 inchangée" in html, preview.summary
     assert "<del>n° 1</del><ins>centre-ville</ins>" in html
 
     refused = client.post(detail_url(plan_import), {"basis": preview.basis})
