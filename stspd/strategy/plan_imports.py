@@ -200,7 +200,31 @@ def undo_problem(plan_import: PlanImport) -> str:
             "La stratégie a été modifiée depuis cet import : l'annuler effacerait aussi ces "
             "modifications. Rétablissez-les à la main ou importez le classeur voulu."
         )
+    if _valued_since(strategy, plan_import.before or {"axes": []}):
+        return (
+            "Des valeurs ont été renseignées depuis l'import sur un indicateur d'activité qu'il "
+            "a ajouté : l'annuler les effacerait. Retirez l'indicateur à la main si besoin."
+        )
     return ""
+
+
+def _valued_since(strategy: Strategy, kept: dict[str, Any]) -> bool:
+    """Whether an activity indicator the undo would remove (added by the import) has values
+    (a strategy in revision is followed while it is edited)."""
+    kept_uses = {
+        use["key"]
+        for axis in kept["axes"]
+        for objective in axis["objectives"]
+        for action in objective["actions"]
+        for use in action["indicators"]
+    }
+    return (
+        ActionIndicator.objects.filter(
+            action__objective__axis__strategy=strategy, measurements__isnull=False
+        )
+        .exclude(key__in=kept_uses)
+        .exists()
+    )
 
 
 def kept_content(plan_import: PlanImport, current: dict[str, Any]) -> dict[str, Any]:

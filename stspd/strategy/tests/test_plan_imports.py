@@ -2,9 +2,11 @@
 an undo that gives back the draft exactly (issue 14, item 5)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from stspd.audit.models import Event
-from stspd.strategy.documents.spreadsheet import ACTIONS, COLUMNS, KEY
+from stspd.steering.models import Measurement
+from stspd.strategy.documents.spreadsheet import ACTIONS, COLUMNS, INDICATORS, KEY
 from stspd.strategy.models import Action, PlanImport
 from stspd.strategy.snapshot import snapshot
 
@@ -186,3 +188,29 @@ def test_a_new_upload_replaces_the_previews_never_applied(world, login):  # type
     upload(client, world, data, "second.xlsx")
     assert list(PlanImport.objects.values_list("filename", flat=True)) == ["second.xlsx"]
     assert client.get(detail_url(first)).status_code == 404
+
+
+def test_undo_is_refused_when_values_were_reported_on_what_the_import_added(world, login):  # type: ignore[no-untyped-def]
+    client = login(world.coordinator)
+    workbook = workbook_of(world, client)
+    workbook[INDICATORS].append([world.action.key, "", "", "Victimes reçues", 10])
+    workbook[ACTIONS].cell(2, column(workbook[ACTIONS], "Public visé")).value = "Habitants"
+    upload(client, world, saved(workbook))
+    plan_import = PlanImport.objects.get()
+    response = client.get(detail_url(plan_import))
+    assert response.status_code == 200, response.context.get("errors")
+    basis = response.context["preview"].basis
+    assert client.post(detail_url(plan_import), {"basis": basis}).status_code == 302
+    added = world.action.indicators.get(definition__name="Victimes reçues")
+    assert client.get(undo_url(plan_import)).context["problem"] == ""
+    Measurement.objects.create(
+        action_indicator=added,
+        period_start=added.action.objective.axis.strategy.starts_on,
+        value=3,
+        submitted_by=world.partner,
+        submitted_at=timezone.now(),
+    )
+    page = client.get(undo_url(plan_import))
+    assert "Des valeurs ont été renseignées depuis l'import" in page.context["problem"]
+    assert client.post(undo_url(plan_import)).status_code == 400
+    assert Measurement.objects.filter(action_indicator=added).exists()
