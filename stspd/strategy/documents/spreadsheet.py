@@ -5,7 +5,8 @@ milestones, budget, activity indicators) whose rows name their action by key (or
 added in the spreadsheet without a key, by its exact title). The import checks the whole file
 first and refuses it whole, listing every bad row; a valid file is applied in one transaction:
 the actions of the sheet are created or updated, the strategy's actions missing from the sheet
-are deleted, and each change writes an event.
+are deleted, and the import writes one event listing every element it changed. The web import
+previews it first and can undo it (strategy/plan_imports.py).
 """
 
 from __future__ import annotations
@@ -774,8 +775,8 @@ def import_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, l
         elif change.status == REMOVED:
             changes[f"{element.label} (suppression)"] = [_element_text(element), ""]
         else:
-            if change.renumbered:
-                changes[f"{element.label} — numéro"] = [change.old_number, element.number]
+            if change.renumbered or change.moved:
+                changes[f"{element.label} — place"] = [change.old_number, element.number]
             for item in change.fields:
                 changes[f"{element.label} — {item.label}"] = [item.before, item.after]
     return changes
