@@ -282,7 +282,7 @@ def plan_import_undo(request: HttpRequest, strategy_id: int, import_id: int) -> 
     if request.method == "POST" and not problem:
         try:
             revert_import(plan_import, by=user)
-        except ImportRefused as exc:
+        except (ImportRefused, SpreadsheetRefused) as exc:
             problem = str(exc)
         else:
             messages.success(

@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from crimestats import french
@@ -745,8 +745,41 @@ def import_plan(strategy: Strategy, data: bytes, *, by: User | None, filename: s
     return report
 
 
+def followed_problem(plan: Plan) -> str:
+    """A fiche the plan deletes, or an activity indicator it removes, that already has values
+    reported or an appraisal (a strategy in revision is followed while it is edited): deleting
+    would erase them with it, so the plan is refused ("" when nothing is lost)."""
+    deleted = [a.pk for a in plan.deleted if a.pk is not None]
+    lost = list(
+        Action.objects.filter(pk__in=deleted)
+        .filter(Q(indicators__measurements__isnull=False) | Q(appraisals__isnull=False))
+        .values_list("title", flat=True)
+        .distinct()
+    )
+    for planned in plan.actions:
+        if planned.existing is None:
+            continue
+        kept = {key for key, _, _ in planned.indicators}
+        removed = (
+            ActionIndicator.objects.filter(action=planned.existing, measurements__isnull=False)
+            .exclude(key__in=kept)
+            .select_related("definition")
+        )
+        lost += [f"{planned.existing.title} ({use.definition.name})" for use in removed.distinct()]
+    if not lost:
+        return ""
+    return (
+        "Le classeur supprime des éléments suivis, dont les valeurs renseignées ou "
+        "l'appréciation seraient effacées avec eux : "
+        + " ; ".join(f"« {title} »" for title in lost)
+        + ". Rien n'est importé : gardez leurs lignes dans le classeur."
+    )
+
+
 def apply_checked(strategy: Strategy, plan: Plan) -> Report:
-    """`apply_plan`, with an action that cannot be deleted refused in French."""
+    """`apply_plan`, refused in French when it would erase what was reported or appraised."""
+    if problem := followed_problem(plan):
+        raise SpreadsheetRefused(problem)
     try:
         return apply_plan(strategy, plan)
     except ProtectedError as exc:

@@ -214,3 +214,36 @@ def test_undo_is_refused_when_values_were_reported_on_what_the_import_added(worl
     assert "Des valeurs ont été renseignées depuis l'import" in page.context["problem"]
     assert client.post(undo_url(plan_import)).status_code == 400
     assert Measurement.objects.filter(action_indicator=added).exists()
+
+
+def test_an_import_never_erases_reported_values(world, login):  # type: ignore[no-untyped-def]
+    """A strategy in revision is followed while edited: deleting a fiche (or its activity
+    indicator) that has values would erase them; the file is refused at the preview."""
+    enrich(world)
+    use = world.action.indicators.get(definition__name="Médiations réalisées")
+    Measurement.objects.create(
+        action_indicator=use,
+        period_start=world.strategy.starts_on,
+        value=12,
+        submitted_by=world.partner,
+        submitted_at=timezone.now(),
+    )
+    client = login(world.coordinator)
+    before = snapshot(world.strategy.pk)
+    workbook = workbook_of(world, client)
+    drop_action(workbook, world.action.key)
+    response = upload(client, world, saved(workbook))
+    assert response.status_code == 400
+    assert "valeurs renseignées" in response.context["refusal"]
+    assert world.action.title in response.context["refusal"]
+    assert not PlanImport.objects.exists()
+    # Keeping the fiche but removing only its valued indicator is refused too.
+    workbook = workbook_of(world, client)
+    sheet = workbook[INDICATORS]
+    rows = [r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 3).value == use.key]
+    sheet.delete_rows(rows[0])
+    response = upload(client, world, saved(workbook))
+    assert response.status_code == 400
+    assert "(Médiations réalisées)" in response.context["refusal"]
+    assert snapshot(world.strategy.pk) == before
+    assert Measurement.objects.filter(action_indicator=use).exists()
