@@ -11,6 +11,7 @@ VERB_LABELS = {
     "member_added": "ajout d'un membre",
     "member_removed": "retrait d'un membre",
     "imported": "import",
+    "reverted": "annulation d'un import",
     "frozen": "version figée",
     "transition": "étape d'adoption",
     "remark": "remarque d'un partenaire",

@@ -60,7 +60,13 @@ def test_a_second_signed_strategy_leaves_the_first_ones_public_files_unchanged( 
         status=Status.ORIENTATION_DEBATED,
     )
     axis = Axis.objects.create(strategy=second, position=1, title="Prévention des jeunes")
-    Objective.objects.create(axis=axis, position=1, statement="Réduire le décrochage")
+    # Justified rather than quantified: the council adopts only a quantified strategy.
+    Objective.objects.create(
+        axis=axis,
+        position=1,
+        statement="Réduire le décrochage",
+        unquantified_reason="Suivi qualitatif par les établissements.",
+    )
     log_in(page, base, "coordination@example.org")
     page.goto(f"{base}/strategies/{second.pk}/adoption/")
     page.get_by_role("link", name="Enregistrer l'adoption par le conseil").click()

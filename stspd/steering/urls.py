@@ -6,7 +6,7 @@ e-mailed links keep working.
 
 from django.urls import path
 
-from . import dashboard_views, reporting_views
+from . import dashboard_views, mandate_views, reporting_views
 
 app_name = "steering"
 
@@ -30,6 +30,11 @@ urlpatterns = [
         "strategies/<int:strategy_id>/tableau-de-bord/ordre-du-jour/",
         dashboard_views.agenda,
         name="dashboard_agenda",
+    ),
+    path(
+        "strategies/<int:strategy_id>/nouveau-mandat/",
+        mandate_views.new_mandate,
+        name="new_mandate",
     ),
     path(
         "conseils/<int:council_id>/mes-indicateurs/",

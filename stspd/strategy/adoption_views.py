@@ -36,7 +36,9 @@ FORMS = {
     "close": MoveForm,
 }
 EXPLANATIONS = {
-    "debate": "Le conseil, en formation plénière, a débattu des priorités et adopté les axes.",
+    "debate": "Le conseil, en formation plénière, a débattu des priorités et adopté les axes : "
+    "à partir du diagnostic, avant la rédaction du projet (le projet ira ensuite aux "
+    "partenaires), ou sur le projet déjà relu.",
     "adopt": "Le conseil adopte la version de travail, qui est figée : c'est elle qui sera "
     "délibérée puis signée.",
     "deliberate": "Le conseil municipal ou communautaire approuve la version adoptée.",

@@ -138,6 +138,16 @@ def lines(items: list[str]) -> str:
     return "\n".join(items)
 
 
+def _spent(line: dict[str, Any]) -> str:
+    """What was committed and spent, when anything was (the planned amount alone otherwise)."""
+    parts = [
+        f"{euros(line[name])} {word}"
+        for name, word in (("committed", "engagés"), ("spent", "dépensés"))
+        if Decimal(line.get(name) or 0)
+    ]
+    return ", " + ", ".join(parts) if parts else ""
+
+
 def action_fields(action: dict[str, Any]) -> dict[str, str]:
     lead = action.get("lead")
     return {
@@ -158,13 +168,18 @@ def action_fields(action: dict[str, Any]) -> dict[str, str]:
         "ends_on": date_fr(action["ends_on"]),
         "status": choice(ActionStatus, action["status"]),
         "milestones": lines(
-            [f"{m['title']} : {date_fr(m['due_on'])}" for m in action["milestones"]]
+            [
+                f"{m['title']} : {date_fr(m['due_on'])}"
+                + (f" (réalisé le {date_fr(m['done_on'])})" if m.get("done_on") else "")
+                for m in action["milestones"]
+            ]
         ),
         "budget": lines(
             [
                 f"{line['year']} {choice(Funder, line['funder'])}"
                 + (f" ({line['funder_name']})" if line["funder_name"] else "")
                 + f" : {euros(line['planned'])} prévus"
+                + _spent(line)
                 for line in action["budget"]
             ]
         ),

@@ -7,10 +7,12 @@ strategy can change, the adopted version once it cannot.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from stspd.accounts.current import current_user
@@ -20,6 +22,7 @@ from stspd.observatory.access import access_territory
 from stspd.observatory.figures import Figures, Territory, territory_figures
 
 from .access import access_strategy, ensure_editable
+from .diff import compare
 from .documents.content import Source, load_source, prepare
 from .documents.json_io import dumps
 from .documents.pdf import render_pdf
@@ -28,12 +31,22 @@ from .documents.spreadsheet import (
     PlanRejected,
     SpreadsheetRefused,
     export_plan,
-    import_plan,
 )
 from .documents.store import file_response, read, stored
 from .documents.word import render_docx
 from .enums import EDITABLE_STATUSES
-from .models import Strategy, StrategyVersion
+from .models import PlanImport, Strategy, StrategyVersion
+from .plan_imports import (
+    ConfirmationNeeded,
+    ImportRefused,
+    apply_import,
+    kept_content,
+    preview,
+    report_text,
+    revert_import,
+    undo_problem,
+)
+from .snapshot import snapshot
 from .workflow import adopted_version_number, has_been_adopted
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -75,6 +88,7 @@ def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
     source = _source(request, strategy)
     territory, figures = _figures(request, source)
     query = f"?version={source.version.number}" if source.version else ""
+    can_import = granted.is_coordinator and strategy.status in EDITABLE_STATUSES
     context = {
         "strategy": strategy,
         "council": strategy.council,
@@ -84,7 +98,14 @@ def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "territory": territory,
         "query": query,
         "pdf": False,
-        "can_import": granted.is_coordinator and strategy.status in EDITABLE_STATUSES,
+        "can_import": can_import,
+        "last_import": (
+            strategy.plan_imports.filter(applied_at__isnull=False, reverted_at__isnull=True)
+            .order_by("-applied_at", "-pk")
+            .first()
+            if can_import
+            else None
+        ),
     }
     return render(request, "strategy/documents/document.html", context)
 
@@ -141,9 +162,20 @@ def plan_xlsx(request: HttpRequest, strategy_id: int) -> HttpResponse:
     return _download(export_plan(source.data), XLSX, f"plan-action-{source.suffix}.xlsx")
 
 
+def _import_of(request: HttpRequest, strategy_id: int, import_id: int) -> PlanImport:
+    """The coordinator's import of this strategy (404 for another strategy's)."""
+    strategy = access_strategy(current_user(request), strategy_id, edit=True).obj
+    return get_object_or_404(
+        PlanImport.objects.select_related("strategy__council", "applied_by", "reverted_by"),
+        pk=import_id,
+        strategy=strategy,
+    )
+
+
 @login_required
 def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
-    """The coordinator sends the edited spreadsheet back: all of it applies, or nothing."""
+    """The coordinator sends the edited spreadsheet back: it is checked whole, then previewed
+    (plan_imports.py); nothing changes before the preview is confirmed."""
     user = current_user(request)
     strategy = access_strategy(user, strategy_id, edit=True).obj
     ensure_editable(strategy)
@@ -151,6 +183,7 @@ def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
         "strategy": strategy,
         "council": strategy.council,
         "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "imports": strategy.plan_imports.select_related("created_by", "applied_by")[:10],
     }
     if request.method == "POST":
         upload = request.FILES.get("fichier")
@@ -161,20 +194,116 @@ def plan_import(request: HttpRequest, strategy_id: int) -> HttpResponse:
                 # The project's one upload check (type by name and content, size, zip bomb),
                 # then the action plan's own stricter limits when the workbook is read.
                 check_upload(upload, kinds=("xlsx",), max_bytes=MAX_UPLOAD_BYTES)
-                report = import_plan(strategy, upload.read(), by=user)
+                content = upload.read()
+                preview(strategy, content)
             except (UploadRefused, SpreadsheetRefused) as exc:
                 context["refusal"] = str(exc)
             except PlanRejected as exc:
                 context["errors"] = exc.errors
             else:
-                messages.success(
-                    request,
-                    f"Plan d'action importé : {len(report.created)} action(s) créée(s), "
-                    f"{len(report.updated)} modifiée(s), {len(report.deleted)} supprimée(s), "
-                    f"{report.unchanged} inchangée(s).",
+                # A preview never applied is superseded by the new file (it kept a workbook).
+                strategy.plan_imports.filter(applied_at__isnull=True).delete()
+                plan_import = PlanImport.objects.create(
+                    strategy=strategy,
+                    filename=(upload.name or "plan-action.xlsx")[:200],
+                    content=content,
+                    created_by=user,
                 )
-                return redirect(reverse("strategy:document", args=[strategy.pk]))
+                return redirect(plan_import)
         status = 400
     else:
         status = 200
     return render(request, "strategy/documents/plan_import.html", context, status=status)
+
+
+@login_required
+def plan_import_detail(request: HttpRequest, strategy_id: int, import_id: int) -> HttpResponse:
+    """Before it is applied: the preview, element by element, and the form that applies it (a
+    deletion of fiches action asks for a confirmation). After: what became of it, and the undo."""
+    user = current_user(request)
+    plan_import = _import_of(request, strategy_id, import_id)
+    strategy = plan_import.strategy
+    context: dict[str, Any] = {
+        "strategy": strategy,
+        "council": strategy.council,
+        "plan_import": plan_import,
+    }
+    status = 200
+    if plan_import.applied_at is not None:
+        context["undo_problem"] = undo_problem(plan_import)
+        return render(request, "strategy/documents/plan_import_detail.html", context)
+    ensure_editable(strategy)
+    if request.method == "POST":
+        try:
+            report, count = apply_import(
+                plan_import,
+                basis=request.POST.get("basis", ""),
+                confirmed=request.POST.get("confirmer") == "oui",
+                by=user,
+            )
+        except ConfirmationNeeded as exc:
+            context["confirmation_error"] = str(exc)
+            status = 400
+        except (ImportRefused, SpreadsheetRefused) as exc:
+            context["refusal"] = str(exc)
+            status = 400
+        except PlanRejected as exc:
+            context["errors"] = exc.errors
+            status = 400
+        else:
+            messages.success(
+                request,
+                f"Plan d'action importé : {report_text(report)} ; "
+                f"{count} élément{'s' if count > 1 else ''} modifié{'s' if count > 1 else ''} "
+                "en tout. "
+                "Vous pouvez annuler cet import tant que la stratégie n'a pas changé.",
+            )
+            return redirect(plan_import)
+    try:
+        context["preview"] = preview(strategy, bytes(plan_import.content))
+    except SpreadsheetRefused as exc:
+        context["refusal"] = str(exc)
+        status = 400
+    except PlanRejected as exc:
+        # The draft changed since the file was sent (an objective deleted...).
+        context["errors"] = exc.errors
+        status = 400
+    return render(request, "strategy/documents/plan_import_detail.html", context, status=status)
+
+
+@login_required
+def plan_import_undo(request: HttpRequest, strategy_id: int, import_id: int) -> HttpResponse:
+    """Undo the last import: the page shows what coming back means, the POST restores."""
+    user = current_user(request)
+    plan_import = _import_of(request, strategy_id, import_id)
+    strategy = plan_import.strategy
+    problem = undo_problem(plan_import)
+    status = 200
+    if request.method == "POST" and not problem:
+        try:
+            revert_import(plan_import, by=user)
+        except (ImportRefused, SpreadsheetRefused) as exc:
+            problem = str(exc)
+        else:
+            messages.success(
+                request, "Import annulé : le projet est revenu à son état d'avant l'import."
+            )
+            return redirect(reverse("strategy:document", args=[strategy.pk]))
+    if request.method == "POST":
+        status = 400
+    changes = []
+    if not problem:
+        current = snapshot(strategy.pk)
+        changes = compare(current, kept_content(plan_import, current))
+    return render(
+        request,
+        "strategy/documents/plan_import_undo.html",
+        {
+            "strategy": strategy,
+            "council": strategy.council,
+            "plan_import": plan_import,
+            "problem": problem,
+            "changes": changes,
+        },
+        status=status,
+    )

@@ -15,4 +15,14 @@ urlpatterns = [
         views.plan_import,
         name="plan_import",
     ),
+    path(
+        "strategies/<int:strategy_id>/plan-action/importer/<int:import_id>/",
+        views.plan_import_detail,
+        name="plan_import_detail",
+    ),
+    path(
+        "strategies/<int:strategy_id>/plan-action/importer/<int:import_id>/annuler/",
+        views.plan_import_undo,
+        name="plan_import_undo",
+    ),
 ]

@@ -597,3 +597,42 @@ class StoredDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} de {self.strategy_id} v{self.version_number or 'travail'}"
+
+
+class PlanImport(models.Model):
+    """An action-plan spreadsheet sent back by the coordinator: previewed, then applied as one
+    change that can be undone while the strategy is still editable.
+
+    `before` keeps the draft's content (its snapshot's axes, and the ids of its actions and
+    activity indicators) as it stood just before the import was applied: the undo restores it,
+    and `after_basis` (the hash of the content the import left) tells whether the draft has
+    changed since."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.CASCADE, related_name="plan_imports")
+    filename = models.CharField("fichier", max_length=200)
+    content = models.BinaryField("classeur")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    before = models.JSONField("contenu avant l'import", null=True, blank=True)
+    after_basis = models.CharField("empreinte du contenu après l'import", max_length=64, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    applied_at = models.DateTimeField("appliqué le", null=True, blank=True)
+    reverted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reverted_at = models.DateTimeField("annulé le", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "import du plan d'action"
+        verbose_name_plural = "imports du plan d'action"
+
+    def __str__(self) -> str:
+        return f"Import du plan d'action « {self.filename} »"
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:plan_import_detail", args=[self.strategy_id, self.pk])

@@ -23,12 +23,25 @@ class Gap:
 
     message: str
     url: str
+    # A result not yet quantified: the draft may go to partners with it (the quantification is
+    # often what they help settle), the council may not adopt it.
+    quantification: bool = False
+
+
+def review_gaps(gaps: list[Gap]) -> list[Gap]:
+    """What stops a draft from going to partners: all but the quantification of results."""
+    return [gap for gap in gaps if not gap.quantification]
+
+
+def quantification_gaps(gaps: list[Gap]) -> list[Gap]:
+    """What a draft may still lack in review, and must have before its adoption."""
+    return [gap for gap in gaps if gap.quantification]
 
 
 def readiness_gaps(strategy: Strategy) -> list[Gap]:
     """Every axis has an objective; every objective is quantified (baseline, target, deadline)
     or justified; every action has a lead and an activity indicator; the evaluation method is
-    written. An empty list means ready."""
+    written. An empty list means ready for adoption; `review_gaps` of it, ready for review."""
     tree = strategy_tree(strategy.pk)
     gaps: list[Gap] = []
     strategy_url = reverse("strategy:detail", args=[strategy.pk])
@@ -52,6 +65,7 @@ def readiness_gaps(strategy: Strategy) -> list[Gap]:
                         f"L'objectif {number} « {objective.statement} » n'est pas chiffré "
                         "(valeur de référence, cible et échéance) ni justifié.",
                         objective_url,
+                        quantification=True,
                     )
                 )
             for use in uses:
@@ -61,6 +75,7 @@ def readiness_gaps(strategy: Strategy) -> list[Gap]:
                             f"L'indicateur « {use.definition.name} » de l'objectif {number} "
                             "n'a pas de valeur de référence, de cible ou d'échéance.",
                             objective_url,
+                            quantification=True,
                         )
                     )
             for action_node in objective_node.children:

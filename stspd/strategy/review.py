@@ -28,7 +28,7 @@ from stspd.observatory.models import DiagnosticSection
 from .diff import Element, flatten
 from .enums import EDITABLE_STATUSES, ElementKind, RemarkKind, RemarkStatus
 from .models import Action, Axis, Objective, ObjectiveIndicator, Remark, ReviewRound, Strategy
-from .readiness import Gap, readiness_gaps
+from .readiness import Gap, readiness_gaps, review_gaps
 from .workflow import WorkflowError, apply_move, last_version
 
 # The text fields a reviewer may propose a new wording for, by element kind (see diff.flatten).
@@ -95,10 +95,11 @@ def open_round(
     by: User,
 ) -> ReviewRound:
     """Freeze the working copy as version N, send it to the reviewers and move the strategy to
-    "in review". Refused when the draft is not ready, a round is still open, or a reviewer is
-    neither a partner nor a coordinator of the council."""
+    "in review". Refused when the draft is not ready (results not yet quantified do not stop
+    it: adoption requires them), a round is still open, or a reviewer is neither a partner nor
+    a coordinator of the council."""
     strategy = Strategy.objects.select_for_update().get(pk=strategy.pk)
-    gaps = readiness_gaps(strategy)
+    gaps = review_gaps(readiness_gaps(strategy))
     if gaps:
         raise NotReady(gaps)
     if open_round_of(strategy) is not None:

@@ -18,7 +18,7 @@ from . import review
 from .access import access_strategy, check_strategy
 from .diff import Element, compare, flatten
 from .models import Remark, ReviewRound
-from .readiness import readiness_gaps
+from .readiness import quantification_gaps, readiness_gaps, review_gaps
 from .review_forms import DecideForm, OpenRoundForm, RemarkForm
 from .snapshot import snapshot
 from .workflow import WorkflowError, get_move
@@ -84,7 +84,8 @@ def review_open(request: HttpRequest, strategy_id: int) -> HttpResponse:
             f"L'aller-retour sur la version {current.version.number} est en cours : "
             "clôturez-le avant d'en ouvrir un autre."
         )
-    gaps = [] if refusal else readiness_gaps(strategy)
+    all_gaps = [] if refusal else readiness_gaps(strategy)
+    gaps = review_gaps(all_gaps)
     form = OpenRoundForm(posted(request), strategy=strategy)
     if request.method == "POST" and not refusal and not gaps and form.is_valid():
         try:
@@ -119,6 +120,7 @@ def review_open(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "form": form,
             "refusal": refusal,
             "gaps": gaps,
+            "missing": quantification_gaps(all_gaps),
         },
     )
 

@@ -56,7 +56,12 @@ from .models import (
     Strategy,
 )
 from .numbering import Node, numbered_tree, walk
-from .readiness import measurability_warnings, readiness_gaps
+from .readiness import (
+    measurability_warnings,
+    quantification_gaps,
+    readiness_gaps,
+    review_gaps,
+)
 from .snapshot import strategy_tree
 
 # A fiche action's items, by the word of their URL: model, form, "add ..." title.
@@ -195,6 +200,7 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
             for action in objective.actions.all():
                 action.totals = budget_totals(action.budget_lines.all())  # type: ignore[attr-defined]  # the totals for the template, set on the instance
                 lines += action.budget_lines.all()
+    all_gaps = readiness_gaps(tree)
     return render(
         request,
         "strategy/strategy_detail.html",
@@ -204,7 +210,8 @@ def strategy_detail(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "council": tree.council,
             "can_edit": editable(granted.role, tree),
             "is_coordinator": granted.can_edit,
-            "gaps": readiness_gaps(tree),
+            "gaps": review_gaps(all_gaps),
+            "missing": quantification_gaps(all_gaps),
             "totals": budget_totals(lines),
         },
     )
@@ -228,13 +235,15 @@ def strategy_edit(request: HttpRequest, strategy_id: int) -> HttpResponse:
 def readiness(request: HttpRequest, strategy_id: int) -> HttpResponse:
     granted = access_strategy(current_user(request), strategy_id)
     strategy = granted.obj
+    gaps = readiness_gaps(strategy)
     return render(
         request,
         "strategy/readiness.html",
         {
             "strategy": strategy,
             "council": strategy.council,
-            "gaps": readiness_gaps(strategy),
+            "gaps": review_gaps(gaps),
+            "missing": quantification_gaps(gaps),
             "warnings": measurability_warnings(strategy),
             "can_edit": editable(granted.role, strategy),
         },

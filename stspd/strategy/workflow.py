@@ -16,6 +16,8 @@ from stspd.councils.enums import DecisionKind
 
 from .enums import AdoptionMode, Status
 from .models import Strategy, StrategyVersion, Transition
+from .numbering import numbered_tree
+from .readiness import quantification_gaps, readiness_gaps
 from .snapshot import snapshot
 
 
@@ -41,24 +43,31 @@ class Move:
     # States the move also starts from once the strategy has been adopted: a revision (avenant)
     # goes back to partners and is adopted again without a new orientation debate.
     sources_after_adoption: frozenset[str] = frozenset()
+    # States the move also starts from once the orientation debate was held: a debate recorded
+    # early, on the diagnostic and the axes, is followed by the draft's review, then adoption.
+    sources_after_debate: frozenset[str] = frozenset()
 
     def allows(self, strategy: Strategy) -> bool:
         if strategy.status in self.sources:
             return True
-        return strategy.status in self.sources_after_adoption and has_been_adopted(strategy)
+        if strategy.status in self.sources_after_adoption and has_been_adopted(strategy):
+            return True
+        return strategy.status in self.sources_after_debate and has_been_debated(strategy)
 
 
 MOVES: tuple[Move, ...] = (
     Move(
         "review",
-        frozenset({Status.DRAFT, Status.IN_REVIEW, Status.REVISION}),
+        frozenset({Status.DRAFT, Status.IN_REVIEW, Status.ORIENTATION_DEBATED, Status.REVISION}),
         Status.IN_REVIEW,
         "Ouvrir un aller-retour avec les partenaires",
         freezes=True,
     ),
     Move(
         "debate",
-        frozenset({Status.IN_REVIEW}),
+        # From the draft too: the method debates the axes on the diagnostic, before the full
+        # draft is written (docs/domain.md, the method's order).
+        frozenset({Status.DRAFT, Status.IN_REVIEW}),
         Status.ORIENTATION_DEBATED,
         "Enregistrer le débat d'orientation (axes adoptés)",
         needs_meeting=True,
@@ -72,6 +81,7 @@ MOVES: tuple[Move, ...] = (
         needs_adoption=True,
         freezes=True,
         sources_after_adoption=frozenset({Status.IN_REVIEW}),
+        sources_after_debate=frozenset({Status.IN_REVIEW}),
     ),
     Move(
         "deliberate",
@@ -126,7 +136,10 @@ def get_move(strategy: Strategy, name: str) -> Move:
     if not move.allows(strategy):
         allowed = " ou ".join(f"« {Status(s).label} »" for s in sorted(move.sources))
         if strategy.status in move.sources_after_adoption:
-            allowed += " (ou d'une relecture, pour une stratégie déjà adoptée une fois)"
+            allowed += (
+                " (ou d'une relecture, pour une stratégie déjà adoptée une fois ou dont le débat "
+                "d'orientation a eu lieu)"
+            )
         raise WorkflowError(
             f"« {move.label} » n'est pas possible : la stratégie est "
             f"« {strategy.get_status_display()} », alors que cette étape part de l'état {allowed}."
@@ -168,6 +181,13 @@ def apply_move(
         raise WorkflowError("Indiquez la séance au cours de laquelle cette étape a eu lieu.")
     if move.needs_adoption and not recorded.get("adoption_mode"):
         raise WorkflowError("Indiquez si la stratégie a été adoptée par consensus ou par vote.")
+    if name == "debate" and not strategy.axes.exists():
+        raise WorkflowError(
+            "Le débat d'orientation porte sur les axes : écrivez d'abord au moins un axe, à "
+            "partir du diagnostic."
+        )
+    if name == "adopt":
+        check_adoptable(strategy)
     if (
         move.needs_deliberation
         and not strategy.deliberations.filter(
@@ -215,6 +235,27 @@ def apply_move(
     return transition
 
 
+def check_adoptable(strategy: Strategy) -> None:
+    """The council adopts a complete strategy: every result quantified or justified (a draft
+    may go to partners without), and a draft debated early has been reviewed since."""
+    missing = quantification_gaps(readiness_gaps(strategy))
+    if missing:
+        raise WorkflowError(
+            "La stratégie ne peut pas être adoptée avant d'être chiffrée : "
+            + " ".join(gap.message for gap in missing)
+        )
+    debate = strategy.transitions.filter(target=Status.ORIENTATION_DEBATED).order_by("-pk").first()
+    if (
+        debate is not None
+        and debate.source == Status.DRAFT
+        and not strategy.transitions.filter(target=Status.IN_REVIEW, pk__gt=debate.pk).exists()
+    ):
+        raise WorkflowError(
+            "Le débat d'orientation a eu lieu avant la rédaction du projet : envoyez le projet "
+            "aux partenaires (un aller-retour) avant de le faire adopter."
+        )
+
+
 def record_meeting_act(transition: Transition, *, amends: bool, by: User) -> None:
     """The debate and the adoption are decisions of the meeting where they took place: shown
     on the meeting, its public page and the council's journal."""
@@ -224,6 +265,15 @@ def record_meeting_act(transition: Transition, *, amends: bool, by: User) -> Non
     if transition.target == Status.ORIENTATION_DEBATED:
         kind = DecisionKind.ORIENTATION_DEBATE
         text = f"Débat d'orientation tenu sur « {title} » : les axes sont retenus."
+        if transition.source == Status.DRAFT:
+            axes = " ; ".join(
+                f"{node.number}. {node.element.title}"
+                for node in numbered_tree(transition.strategy.axes.all())
+            )
+            text = (
+                f"Débat d'orientation tenu sur « {title} », à partir du diagnostic et avant la "
+                f"rédaction du projet : les axes retenus sont {axes}."
+            )
     else:
         mode = AdoptionMode(transition.adoption_mode).label.lower()
         if amends:
@@ -236,6 +286,10 @@ def record_meeting_act(transition: Transition, *, amends: bool, by: User) -> Non
         record_act(meeting, kind, text, by=by)
     except MeetingRefused as refused:
         raise WorkflowError(str(refused)) from None
+
+
+def has_been_debated(strategy: Strategy) -> bool:
+    return strategy.transitions.filter(target=Status.ORIENTATION_DEBATED).exists()
 
 
 def has_been_adopted(strategy: Strategy) -> bool:

@@ -56,7 +56,13 @@ def second_strategy(world) -> Strategy:  # type: ignore[no-untyped-def]
         status=Status.ORIENTATION_DEBATED,
     )
     axis = Axis.objects.create(strategy=strategy, position=1, title="Prévention des jeunes")
-    Objective.objects.create(axis=axis, position=1, statement="Réduire le décrochage")
+    # Justified rather than quantified: the council adopts only a quantified strategy.
+    Objective.objects.create(
+        axis=axis,
+        position=1,
+        statement="Réduire le décrochage",
+        unquantified_reason="Suivi qualitatif par les établissements.",
+    )
     adoption.adopt(
         strategy,
         meeting=world.plenary_meeting,

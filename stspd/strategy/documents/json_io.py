@@ -30,6 +30,7 @@ from stspd.observatory.models import Indicator as ObservatoryIndicator
 from stspd.territories.models import Commune
 from stspd.territories.search import search_key
 
+from ..diff import Element, flatten
 from ..enums import ActionStatus, Funder, PartnerRole, Status
 from ..models import (
     Action,
@@ -59,7 +60,7 @@ from ..rules import (
     objective_indicator_problems,
     period_problem,
 )
-from ..snapshot import SCHEMA
+from ..snapshot import SCHEMA, snapshot
 
 
 def dumps(data: dict[str, Any]) -> str:
@@ -644,3 +645,29 @@ def _diagnostic(council: Council, data: dict[str, Any] | None, result: Imported)
             text=section["text"],
             indicator=indicators.get(label) if label else None,
         )
+
+
+class _DryRun(Exception):
+    """Raised inside the preview's transaction to roll it back."""
+
+
+@dataclass
+class Preview:
+    """What an import would create, element by element (diff.py's elements), and what it
+    would create besides (organisations, library indicators) or leave aside (notices)."""
+
+    elements: list[Element]
+    result: Imported
+
+
+def preview_strategy(raw: Any, council: Council) -> Preview:
+    """The import run in a transaction that is rolled back: nothing is stored."""
+    found: list[Preview] = []
+    try:
+        with transaction.atomic():
+            result = import_strategy(raw, council, by=None)
+            found.append(Preview(flatten(snapshot(result.strategy.pk)), result))
+            raise _DryRun
+    except _DryRun:
+        pass
+    return found[0]

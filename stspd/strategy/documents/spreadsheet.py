@@ -5,7 +5,8 @@ milestones, budget, activity indicators) whose rows name their action by key (or
 added in the spreadsheet without a key, by its exact title). The import checks the whole file
 first and refuses it whole, listing every bad row; a valid file is applied in one transaction:
 the actions of the sheet are created or updated, the strategy's actions missing from the sheet
-are deleted, and each change writes an event.
+are deleted, and the import writes one event listing every element it changed. The web import
+previews it first and can undo it (strategy/plan_imports.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from crimestats import french
@@ -34,6 +35,7 @@ from stspd.indicators.models import IndicatorDefinition
 from stspd.territories.models import Commune
 from stspd.territories.search import search_key
 
+from ..diff import ADDED, REMOVED, Element, compare
 from ..enums import ActionStatus, Funder, PartnerRole
 from ..models import (
     Action,
@@ -56,7 +58,7 @@ from ..rules import (
     budget_line_problems,
     milestone_problems,
 )
-from ..snapshot import action_data, strategy_tree
+from ..snapshot import action_data, snapshot, strategy_tree
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # A zip bomb is a small file that inflates to gigabytes: its entries are counted and their
@@ -382,6 +384,9 @@ class PlannedAction:
     milestones: list[tuple[str, datetime.date, datetime.date | None]] = field(default_factory=list)
     budget: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[tuple[str, IndicatorDefinition, Decimal | None]] = field(default_factory=list)
+    # An undo (plan_imports.py) gives back the ids its rows had: the same pages, the same order.
+    pk: int | None = None
+    use_ids: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -727,13 +732,56 @@ class PlanRejected(Exception):
         self.errors = errors
 
 
-def import_plan(strategy: Strategy, data: bytes, *, by: User) -> Report:
-    """Check the whole workbook, then apply it in one transaction (all or nothing)."""
+def import_plan(strategy: Strategy, data: bytes, *, by: User | None, filename: str = "") -> Report:
+    """Check the whole workbook, then apply it in one transaction (all or nothing), written as
+    one event listing every element it added, changed or deleted."""
     plan = check_plan(strategy, read_workbook(data))
     if plan.errors:
         raise PlanRejected(plan.errors)
+    with transaction.atomic():
+        before = snapshot(strategy.pk)
+        report = apply_checked(strategy, plan)
+        record_import(strategy, before, snapshot(strategy.pk), by=by, filename=filename)
+    return report
+
+
+def followed_problem(plan: Plan) -> str:
+    """A fiche the plan deletes, or an activity indicator it removes, that already has values
+    reported or an appraisal (a strategy in revision is followed while it is edited): deleting
+    would erase them with it, so the plan is refused ("" when nothing is lost)."""
+    deleted = [a.pk for a in plan.deleted if a.pk is not None]
+    lost = list(
+        Action.objects.filter(pk__in=deleted)
+        .filter(Q(indicators__measurements__isnull=False) | Q(appraisals__isnull=False))
+        .values_list("title", flat=True)
+        .distinct()
+    )
+    for planned in plan.actions:
+        if planned.existing is None:
+            continue
+        kept = {key for key, _, _ in planned.indicators}
+        removed = (
+            ActionIndicator.objects.filter(action=planned.existing, measurements__isnull=False)
+            .exclude(key__in=kept)
+            .select_related("definition")
+        )
+        lost += [f"{planned.existing.title} ({use.definition.name})" for use in removed.distinct()]
+    if not lost:
+        return ""
+    return (
+        "Le classeur supprime des éléments suivis, dont les valeurs renseignées ou "
+        "l'appréciation seraient effacées avec eux : "
+        + " ; ".join(f"« {title} »" for title in lost)
+        + ". Rien n'est importé : gardez leurs lignes dans le classeur."
+    )
+
+
+def apply_checked(strategy: Strategy, plan: Plan) -> Report:
+    """`apply_plan`, refused in French when it would erase what was reported or appraised."""
+    if problem := followed_problem(plan):
+        raise SpreadsheetRefused(problem)
     try:
-        return apply_plan(strategy, plan, by=by)
+        return apply_plan(strategy, plan)
     except ProtectedError as exc:
         raise SpreadsheetRefused(
             "Une action supprimée par le classeur a des données qui en dépendent (mesures "
@@ -741,51 +789,53 @@ def import_plan(strategy: Strategy, data: bytes, *, by: User) -> Report:
         ) from exc
 
 
-def _summary(data: dict[str, Any]) -> dict[str, str]:
-    """An action's content as the readable texts an event records."""
-    return {
-        "intitulé": data["title"],
-        "objectif": data["objective"],
-        "problème traité": data["problem"],
-        "description": data["description"],
-        "public visé": data["public"],
-        "communes": ", ".join(data["communes"]),
-        "quartiers et lieux": data["neighbourhoods"],
-        "pilote": data["lead"]["name"] if data["lead"] else "",
-        "début": data["starts_on"] or "",
-        "fin": data["ends_on"] or "",
-        "état": str(ActionStatus(data["status"]).label),
-        "partenaires": "; ".join(
-            f"{p['organisation']['name']} ({PartnerRole(p['role']).label})"
-            for p in data["partners"]
-        ),
-        "jalons": "; ".join(
-            f"{m['title']} {m['due_on']}" + (f" réalisé {m['done_on']}" if m["done_on"] else "")
-            for m in data["milestones"]
-        ),
-        "budget": "; ".join(
-            f"{Funder(b['funder']).label}{' ' + b['funder_name'] if b['funder_name'] else ''} "
-            f"{b['year']} : prévu {b['planned']}, engagé {b['committed']}, dépensé {b['spent']}"
-            for b in data["budget"]
-        ),
-        "indicateurs d'activité": "; ".join(
-            f"{u['indicator']['name']}"
-            + (f" cible {u['target_value']}" if u["target_value"] else "")
-            for u in data["indicators"]
-        ),
-    }
+def _current(action: Action) -> dict[str, Any]:
+    """What the import may change of an action: its content and its objective."""
+    return action_data(action) | {"objective": action.objective.key}
 
 
-def _current(action: Action) -> dict[str, str]:
-    data = action_data(action)
-    data["objective"] = action.objective.statement
-    return _summary(data)
+def _element_text(element: Element) -> str:
+    return " ; ".join(f"{label} : {text}" for _, label, text in element.fields if text)
+
+
+def import_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[str]]:
+    """What an import changed, element by element, as the event log's {what: [before, after]}."""
+    changes: dict[str, list[str]] = {}
+    for change in compare(before, after):
+        element = change.element
+        if change.status == ADDED:
+            changes[f"{element.label} (ajout)"] = ["", _element_text(element)]
+        elif change.status == REMOVED:
+            changes[f"{element.label} (suppression)"] = [_element_text(element), ""]
+        else:
+            if change.renumbered or change.moved:
+                changes[f"{element.label} — place"] = [change.old_number, element.number]
+            for item in change.fields:
+                changes[f"{element.label} — {item.label}"] = [item.before, item.after]
+    return changes
+
+
+def record_import(
+    strategy: Strategy,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    by: User | None,
+    filename: str,
+    verb: str = "imported",
+) -> None:
+    """One event for the whole import (none when it changed nothing)."""
+    changes = import_changes(before, after)
+    if not changes:
+        return
+    if filename:
+        changes = {"fichier": ["", filename]} | changes
+    record(by, verb, strategy, council=strategy.council, changes=changes)
 
 
 @transaction.atomic
-def apply_plan(strategy: Strategy, plan: Plan, *, by: User) -> Report:
+def apply_plan(strategy: Strategy, plan: Plan) -> Report:
     report = Report()
-    council = strategy.council
     tree = strategy_tree(strategy.pk)
     before = {
         action.key: (action, _current(action))
@@ -794,7 +844,6 @@ def apply_plan(strategy: Strategy, plan: Plan, *, by: User) -> Report:
         for action in objective.actions.all()
     }
     for action in plan.deleted:
-        record(by, "deleted", action, council=council, changes={"intitulé": [action.title, ""]})
         report.deleted.append(action.title)
         action.delete()
     positions: Counter[int] = Counter()
@@ -802,7 +851,7 @@ def apply_plan(strategy: Strategy, plan: Plan, *, by: User) -> Report:
         assert planned.objective is not None  # checked
         positions[planned.objective.pk] += 1
         existing = before.get(planned.key, (None, None))[0]
-        action = existing or Action(key=planned.key)
+        action = existing or Action(pk=planned.pk, key=planned.key)
         action.objective = planned.objective
         action.position = positions[planned.objective.pk]
         for name, value in planned.fields.items():
@@ -812,16 +861,11 @@ def apply_plan(strategy: Strategy, plan: Plan, *, by: User) -> Report:
         action.save()
         action.communes.set(planned.communes)
         _sync_lines(action, planned)
-        after = _current(Action.objects.select_related("objective", "lead").get(pk=action.pk))
         if existing is None:
-            changes = {k: ["", v] for k, v in after.items() if v}
-            record(by, "created", action, council=council, changes=changes)
             report.created.append(action.title)
             continue
-        old = before[planned.key][1]
-        changes = {k: [old[k], v] for k, v in after.items() if old[k] != v}
-        if changes:
-            record(by, "updated", action, council=council, changes=changes)
+        after = _current(Action.objects.select_related("objective", "lead").get(pk=action.pk))
+        if after != before[planned.key][1]:
             report.updated.append(action.title)
         else:
             Action.objects.filter(pk=action.pk).update(revision=action.revision - 1)
@@ -870,7 +914,7 @@ def _sync_lines(action: Action, planned: PlannedAction) -> None:
         if key not in wanted_uses:
             use.delete()
     for key, (definition, target) in wanted_uses.items():
-        use = uses.get(key) or ActionIndicator(action=action, key=key)
+        use = uses.get(key) or ActionIndicator(pk=planned.use_ids.get(key), action=action, key=key)
         use.definition = definition
         use.target_value = target
         use.save()

@@ -198,6 +198,25 @@ def _strategy(world: Any) -> dict[str, Any]:
     return {"strategy_id": world.strategy.pk}
 
 
+def _plan_import(world: Any) -> dict[str, Any]:
+    """An applied import of the unchanged plan (undoable: the draft has not changed since)."""
+    from stspd.strategy.documents.spreadsheet import export_plan
+    from stspd.strategy.models import PlanImport
+    from stspd.strategy.plan_imports import tree_basis
+    from stspd.strategy.snapshot import snapshot
+
+    data = snapshot(world.strategy.pk)
+    plan_import = PlanImport.objects.create(
+        strategy=world.strategy,
+        filename="plan.xlsx",
+        content=export_plan(data),
+        before={"axes": data["axes"], "ids": {"actions": {}, "uses": {}}},
+        after_basis=tree_basis(data),
+        applied_at=world.strategy.created_at,
+    )
+    return {"strategy_id": world.strategy.pk, "import_id": plan_import.pk}
+
+
 # Every role reads the strategy's documents; only the coordinator imports the action plan.
 DOCUMENTS: dict[str, Expectation] = {
     "strategy:document": (_strategy, _COUNCIL_READ, ""),
@@ -206,6 +225,8 @@ DOCUMENTS: dict[str, Expectation] = {
     "strategy:document_json": (_strategy, _COUNCIL_READ, ""),
     "strategy:plan_xlsx": (_strategy, _COUNCIL_READ, ""),
     "strategy:plan_import": (_strategy, _COUNCIL_EDIT, ""),
+    "strategy:plan_import_detail": (_plan_import, _COUNCIL_EDIT, ""),
+    "strategy:plan_import_undo": (_plan_import, _COUNCIL_EDIT, ""),
 }
 
 # The tableau de bord (stspd/steering/urls.py): every role reads it and its PDF; the
@@ -215,6 +236,9 @@ DASHBOARD: dict[str, Expectation] = {
     "steering:dashboard_pdf": (_strategy, _COUNCIL_READ, ""),
     "steering:dashboard_settings": (_strategy, _COUNCIL_EDIT, ""),
     "steering:dashboard_agenda": (_strategy, _COUNCIL_EDIT, ""),
+    # A new mandate's draft copied from the strategy (a draft in the world: the page says why
+    # it cannot be copied, to the coordinator only).
+    "steering:new_mandate": (_strategy, _COUNCIL_EDIT, ""),
 }
 
 ALL = EDIT | REVIEW | DOCUMENTS | DASHBOARD

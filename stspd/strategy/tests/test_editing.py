@@ -68,8 +68,10 @@ def test_detail_shows_the_numbered_tree_with_indicators_budget_and_readiness(wor
     assert "15\u202f000\xa0€ / 0\xa0€ / 0\xa0€" in text  # planned / committed / spent
     assert "Médiations réalisées" in text
     assert "1,2 au 31/12/2023" in text  # baseline
-    # The second objective is neither quantified nor justified: the summary says so.
-    assert "1 point à compléter" in text
+    # The second objective is neither quantified nor justified: the summary says so (a
+    # quantification the review does not wait for, the adoption does).
+    assert "1 chiffrage reste à faire avant son adoption" in text
+    assert "point à compléter" not in text
     # A partner reads but has no edit link.
     assert "Modifier la stratégie" not in text and "/deplacer/" not in text
 

@@ -110,3 +110,29 @@ def test_command_reports_errors_and_refuses_other_schemas(world, tmp_path):  # t
         call_command("import_strategy", str(path), council=world.other_council.pk)
     with pytest.raises(CommandError, match="Aucune stratégie"):
         call_command("export_strategy", "999999", str(path))
+
+
+def test_the_import_previews_every_element_it_would_create_and_stores_nothing(  # type: ignore[no-untyped-def]
+    world, tmp_path, capsys
+):
+    enrich(world)
+    path = tmp_path / "strategie.json"
+    call_command("export_strategy", str(world.strategy.pk), str(path))
+    strategies, events = Strategy.objects.count(), Event.objects.count()
+    organisations = Organisation.objects.count()
+    call_command("import_strategy", str(path), council=world.other_council.pk, apercu=True)
+    out = capsys.readouterr().out
+    assert Strategy.objects.count() == strategies and Event.objects.count() == events
+    assert Organisation.objects.count() == organisations
+    lines = [line for line in out.splitlines() if line.startswith("  + ")]
+    data = json.loads(path.read_text(encoding="utf-8"))
+    sections = len(data["diagnostic"]["sections"]) if data["diagnostic"] else 0
+    axes = data["axes"]
+    objectives = [o for a in axes for o in a["objectives"]]
+    actions = [x for o in objectives for x in o["actions"]]
+    uses = [u for o in objectives for u in o["indicators"]]
+    # The other council has no diagnostic: the file's would be imported with its sections.
+    assert len(lines) == sections + len(axes) + len(objectives) + len(actions) + len(uses)
+    assert f"  + Axe 1 « {axes[0]['title']} »" in lines
+    assert any(line.startswith("  + Fiche action 1.1.1 «") for line in lines)
+    assert "Rien n'est importé (aperçu)" in out

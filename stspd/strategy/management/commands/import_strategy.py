@@ -5,7 +5,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stspd.councils.models import Council
-from stspd.strategy.documents.json_io import JsonRejected, import_strategy, parse
+from stspd.strategy.documents.json_io import (
+    JsonRejected,
+    import_strategy,
+    parse,
+    preview_strategy,
+)
 
 
 class Command(BaseCommand):
@@ -19,6 +24,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", metavar="FICHIER", help="chemin du fichier, ou - pour l'entrée")
         parser.add_argument("--council", required=True, type=int, metavar="ID")
+        parser.add_argument(
+            "--apercu",
+            action="store_true",
+            help="montre, élément par élément, ce que l'import créerait, sans rien enregistrer",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         council = Council.objects.filter(pk=options["council"]).first()
@@ -30,7 +40,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Lecture de {name} impossible : {exc.strerror}.") from exc
         try:
-            result = import_strategy(parse(raw), council, by=None, source=Path(name).name)
+            if options["apercu"]:
+                preview = preview_strategy(parse(raw), council)
+                result = preview.result
+            else:
+                result = import_strategy(parse(raw), council, by=None, source=Path(name).name)
         except JsonRejected as exc:
             raise CommandError(
                 f"{len(exc.errors)} erreur(s), rien n'est importé :\n"
@@ -45,6 +59,15 @@ class Command(BaseCommand):
             if names:
                 self.stderr.write(f"{what} : {', '.join(names)}.")
         strategy = result.strategy
+        if options["apercu"]:
+            self.stdout.write(
+                f"Aperçu : l'import créerait dans {council.name} la stratégie "
+                f"« {strategy.title} », avec {len(preview.elements) - 1} élément(s) :"
+            )
+            for element in preview.elements[1:]:
+                self.stdout.write(f"  + {element.label}")
+            self.stdout.write("Rien n'est importé (aperçu) : relancez sans --apercu pour importer.")
+            return
         self.stdout.write(
             f"Stratégie « {strategy.title} » importée dans {council.name} (numéro {strategy.pk})."
         )
