@@ -183,19 +183,30 @@ def build_survey_demo() -> str:
     council = Council.objects.filter(epci__siren=EPCI_SIREN).first()
     if council is None:
         return "Pas de CISPD de démonstration : enquête non construite."
-    if council.surveys.filter(title=TITLE).exists():
-        return "Enquête de démonstration déjà en place."
     coordinator = User.objects.get(email=f"coordination@{DOMAIN}")
-    first, second = demo_waves(council, coordinator)
+    first = council.surveys.filter(title=TITLE).first()
+    second = council.surveys.filter(title=SECOND_TITLE).first()
+    if first is None or second is None:
+        first, second = demo_waves(council, coordinator)
     strategy = Strategy.objects.filter(council=council).order_by("-starts_on").first()
-    text = (
+    if strategy is not None:
+        survey_indicator(strategy, coordinator)  # once: built with the strategy, before adoption
+    return (
         f"Enquête de démonstration : deux vagues de {first.responses.count()} et "
         f"{second.responses.count()} questionnaires sur {INVITED} invitations chacune, "
-        "pondérés par raking."
+        f"pondérés par raking ; indicateur « {INDICATOR_NAME} » de la stratégie."
     )
-    if strategy is not None and survey_indicator(strategy, coordinator) is not None:
-        text += f" Indicateur « {INDICATOR_NAME} » ajouté à la stratégie."
-    return text
+
+
+def survey_objective(
+    strategy: Strategy, coordinator: User, today: datetime.date
+) -> ObjectiveIndicator | None:
+    """The waves (once) and the strategy's objective fed by them, while the strategy is drafted:
+    the adopted version holds it."""
+    council = strategy.council
+    if not council.surveys.filter(title=TITLE).exists():
+        demo_waves(council, coordinator, today)
+    return survey_indicator(strategy, coordinator)
 
 
 @transaction.atomic
@@ -220,6 +231,8 @@ def survey_indicator(strategy: Strategy, coordinator: User) -> ObjectiveIndicato
     """The council's indicator fed by the waves, on a new objective of the public tranquillity
     axis (the feeling of insecurity it speaks of), its baseline the first wave's share."""
     axis = Axis.objects.filter(strategy=strategy, title=AXIS_TITLE).first()
+    if not strategy.council.surveys.filter(title=SECOND_TITLE).exists():
+        return None
     if axis is None or axis.objectives.filter(statement=OBJECTIVE_STATEMENT).exists():
         return None
     last = axis.objectives.order_by("-position").values_list("position", flat=True).first()

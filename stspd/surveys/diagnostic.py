@@ -34,7 +34,8 @@ MARGIN_NAMES = {
 def method_sentence(survey: Survey) -> str:
     """The survey's method in one sentence, from its published summary."""
     summary = survey.published_summary
-    method = str(summary.get("method", ""))
+    # "Calage par raking (poids positifs, méthode usuelle)": the name without its gloss.
+    method = str(summary.get("method", "")).split(" (")[0]
     margins = ", ".join(MARGIN_NAMES.get(code, code) for code in summary.get("margins", []))
     when = ""
     if survey.opened_at and survey.closed_at:
@@ -46,8 +47,8 @@ def method_sentence(survey: Survey) -> str:
         when = f" recueillis depuis le {date(timezone.localdate(survey.opened_at))}"
     return (
         f"Enquête auprès des habitants ({survey.territory}) : "
-        f"{number(summary.get('responses', 0))} questionnaires{when}, pondérés "
-        f"({method[:1].lower()}{method[1:]}) sur la population par {margins} ; chaque part est "
+        f"{number(summary.get('responses', 0))} questionnaires{when}, redressés sur la "
+        f"population par {margins} ({method[:1].lower()}{method[1:]}) ; chaque part est "
         f"donnée avec son intervalle de confiance à {round(LEVEL * 100)} % et n'est pas "
         f"diffusée sous {MIN_EFFECTIVE_SIZE} réponses effectives ou avec un intervalle de "
         f"{round(MAX_INTERVAL_WIDTH * 100)} points ou plus."

@@ -64,9 +64,7 @@ def test_the_second_wave_finds_the_model_s_known_fall_and_the_strategy_s_indicat
     use = survey_indicator(world.strategy, world.coordinator)
     assert use is not None and use.objective.axis == axis
     row = next(
-        r
-        for r in dashboard_data(world.strategy.pk, today=today).indicators
-        if r.use.pk == use.pk
+        r for r in dashboard_data(world.strategy.pk, today=today).indicators if r.use.pk == use.pk
     )
     first_share = survey_results(first).headlines[0].overall
     second_share = survey_results(second).headlines[0].overall

@@ -46,7 +46,9 @@ def wave(
     publish_results(survey, public_summary(survey_results(survey)), by=world.coordinator)
     close_survey(survey, by=world.coordinator)
     closed_at = timezone.make_aware(datetime.datetime.combine(closed_on, datetime.time(12)))
-    type(survey).objects.filter(pk=survey.pk).update(closed_at=closed_at)
+    type(survey).objects.filter(pk=survey.pk).update(
+        opened_at=closed_at - datetime.timedelta(days=30), closed_at=closed_at
+    )
     survey.refresh_from_db()
     return survey
 
@@ -228,3 +230,17 @@ def test_a_reader_reads_the_waves_on_the_dashboard(world, login) -> None:  # typ
     assert "Évolution entre les deux dernières vagues" in page
     assert "37,5 % (intervalle à 95 %" in page
     assert login(world.outsider).get(url).status_code == 404
+
+
+def test_the_evaluation_reads_the_change_from_the_first_wave_to_the_last(world) -> None:  # type: ignore[no-untyped-def]
+    from stspd.evaluation.judgements import survey_change
+
+    first = wave(world, datetime.date(2026, 3, 31), women=(40, 10), men=(60, 30))
+    wave(world, datetime.date(2026, 6, 30), women=(40, 10), men=(60, 30))
+    last = wave(world, datetime.date(2026, 10, 31), women=(60, 6), men=(60, 18))
+    use = survey_use(world)
+    expected = compare_surveys(survey_results(first), survey_results(last))[0]
+    change = survey_change(use)
+    assert change.significant is True and expected.significant
+    assert change.sentence.startswith(expected.change_text)
+    assert change.before == "37,5 %" and change.after == "20,0 %"

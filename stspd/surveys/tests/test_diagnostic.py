@@ -44,7 +44,8 @@ def test_the_coordinator_shows_the_published_results_in_a_section_of_the_diagnos
     assert "Résultats de l'enquête « Enquête test »" in page
     assert f"{share(overall['low'])} et {share(overall['high'])}" in page
     assert share(overall["value"]) in page
-    assert "100 questionnaires" in page and "pondérés (calage par raking" in page
+    assert "100 questionnaires" in page
+    assert "redressés sur la population par sexe (calage par raking)" in page
     assert "intervalle de confiance à 95 %" in page
 
 
@@ -57,7 +58,7 @@ def test_the_diagnostic_pdf_holds_the_survey_s_results(world, login) -> None:  #
     assert response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Résultats de l'enquête « Enquête test »" in text
-    assert "pondérés" in text and "100 questionnaires" in text
+    assert "redressés" in text and "100 questionnaires" in text
     overall = survey.published_summary["headlines"][0]["overall"]
     assert share(overall["value"]) in text
 
