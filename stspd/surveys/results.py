@@ -213,8 +213,9 @@ class _Loaded:
     profiles: dict[str, Question]
 
 
-def _load(survey: Survey) -> _Loaded | None:
-    """The survey's answers and weights (module docstring), None when nobody answered."""
+def _load(survey: Survey, codes: set[str] | None = None) -> _Loaded | None:
+    """The survey's answers and weights (module docstring), None when nobody answered. With
+    ``codes``, only the answers to those questions and to the profile questions are read."""
     questions = list(survey.current_version().questions.all())
     run = survey.runs.first()
     responses = survey.responses.count()
@@ -233,12 +234,14 @@ def _load(survey: Survey) -> _Loaded | None:
         stored = d
     if not ids:
         return None
-    rows = list(
-        Answer.objects.filter(response__survey=survey).values_list(
-            "response_id", "question_id", "value"
-        )
-    )
-    data = _Data(ids, questions, rows)
+    answers = Answer.objects.filter(response__survey=survey)
+    if codes is not None:
+        read = [q for q in questions if q.code in codes or q.kind == QuestionKind.PROFILE]
+        answers = answers.filter(question__in=read)
+    else:
+        read = questions
+    rows = list(answers.values_list("response_id", "question_id", "value"))
+    data = _Data(ids, read, rows)
     population = float(d.sum())
     design = SampleDesign.from_arrays(
         d, sampling_fraction=len(ids) / population if run is not None else 0.0
@@ -282,7 +285,7 @@ def answer_share(survey: Survey, code: str, values: Sequence[str]) -> AnswerShar
     choice, that contain one of them), among those who answered: the same computation, weights
     and suppression rule as the results page (a headline share when ``values`` are a
     headline's, one answer's share when a single value)."""
-    loaded = _load(survey)
+    loaded = _load(survey, {code})
     if loaded is None:
         return AnswerShare(None, "aucune réponse à l'enquête", None, False)
     question = next((q for q in loaded.questions if q.code == code), None)
