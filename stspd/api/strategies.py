@@ -178,7 +178,7 @@ def _use(
         "sens": None,
         "commune": None,
         "public": False,
-        "peut_saisir": may_report and not definition.from_observatory,
+        "peut_saisir": may_report and definition.is_reported,
         "element": element,
     }
     if isinstance(use, ObjectiveIndicator):

@@ -273,6 +273,11 @@ def build_strategy_demo(today: datetime.date | None = None) -> Strategy | None:
             add_result_indicator(objective, spec, rates, start, end)
             for n, action_spec in enumerate(spec.actions, start=1):
                 add_action(objective, n, action_spec, orgs, start, today)
+    # The residents' survey: two waves feed an objective's indicator (imported here: the survey
+    # demo reads this module's constants).
+    from stspd.demo.surveys import survey_objective
+
+    survey_objective(strategy, coordinator, today)
     adopt_demo(strategy, council, coordinator, start)
     return strategy
 

@@ -60,7 +60,9 @@ from stspd.observatory.models import GeoLevel
 from stspd.steering.enums import MeasurementStatus
 from stspd.steering.models import Measurement
 from stspd.steering.periods import period_label
+from stspd.steering.survey_series import survey_series
 from stspd.strategy.models import ObjectiveIndicator, Strategy
+from stspd.surveys.results import compare_shares
 from stspd.territories.models import Commune, CommuneKind
 
 from .models import InterventionStart
@@ -221,6 +223,36 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
         detectable=detectable,
         variation=note,
     )
+
+
+def survey_change(use: ObjectiveIndicator) -> Change:
+    """First wave against the last of an indicator fed by the surveys: the change in points with
+    its interval and test, the surveys' comparison (surveys.results.compare_shares)."""
+    series = survey_series([use]).get(use.pk)
+    waves = series.waves if series else []
+    if len(waves) < 2:
+        return Change(sentence="moins de deux vagues d'enquête publiées : évolution non calculable")
+    first, last = waves[0], waves[-1]
+    comparison = compare_shares("", first.share.estimate, last.share.estimate)
+    change = Change(
+        before_label=f"vague close le {date(first.on)}",
+        after_label=f"vague close le {date(last.on)}",
+        before=f"{number(first.value, 1)} %" if first.value is not None else "non diffusé",
+        after=f"{number(last.value, 1)} %" if last.value is not None else "non diffusé",
+        sentence="une des deux vagues n'est pas diffusée : évolution non testée",
+    )
+    if comparison.change is not None:
+        reading = (
+            "évolution significative au seuil de 5 %"
+            if comparison.significant
+            else "pas d'évolution démontrée au seuil de 5 %"
+        )
+        change.sentence = (
+            f"{comparison.change_text} entre la première et la dernière vague, {reading}"
+        )
+        change.significant = comparison.significant
+        change.interval = True
+    return change
 
 
 def reported_change(use: ObjectiveIndicator, measurements: list[Measurement]) -> Change:
@@ -707,6 +739,21 @@ def judge_indicators(
         perimeter = commune.name if commune else "tout le territoire du conseil"
         baseline_year = use.baseline_on.year if use.baseline_on else strategy.starts_on.year - 1
         name = definition.name + (f" — {use.commune.name}" if use.commune else "")
+        if definition.from_survey:
+            judgements.append(
+                IndicatorJudgement(
+                    use=use,
+                    name=name,
+                    perimeter="territoire enquêté",
+                    change=survey_change(use),
+                    counterfactual=None,
+                    counterfactual_note=(
+                        "Indicateur tiré des enquêtes auprès des habitants : pas de série des "
+                        "communes comparables, donc pas de comparaison contrefactuelle."
+                    ),
+                )
+            )
+            continue
         if definition.observatory_indicator is None:
             judgements.append(
                 IndicatorJudgement(

@@ -6,12 +6,16 @@ from stspd.observatory.models import Indicator as ObservatoryIndicator
 
 from .enums import Direction, IndicatorKind, Periodicity
 
+SURVEY_UNIT = "%"
+
 
 class IndicatorDefinition(models.Model):
     """An entry of the indicator library a coordinator picks from.
 
     Shared entries (no council) are the SSMSI indicators, bound to the observatory, and the
-    common activity indicators; a council may add its own.
+    common activity indicators; a council may add its own, among them shares fed by its
+    residents' surveys: the question's code and the answers counted are stored as plain values
+    (the surveys room is beside this one, not below: steering reads the waves).
     """
 
     council = models.ForeignKey(
@@ -43,6 +47,14 @@ class IndicatorDefinition(models.Model):
         verbose_name="série de l'observatoire",
         help_text="Les valeurs viennent alors des statistiques nationales importées.",
     )
+    survey_question = models.SlugField(
+        "question des enquêtes",
+        max_length=40,
+        blank=True,
+        help_text="Code de la question des enquêtes du conseil dont chaque vague publiée donne "
+        "une valeur (part pondérée, en %).",
+    )
+    survey_answers = models.JSONField("réponses comptées", default=list, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -60,6 +72,13 @@ class IndicatorDefinition(models.Model):
                 name="council_indicator_name_unique",
                 violation_error_message="Ce conseil a déjà un indicateur de ce nom.",
             ),
+            # A share of a survey is in percent, never mixed with another unit or source.
+            models.CheckConstraint(
+                condition=Q(survey_question="")
+                | Q(unit=SURVEY_UNIT, observatory_indicator__isnull=True, council__isnull=False),
+                name="survey_indicator_in_percent",
+                violation_error_message="Un indicateur tiré des enquêtes s'exprime en %.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -68,3 +87,13 @@ class IndicatorDefinition(models.Model):
     @property
     def from_observatory(self) -> bool:
         return self.observatory_indicator_id is not None
+
+    @property
+    def from_survey(self) -> bool:
+        """Its values are the weighted shares of the council's published survey waves."""
+        return bool(self.survey_question)
+
+    @property
+    def is_reported(self) -> bool:
+        """Its values are reported by the pilots (neither the SSMSI's nor the surveys')."""
+        return not (self.from_observatory or self.from_survey)

@@ -7,7 +7,8 @@ existing responses. The coordinator rewrites, adds, removes and reorders them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -85,6 +86,35 @@ def open_diagnostic(council: Council, *, by: User) -> Diagnostic:
     return diagnostic
 
 
+@dataclass(frozen=True)
+class SectionEmbed:
+    """What a room above the observatory shows under a section: a template of its own and the
+    context it reads (`embed` in the template). The page and the PDF include it; `pdf` tells the
+    template which one it is drawn for."""
+
+    template: str
+    context: dict[str, Any]
+
+
+# The rooms above fill this at start-up (AppConfig.ready): given the diagnostic's sections, each
+# returns {section pk: its embeds}. The observatory stays below them and imports none.
+SectionEmbedder = Callable[[Sequence[DiagnosticSection]], dict[int, list[SectionEmbed]]]
+EMBEDDERS: list[SectionEmbedder] = []
+
+
+def register_embedder(embedder: SectionEmbedder) -> None:
+    if embedder not in EMBEDDERS:
+        EMBEDDERS.append(embedder)
+
+
+def section_embeds(sections: Sequence[DiagnosticSection]) -> dict[int, list[SectionEmbed]]:
+    found: dict[int, list[SectionEmbed]] = {}
+    for embedder in EMBEDDERS:
+        for pk, embeds in embedder(sections).items():
+            found.setdefault(pk, []).extend(embeds)
+    return found
+
+
 @dataclass
 class SectionView:
     """A section with the figures it embeds (none when the indicator has no value here)."""
@@ -94,6 +124,7 @@ class SectionView:
     chart: dict[str, Any] | None
     caveats: list[str]
     svg: str = ""  # the chart drawn for a document
+    embeds: list[SectionEmbed] = field(default_factory=list)  # from the rooms above
 
     @property
     def chart_id(self) -> str:
@@ -102,10 +133,11 @@ class SectionView:
 
 def section_views(sections: list[DiagnosticSection], figures: Figures) -> list[SectionView]:
     views = []
+    embeds = section_embeds(sections) if sections else {}
     for section in sections:
         indicator = section.indicator
         if indicator is None:
-            views.append(SectionView(section, [], None, []))
+            views.append(SectionView(section, [], None, [], embeds=embeds.get(section.pk, [])))
             continue
         rows = year_rows(figures.indicator_series(indicator.label))
         views.append(
@@ -116,6 +148,7 @@ def section_views(sections: list[DiagnosticSection], figures: Figures) -> list[S
                 caveats_for(
                     indicator.label, indicator.unit, indicator.denominator_kind, indicator.retired
                 ),
+                embeds=embeds.get(section.pk, []),
             )
         )
     return views

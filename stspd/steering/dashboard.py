@@ -10,7 +10,8 @@ validated (marked as such, so that a late validation does not hide a fresh figur
 ones do not count. Values of indicators bound to the observatory are the imported SSMSI rates
 per 1,000 of the council's territory, or of the indicator's perimeter commune. A territory's rate
 with a suppressed member is only a lower bound: it is drawn as one but never judged (it counts
-as not disclosed for the status).
+as not disclosed for the status). Values of indicators fed by the council's surveys are the
+weighted shares of its published waves, in percent, with their intervals (survey_series).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from .enums import MeasurementStatus
 from .models import Measurement
 from .observatory_series import observatory_series
 from .periods import MONTHS
+from .survey_series import SurveySeries, survey_series
 
 # Thousands of values share a few dozen periods.
 period_end = functools.lru_cache(maxsize=4096)(periods.period_end)
@@ -63,11 +65,13 @@ SOURCE_LABELS = {
     "validated": "validée",
     "submitted": "transmise, pas encore validée",
     "observatory": "statistiques nationales (SSMSI)",
+    "survey": "enquête auprès des habitants (vague publiée)",
 }
 SOURCE_SHORT = {
     "validated": "validée",
     "submitted": "transmise, pas encore validée",
     "observatory": "SSMSI",
+    "survey": "enquête",
 }
 CLOSED_ACTIONS = {ActionStatus.DONE, ActionStatus.ABANDONED}
 FOLLOWED_FORMATIONS = (FormationKind.PLENARY, FormationKind.RESTRICTED)
@@ -82,12 +86,22 @@ class Point:
     label: str
     state: str  # a ValueState
     value: float | None  # None when suppressed
-    source: str  # validated | submitted | observatory
+    source: str  # validated | submitted | observatory | survey
+    # A survey wave's: its 95 % interval (percent) and, when not shown, why.
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
 
     @property
     def text(self) -> str:
         if self.value is None:
-            return ValueState.SUPPRESSED.label
+            label = ValueState.SUPPRESSED.label
+            return f"{label} ({self.note})" if self.note else label
+        if self.low is not None and self.high is not None:
+            return (
+                f"{number(self.value, 1)} % (intervalle à 95 % : {number(self.low, 1)} à "
+                f"{number(self.high, 1)} %)"
+            )
         return at_least(number(self.value, 2, trim=True), self.state == ValueState.LOWER_BOUND)
 
     @property
@@ -107,6 +121,8 @@ class IndicatorRow:
     points: list[Point]
     status: IndicatorStatus | None
     note: str  # why there is no status, when there is none
+    # The waves of an indicator fed by the council's surveys (None otherwise).
+    survey: SurveySeries | None = None
     # Filled for the PDF only (dashboard_pdf.pdf_context).
     svg: str = ""
     recent_points: list[Point] = field(default_factory=list)
@@ -130,6 +146,8 @@ class IndicatorRow:
         if self.from_observatory:
             where = f"de {use.commune.name}" if use.commune else "du territoire du conseil"
             text = f"Valeurs : statistiques nationales (SSMSI), taux annuel {where}."
+        elif self.survey is not None:
+            text = self.survey.origin()
         else:
             pending = self.pending
             text = "Valeurs renseignées par les pilotes" + (
@@ -170,7 +188,8 @@ class IndicatorRow:
         their date's year on a yearly chart.
         """
         use = self.use
-        yearly = self.periodicity == Periodicity.YEAR
+        # Survey waves sit at the day their collection ended: two waves may share a year.
+        yearly = self.periodicity == Periodicity.YEAR and self.survey is None
         return {
             "name": self.name,
             "unit": self.unit,
@@ -372,6 +391,7 @@ def _measurements(strategy_id: int, uses: list[ObjectiveIndicator]) -> dict[int,
     rows = Measurement.objects.filter(
         objective_indicator__objective__axis__strategy_id=strategy_id,
         objective_indicator__definition__observatory_indicator__isnull=True,
+        objective_indicator__definition__survey_question="",
         status__in=[MeasurementStatus.VALIDATED, MeasurementStatus.SUBMITTED],
     ).values_list("objective_indicator_id", "period_start", "state", "value", "status")
     points: dict[int, list[Point]] = defaultdict(list)
@@ -411,8 +431,34 @@ def _observatory(uses: list[ObjectiveIndicator]) -> dict[int, list[Point]]:
     }
 
 
+def _survey_points(series: dict[int, SurveySeries]) -> dict[int, list[Point]]:
+    """Each published wave of the survey-fed indicators, in percent, at its collection's end; a
+    share the survey does not show is a suppressed value with its reason."""
+    return {
+        pk: [
+            Point(
+                start=wave.on,
+                end=wave.on,
+                label=f"{wave.survey.title} (collecte close le {date(wave.on)})",
+                state=ValueState.PUBLISHED if wave.value is not None else ValueState.SUPPRESSED,
+                value=wave.value,
+                source="survey",
+                low=wave.low,
+                high=wave.high,
+                note=wave.share.reason,
+            )
+            for wave in one.waves
+        ]
+        for pk, one in series.items()
+    }
+
+
 def _indicator_row(
-    use: ObjectiveIndicator, points: list[Point], strategy: Strategy, today: datetime.date
+    use: ObjectiveIndicator,
+    points: list[Point],
+    strategy: Strategy,
+    today: datetime.date,
+    survey: SurveySeries | None = None,
 ) -> IndicatorRow:
     definition = use.definition
     # As it stood at `today`: a report at 31 December leaves out the periods begun since.
@@ -456,11 +502,13 @@ def _indicator_row(
         points=points,
         status=status,
         note=note,
+        survey=survey,
     )
 
 
-# What the public may see of a value: validated by the coordinator, or the SSMSI's.
-PUBLISHED_SOURCES = frozenset({"validated", "observatory"})
+# What the public may see of a value: validated by the coordinator, the SSMSI's, or a survey
+# wave whose results the council published.
+PUBLISHED_SOURCES = frozenset({"validated", "observatory", "survey"})
 
 
 def is_public(row: IndicatorRow) -> bool:
@@ -471,7 +519,7 @@ def is_public(row: IndicatorRow) -> bool:
 def published_row(row: IndicatorRow, strategy: Strategy, today: datetime.date) -> IndicatorRow:
     """The row as the public sees it: its published values only, its status judged on them."""
     points = [point for point in row.points if point.source in PUBLISHED_SOURCES]
-    return _indicator_row(row.use, points, strategy, today)
+    return _indicator_row(row.use, points, strategy, today, row.survey)
 
 
 def _action_row(action: Action, number: str, today: datetime.date) -> ActionRow:
@@ -535,8 +583,10 @@ def dashboard_data(
     strategy = _tree(strategy_id)
     axes = list(strategy.axes.all())
     uses = [use for axis in axes for o in axis.objectives.all() for use in o.indicators.all()]
-    reported = _measurements(strategy.pk, [u for u in uses if not u.definition.from_observatory])
+    reported = _measurements(strategy.pk, [u for u in uses if u.definition.is_reported])
     observed = _observatory(uses)
+    surveyed = survey_series(uses)
+    observed |= _survey_points(surveyed)
     leads: dict[int, Organisation] = {}
     rows = []
     tree = numbered_tree(axes)
@@ -554,7 +604,11 @@ def dashboard_data(
                     actions.append(_action_row(action, action_node.number, today))
             indicators = [
                 _indicator_row(
-                    use, observed.get(use.pk) or reported.get(use.pk, []), strategy, today
+                    use,
+                    observed.get(use.pk) or reported.get(use.pk, []),
+                    strategy,
+                    today,
+                    surveyed.get(use.pk),
                 )
                 for use in objective.indicators.all()
             ]

@@ -217,18 +217,25 @@ def previous_values(use: IndicatorUse, start: datetime.date) -> list[Decimal]:
 
 
 def is_reported(use: IndicatorUse) -> bool:
-    """Indicators bound to the observatory are read from the imported editions, not reported."""
-    return not use.definition.from_observatory
+    """Indicators bound to the observatory are read from the imported editions, those fed by
+    the surveys from their published waves: neither is reported."""
+    return use.definition.is_reported
 
 
 OBSERVATORY_REFUSAL = (
     "Cet indicateur vient des statistiques nationales de la délinquance (SSMSI) : ses valeurs "
     "se mettent à jour à chaque import d'une édition dans l'observatoire et ne se saisissent pas."
 )
+SURVEY_REFUSAL = (
+    "Cet indicateur vient des enquêtes du conseil auprès des habitants : chaque vague publiée "
+    "en donne la valeur (une part en %), qui ne se saisit pas."
+)
 
 
 def reporting_problem(use: IndicatorUse) -> str:
     """Why this indicator takes no reported value at all, or ""."""
+    if use.definition.from_survey:
+        return SURVEY_REFUSAL
     if not is_reported(use):
         return OBSERVATORY_REFUSAL
     strategy = strategy_of(use)
@@ -435,13 +442,17 @@ def reporting_strategies(council: Council, statuses: Iterable[str] = REPORTING_S
 
 def action_uses(strategies: QuerySet[Strategy]) -> QuerySet[ActionIndicator]:
     return ActionIndicator.objects.filter(
-        action__objective__axis__strategy__in=strategies, definition__observatory_indicator=None
+        action__objective__axis__strategy__in=strategies,
+        definition__observatory_indicator=None,
+        definition__survey_question="",
     ).select_related("definition", "action__lead", "action__objective__axis__strategy__council")
 
 
 def objective_uses(strategies: QuerySet[Strategy]) -> QuerySet[ObjectiveIndicator]:
     return ObjectiveIndicator.objects.filter(
-        objective__axis__strategy__in=strategies, definition__observatory_indicator=None
+        objective__axis__strategy__in=strategies,
+        definition__observatory_indicator=None,
+        definition__survey_question="",
     ).select_related("definition", "commune", "objective__axis__strategy__council")
 
 

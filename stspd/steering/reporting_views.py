@@ -175,10 +175,13 @@ def values(request: HttpRequest, strategy_id: int) -> HttpResponse:
         .select_related("definition", "commune", "objective__axis__strategy")
         .order_by("objective__axis__position", "objective__position", "pk")
     )
+    # Survey-fed indicators take no reported value: their waves are on the tableau de bord.
+    surveyed = [u for u in objective_uses if u.definition.from_survey]
+    objective_uses = [u for u in objective_uses if not u.definition.from_survey]
     uses: list[ActionIndicator | ObjectiveIndicator] = [*objective_uses, *action_uses]
     for use in uses:
         strategy_of(use).council = strategy.council  # one council object, already loaded
-    reported = [u for u in uses if not u.definition.from_observatory]
+    reported = [u for u in uses if u.definition.is_reported]
     slots = slots_of(reported, today)
     by_use: dict[tuple[str, int], dict[datetime.date, Slot]] = {}
     for slot in slots:
@@ -224,6 +227,7 @@ def values(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "n_overdue": sum(1 for s in slots if s.overdue),
             "reporting_open": strategy.status in REPORTING_STATUSES,
             "return_form": ReturnForm(),
+            "surveyed": surveyed,
         },
     )
 

@@ -6,7 +6,7 @@ e-mailed links keep working.
 
 from django.urls import path
 
-from . import dashboard_views, mandate_views, reporting_views
+from . import dashboard_views, mandate_views, reporting_views, survey_views
 
 app_name = "steering"
 
@@ -35,6 +35,11 @@ urlpatterns = [
         "strategies/<int:strategy_id>/nouveau-mandat/",
         mandate_views.new_mandate,
         name="new_mandate",
+    ),
+    path(
+        "conseils/<int:council_id>/indicateurs/enquetes/nouveau/",
+        survey_views.survey_indicator_add,
+        name="survey_indicator_add",
     ),
     path(
         "conseils/<int:council_id>/mes-indicateurs/",

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 
 from stspd.core.forms import Form, ModelForm
 from stspd.core.uploads import upload_problem
+from stspd.observatory.models import DiagnosticSection
 
 from .enums import Method, QuestionKind
 from .models import Question, Survey
@@ -290,3 +291,24 @@ class ImportForm(Form):
                 )
             mapping[code.strip()] = header.strip()
         return mapping
+
+
+class DiagnosticEmbedForm(ModelForm):
+    """The section of the council's diagnostic that shows the survey's published results."""
+
+    class Meta:
+        model = Survey
+        fields = ["diagnostic_section"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["diagnostic_section"]
+        field.queryset = DiagnosticSection.objects.filter(  # type: ignore[attr-defined]  # a ModelChoiceField
+            diagnostic__council=self.instance.council
+        ).order_by("position", "pk")
+        field.empty_label = "Ne pas montrer l'enquête dans le diagnostic"  # type: ignore[attr-defined]  # a ModelChoiceField
+        field.help_text = (
+            "Les parts pondérées des questions principales, avec leurs intervalles et la méthode "
+            "en une phrase, s'affichent sous le texte de cette section, dans la page du "
+            "diagnostic et dans son PDF, telles qu'elles ont été publiées."
+        )

@@ -52,6 +52,16 @@ class Survey(models.Model):
     # silently; publishing again does).
     published_at = models.DateTimeField("résultats publiés le", null=True, blank=True)
     published_summary = models.JSONField(default=dict, blank=True)
+    # The section of the council's diagnostic that shows the published headline results
+    # (chosen by the coordinator; the observatory renders it through its embed registry).
+    diagnostic_section = models.ForeignKey(
+        "observatory.DiagnosticSection",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="section du diagnostic",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -198,8 +198,24 @@ def _share(
     return None if suppress and suppressed(estimate) else estimate
 
 
-def survey_results(survey: Survey) -> SurveyResults:
-    """Everything the results page shows, in a fixed number of queries."""
+@dataclass
+class _Loaded:
+    """A survey's answers ready for estimation: the questions, the latest run, the answers as
+    columns, the design and the run's calibration re-solved (None without a run)."""
+
+    questions: list[Question]
+    run: WeightingRun | None
+    responses: int
+    ids: list[int]
+    data: _Data
+    design: SampleDesign
+    calibration: CalibrationResult | None
+    profiles: dict[str, Question]
+
+
+def _load(survey: Survey, codes: set[str] | None = None) -> _Loaded | None:
+    """The survey's answers and weights (module docstring), None when nobody answered. With
+    ``codes``, only the answers to those questions and to the profile questions are read."""
     questions = list(survey.current_version().questions.all())
     run = survey.runs.first()
     responses = survey.responses.count()
@@ -216,14 +232,16 @@ def survey_results(survey: Survey) -> SurveyResults:
         ids = list(survey.responses.order_by("pk").values_list("pk", flat=True))
         d = np.ones(len(ids))
         stored = d
-    rows = list(
-        Answer.objects.filter(response__survey=survey).values_list(
-            "response_id", "question_id", "value"
-        )
-    )
     if not ids:
-        return SurveyResults(survey, run, responses, 0, [], [])
-    data = _Data(ids, questions, rows)
+        return None
+    answers = Answer.objects.filter(response__survey=survey)
+    if codes is not None:
+        read = [q for q in questions if q.code in codes or q.kind == QuestionKind.PROFILE]
+        answers = answers.filter(question__in=read)
+    else:
+        read = questions
+    rows = list(answers.values_list("response_id", "question_id", "value"))
+    data = _Data(ids, read, rows)
     population = float(d.sum())
     design = SampleDesign.from_arrays(
         d, sampling_fraction=len(ids) / population if run is not None else 0.0
@@ -234,6 +252,65 @@ def survey_results(survey: Survey) -> SurveyResults:
         calibration = _calibration(run, data, profiles, design)
         if not np.allclose(calibration.weights, stored, rtol=1e-9):
             raise RuntimeError("stored weights differ from the run's calibration")
+    return _Loaded(questions, run, responses, ids, data, design, calibration, profiles)
+
+
+@dataclass(frozen=True)
+class AnswerShare:
+    """The weighted share of the residents giving one of some answers to a question, as the
+    results page computes it; ``estimate`` None with ``reason`` when it is not shown."""
+
+    estimate: ProportionEstimate | None
+    reason: str
+    question: Question | None
+    weighted: bool
+
+
+def suppression_reason(estimate: ProportionEstimate) -> str:
+    """Why a share is not shown (results.suppressed is true), in French."""
+    effective = estimate.n_effective if math.isfinite(estimate.n_effective) else estimate.n
+    if effective < MIN_EFFECTIVE_SIZE:
+        return (
+            f"part non diffusée : échantillon effectif de {effective:.0f} réponses, sous le "
+            f"seuil de {MIN_EFFECTIVE_SIZE}"
+        )
+    return (
+        f"part non diffusée : intervalle de confiance de {100 * (estimate.high - estimate.low):.0f}"
+        f" points, pour un maximum de {round(100 * MAX_INTERVAL_WIDTH)}"
+    )
+
+
+def answer_share(survey: Survey, code: str, values: Sequence[str]) -> AnswerShare:
+    """The share of the answers to question ``code`` that are one of ``values`` (for a multiple
+    choice, that contain one of them), among those who answered: the same computation, weights
+    and suppression rule as the results page (a headline share when ``values`` are a
+    headline's, one answer's share when a single value)."""
+    loaded = _load(survey, {code})
+    if loaded is None:
+        return AnswerShare(None, "aucune réponse à l'enquête", None, False)
+    question = next((q for q in loaded.questions if q.code == code), None)
+    if question is None:
+        return AnswerShare(None, f"l'enquête n'a pas de question « {code} »", None, False)
+    y = loaded.data.indicator(question, frozenset(values))
+    answered = ~np.isnan(y)
+    weighted = loaded.run is not None
+    if not answered.any():
+        return AnswerShare(None, "personne n'a répondu à cette question", question, weighted)
+    estimate = _share(y, loaded.design, loaded.calibration, answered, suppress=False)
+    assert estimate is not None  # some answered
+    if suppressed(estimate):
+        return AnswerShare(None, suppression_reason(estimate), question, weighted)
+    return AnswerShare(estimate, "", question, weighted)
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """Everything the results page shows, in a fixed number of queries."""
+    loaded = _load(survey)
+    if loaded is None:
+        return SurveyResults(survey, survey.runs.first(), survey.responses.count(), 0, [], [])
+    questions, run, responses, ids = loaded.questions, loaded.run, loaded.responses, loaded.ids
+    data, design, calibration = loaded.data, loaded.design, loaded.calibration
+    profiles = loaded.profiles
     references = national_references()
     by_code = {q.code: q for q in questions}
     headlines = []
@@ -362,14 +439,21 @@ def compare_surveys(before: SurveyResults, after: SurveyResults) -> list[WaveCom
     rows = []
     for item in after.headlines:
         old = earlier.get(item.headline.key)
-        old_share = old.overall if old else None
-        change = (
-            compare_waves(old_share, item.overall, level=LEVEL)
-            if old_share is not None and item.overall is not None
-            else None
-        )
-        rows.append(WaveComparison(item.headline.label, old_share, item.overall, change))
+        rows.append(compare_shares(item.headline.label, old.overall if old else None, item.overall))
     return rows
+
+
+def compare_shares(
+    label: str, before: ProportionEstimate | None, after: ProportionEstimate | None
+) -> WaveComparison:
+    """One share in two independent waves and its change, tested (no change when a wave's
+    share is not shown)."""
+    change = (
+        compare_waves(before, after, level=LEVEL)
+        if before is not None and after is not None
+        else None
+    )
+    return WaveComparison(label, before, after, change)
 
 
 RESULT_COLUMNS = [

@@ -31,6 +31,7 @@ urlpatterns = [
     path("enquetes/<int:survey_id>/rapport.pdf", views.report_pdf, name="report_pdf"),
     path("enquetes/<int:survey_id>/publier/", views.publish, name="publish"),
     path("enquetes/<int:survey_id>/depublier/", views.unpublish, name="unpublish"),
+    path("enquetes/<int:survey_id>/diagnostic/", views.diagnostic_embed, name="diagnostic"),
     path("public/enquetes/<int:survey_id>/", views.summary, name="public_summary"),
     path("e/<str:token>/", views.answer, name="answer"),
     path("e/<str:token>/merci/", views.thanks, name="thanks"),

@@ -32,6 +32,7 @@ from .enums import AccessMode, Channel, MarginSource, QuestionKind, SurveyStatus
 from .forms import (
     AnswerForm,
     CodesForm,
+    DiagnosticEmbedForm,
     ImportForm,
     InseeMarginForm,
     MarginForm,
@@ -552,6 +553,38 @@ def unpublish(request: HttpRequest, survey_id: int) -> HttpResponse:
         button="Retirer les résultats",
         action=lambda: workflow.unpublish_results(survey, by=user),
         done="Les résultats ne sont plus publiés.",
+    )
+
+
+@login_required
+def diagnostic_embed(request: HttpRequest, survey_id: int) -> HttpResponse:
+    """The coordinator chooses the diagnostic's section that shows the published results."""
+    user = current_user(request)
+    survey = access_survey(user, survey_id, edit=True).obj
+    form = DiagnosticEmbedForm(request.POST or None, instance=survey)
+    if request.method == "POST" and form.is_valid():
+        if survey.published_at is None and form.cleaned_data["diagnostic_section"] is not None:
+            form.add_error(
+                None,
+                "Publiez d'abord les résultats : le diagnostic reprend les chiffres publiés.",
+            )
+        else:
+            with transaction.atomic():
+                changes = form_changes(form)
+                form.save()
+                record(user, "updated", survey, council=survey.council, changes=changes)
+            messages.success(request, "Le choix est enregistré.")
+            return redirect(survey)
+    diagnostic = getattr(survey.council, "diagnostic", None)
+    return form_page(
+        request,
+        survey,
+        form,
+        "Montrer les résultats dans le diagnostic",
+        aside_url=reverse("observatory:diagnostic", args=[survey.council_id]),
+        aside_label=(
+            "Voir le diagnostic" if diagnostic is not None else "Ouvrir d'abord le diagnostic"
+        ),
     )
 
 

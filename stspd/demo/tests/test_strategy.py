@@ -16,7 +16,14 @@ def test_demo_strategy_is_complete_and_signed(db) -> None:  # type: ignore[no-un
     assert strategy.status == Status.IN_FORCE
     assert (strategy.ends_on - strategy.starts_on).days in (1094, 1095)  # three years
     assert strategy.axes.count() == 4
-    assert Objective.objects.filter(axis__strategy=strategy).count() == 11
+    # Eleven of the content, and the one fed by the residents' survey waves.
+    assert Objective.objects.filter(axis__strategy=strategy).count() == 12
+    surveyed = Objective.objects.get(
+        axis__strategy=strategy, indicators__definition__survey_question="insecurite_quartier"
+    )
+    assert surveyed.indicators.get().is_quantified
+    snapshot = strategy.versions.get(number=2).snapshot
+    assert surveyed.statement in str(snapshot)
     actions = Action.objects.filter(objective__axis__strategy=strategy)
     assert actions.count() == 24
     assert not actions.filter(lead__isnull=True).exists()

@@ -65,6 +65,8 @@ ALL: dict[str, Expectation] = {
     "steering:my_reporting": (council, COUNCIL_READ, ""),
     "steering:report": (action_indicator, ACTION_LEAD, ""),
     "steering:values": (lambda w: {"strategy_id": w.strategy.pk}, COUNCIL_EDIT, ""),
+    # An indicator fed by the surveys: the coordinator creates it.
+    "steering:survey_indicator_add": (council, COUNCIL_EDIT, ""),
     # A value is read by its reporters and the coordinator; a POST (validate, return) is the
     # coordinator's only (tested in test_reporting_views).
     "steering:measurement": (measurement, ACTION_LEAD, ""),

@@ -68,6 +68,7 @@ def token(world: Any) -> dict[str, str]:
 
 ALL: dict[str, Expectation] = {
     "surveys:list": (lambda w: {"council_id": w.council.pk}, COUNCIL_READ, ""),
+    "surveys:diagnostic": (published, COUNCIL_EDIT, ""),
     "surveys:create": (lambda w: {"council_id": w.council.pk}, COUNCIL_EDIT, ""),
     "surveys:detail": (draft, COUNCIL_READ, ""),
     "surveys:edit": (opened, COUNCIL_EDIT, ""),
