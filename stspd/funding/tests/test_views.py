@@ -1,0 +1,152 @@
+"""The funding pages as people use them: the lead's own applications, the préfecture's reading,
+French refusals on the forms with nothing stored, and the documents' contents."""
+
+import io
+from decimal import Decimal
+
+from django.urls import reverse
+from openpyxl import load_workbook  # type: ignore[import-untyped]  # no stubs
+from pypdf import PdfReader
+
+from stspd.accounts.enums import OrganisationKind
+from stspd.accounts.models import Membership, Organisation
+from stspd.conftest import make_user
+from stspd.councils.enums import Role
+from stspd.councils.models import CouncilRole
+from stspd.funding.models import Application, Programme
+from stspd.funding.rules import euros
+from stspd.funding.workflow import create_application
+from stspd.strategy.models import Action
+
+from .helpers import make_application, make_call
+
+D = Decimal
+
+
+def lead_member(world):  # type: ignore[no-untyped-def]
+    """A partner of the council working for the association that leads the cast's fiche."""
+    association = Organisation.objects.create(
+        name="Association Prévention Rouen", kind=OrganisationKind.ASSOCIATION
+    )
+    world.action.lead = association
+    world.action.save()
+    user = make_user("asso@example.org", "Amel", "Kaci")
+    Membership.objects.create(user=user, organisation=association)
+    CouncilRole.objects.create(council=world.council, user=user, role=Role.PARTNER)
+    return user
+
+
+def other_action(world) -> Action:  # type: ignore[no-untyped-def]
+    return Action.objects.create(
+        objective=world.objective, position=2, title="Chantiers éducatifs", lead=world.organisation
+    )
+
+
+def form_data(**changes: str) -> dict[str, str]:
+    data = {
+        "programme": str(Programme.objects.get(letter="D").pk),
+        "title": "Médiation de nuit",
+        "objectives": "Réduire les dégradations",
+        "fipd_requested": "10000",
+        "compte_61": "4000",
+        "compte_64": "16000",
+        "compte_74": "15000",
+        "compte_75": "5000",
+    }
+    return data | changes
+
+
+def test_the_lead_prepares_its_own_application_and_not_anothers(world, client) -> None:  # type: ignore[no-untyped-def]
+    user = lead_member(world)
+    call = make_call()
+    client.force_login(user)
+    url = reverse("funding:application_add", args=[world.action.pk, call.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Médiation de nuit dans les quartiers" in page.content.decode()  # pre-filled
+    response = client.post(url, form_data())
+    application = Application.objects.get()
+    assert response["Location"] == application.get_absolute_url()
+    assert client.get(reverse("funding:application_edit", args=[application.pk])).status_code == 200
+    # Another lead's fiche and its application: read, never written.
+    other = other_action(world)
+    assert (
+        client.get(reverse("funding:application_add", args=[other.pk, call.pk])).status_code == 403
+    )
+    theirs = create_application(
+        other,
+        call,
+        programme=Programme.objects.get(letter="D"),
+        priority=None,
+        sheet={"title": "Chantiers éducatifs"},
+        fipd=D("5000"),
+        amounts={"64": D("10000"), "74": D("10000")},
+        by=world.coordinator,
+    )
+    assert client.get(theirs.get_absolute_url()).status_code == 200
+    assert client.get(reverse("funding:application_edit", args=[theirs.pk])).status_code == 403
+    assert client.get(reverse("funding:grant_add", args=[application.pk])).status_code == 403
+    call_page = client.get(reverse("funding:call", args=[world.council.pk, call.pk])).content
+    assert "votre demande" in call_page.decode()
+
+
+def test_an_unbalanced_budget_on_the_form_is_refused_with_its_gap(world, client) -> None:  # type: ignore[no-untyped-def]
+    call = make_call()
+    client.force_login(world.coordinator)
+    url = reverse("funding:application_add", args=[world.action.pk, call.pk])
+    response = client.post(url, form_data(compte_75="4000"))
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "n&#x27;est pas équilibré" in text or "n'est pas équilibré" in text
+    assert f"écart {euros(D(1000))}" in text
+    response = client.post(url, form_data(compte_60="-3"))
+    assert response.status_code == 400
+    assert "Un montant est positif ou nul." in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_over_the_cap_the_page_warns_with_the_rule(world, client) -> None:  # type: ignore[no-untyped-def]
+    application = make_application(world, fipd=D("12000"))
+    client.force_login(world.partner)  # the préfecture's agent reads the council's applications
+    text = client.get(application.get_absolute_url()).content.decode()
+    assert "Au-delà du plafond" in text
+    assert "Le FIPD finance au plus 50 %" in text
+
+
+def test_a_payment_above_the_grant_is_refused_on_the_form(world, client) -> None:  # type: ignore[no-untyped-def]
+    application = make_application(world)
+    client.force_login(world.coordinator)
+    grant_url = reverse("funding:grant_add", args=[application.pk])
+    programme = Programme.objects.get(letter="D").pk
+    client.post(grant_url, {"programme": programme, "amount": "9000", "decided_on": "2025-05-20"})
+    grant = application.grants.get()
+    pay = reverse("funding:payment_add", args=[grant.pk])
+    response = client.post(pay, {"amount": "9000,01", "paid_on": "2025-06-01"})
+    assert response.status_code == 400
+    assert "au-delà de la subvention accordée" in response.content.decode()
+    assert not grant.payments.exists()
+    assert client.post(pay, {"amount": "9000", "paid_on": "2025-06-01"}).status_code == 302
+
+
+def test_the_documents_carry_the_budget_to_the_cent(world, client) -> None:  # type: ignore[no-untyped-def]
+    application = make_application(
+        world,
+        fipd=D("9999.99"),
+        amounts={"61": D("4000.01"), "64": D("15999.99"), "74": D("15000"), "75": D("5000")},
+    )
+    client.force_login(world.reader)
+    pdf = client.get(reverse("funding:application_pdf", args=[application.pk]))
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Budget prévisionnel du projet" in text
+    assert "4 000,01" in text.replace("\u202f", " ").replace("\xa0", " ")
+    sheet = client.get(reverse("funding:application_xlsx", args=[application.pk]))
+    workbook = load_workbook(io.BytesIO(sheet.content))
+    assert workbook.sheetnames == ["6 - Projet", "6 - Budget du projet", "Cofinancements"]
+    budget = {
+        row[1]: row[2]
+        for row in workbook["6 - Budget du projet"].iter_rows(values_only=True)
+        if row[1]
+    }
+    assert budget["Total des charges"] == budget["Total des produits"] == 20000
+    assert budget["61 - Services extérieurs"] == 4000.01
+    assert any(str(k).startswith("dont État — FIPD") and v == 9999.99 for k, v in budget.items())
