@@ -150,3 +150,27 @@ def test_the_documents_carry_the_budget_to_the_cent(world, client) -> None:  # t
     assert budget["Total des charges"] == budget["Total des produits"] == 20000
     assert budget["61 - Services extérieurs"] == 4000.01
     assert any(str(k).startswith("dont État — FIPD") and v == 9999.99 for k, v in budget.items())
+
+
+def test_the_evaluation_funds_page_reads_the_grants(world, client) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from stspd.funding.rules import euros as in_euros
+    from stspd.funding.workflow import record_grant, record_payment
+
+    application = make_application(world)
+    grant = record_grant(
+        application,
+        programme=Programme.objects.get(letter="D"),
+        amount=D("9000.50"),
+        decided_on=datetime.date(2025, 5, 20),
+        by=world.coordinator,
+    )
+    record_payment(
+        grant, amount=D("5400.25"), paid_on=datetime.date(2025, 6, 1), by=world.coordinator
+    )
+    client.force_login(world.reader)
+    text = client.get(reverse("evaluation:funds", args=[world.strategy.pk])).content.decode()
+    assert in_euros(D("9000.50")) in text
+    assert in_euros(D("5400.25")) in text
+    assert "30/06/2026" in text
