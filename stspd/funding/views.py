@@ -32,6 +32,7 @@ from .access import (
 )
 from .forms import ApplicationForm, CoFundingForm, GrantForm, OpinionsForm, PaymentForm, ReportForm
 from .models import Application, Call, Grant
+from .prefill import extra_texts
 from .rules import gap_percent
 
 ZERO = Decimal(0)
@@ -390,7 +391,8 @@ def payment_add(request: HttpRequest, grant_id: int) -> HttpResponse:
 
 
 def qualitative_prefill(application: Application) -> str:
-    """The fiche's activity indicators and their validated values of the call's year."""
+    """The fiche's activity indicators and their validated values of the call's year, then the
+    texts the higher rooms give (the fiche's appraisal of the year)."""
     year = application.call.year
     lines = [f"Action « {application.action.title} », exercice {year}.", ""]
     uses = list(application.action.indicators.select_related("definition"))
@@ -409,6 +411,8 @@ def qualitative_prefill(application: Application) -> str:
         target = f", cible {use.target_value}" if use.target_value is not None else ""
         shown = f"{total}" if total is not None else "aucune valeur validée"
         lines.append(f"- {use.definition.name} : {shown}{target}")
+    for text in extra_texts(application.action, year):
+        lines += ["", text]
     lines += ["", "Déroulement, publics touchés, partenariats, difficultés :"]
     return "\n".join(lines)
 

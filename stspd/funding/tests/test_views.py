@@ -174,3 +174,97 @@ def test_the_evaluation_funds_page_reads_the_grants(world, client) -> None:  # t
     assert in_euros(D("9000.50")) in text
     assert in_euros(D("5400.25")) in text
     assert "30/06/2026" in text
+
+
+def test_the_coordinator_records_the_opinions_and_the_prefecture_reads_the_list(
+    world, client
+) -> None:  # type: ignore[no-untyped-def]
+    application = make_application(world)
+    call = application.call
+    client.force_login(world.coordinator)
+    url = reverse("funding:opinions", args=[world.council.pk, call.pk])
+    assert client.get(url).status_code == 200
+    avis, motif = f"avis_{application.pk}", f"motif_{application.pk}"
+    response = client.post(url, {"meeting": world.plenary_meeting.pk, avis: "unfavourable"})
+    assert response.status_code == 400
+    assert "est motivé" in response.content.decode()
+    assert not world.plenary_meeting.decisions.filter(kind="funding_opinion").exists()
+    data = {"meeting": world.plenary_meeting.pk, avis: "unfavourable", motif: "Hors priorités"}
+    assert client.post(url, data).status_code == 302
+    decision = world.plenary_meeting.decisions.get(kind="funding_opinion")
+    assert "défavorable — Hors priorités" in decision.text
+    # The working group's meeting is not offered: its content never reaches the opinion.
+    assert str(world.group_meeting.pk) not in [
+        str(choice[0].value) if hasattr(choice[0], "value") else str(choice[0])
+        for choice in client.get(url).context["form"].fields["meeting"].choices
+    ]
+    client.force_login(world.partner)
+    sheet = client.get(reverse("funding:opinions_xlsx", args=[world.council.pk, call.pk]))
+    rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
+    assert rows[2][0] == application.title
+    assert rows[2][6] == "Défavorable" and rows[2][7] == "Hors priorités"
+    assert rows[2][3] == 20000 and rows[2][4] == 10000
+    pdf = client.get(reverse("funding:opinions_pdf", args=[world.council.pk, call.pk]))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Défavorable Hors priorités" in " ".join(text.split())
+
+
+def test_the_report_form_refuses_an_unexplained_gap_and_then_files_the_report(  # type: ignore[no-untyped-def]
+    world, client, settings
+) -> None:
+    import datetime
+
+    from stspd.funding.workflow import record_grant
+
+    application = make_application(world)
+    record_grant(
+        application,
+        programme=Programme.objects.get(letter="D"),
+        amount=D("9000"),
+        decided_on=datetime.date(2025, 5, 20),
+        by=world.coordinator,
+    )
+    client.force_login(world.coordinator)
+    url = reverse("funding:report_add", args=[application.pk])
+    page = client.get(url)
+    assert "Médiations réalisées : aucune valeur validée" in page.content.decode()
+    data = {
+        "qualitative": "Bilan de l'année",
+        "reel_61": "4000",
+        "reel_64": "16000",
+        "reel_74": "15000",
+        "reel_75": "7000",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "75 - Autres produits de gestion courante" in response.content.decode()
+    assert client.post(url, data | {"ecart_75": "Dons"}).status_code == 302
+    assert application.report.lines.get(account="75").actual == D("7000")
+
+
+def test_the_qualitative_report_starts_from_the_fiches_appraisal(world, client) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from stspd.evaluation.models import Appraisal
+    from stspd.funding.workflow import record_grant
+
+    application = make_application(world)
+    record_grant(
+        application,
+        programme=Programme.objects.get(letter="D"),
+        amount=D("9000"),
+        decided_on=datetime.date(2025, 5, 20),
+        by=world.coordinator,
+    )
+    Appraisal.objects.create(
+        action=world.action,
+        year=2025,
+        implementation="as_planned",
+        effects="Moins de dégradations aux abords des halls.",
+        recommendation="continue",
+        reasons="Besoin confirmé.",
+    )
+    client.force_login(world.coordinator)
+    text = client.get(reverse("funding:report_add", args=[application.pk])).content.decode()
+    assert "Moins de dégradations aux abords des halls." in text
+    assert "Besoin confirmé." in text
