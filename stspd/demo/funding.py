@@ -31,6 +31,7 @@ from stspd.demo.strategy import EPCI_SIREN
 from stspd.funding import workflow
 from stspd.funding.enums import CoFundingState, OpinionKind
 from stspd.funding.models import Application, Call, Funder, Priority, Programme
+from stspd.funding.reference import ensure_reference
 from stspd.strategy.enums import Funder as BudgetFunder
 from stspd.strategy.models import Action, BudgetLine, Strategy
 from stspd.territories.models import Departement
@@ -172,6 +173,7 @@ def build_funding_demo() -> str:
     strategy = Strategy.objects.filter(council__epci__siren=EPCI_SIREN).first()
     if strategy is None:
         return "Pas de stratégie de démonstration : financements non construits."
+    ensure_reference()
     fipd = Funder.objects.get(code="fipd")
     if Call.objects.filter(funder=fipd, departement__code="76").exists():
         return "Appels à projets de démonstration déjà en place."

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from stspd.funding.models import Application, Call, Funder, Priority, Programme
+from stspd.funding.reference import ensure_reference
 from stspd.funding.workflow import create_application
 from stspd.territories.models import Departement
 
@@ -14,6 +15,7 @@ D = Decimal
 
 
 def make_call(year: int = 2025, *, cap: str = "50", blocks: bool = False) -> Call:
+    ensure_reference()  # a transactional test before this one emptied the migration's rows
     fipd = Funder.objects.get(code="fipd")
     call, _ = Call.objects.get_or_create(
         funder=fipd,
