@@ -111,6 +111,8 @@ def test_over_the_cap_the_page_warns_with_the_rule(world, client) -> None:  # ty
     text = client.get(application.get_absolute_url()).content.decode()
     assert "Au-delà du plafond" in text
     assert "Le FIPD finance au plus 50 %" in text
+    # Nothing of the working group's meetings reaches an application.
+    assert "SECRET" not in text
 
 
 def test_a_payment_above_the_grant_is_refused_on_the_form(world, client) -> None:  # type: ignore[no-untyped-def]
@@ -138,6 +140,7 @@ def test_the_documents_carry_the_budget_to_the_cent(world, client) -> None:  # t
     pdf = client.get(reverse("funding:application_pdf", args=[application.pk]))
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Budget prévisionnel du projet" in text
+    assert "SECRET" not in text
     assert "4 000,01" in text.replace("\u202f", " ").replace("\xa0", " ")
     sheet = client.get(reverse("funding:application_xlsx", args=[application.pk]))
     workbook = load_workbook(io.BytesIO(sheet.content))
