@@ -233,6 +233,11 @@ def update_application(
     by: User,
 ) -> Application:
     call = application.call
+    if application.grants.exists():
+        raise FundingRefused(
+            "La subvention est accordée : la demande ne se modifie plus (le compte rendu "
+            "financier se compare au budget sur lequel la préfecture a décidé)."
+        )
     _check_choice(call, programme, priority)
     _check_budget(call, amounts, fipd)
     before = rules.euros(application.fipd_requested)

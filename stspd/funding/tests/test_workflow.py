@@ -118,6 +118,23 @@ def test_a_grant_gets_its_report_due_date_from_the_calls_rule(world) -> None:  #
     assert found.report_due_on == datetime.date(2026, 6, 30)
 
 
+def test_a_granted_application_is_no_longer_edited(world) -> None:  # type: ignore[no-untyped-def]
+    application = make_application(world)
+    grant(world, application)
+    with pytest.raises(FundingRefused, match="ne se modifie plus"):
+        workflow.update_application(
+            application,
+            programme=application.programme,
+            priority=None,
+            sheet={"title": "Autre"},
+            fipd=D("5000"),
+            amounts=BALANCED,
+            by=world.coordinator,
+        )
+    application.refresh_from_db()
+    assert application.fipd_requested == D("10000") and application.title == "Médiation de nuit"
+
+
 def test_payments_reconcile_to_the_cent_and_never_exceed_the_grant(world) -> None:  # type: ignore[no-untyped-def]
     found = grant(world, make_application(world), "9000.00")
     workflow.record_payment(
