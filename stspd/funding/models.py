@@ -287,7 +287,9 @@ class Opinion(models.Model):
     application = models.OneToOneField(
         Application, on_delete=models.CASCADE, related_name="opinion"
     )
-    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    # The opinion is that decision of the meeting: deleting the decision (or its meeting) from
+    # the record removes the opinion with it.
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField("avis", max_length=12, choices=OpinionKind.choices)
     reason = models.TextField("motif", blank=True)
 

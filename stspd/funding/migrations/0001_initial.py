@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('favourable', 'Favorable'), ('reserved', 'Réservé'), ('unfavourable', 'Défavorable')], max_length=12, verbose_name='avis')),
                 ('reason', models.TextField(blank=True, verbose_name='motif')),
                 ('application', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='opinion', to='funding.application')),
-                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='councils.decision')),
+                ('decision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='councils.decision')),
             ],
             options={
                 'verbose_name': 'avis du conseil',

@@ -247,3 +247,22 @@ def test_a_missing_report_flags_the_next_application_or_blocks_it(world) -> None
     )
     report(world, first, datetime.date(2026, 1, 10), explanations={"75": "Cotisations"})
     assert workflow.missing_reports(second.action, call_2026) == []
+
+
+def test_deleting_the_opinion_decision_removes_the_opinion(world, client) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from stspd.funding.models import Opinion
+
+    application = make_application(world)
+    decision = workflow.record_opinions(
+        world.plenary_meeting,
+        application.call,
+        {application: (OpinionKind.FAVOURABLE, "")},
+        by=world.coordinator,
+    )
+    client.force_login(world.coordinator)
+    response = client.post(reverse("councils:decision_delete", args=[decision.pk]))
+    assert response.status_code == 302
+    assert not Opinion.objects.exists()
+    assert Application.objects.filter(pk=application.pk).exists()
