@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "stspd.indicators",
     "stspd.strategy",
     "stspd.steering",
+    "stspd.funding",
     "stspd.evaluation",
     "stspd.surveys",
     "stspd.public",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("stspd.strategy.urls")),
     path("", include("stspd.indicators.urls")),
     path("", include("stspd.steering.urls")),
+    path("", include("stspd.funding.urls")),
     path("", include("stspd.evaluation.urls")),
     path("", include("stspd.surveys.urls")),
     path("admin/", admin.site.urls),

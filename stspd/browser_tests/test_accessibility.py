@@ -52,6 +52,10 @@ DOWNLOADS = {
     "councils:calendar_feed",
     "surveys:results_csv",
     "surveys:report_pdf",
+    "funding:opinions_pdf",
+    "funding:opinions_xlsx",
+    "funding:application_pdf",
+    "funding:application_xlsx",
 }
 # The API answers JSON to programs, not pages to people.
 API = "api:"

@@ -7,8 +7,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from stspd.accounts.current import current_user
+from stspd.funding.summary import strategy_grants
 from stspd.strategy.access import access_action, access_strategy
 from stspd.strategy.enums import Funder
 from stspd.strategy.numbering import numbered_tree
@@ -41,7 +43,13 @@ def funds(request: HttpRequest, strategy_id: int) -> HttpResponse:
     return render(
         request,
         "evaluation/funds.html",
-        {"strategy": strategy, "council": strategy.council, "funds": strategy_funds(strategy)},
+        {
+            "strategy": strategy,
+            "council": strategy.council,
+            "funds": strategy_funds(strategy),
+            # The State's grants as the funding room records them (no copy kept here).
+            "grants": strategy_grants(strategy, timezone.localdate()),
+        },
     )
 
 

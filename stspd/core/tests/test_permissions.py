@@ -14,6 +14,7 @@ from stspd.api.tests.expectations import ALL as API_EXPECTATIONS
 from stspd.audit.models import Event
 from stspd.councils.tests import meeting_helpers as meetings
 from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
+from stspd.funding.tests.expectations import ALL as FUNDING_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source, staged
 from stspd.public.tests.expectations import ALL as PUBLIC_EXPECTATIONS
 from stspd.steering.tests.expectations import ALL as REPORTING_EXPECTATIONS
@@ -222,6 +223,8 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
 EXPECTATIONS |= STRATEGY_EXPECTATIONS
 EXPECTATIONS |= REPORTING_EXPECTATIONS
 EXPECTATIONS |= EVALUATION_EXPECTATIONS
+# Public funds as the State asks for them: the council reads, the coordinator or the lead writes.
+EXPECTATIONS |= FUNDING_EXPECTATIONS
 # The residents' surveys: the council reads and writes; the questionnaire's link is public.
 EXPECTATIONS |= SURVEY_EXPECTATIONS
 # The public portal: everyone, signed in or not, reads what the councils published.
