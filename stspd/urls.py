@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("stspd.steering.urls")),
     path("", include("stspd.evaluation.urls")),
     path("", include("stspd.surveys.urls")),
+    path("", include("stspd.obligations.urls")),
     path("admin/", admin.site.urls),
 ]
