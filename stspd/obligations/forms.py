@@ -111,6 +111,8 @@ class YearlyReturnForm(ModelForm):
     class Meta:
         model = YearlyReturn
         fields = ["coordination_fte", "situations_examined"]
+        # "0,5" as French people type it (a number input would refuse the comma).
+        localized_fields = ["coordination_fte"]
 
     def clean_coordination_fte(self) -> Decimal:
         value: Decimal = self.cleaned_data["coordination_fte"]
