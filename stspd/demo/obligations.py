@@ -11,6 +11,7 @@ from stspd.accounts.models import User
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Meeting
 from stspd.obligations.models import (
+    ActionAxisTag,
     Agreement,
     AgreementKind,
     MeetingItem,
@@ -19,6 +20,7 @@ from stspd.obligations.models import (
     StateRole,
     YearlyReturn,
 )
+from stspd.obligations.national import framework_on
 from stspd.obligations.yearly import figures
 from stspd.strategy.models import Action
 from stspd.territories.models import Departement
@@ -86,6 +88,23 @@ def build_obligations_demo(today: datetime.date | None = None) -> str:
         evaluation_due_on=datetime.date(2025, 3, 15),
         last_evaluated_on=datetime.date(2024, 3, 20),
     )
+
+    # The CISPD's fiches serve the axes of the 2025-2030 national strategy (announced) matching
+    # their own axis: youth, early detection, victims, the maire's role, steering.
+    strategy = cispd.strategies.order_by("-starts_on").first()
+    if strategy is not None:
+        national = framework_on(strategy.starts_on)
+        by_position = {position: axis.code for position, axis in enumerate(national.axes, 1)}
+        ActionAxisTag.objects.bulk_create(
+            ActionAxisTag(
+                action=action,
+                framework=national.code,
+                axis=by_position[min(action.objective.axis.position, len(by_position))],
+            )
+            for action in Action.objects.filter(objective__axis__strategy=strategy).select_related(
+                "objective__axis"
+            )
+        )
 
     for council, fte, situations in ((cispd, Decimal("1.0"), 23), (clspd, Decimal("0.5"), 0)):
         coordinator = council.coordinator

@@ -10,6 +10,7 @@ from stspd.councils.models import Council, Meeting
 from stspd.strategy.models import Action
 
 from .models import Agreement, MeetingItem, YearlyReturn
+from .national import frameworks
 
 
 def _meeting_label(meeting: Meeting) -> str:
@@ -133,3 +134,28 @@ class SortForm(Form):
             ("conseil", "communes sans conseil d'abord"),
         ],
     )
+
+
+class NationalAxesForm(Form):
+    """The national strategies' axes a fiche action serves: one group of boxes per strategy."""
+
+    def __init__(self, *args: Any, initial_tags: set[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.frameworks = frameworks()
+        for index, framework in enumerate(self.frameworks):
+            label = framework.title + (" (axes annoncés)" if framework.announced else "")
+            self.fields[f"cadre_{index}"] = forms.MultipleChoiceField(
+                label=label,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(axis.code, f"Axe {axis.code} — {axis.label}") for axis in framework.axes],
+                initial=[axis for code, axis in initial_tags if code == framework.code],
+                error_messages={"invalid_choice": "Cet axe n'existe pas dans cette stratégie."},
+            )
+
+    def tags(self) -> set[tuple[str, str]]:
+        return {
+            (framework.code, axis)
+            for index, framework in enumerate(self.frameworks)
+            for axis in self.cleaned_data[f"cadre_{index}"]
+        }

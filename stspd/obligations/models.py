@@ -96,6 +96,27 @@ class Agreement(models.Model):
         return reverse("obligations:agreements", args=[self.council_id]) + f"#convention-{self.pk}"
 
 
+class ActionAxisTag(models.Model):
+    """A fiche action serves an axis of a national strategy (codes of `national.py`'s data)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="national_axes")
+    framework = models.CharField("stratégie nationale", max_length=20)
+    axis = models.CharField("axe", max_length=5)
+
+    class Meta:
+        ordering = ["framework", "axis"]
+        verbose_name = "axe national d'une fiche action"
+        verbose_name_plural = "axes nationaux des fiches action"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "framework", "axis"], name="action_axis_tag_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} axe {self.axis}"
+
+
 class YearlyReturn(models.Model):
     """The activity return of a council for a year, as sent to the préfecture.
 

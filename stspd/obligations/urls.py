@@ -30,6 +30,8 @@ urlpatterns = [
         views.yearly_return_xlsx,
         name="yearly_return_xlsx",
     ),
+    path("conseils/<int:council_id>/strategie-nationale/", views.coverage, name="coverage"),
+    path("fiches/<int:action_id>/axes-nationaux/", views.national_axes, name="national_axes"),
     path("etat/departements/<str:code>/", views.departement, name="departement"),
     path("etat/national/", views.national, name="national"),
 ]

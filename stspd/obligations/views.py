@@ -12,11 +12,19 @@ from django.utils import timezone
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
 from stspd.councils.models import Council
+from stspd.strategy.models import Action
 
 from . import access, yearly
 from .check import check, is_dormant, territory_population
-from .forms import AgreementForm, MeetingItemForm, SortForm, YearlyReturnForm
-from .models import Agreement, MeetingItem, YearlyReturn
+from .forms import (
+    AgreementForm,
+    MeetingItemForm,
+    NationalAxesForm,
+    SortForm,
+    YearlyReturnForm,
+)
+from .models import ActionAxisTag, Agreement, MeetingItem, YearlyReturn
+from .national import framework, framework_on, frameworks
 from .rules import obligations
 from .state import departement_view, national_view
 from .territory import required_communes
@@ -280,4 +288,87 @@ def national(request: HttpRequest) -> HttpResponse:
         request,
         "obligations/national.html",
         {"view": national_view(today, year), "year": year, "today": today},
+    )
+
+
+@login_required
+def national_axes(request: HttpRequest, action_id: int) -> HttpResponse:
+    """The coordinator tags a fiche action with the national strategies' axes it serves."""
+    user = current_user(request)
+    action = get_object_or_404(
+        Action.objects.select_related("objective__axis__strategy"), pk=action_id
+    )
+    strategy = action.objective.axis.strategy
+    council = access.access_council(user, strategy.council_id, edit=True).obj
+    before = set(action.national_axes.values_list("framework", "axis"))
+    form = NationalAxesForm(request.POST or None, initial_tags=before)
+    if form.is_valid():
+        after = form.tags()
+        with transaction.atomic():
+            action.national_axes.all().delete()
+            ActionAxisTag.objects.bulk_create(
+                ActionAxisTag(action=action, framework=code, axis=axis)
+                for code, axis in sorted(after)
+            )
+            if after != before:
+                record(
+                    user,
+                    "updated",
+                    action,
+                    council=council,
+                    changes={"axes nationaux": [_tags_text(before), _tags_text(after)]},
+                )
+        messages.success(request, f"Les axes nationaux de « {action.title} » sont enregistrés.")
+        return redirect("obligations:coverage", council.pk)
+    return render(
+        request,
+        "form_page.html",
+        {
+            "form": form,
+            "title": f"Axes nationaux servis par « {action.title} »",
+            "cancel_url": reverse("obligations:coverage", args=[council.pk]),
+        },
+    )
+
+
+def _tags_text(tags: set[tuple[str, str]]) -> str:
+    return ", ".join(f"{code} axe {axis}" for code, axis in sorted(tags))
+
+
+@login_required
+def coverage(request: HttpRequest, council_id: int) -> HttpResponse:
+    """Axes x fiches of the council's latest strategy, for one national strategy."""
+    council_access = access.access_council(current_user(request), council_id)
+    council = council_access.obj
+    strategy = council.strategies.order_by("-starts_on").first()
+    chosen = framework(request.GET.get("cadre", "")) or framework_on(
+        strategy.starts_on if strategy else timezone.localdate()
+    )
+    actions = (
+        list(
+            Action.objects.filter(objective__axis__strategy=strategy)
+            .order_by("objective__axis__position", "objective__position", "position")
+            .prefetch_related("national_axes")
+        )
+        if strategy
+        else []
+    )
+    rows = []
+    for action in actions:
+        tagged = {tag.axis for tag in action.national_axes.all() if tag.framework == chosen.code}
+        rows.append((action, [axis.code in tagged for axis in chosen.axes]))
+    totals = [sum(1 for _, cells in rows if cells[i]) for i in range(len(chosen.axes))]
+    return render(
+        request,
+        "obligations/coverage.html",
+        {
+            "council": council,
+            "strategy": strategy,
+            "framework": chosen,
+            "frameworks": frameworks(),
+            "rows": rows,
+            "totals": totals,
+            "untagged": sum(1 for _, cells in rows if not any(cells)),
+            "can_edit": council_access.can_edit,
+        },
     )

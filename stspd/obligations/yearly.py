@@ -21,6 +21,8 @@ from stspd.strategy.enums import ActionStatus, Funder
 from stspd.strategy.models import Action, BudgetLine, Strategy
 
 from .check import check, is_dormant
+from .models import ActionAxisTag
+from .national import framework_on
 
 MONEY = ("planned", "committed", "spent")
 
@@ -74,6 +76,13 @@ def figures(
             {"funder": labels[line["funder"]]} | {name: str(line[f"{name}_sum"]) for name in MONEY}  # type: ignore[literal-required]  # the three sums annotated above
             for line in lines
         ]
+    national = framework_on(datetime.date(year, 12, 31))
+    tagged = Counter(
+        ActionAxisTag.objects.filter(
+            action__in=actions if actions is not None else Action.objects.none(),
+            framework=national.code,
+        ).values_list("axis", flat=True)
+    )
     by_status = Counter(actions.values_list("status", flat=True)) if actions is not None else {}
     end = year_end(year, today)
     return {
@@ -108,6 +117,14 @@ def figures(
             for code, label in ActionStatus.choices
         ],
         "funding": funding,
+        "national_axes": {
+            "framework": national.title,
+            "status": national.status_label,
+            "axes": [
+                {"label": f"Axe {axis.code} — {axis.label}", "actions": tagged.get(axis.code, 0)}
+                for axis in national.axes
+            ],
+        },
         "obligations": [
             {
                 "label": finding.rule.label,
@@ -146,6 +163,7 @@ def xlsx(data: dict[str, Any]) -> bytes:
     append_row(sheet, ["Rubrique", "Valeur"])
     strategy = data["strategy"] or {}
     for label, value in [
+        ("Conseil", data["council"]),
         ("Type de conseil", data["kind"]),
         ("Territoire", data["territory"]),
         ("Activité", "en sommeil" if data["dormant"] else "actif"),
@@ -171,6 +189,11 @@ def xlsx(data: dict[str, Any]) -> bytes:
     append_row(sheet, ["Financeur", "Prévu (€)", "Engagé (€)", "Dépensé (€)"])
     for row in data["funding"]:
         append_row(sheet, [row["funder"], *(Decimal(row[name]) for name in MONEY)])
+    append_row(sheet, [])
+    axes = data["national_axes"]
+    append_row(sheet, [f"{axes['framework']} (axes {axes['status']})", "Fiches action"])
+    for row in axes["axes"]:
+        append_row(sheet, [row["label"], row["actions"]])
     append_row(sheet, [])
     append_row(sheet, ["Obligation", "État", "Motif"])
     for row in data["obligations"]:

@@ -12,7 +12,8 @@ from stspd.councils.models import Council, Formation, Meeting
 from stspd.demo.councils import DEMO_PASSWORD
 from stspd.demo.obligations import NATIONAL_EMAIL, PREFECTURE_EMAIL, RETURN_YEAR
 from stspd.obligations.check import Verdict, check
-from stspd.obligations.models import YearlyReturn
+from stspd.obligations.models import ActionAxisTag, YearlyReturn
+from stspd.strategy.models import Action
 from stspd.obligations.territory import required_communes
 from stspd.territories.models import Commune, Departement
 
@@ -59,6 +60,8 @@ def test_the_demo_obligations_returns_and_state_views(db, client) -> None:  # ty
             == Formation.objects.filter(council=council, kind=FormationKind.WORKING_GROUP).count()
         )
     assert not YearlyReturn.objects.filter(council=lehavre).exists()
+    tagged = ActionAxisTag.objects.filter(action__objective__axis__strategy__council=cispd)
+    assert tagged.count() == Action.objects.filter(objective__axis__strategy__council=cispd).count()
 
     # The State's agents log in with the demo password and reach their views.
     assert client.login(email=PREFECTURE_EMAIL, password=DEMO_PASSWORD)

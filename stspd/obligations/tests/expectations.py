@@ -77,6 +77,8 @@ ALL: dict[str, Expectation] = {
     "obligations:yearly_return": (year, COUNCIL_READ, ""),
     "obligations:yearly_return_pdf": (year, COUNCIL_READ, ""),
     "obligations:yearly_return_xlsx": (year, COUNCIL_READ, ""),
+    "obligations:coverage": (council, COUNCIL_READ, ""),
+    "obligations:national_axes": (lambda w: {"action_id": w.action.pk}, COUNCIL_EDIT, ""),
     "obligations:departement": (lambda w: {"code": "76"}, DEPARTEMENT, ""),
     "obligations:national": (lambda w: {}, NATIONAL, ""),
 }
