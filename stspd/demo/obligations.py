@@ -93,12 +93,12 @@ def build_obligations_demo(today: datetime.date | None = None) -> str:
     # their own axis: youth, early detection, victims, the maire's role, steering.
     strategy = cispd.strategies.order_by("-starts_on").first()
     if strategy is not None:
-        national = framework_on(strategy.starts_on)
-        by_position = {position: axis.code for position, axis in enumerate(national.axes, 1)}
+        axes = framework_on(strategy.starts_on)
+        by_position = {position: axis.code for position, axis in enumerate(axes.axes, 1)}
         ActionAxisTag.objects.bulk_create(
             ActionAxisTag(
                 action=action,
-                framework=national.code,
+                framework=axes.code,
                 axis=by_position[min(action.objective.axis.position, len(by_position))],
             )
             for action in Action.objects.filter(objective__axis__strategy=strategy).select_related(

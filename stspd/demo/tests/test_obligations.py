@@ -13,8 +13,8 @@ from stspd.demo.councils import DEMO_PASSWORD
 from stspd.demo.obligations import NATIONAL_EMAIL, PREFECTURE_EMAIL, RETURN_YEAR
 from stspd.obligations.check import Verdict, check
 from stspd.obligations.models import ActionAxisTag, YearlyReturn
-from stspd.strategy.models import Action
 from stspd.obligations.territory import required_communes
+from stspd.strategy.models import Action
 from stspd.territories.models import Commune, Departement
 
 
