@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
@@ -23,6 +24,7 @@ from .forms import (
     SortForm,
     YearlyReturnForm,
 )
+from .map import departement_map
 from .models import ActionAxisTag, Agreement, MeetingItem, YearlyReturn
 from .national import framework, framework_on, frameworks
 from .rules import obligations
@@ -275,7 +277,14 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "obligations/departement.html",
-        {"view": view, "communes": communes, "sort": sort, "year": year, "today": today},
+        {
+            "view": view,
+            "communes": communes,
+            "sort": sort,
+            "year": year,
+            "today": today,
+            "map": mark_safe(departement_map(dep, view.required)),  # built and escaped by map.py
+        },
     )
 
 

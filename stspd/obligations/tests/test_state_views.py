@@ -225,3 +225,24 @@ def test_no_working_group_content_reaches_the_state_pages_or_exports(world, clie
     )
     leaks = [(url, s) for url, text in texts for s in secrets if s in text]
     assert leaks == []
+
+
+def square(x: float, y: float) -> dict[str, object]:
+    ring = [[x, y], [x + 0.1, y], [x + 0.1, y + 0.1], [x, y + 0.1], [x, y]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def test_the_departement_map_colours_communes_by_coverage(world, client) -> None:  # type: ignore[no-untyped-def]
+    from stspd.territories.models import Commune, CommuneShape
+
+    for code, x in (("76540", 1.0), ("76217", 1.2)):
+        CommuneShape.objects.create(
+            commune=Commune.objects.get(code=code), geometry=square(x, 49.4), source="test"
+        )
+    world.free_commune.name = "Dieppe <b>"
+    world.free_commune.save()
+    client.force_login(world.prefecture_agent)
+    page = client.get(reverse("obligations:departement", args=["76"])).content.decode()
+    assert "<title>Rouen : couverte par un conseil</title>" in page
+    assert "<title>Dieppe &lt;b&gt; : sans conseil</title>" in page
+    assert 'role="img"' in page
