@@ -44,6 +44,16 @@ class CouncilRow:
     last_return: YearlyReturn | None
 
     @property
+    def statuses_text(self) -> str:
+        """ "2 en bonne voie, 1 en retard": the result indicators' statuses, counted."""
+        parts = [
+            f"{self.indicator_statuses[code]} {label}"
+            for code, label in STATUS_LABELS.items()
+            if self.indicator_statuses[code]
+        ]
+        return ", ".join(parts) or "aucun indicateur suivi"
+
+    @property
     def missing(self) -> int:
         return self.verdicts[Verdict.MISSING.code]
 

@@ -44,16 +44,21 @@ def communes_above(threshold: int, departement: Departement | None = None) -> Qu
 
 
 def required_communes(
-    departement: Departement | None = None, day: datetime.date | None = None
+    departement: Departement | None = None,
+    day: datetime.date | None = None,
+    among: QuerySet[Commune] | None = None,
 ) -> list[RequiredCommune]:
-    """The communes that must have a council on the day, with the approved council covering
-    each (its CLSPD, else its EPCI's CISPD), by decreasing population."""
+    """The communes that must have a council on the day (of the département, or among the
+    communes given), with the approved council covering each (its CLSPD, else its EPCI's
+    CISPD), by decreasing population."""
     rule = obligations().council_required_on(day or datetime.date.today())
     qpv = qpv_commune_ids() if rule.with_qpv else set()
     condition = Q(population__gt=rule.population_above) | Q(pk__in=qpv)
     communes = Commune.objects.filter(condition, kind=CommuneKind.COMMUNE).select_related("epci")
     if departement is not None:
         communes = communes.filter(departement=departement)
+    if among is not None:
+        communes = communes.filter(pk__in=among.values("pk"))
     approved = Council.objects.filter(approved_at__isnull=False)
     by_commune = {c.commune_id: c for c in approved.filter(commune__isnull=False)}
     by_epci = {c.epci_id: c for c in approved.filter(epci__isnull=False)}

@@ -53,7 +53,11 @@ def council_obligations(request: HttpRequest, council_id: int) -> HttpResponse:
     today = timezone.localdate()
     required_rule = obligations().council_required_on(today)
     population = territory_population(council)
-    covered = {row.commune.pk for row in required_communes(None, today) if row.council == council}
+    covered = {
+        row.commune.pk
+        for row in required_communes(None, today, among=council.communes())
+        if row.council == council
+    }
     items = MeetingItem.objects.filter(meeting__formation__council=council).select_related(
         "meeting__formation"
     )

@@ -220,6 +220,8 @@ def test_the_page_shows_each_rule_with_its_state_reason_and_source(world, client
     assert "loi n° 2024-247 du 21 mars 2024" in page
     assert "Enregistrer un point de séance" in page
     assert "SECRET" not in page
+    # Rouen and Saint-Étienne-du-Rouvray, both above 5,000 inhabitants.
+    assert "Ce conseil couvre 2 communes soumises à cette obligation." in page
 
 
 def test_the_prefecture_agent_reads_the_page_without_edit_links(world, client) -> None:  # type: ignore[no-untyped-def]
