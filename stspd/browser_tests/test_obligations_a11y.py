@@ -1,6 +1,7 @@
 """The obligations' pages and the State's views, with content, checked by axe-core."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
