@@ -38,7 +38,7 @@ def test_obligations_and_state_pages_have_no_accessibility_violation(  # type: i
         figures=figures(
             world.council,
             2025,
-            coordination_fte=1,
+            coordination_fte=Decimal(1),
             situations_examined=3,
             today=datetime.date(2026, 1, 15),
         ),
