@@ -13,12 +13,16 @@ from that room (it will sit below this one in the layers), with the same sum tes
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
 
 from crimestats.status import LABELS as STATUS_LABELS
 from stspd.councils.enums import CouncilKind, FormationKind
 from stspd.councils.models import Council, Formation
 from stspd.steering.dashboard import dashboard_data
 from stspd.strategy.enums import Status
+from stspd.strategy.models import BudgetLine
 from stspd.territories.models import Departement
 
 from .access import council_departement_id
@@ -42,6 +46,7 @@ class CouncilRow:
     verdicts: Counter[str]
     indicator_statuses: Counter[str]
     last_return: YearlyReturn | None
+    funds_committed: Decimal
 
     @property
     def statuses_text(self) -> str:
@@ -83,6 +88,8 @@ class Totals:
     obligations_late: int = 0
     returns_received: int = 0
     indicator_statuses: Counter[str] = field(default_factory=Counter)
+    # Amounts committed in the councils' action plans for the year, every funder (euros).
+    funds_committed: Decimal = Decimal(0)
 
     NUMBERS = (
         "communes_required",
@@ -103,6 +110,7 @@ class Totals:
         for name in self.NUMBERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.indicator_statuses.update(other.indicator_statuses)
+        self.funds_committed += other.funds_committed
 
     @property
     def councils(self) -> int:
@@ -135,6 +143,10 @@ def council_row(council: Council, day: datetime.date, return_year: int) -> Counc
         verdicts=Counter(finding.verdict.code for finding in check(council, day)),
         indicator_statuses=statuses,
         last_return=council.yearly_returns.filter(year=return_year).first(),
+        funds_committed=BudgetLine.objects.filter(
+            action__objective__axis__strategy__council=council, year=return_year
+        ).aggregate(total=Sum("committed"))["total"]
+        or Decimal(0),
     )
 
 
@@ -173,6 +185,7 @@ def totals(rows: list[CouncilRow], required: list[RequiredCommune]) -> Totals:
         result.obligations_late += row.late
         result.returns_received += row.last_return is not None
         result.indicator_statuses.update(row.indicator_statuses)
+        result.funds_committed += row.funds_committed
     return result
 
 

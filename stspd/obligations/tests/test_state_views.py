@@ -4,6 +4,7 @@ département, and no working group's content anywhere (seeded secrets scanned fo
 import datetime
 import io
 import random
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -17,10 +18,11 @@ from stspd.councils.models import Council, Decision, Formation, FormationMember,
 from stspd.councils.workflow import create_council
 from stspd.obligations.models import StateLevel, StateRole, YearlyReturn
 from stspd.obligations.state import Totals, departement_view, national_view
+from stspd.strategy.models import BudgetLine
 from stspd.territories.models import Departement, Region
 
 DAY = datetime.date(2026, 6, 1)
-YEAR = 2025
+YEAR = 2026  # the cast's budget lines are of 2026
 SECRET = "SECRET-GT-"
 
 
@@ -28,6 +30,7 @@ def generate(world, seed: int = 18) -> dict[str, list[Council]]:  # type: ignore
     """Councils in three départements (76 has the cast's two), with meetings, working groups
     and returns drawn at random."""
     draw = random.Random(seed)
+    BudgetLine.objects.filter(action=world.action).update(committed=Decimal("9000.50"))
     region = Region.objects.create(code="76", name="Occitanie")
     made: dict[str, list[Council]] = {"76": [world.council, world.other_council]}
     for dep_code, name in (("31", "Haute-Garonne"), ("33", "Gironde")):
@@ -97,6 +100,15 @@ def test_a_departement_roll_up_is_the_sum_over_its_councils(world) -> None:  # t
         assert totals.dormant + totals.active == len(councils)
         assert totals.coordinators == sum(1 for c in councils if c.coordinator_id)
         assert totals.communes_required == len(view.required)
+        assert totals.funds_committed == sum(
+            (
+                line.committed
+                for line in BudgetLine.objects.filter(
+                    action__objective__axis__strategy__council__in=councils, year=YEAR
+                )
+            ),
+            Decimal(0),
+        )
 
 
 def test_the_national_view_is_the_sum_over_departements(world) -> None:  # type: ignore[no-untyped-def]
@@ -111,6 +123,7 @@ def test_the_national_view_is_the_sum_over_departements(world) -> None:  # type:
     assert view.france == expected
     assert view.france.councils == Council.objects.filter(approved_at__isnull=False).count()
     assert sum(view.france.indicator_statuses.values()) >= 1  # the cast's strategy
+    assert view.france.funds_committed == Decimal("9000.50")
 
 
 @pytest.fixture
