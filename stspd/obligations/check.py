@@ -194,9 +194,16 @@ def _cddf(council: Council, rule: Rule, day: datetime.date) -> Finding:
         return Finding(
             rule,
             Verdict.MISSING,
-            f"Attendu à {names} ; {french.number(acts.count())} délibération(s) enregistrée(s).",
+            f"Attendu à {names} ; {_acts(acts.count())}.",
         )
     return Finding(rule, Verdict.MET, f"Délibération enregistrée pour {names}.")
+
+
+def _acts(count: int) -> str:
+    if count == 0:
+        return "aucune délibération enregistrée"
+    plural = "s" if count > 1 else ""
+    return f"{french.number(count)} délibération{plural} enregistrée{plural}"
 
 
 def _coordination_agreement(council: Council, rule: Rule, day: datetime.date) -> Finding:

@@ -73,8 +73,8 @@ class Obligations:
     def rules_on(self, day: datetime.date) -> list[Rule]:
         return [rule for rule in self.rules if rule.in_force(day)]
 
-    def rule(self, code: str) -> Rule:
-        return next(rule for rule in self.rules if rule.code == code)
+    def rule(self, code: str, day: datetime.date) -> Rule:
+        return next(rule for rule in self.rules_on(day) if rule.code == code)
 
 
 def _date(text: str | None) -> datetime.date | None:
