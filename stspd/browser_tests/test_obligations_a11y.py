@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
-from stspd.obligations.models import Agreement, MeetingItem, YearlyReturn
+from stspd.obligations.models import Agreement, MeetingItem, PlanPriority, YearlyReturn
 from stspd.obligations.yearly import figures
 from stspd.territories.models import CommuneShape
 
@@ -44,6 +44,14 @@ def test_obligations_and_state_pages_have_no_accessibility_violation(  # type: i
         ),
         sent_at=timezone.now(),
     )
+    PlanPriority.objects.create(
+        departement=world.free_commune.departement,
+        plan="Plan départemental 2024-2027",
+        starts_on=datetime.date(2024, 1, 1),
+        ends_on=datetime.date(2027, 12, 31),
+        code="1",
+        label="Prévenir la délinquance des mineurs",
+    )
     ring = [[1.0, 49.4], [1.1, 49.4], [1.1, 49.5], [1.0, 49.4]]
     CommuneShape.objects.create(
         commune=world.free_commune, geometry={"type": "Polygon", "coordinates": [ring]}, source="t"
@@ -59,7 +67,10 @@ def test_obligations_and_state_pages_have_no_accessibility_violation(  # type: i
             reverse("obligations:coverage", args=[world.council.pk]),
             reverse("obligations:national_axes", args=[world.action.pk]),
         ],
-        "prefecture_agent": [reverse("obligations:departement", args=["76"])],
+        "prefecture_agent": [
+            reverse("obligations:departement", args=["76"]),
+            reverse("obligations:plan", args=["76"]),
+        ],
         "national_agent": [reverse("obligations:national")],
     }
     for who, urls in pages.items():

@@ -12,10 +12,12 @@ from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Meeting
 from stspd.obligations.models import (
     ActionAxisTag,
+    ActionPlanTag,
     Agreement,
     AgreementKind,
     MeetingItem,
     MeetingItemKind,
+    PlanPriority,
     StateLevel,
     StateRole,
     YearlyReturn,
@@ -106,6 +108,32 @@ def build_obligations_demo(today: datetime.date | None = None) -> str:
             )
         )
 
+    # The préfet's departmental plan (demo priorities), served by the CISPD's first fiches.
+    seine_maritime = Departement.objects.get(code="76")
+    plan = "Plan départemental de prévention de la délinquance 2024-2027 (démonstration)"
+    priorities = [
+        PlanPriority.objects.create(
+            departement=seine_maritime,
+            plan=plan,
+            starts_on=datetime.date(2024, 1, 1),
+            ends_on=datetime.date(2027, 12, 31),
+            code=code,
+            label=label,
+        )
+        for code, label in [
+            ("1", "Prévenir la délinquance des mineurs"),
+            ("2", "Protéger les victimes de violences intrafamiliales"),
+            ("3", "Tranquillité dans les transports et l'habitat social"),
+        ]
+    ]
+    if strategy is not None:
+        for action, priority in zip(
+            Action.objects.filter(objective__axis__strategy=strategy).order_by("pk"),
+            priorities,
+            strict=False,
+        ):
+            ActionPlanTag.objects.create(action=action, priority=priority)
+
     for council, fte, situations in ((cispd, Decimal("1.0"), 23), (clspd, Decimal("0.5"), 0)):
         coordinator = council.coordinator
         YearlyReturn.objects.create(
@@ -128,9 +156,7 @@ def build_obligations_demo(today: datetime.date | None = None) -> str:
         PREFECTURE_EMAIL, "Hélène", "Roux", "Cheffe du bureau de la prévention, préfecture"
     )
     StateRole.objects.create(
-        user=prefecture,
-        level=StateLevel.PREFECTURE,
-        departement=Departement.objects.get(code="76"),
+        user=prefecture, level=StateLevel.PREFECTURE, departement=seine_maritime
     )
     national = agent(NATIONAL_EMAIL, "Marc", "Blanc", "Chargé de mission, SG-CIPDR")
     StateRole.objects.create(user=national, level=StateLevel.NATIONAL)

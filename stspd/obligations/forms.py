@@ -9,7 +9,7 @@ from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Meeting
 from stspd.strategy.models import Action
 
-from .models import Agreement, MeetingItem, YearlyReturn
+from .models import Agreement, MeetingItem, PlanPriority, YearlyReturn
 from .national import frameworks
 
 
@@ -136,10 +136,34 @@ class SortForm(Form):
     )
 
 
-class NationalAxesForm(Form):
-    """The national strategies' axes a fiche action serves: one group of boxes per strategy."""
+class PlanPriorityForm(ModelForm):
+    class Meta:
+        model = PlanPriority
+        fields = ["plan", "starts_on", "ends_on", "code", "label"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
 
-    def __init__(self, *args: Any, initial_tags: set[tuple[str, str]], **kwargs: Any) -> None:
+    scoped_fields = ("departement",)
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", "La fin du plan doit suivre son début.")
+        return data
+
+
+class NationalAxesForm(Form):
+    """The national strategies' axes a fiche action serves: one group of boxes per strategy;
+    then the priorities of the préfet's plan of the council's département."""
+
+    def __init__(
+        self,
+        *args: Any,
+        initial_tags: set[tuple[str, str]],
+        priorities: list[PlanPriority],
+        initial_priorities: set[int],
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.frameworks = frameworks()
         for index, framework in enumerate(self.frameworks):
@@ -152,6 +176,18 @@ class NationalAxesForm(Form):
                 initial=[axis for code, axis in initial_tags if code == framework.code],
                 error_messages={"invalid_choice": "Cet axe n'existe pas dans cette stratégie."},
             )
+        if priorities:
+            self.fields["priorites"] = forms.MultipleChoiceField(
+                label="Priorités du plan départemental du préfet",
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[(str(p.pk), f"{p.plan} — {p.code}. {p.label}") for p in priorities],
+                initial=[str(pk) for pk in initial_priorities],
+                error_messages={"invalid_choice": "Cette priorité n'est pas celle du département."},
+            )
+
+    def priority_ids(self) -> set[int]:
+        return {int(pk) for pk in self.cleaned_data.get("priorites", [])}
 
     def tags(self) -> set[tuple[str, str]]:
         return {

@@ -117,6 +117,61 @@ class ActionAxisTag(models.Model):
         return f"{self.framework} axe {self.axis}"
 
 
+class PlanPriority(models.Model):
+    """A priority of the préfet's departmental plan (PDPD), versioned by the plan's period.
+
+    Written by the préfecture agent of the département; the councils' fiches are tagged with
+    the priorities they serve (`ActionPlanTag`)."""
+
+    departement = models.ForeignKey(
+        Departement, on_delete=models.PROTECT, related_name="plan_priorities"
+    )
+    plan = models.CharField(
+        "plan",
+        max_length=200,
+        help_text="Par exemple : Plan départemental de prévention 2024-2027.",
+    )
+    starts_on = models.DateField("début du plan")
+    ends_on = models.DateField("fin du plan")
+    code = models.CharField("numéro", max_length=10, help_text="Par exemple : 1, 2.a…")
+    label = models.CharField("priorité", max_length=300)
+
+    class Meta:
+        ordering = ["departement", "-starts_on", "code"]
+        verbose_name = "priorité du plan départemental"
+        verbose_name_plural = "priorités du plan départemental"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["departement", "plan", "code"],
+                name="plan_priority_unique",
+                violation_error_message="Ce plan a déjà une priorité de ce numéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="plan_priority_period",
+                violation_error_message="La fin du plan doit suivre son début.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} — {self.code}. {self.label}"
+
+
+class ActionPlanTag(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="plan_priorities")
+    priority = models.ForeignKey(PlanPriority, on_delete=models.CASCADE, related_name="tags")
+
+    class Meta:
+        verbose_name = "priorité départementale d'une fiche action"
+        verbose_name_plural = "priorités départementales des fiches action"
+        constraints = [
+            models.UniqueConstraint(fields=["action", "priority"], name="action_plan_tag_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.priority)
+
+
 class YearlyReturn(models.Model):
     """The activity return of a council for a year, as sent to the préfecture.
 

@@ -33,5 +33,6 @@ urlpatterns = [
     path("conseils/<int:council_id>/strategie-nationale/", views.coverage, name="coverage"),
     path("fiches/<int:action_id>/axes-nationaux/", views.national_axes, name="national_axes"),
     path("etat/departements/<str:code>/", views.departement, name="departement"),
+    path("etat/departements/<str:code>/plan/", views.plan, name="plan"),
     path("etat/national/", views.national, name="national"),
 ]

@@ -4,6 +4,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,11 +22,19 @@ from .forms import (
     AgreementForm,
     MeetingItemForm,
     NationalAxesForm,
+    PlanPriorityForm,
     SortForm,
     YearlyReturnForm,
 )
 from .map import departement_map
-from .models import ActionAxisTag, Agreement, MeetingItem, YearlyReturn
+from .models import (
+    ActionAxisTag,
+    ActionPlanTag,
+    Agreement,
+    MeetingItem,
+    PlanPriority,
+    YearlyReturn,
+)
 from .national import framework, framework_on, frameworks
 from .rules import obligations
 from .state import departement_view, national_view
@@ -314,10 +323,36 @@ def national_axes(request: HttpRequest, action_id: int) -> HttpResponse:
     strategy = action.objective.axis.strategy
     council = access.access_council(user, strategy.council_id, edit=True).obj
     before = set(action.national_axes.values_list("framework", "axis"))
-    form = NationalAxesForm(request.POST or None, initial_tags=before)
+    priorities = list(_plan_priorities(council))
+    priorities_before = set(action.plan_priorities.values_list("priority_id", flat=True))
+    form = NationalAxesForm(
+        request.POST or None,
+        initial_tags=before,
+        priorities=priorities,
+        initial_priorities=priorities_before,
+    )
     if form.is_valid():
         after = form.tags()
+        priorities_after = form.priority_ids()
         with transaction.atomic():
+            action.plan_priorities.all().delete()
+            ActionPlanTag.objects.bulk_create(
+                ActionPlanTag(action=action, priority_id=pk) for pk in sorted(priorities_after)
+            )
+            if priorities_after != priorities_before:
+                labels = {p.pk: f"{p.plan} {p.code}" for p in priorities}
+                record(
+                    user,
+                    "updated",
+                    action,
+                    council=council,
+                    changes={
+                        "priorités départementales": [
+                            ", ".join(labels[pk] for pk in sorted(priorities_before)),
+                            ", ".join(labels[pk] for pk in sorted(priorities_after)),
+                        ]
+                    },
+                )
             action.national_axes.all().delete()
             ActionAxisTag.objects.bulk_create(
                 ActionAxisTag(action=action, framework=code, axis=axis)
@@ -338,10 +373,18 @@ def national_axes(request: HttpRequest, action_id: int) -> HttpResponse:
         "form_page.html",
         {
             "form": form,
-            "title": f"Axes nationaux servis par « {action.title} »",
+            "title": f"Axes nationaux et priorités départementales de « {action.title} »",
             "cancel_url": reverse("obligations:coverage", args=[council.pk]),
         },
     )
+
+
+def _plan_priorities(council: Council) -> QuerySet[PlanPriority]:
+    """The priorities of the préfet's plans of the council's département."""
+    departement_id = access.council_departement_id(council)
+    if departement_id is None:
+        return PlanPriority.objects.none()
+    return PlanPriority.objects.filter(departement_id=departement_id)
 
 
 def _tags_text(tags: set[tuple[str, str]]) -> str:
@@ -371,6 +414,13 @@ def coverage(request: HttpRequest, council_id: int) -> HttpResponse:
         tagged = {tag.axis for tag in action.national_axes.all() if tag.framework == chosen.code}
         rows.append((action, [axis.code in tagged for axis in chosen.axes]))
     totals = [sum(1 for _, cells in rows if cells[i]) for i in range(len(chosen.axes))]
+    priorities = (
+        _plan_priorities(council)
+        .annotate(
+            served=Count("tags", filter=Q(tags__action__in=[action.pk for action in actions]))
+        )
+        .order_by("-starts_on", "code")
+    )
     return render(
         request,
         "obligations/coverage.html",
@@ -382,6 +432,32 @@ def coverage(request: HttpRequest, council_id: int) -> HttpResponse:
             "rows": rows,
             "totals": totals,
             "untagged": sum(1 for _, cells in rows if not any(cells)),
+            "priorities": priorities,
             "can_edit": council_access.can_edit,
+        },
+    )
+
+
+@login_required
+def plan(request: HttpRequest, code: str) -> HttpResponse:
+    """The préfet's departmental plan: its priorities, added by the préfecture agent."""
+    user = current_user(request)
+    dep = access.access_departement(user, code)
+    form = PlanPriorityForm(request.POST or None, instance=PlanPriority(departement=dep))
+    if form.is_valid():
+        with transaction.atomic():
+            priority = form.save()
+            record(user, "created", priority, changes=form_changes(form))
+        messages.success(request, f"La priorité {priority.code} est ajoutée au plan.")
+        return redirect("obligations:plan", dep.code)
+    return render(
+        request,
+        "obligations/plan.html",
+        {
+            "departement": dep,
+            "priorities": PlanPriority.objects.filter(departement=dep).annotate(
+                served=Count("tags")
+            ),
+            "form": form,
         },
     )

@@ -12,7 +12,7 @@ from stspd.councils.models import Council, Formation, Meeting
 from stspd.demo.councils import DEMO_PASSWORD
 from stspd.demo.obligations import NATIONAL_EMAIL, PREFECTURE_EMAIL, RETURN_YEAR
 from stspd.obligations.check import Verdict, check
-from stspd.obligations.models import ActionAxisTag, YearlyReturn
+from stspd.obligations.models import ActionAxisTag, ActionPlanTag, YearlyReturn
 from stspd.obligations.territory import required_communes
 from stspd.strategy.models import Action
 from stspd.territories.models import Commune, Departement
@@ -60,6 +60,9 @@ def test_the_demo_obligations_returns_and_state_views(db, client) -> None:  # ty
             == Formation.objects.filter(council=council, kind=FormationKind.WORKING_GROUP).count()
         )
     assert not YearlyReturn.objects.filter(council=lehavre).exists()
+    assert (
+        ActionPlanTag.objects.filter(action__objective__axis__strategy__council=cispd).count() == 3
+    )
     tagged = ActionAxisTag.objects.filter(action__objective__axis__strategy__council=cispd)
     assert tagged.count() == Action.objects.filter(objective__axis__strategy__council=cispd).count()
 

@@ -80,5 +80,6 @@ ALL: dict[str, Expectation] = {
     "obligations:coverage": (council, COUNCIL_READ, ""),
     "obligations:national_axes": (lambda w: {"action_id": w.action.pk}, COUNCIL_EDIT, ""),
     "obligations:departement": (lambda w: {"code": "76"}, DEPARTEMENT, ""),
+    "obligations:plan": (lambda w: {"code": "76"}, DEPARTEMENT, ""),
     "obligations:national": (lambda w: {}, NATIONAL, ""),
 }

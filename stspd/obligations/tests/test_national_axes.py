@@ -57,3 +57,38 @@ def test_the_prefecture_agent_reads_the_coverage_without_editing(world, client) 
     page = client.get(reverse("obligations:coverage", args=[world.council.pk]))
     assert page.status_code == 200
     assert reverse("obligations:national_axes", args=[world.action.pk]) not in page.content.decode()
+
+
+def test_the_prefecture_agent_sets_the_plan_and_fiches_are_tagged_with_it(world, client) -> None:  # type: ignore[no-untyped-def]
+    from stspd.obligations.models import ActionPlanTag, PlanPriority
+
+    client.force_login(world.prefecture_agent)
+    url = reverse("obligations:plan", args=["76"])
+    plan = {
+        "plan": "Plan départemental de prévention 2024-2027",
+        "starts_on": "2024-01-01",
+        "ends_on": "2023-12-31",
+        "code": "1",
+        "label": "Prévenir les violences intrafamiliales",
+    }
+    events = Event.objects.count()
+    response = client.post(url, plan)
+    assert "La fin du plan doit suivre son début." in response.content.decode()
+    assert not PlanPriority.objects.exists() and Event.objects.count() == events
+    assert client.post(url, plan | {"ends_on": "2027-12-31"}).status_code == 302
+    priority = PlanPriority.objects.get()
+    assert Event.objects.filter(verb="created", object_id=priority.pk).exists()
+    # The same number twice in one plan: a French message, nothing stored.
+    response = client.post(url, plan | {"ends_on": "2027-12-31", "label": "Autre"})
+    assert "Ce plan a déjà une priorité de ce numéro." in response.content.decode()
+
+    client.force_login(world.coordinator)
+    tag_url = reverse("obligations:national_axes", args=[world.action.pk])
+    assert "Prévenir les violences intrafamiliales" in client.get(tag_url).content.decode()
+    assert client.post(tag_url, {"priorites": [str(priority.pk)]}).status_code == 302
+    assert ActionPlanTag.objects.filter(action=world.action, priority=priority).exists()
+    page = client.get(reverse("obligations:coverage", args=[world.council.pk])).content.decode()
+    assert "1. Prévenir les violences intrafamiliales</td><td>1</td>" in page
+    # Another département's agent does not reach this plan.
+    client.force_login(world.national_agent)
+    assert client.get(url).status_code == 403
