@@ -6,7 +6,9 @@ A CISPD on a two-commune EPCI, with one working group whose charter some have si
 - reader: reader role;
 - wg_signed / wg_unsigned: partners, members of the working group, charter signed or not;
 - outsider: coordinator of another territory's CLSPD;
-- site_admin: the platform's operator (superuser).
+- site_admin: the platform's operator (superuser);
+- prefecture_agent: the préfecture agent of Seine-Maritime (State role, no council role);
+- national_agent: an agent of the national secretariat (State role, no council role).
 
 The cast is built once per worker process and committed (`_cast`); each test reads it inside its
 own rolled-back transaction, through its own copy of the objects (`world`).
@@ -41,6 +43,7 @@ from stspd.councils.workflow import create_council
 from stspd.indicators.enums import Direction
 from stspd.indicators.library import sync_library
 from stspd.indicators.models import IndicatorDefinition
+from stspd.obligations.models import StateLevel, StateRole
 from stspd.observatory.importer import stored_values, write_values
 from stspd.observatory.models import (
     Diagnostic,
@@ -119,6 +122,8 @@ class World:
     wg_unsigned: User
     outsider: User
     site_admin: User
+    prefecture_agent: User
+    national_agent: User
     indicator: Indicator
     section: DiagnosticSection
     strategy: Strategy
@@ -152,6 +157,10 @@ def build_world() -> World:
     wg_unsigned = make_user("gt-non-signe@example.org", "Nicolas", "Petit")
     outsider = make_user("exterieur@example.org", "Éric", "Duval")
     site_admin = make_user("admin@example.org", "Alex", "Martin", is_superuser=True, is_staff=True)
+    prefecture_agent = make_user("prefecture@example.org", "Hélène", "Roux")
+    StateRole.objects.create(user=prefecture_agent, level=StateLevel.PREFECTURE, departement=dep)
+    national_agent = make_user("national@example.org", "Marc", "Blanc")
+    StateRole.objects.create(user=national_agent, level=StateLevel.NATIONAL)
 
     council = create_council(
         epci,
@@ -242,6 +251,8 @@ def build_world() -> World:
         wg_unsigned=wg_unsigned,
         outsider=outsider,
         site_admin=site_admin,
+        prefecture_agent=prefecture_agent,
+        national_agent=national_agent,
         indicator=indicator,
         section=section,
         strategy=strategy,

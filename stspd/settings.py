@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "stspd.evaluation",
     "stspd.surveys",
     "stspd.public",
+    "stspd.obligations",
     "stspd.api",
     "stspd.demo",
     "stspd.core",

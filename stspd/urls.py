@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("stspd.funding.urls")),
     path("", include("stspd.evaluation.urls")),
     path("", include("stspd.surveys.urls")),
+    path("", include("stspd.obligations.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -34,6 +34,7 @@ VERB_LABELS = {
     "weighted": "pondération calculée",
     "convened": "convocation envoyée",
     "answered": "réponse à une convocation",
+    "submitted": "rapport annuel transmis à la préfecture",
 }
 
 

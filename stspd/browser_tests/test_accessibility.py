@@ -29,6 +29,8 @@ DOWNLOADS = {
     "evaluation:final_pdf",
     "evaluation:final_docx",
     "evaluation:action_sheet",
+    "obligations:yearly_return_pdf",
+    "obligations:yearly_return_xlsx",
     "public:catalogue",
     "public:strategy_pdf",
     "public:annual_report",

@@ -62,6 +62,8 @@ DEMO_LOGINS = [
     DemoLogin(f"gt-non-signe@{DOMAIN}", "partenaire, membre du groupe VIF, charte non signée"),
     DemoLogin(f"clspd@{DOMAIN}", "coordinateur du CLSPD de Saint-Étienne-du-Rouvray"),
     DemoLogin(f"exterieur@{DOMAIN}", "coordinateur du CLSPD du Havre (extérieur au CISPD)"),
+    DemoLogin(f"prefecture@{DOMAIN}", "agente de la préfecture de la Seine-Maritime"),
+    DemoLogin(f"national@{DOMAIN}", "agent du secrétariat national (SG-CIPDR)"),
 ]
 
 ORGANISATIONS = {

@@ -15,6 +15,7 @@ from stspd.audit.models import Event
 from stspd.councils.tests import meeting_helpers as meetings
 from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
 from stspd.funding.tests.expectations import ALL as FUNDING_EXPECTATIONS
+from stspd.obligations.tests.expectations import ALL as OBLIGATIONS_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source, staged
 from stspd.public.tests.expectations import ALL as PUBLIC_EXPECTATIONS
 from stspd.steering.tests.expectations import ALL as REPORTING_EXPECTATIONS
@@ -30,7 +31,12 @@ CAST = [
     "wg_signed",
     "coordinator",
     "site_admin",
+    # The State's agents (issue 18): no role in any council. Rows that do not name them treat
+    # them as the outsider (a council's own pages do not know them); the obligations' rows do.
+    "prefecture_agent",
+    "national_agent",
 ]
+STATE_AGENTS = ("prefecture_agent", "national_agent")
 LOGIN = 302  # anonymous visitors are sent to the login page
 
 # Expected GET status per cast member, by kind of access.
@@ -230,6 +236,8 @@ EXPECTATIONS |= SURVEY_EXPECTATIONS
 # The public portal: everyone, signed in or not, reads what the councils published.
 EXPECTATIONS |= PUBLIC_EXPECTATIONS
 EXPECTATIONS |= API_EXPECTATIONS
+# The council's obligations and the State's views (préfecture, national secretariat).
+EXPECTATIONS |= OBLIGATIONS_EXPECTATIONS
 
 # The same views on working-group objects: a second row for each, with the group's rules.
 GROUP_EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int]]] = {
@@ -290,7 +298,7 @@ def test_status(world, client, settings, tmp_path, name: str, space: str, who: s
     if who != "anonymous":
         client.force_login(getattr(world, who))
     url = reverse(name, kwargs=kwargs(world)) + query
-    status = expected[who]
+    status = expected.get(who, expected["outsider"]) if who in STATE_AGENTS else expected[who]
     response = client.get(url)
     assert response.status_code == status, f"GET {url} as {who}"
     if status == LOGIN:

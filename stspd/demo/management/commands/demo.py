@@ -6,6 +6,7 @@ from stspd.demo.context import load_demo_context
 from stspd.demo.councils import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
 from stspd.demo.evaluation import build_evaluation_demo
 from stspd.demo.funding import build_funding_demo
+from stspd.demo.obligations import build_obligations_demo
 from stspd.demo.observatory import load_demo_statistics
 from stspd.demo.partnerdata import build_partner_demo
 from stspd.demo.reporting import build_reporting_demo
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(build_evaluation_demo())
         self.stdout.write(build_funding_demo())
         self.stdout.write(build_survey_demo())
+        self.stdout.write(build_obligations_demo())
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<34} {login.role}")
