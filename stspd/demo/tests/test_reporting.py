@@ -50,11 +50,12 @@ def test_demo_reports_three_years_of_values_with_every_status(db) -> None:  # ty
     assert values.exclude(warning="").count() == 1
     assert {v.period_start.year for v in values} == {today.year - 2, today.year - 1, today.year}
 
-    # The council's own result indicators, yearly, each on its own trajectory.
+    # The council's own result indicators reported by partners, yearly, each on its own
+    # trajectory (the survey-fed one takes its values from the survey waves, not reports).
     codes = set()
     own = ObjectiveIndicator.objects.filter(
         objective__axis__strategy=strategy, definition__council__isnull=False
-    )
+    ).filter(definition__survey_question="")
     assert own.count() == 4
     for use in own:
         observations = [
