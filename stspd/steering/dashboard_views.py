@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
+from stspd.core.cache import cached
 from stspd.councils.models import Meeting
 from stspd.strategy.access import access_strategy
 
@@ -27,7 +28,13 @@ def dashboard(request: HttpRequest, strategy_id: int) -> HttpResponse:
     granted = access_strategy(current_user(request), strategy_id)
     strategy = granted.obj
     filters = Filters.from_query(request.GET)
-    data = dashboard_data(strategy.pk, filters=filters)
+    # Statuses computed once per version of the data: a value, a target or a setting changed
+    # records an event, which gives a new version (stspd/core/cache.py).
+    data = cached(
+        "steering:dashboard",
+        (strategy.pk, filters),
+        lambda: dashboard_data(strategy.pk, filters=filters),
+    )
     context = {
         "strategy": data.strategy,
         "council": data.strategy.council,
