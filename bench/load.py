@@ -24,8 +24,14 @@ throttled) and every coordinator client shares that session cookie. Each client 
 request as soon as the previous one is answered, for `--seconds`. Any answer that is not 2xx
 (redirects are not followed: a 302 to the login page is an error) and any connection error or
 timeout counts as an error. Latency is the client's (queueing in gunicorn included); the
-server's own time per request comes from its log lines. The floor, measured in the same run
-after a warm-up: the same pages, one request at a time from a single client.
+server's own time per request comes from its log lines. One client alone, measured in the same
+run after a warm-up: the same pages, one request at a time from a single client.
+
+The server gets the environment's CACHE_URL (e.g. redis://127.0.0.1:6379/14, as in production),
+else each worker caches in its own memory. After the load, the floor: the same clients for the
+same time on /bench/plancher/, a view returning a few bytes without the database, served by the
+same gunicorn with the same settings and middleware (bench/floor_settings.py); the pages'
+throughput and latency are reported as ratios of the floor's.
 
 Usage: `make bench-load` (or `python3 -m uv run python bench/load.py [--seconds 60]
 [--clients 100] [--working-tree] [--dry-run]`); the PostgreSQL server is BENCH_POSTGRES_URL,
@@ -572,7 +578,12 @@ def run(args: argparse.Namespace) -> int:
         f"timeout 120 s, max-requests 2000; DEBUG=0, CONN_MAX_AGE={CONN_MAX_AGE}, JSON request "
         "logs; requests carry nginx's X-Forwarded-Proto/-For; PostgreSQL "
         f"{pg_version.split()[0]}, max_connections {max_connections}, at most {peak[0]} "
-        f"connections to the bench database during the load",
+        f"connections to the bench database during the load; cache "
+        + (
+            f"{os.environ['CACHE_URL'].split('://')[0]}:// (CACHE_URL)"
+            if os.environ.get("CACHE_URL")
+            else "locmem:// (the default: one per worker)"
+        ),
         f"- code: {code}",
         f"- data: `stspd demo` in a fresh database `{DATABASE}` (communes, shapes, SSMSI "
         f"figures, councils, strategy, three years of values), built in {built:.0f} s "
