@@ -226,11 +226,13 @@ def archive_report(
 
 
 @require_safe
+@public_page
 def archive_indicators_csv(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _indicators_csv(strategy_publication(council_id, strategy_id))
 
 
 @require_safe
+@public_page
 def archive_indicators_json(
     request: HttpRequest, council_id: int, strategy_id: int
 ) -> HttpResponse:
@@ -238,11 +240,13 @@ def archive_indicators_json(
 
 
 @require_safe
+@public_page
 def archive_strategy_csv(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _strategy_csv(strategy_publication(council_id, strategy_id))
 
 
 @require_safe
+@public_page
 def archive_strategy_json(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _strategy_json(strategy_publication(council_id, strategy_id))
 
@@ -255,6 +259,7 @@ def _all(council_id: int) -> list[Publication]:
 
 
 @require_safe
+@public_page
 def all_indicators_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     text = opendata.all_indicators_csv([(pub, public_results(pub)) for pub in pubs])
@@ -263,6 +268,7 @@ def all_indicators_csv(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def all_indicators_json(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     text = opendata.all_indicators_json([(pub, public_results(pub)) for pub in pubs])
@@ -271,6 +277,7 @@ def all_indicators_json(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def all_strategies_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     code = opendata.territory_code(pubs[0])
@@ -278,6 +285,7 @@ def all_strategies_csv(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def all_strategies_json(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     code = opendata.territory_code(pubs[0])
@@ -285,6 +293,7 @@ def all_strategies_json(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     pubs = publications()
     base = f"{request.scheme}://{request.get_host()}"

@@ -149,7 +149,7 @@ def test_two_app_servers_share_one_database(world, servers) -> None:  # type: ig
     world.coordinator.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
     world.coordinator.save()
     for url in servers:
-        assert requests.get(url + "/sante/", timeout=10).json()["status"] == "ok"
+        assert requests.get(url + "/sante/", timeout=60).json()["status"] == "ok"
 
     # A session opened on the first server is valid on the second: sessions live in the database.
     session = log_in(first, world.coordinator.email)

@@ -63,6 +63,8 @@ def test_a_conditional_request_is_answered_304_without_running_the_view(world) -
         reverse("public:index"),
         reverse("public:council", args=[world.council.pk]),
         reverse("public:indicators_csv", args=[world.council.pk]),
+        reverse("public:all_strategies_json", args=[world.council.pk]),
+        reverse("public:catalogue"),
     ):
         first = visitor.get(url)
         assert first.status_code == 200
@@ -70,11 +72,13 @@ def test_a_conditional_request_is_answered_304_without_running_the_view(world) -
         assert "Cookie" in first["Vary"]
         with (
             mock.patch("stspd.public.views.render") as rendered,
-            mock.patch("stspd.public.views.publication") as made,
+            mock.patch("stspd.public.views.publication") as one,
+            mock.patch("stspd.public.views.publications") as all_councils,
+            mock.patch("stspd.public.views.council_publications") as of_council,
         ):
             again = visitor.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
-        rendered.assert_not_called()
-        made.assert_not_called()
+        for view_body in (rendered, one, all_councils, of_council):
+            view_body.assert_not_called()
         assert again.status_code == 304
         assert again["ETag"] == first["ETag"]
         assert again.content == b""
