@@ -24,8 +24,14 @@ throttled) and every coordinator client shares that session cookie. Each client 
 request as soon as the previous one is answered, for `--seconds`. Any answer that is not 2xx
 (redirects are not followed: a 302 to the login page is an error) and any connection error or
 timeout counts as an error. Latency is the client's (queueing in gunicorn included); the
-server's own time per request comes from its log lines. The floor, measured in the same run
-after a warm-up: the same pages, one request at a time from a single client.
+server's own time per request comes from its log lines. One client alone, measured in the same
+run after a warm-up: the same pages, one request at a time from a single client.
+
+The server gets the environment's CACHE_URL (e.g. redis://127.0.0.1:6379/14, as in production),
+else each worker caches in its own memory. After the load, the floor: the same clients for the
+same time on /bench/plancher/, a view returning a few bytes without the database, served by the
+same gunicorn with the same settings and middleware (bench/floor_settings.py); the pages'
+throughput and latency are reported as ratios of the floor's.
 
 Usage: `make bench-load` (or `python3 -m uv run python bench/load.py [--seconds 60]
 [--clients 100] [--working-tree] [--dry-run]`); the PostgreSQL server is BENCH_POSTGRES_URL,
@@ -75,6 +81,9 @@ class Target:
     group: str
     path: str
     logged_in: bool
+
+
+FLOOR = Target("floor", "/bench/plancher/", False)  # bench/floor_urls.py
 
 
 @dataclass
@@ -226,7 +235,10 @@ def start_server(
         for k, v in os.environ.items()
         if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_REPLICA_URL"}
     } | {
-        "PYTHONPATH": str(src),  # before the editable install's path to the checkout
+        # The code under test before the editable install's path to the checkout; bench/ for
+        # the floor's settings (the project's, plus a view without the database).
+        "PYTHONPATH": f"{src}{os.pathsep}{src / 'bench'}",
+        "DJANGO_SETTINGS_MODULE": "floor_settings",
         "DATABASE_URL": url,
         "DEBUG": "0",
         "STSPD_PRODUCTION": "0",
@@ -365,6 +377,34 @@ def client(
     session.close()
 
 
+def load(
+    args: argparse.Namespace, base: str, targets: list[list[Target]], cookie: str = ""
+) -> tuple[Outcome, float, float, tuple[float, float, float], tuple[float, float, float]]:
+    """`args.clients` clients for `args.seconds`, client i on the pages `targets[i]`: what they
+    got, when the window ended, how long until the last answer, the load averages before and
+    after."""
+    outcome = Outcome()
+    ready = threading.Barrier(args.clients + 1)
+    deadline = [float("inf")]
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(i, base, own, cookie, outcome, ready, deadline, args.keep_alive),
+            daemon=True,
+        )
+        for i, own in enumerate(targets)
+    ]
+    for thread in threads:
+        thread.start()
+    load_start = os.getloadavg()
+    started = time.perf_counter()
+    deadline[0] = time.monotonic() + args.seconds
+    ready.wait()
+    for thread in threads:
+        thread.join()
+    return outcome, deadline[0], time.perf_counter() - started, load_start, os.getloadavg()
+
+
 def watch_connections(url: str, stop: threading.Event, peak: list[int]) -> None:
     """The most connections to the bench database seen at once (sampled every 0.5 s)."""
     import psycopg
@@ -409,6 +449,8 @@ def server_times(log: Path, since: float) -> tuple[dict[str, list[float]], int, 
             if path.startswith("/observatoire/")
             else "public"
             if path.startswith("/public/")
+            else "floor"
+            if path == FLOOR.path
             else None
         )
         if group is not None:
@@ -454,46 +496,25 @@ def run(args: argparse.Namespace) -> int:
                         if round_ >= WORKERS:
                             floor[group].extend(seconds)
 
-                outcome = Outcome()
                 by_group = {g: [t for t in targets if t.group == g] for g in GROUPS}
-                ready = threading.Barrier(args.clients + 1)
-                deadline = [float("inf")]
-                threads = [
-                    threading.Thread(
-                        target=client,
-                        args=(
-                            i,
-                            base,
-                            by_group[GROUPS[i % len(GROUPS)]],
-                            cookie,
-                            outcome,
-                            ready,
-                            deadline,
-                            args.keep_alive,
-                        ),
-                        daemon=True,
-                    )
-                    for i in range(args.clients)
-                ]
-                for thread in threads:
-                    thread.start()
                 stop, peak = threading.Event(), [0]
                 watcher = threading.Thread(
                     target=watch_connections, args=(bench_url, stop, peak), daemon=True
                 )
                 watcher.start()
-                load_start = os.getloadavg()
                 since = time.time()
-                started = time.perf_counter()
-                window_start = time.monotonic()
-                deadline[0] = window_start + args.seconds
-                ready.wait()
-                for thread in threads:
-                    thread.join()
-                elapsed = time.perf_counter() - started
-                load_end = os.getloadavg()
+                outcome, deadline, elapsed, load_start, load_end = load(
+                    args,
+                    base,
+                    [by_group[GROUPS[i % len(GROUPS)]] for i in range(args.clients)],
+                    cookie,
+                )
                 stop.set()
                 watcher.join()
+                # The floor under the same load: every client on the trivial view.
+                floor_outcome, floor_deadline, _, floor_load, _ = load(
+                    args, base, [[FLOOR]] * args.clients
+                )
                 # The server is still up and fit after the load.
                 health = requests.get(base + "/sante/", headers=PROXY_HEADERS, timeout=30)
                 alive = health.ok
@@ -513,12 +534,28 @@ def run(args: argparse.Namespace) -> int:
 
     all_latencies = [s for group in GROUPS for s in outcome.latencies[group]]
     in_window = {
-        g: sum(1 for t in outcome.answered_at[g] if t <= deadline[0]) / args.seconds for g in GROUPS
+        g: sum(1 for t in outcome.answered_at[g] if t <= deadline) / args.seconds for g in GROUPS
     }
+    floor_rate = (
+        sum(1 for t in floor_outcome.answered_at["floor"] if t <= floor_deadline) / args.seconds
+    )
+    floor_latencies = floor_outcome.latencies["floor"]
+    floor_errors = sum(floor_outcome.errors.values())
+    by_count = collections.Counter(GROUPS[i % len(GROUPS)] for i in range(args.clients))
     n_ok = len(all_latencies)
     n_errors = sum(outcome.errors.values())
     total = n_ok + n_errors
-    met = n_errors == 0 and server_errors == 0 and exceptions == 0 and alive and n_ok > 0
+    met = (
+        n_errors == 0
+        and floor_errors == 0
+        and server_errors == 0
+        and exceptions == 0
+        and alive
+        and n_ok > 0
+    )
+
+    def ratio(a: float, b: float) -> str:
+        return f"{a / b:.2f}" if b else "-"
 
     def ms(values: list[float], q: float) -> str:
         return f"{percentile(values, q) * 1000:,.0f} ms" if values else "-"
@@ -541,7 +578,12 @@ def run(args: argparse.Namespace) -> int:
         f"timeout 120 s, max-requests 2000; DEBUG=0, CONN_MAX_AGE={CONN_MAX_AGE}, JSON request "
         "logs; requests carry nginx's X-Forwarded-Proto/-For; PostgreSQL "
         f"{pg_version.split()[0]}, max_connections {max_connections}, at most {peak[0]} "
-        f"connections to the bench database during the load",
+        f"connections to the bench database during the load; cache "
+        + (
+            f"{os.environ['CACHE_URL'].split('://')[0]}:// (CACHE_URL)"
+            if os.environ.get("CACHE_URL")
+            else "locmem:// (the default: one per worker)"
+        ),
         f"- code: {code}",
         f"- data: `stspd demo` in a fresh database `{DATABASE}` (communes, shapes, SSMSI "
         f"figures, councils, strategy, three years of values), built in {built:.0f} s "
@@ -556,7 +598,7 @@ def run(args: argparse.Namespace) -> int:
         "each sending its next request when the last one is answered; the coordinator logged "
         "in once through the login form, its session cookie shared by the logged-in clients",
         *(f"  - {g}: {pages[g]}" for g in GROUPS),
-        "- floor: one client alone, one request at a time after the warm-up, median of "
+        "- one client alone, one request at a time after the warm-up, median of "
         f"{WORKERS} rounds: " + ", ".join(f"{g} {ms(floor[g], 50)}" for g in GROUPS),
         f"- overall: {total:,} requests ({args.seconds} s of load, then "
         f"{elapsed - args.seconds:.1f} s to answer those still in flight), "
@@ -568,10 +610,34 @@ def run(args: argparse.Namespace) -> int:
             f"{in_window[g]:.1f} requests/s; latency p50 "
             f"{ms(outcome.latencies[g], 50)}, p95 {ms(outcome.latencies[g], 95)}; server time "
             f"p50 {ms(durations[g], 50)}, p95 {ms(durations[g], 95)}; p50 latency = "
-            f"{percentile(outcome.latencies[g], 50) / percentile(floor[g], 50):.0f}x the floor"
+            f"{percentile(outcome.latencies[g], 50) / percentile(floor[g], 50):.0f}x one client "
+            "alone"
             if outcome.latencies[g]
             else f"  - {g}: no request answered, {outcome.error_groups[g]} errors"
             for g in GROUPS
+        ),
+        f"- floor: {FLOOR.path} (a few bytes, no database, same server and middleware), the "
+        f"same {args.clients} clients for {args.seconds} s right after (load average "
+        f"{floor_load[0]:.1f} at its start): {floor_rate:.1f} requests/s, {floor_errors} errors; "
+        f"latency p50 {ms(floor_latencies, 50)}, p95 {ms(floor_latencies, 95)}; server time "
+        f"p50 {ms(durations['floor'], 50)}",
+        "- ratios to the floor: throughput per client (a group's requests/s over its clients, "
+        "to the floor's over its own) "
+        + ", ".join(
+            f"{g} {ratio(in_window[g] / max(1, by_count[g]), floor_rate / args.clients)}"
+            for g in GROUPS
+        )
+        + f"; overall throughput {ratio(sum(in_window.values()), floor_rate)}; p50 latency "
+        + ", ".join(
+            f"{g} {ratio(percentile(outcome.latencies[g], 50), percentile(floor_latencies, 50))}"
+            for g in GROUPS
+            if outcome.latencies[g] and floor_latencies
+        )
+        + "; p95 latency "
+        + ", ".join(
+            f"{g} {ratio(percentile(outcome.latencies[g], 95), percentile(floor_latencies, 95))}"
+            for g in GROUPS
+            if outcome.latencies[g] and floor_latencies
         ),
         f"- errors (non-2xx answers, connection errors, timeouts after {CLIENT_TIMEOUT} s): "
         f"{n_errors}"

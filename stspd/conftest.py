@@ -16,6 +16,7 @@ own rolled-back transaction, through its own copy of the objects (`world`).
 
 import copy
 import datetime
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -80,6 +81,15 @@ def _fast_passwords(settings):  # type: ignore[no-untyped-def]
 def _strict_templates(settings):  # type: ignore[no-untyped-def]
     """A misspelt template variable fails the test instead of rendering as nothing."""
     settings.TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = "INVALID_TEMPLATE_VARIABLE(%s)"
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):  # type: ignore[no-untyped-def]
+    """Each test its own cache keys: a page cached by one test (whose data were rolled back) is
+    never served to another, nor to another worker sharing the same Redis."""
+    settings.CACHES = {
+        "default": settings.CACHES["default"] | {"KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
 
 
 def make_user(email: str, first: str, last: str, **extra: object) -> User:

@@ -119,6 +119,33 @@ if os.environ.get("DATABASE_REPLICA_URL"):
 STSPD_REPLICA_PIN_SECONDS = int(os.environ.get("STSPD_REPLICA_PIN_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def cache_config(url: str) -> dict[str, object]:
+    """Django's cache from CACHE_URL: redis://host:port/db (shared by every app server and
+    worker), file:///path, locmem:// (one per process, the default) or dummy://."""
+    scheme, _, rest = url.partition("://")
+    if scheme in {"redis", "rediss", "unix"}:
+        backend, location = "django.core.cache.backends.redis.RedisCache", url
+    elif scheme == "file":
+        backend, location = "django.core.cache.backends.filebased.FileBasedCache", rest
+    elif scheme == "locmem":
+        backend, location = "django.core.cache.backends.locmem.LocMemCache", rest or "stspd"
+    elif scheme == "dummy":
+        backend, location = "django.core.cache.backends.dummy.DummyCache", ""
+    else:
+        raise ValueError(f"CACHE_URL: unknown scheme {scheme!r} (redis, file, locmem, dummy)")
+    config: dict[str, object] = {"BACKEND": backend, "LOCATION": location, "KEY_PREFIX": "stspd"}
+    if backend.endswith("RedisCache"):
+        # A Redis that stops answering costs a second, then the page is computed without it.
+        config["OPTIONS"] = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    return config
+
+
+# Cached pages and summaries are keyed by the data's version (stspd/core/cache.py): a cache that
+# is not shared between processes is never stale, only less often hit.
+CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
+STSPD_CACHE_SECONDS = int(os.environ.get("STSPD_CACHE_SECONDS", "3600"))
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

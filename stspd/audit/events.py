@@ -9,7 +9,12 @@ from django import forms
 from django.db import models
 from django.utils import timezone
 
+from stspd.core.cache import bump
+
 from .models import Event
+
+# Verbs that change no data: they leave the cached pages and summaries valid.
+READ_ONLY_VERBS = frozenset({"read"})
 
 if TYPE_CHECKING:
     from stspd.accounts.models import User
@@ -58,7 +63,11 @@ def record(
     changes: dict[str, list[str]] | None = None,
     label: str | None = None,
 ) -> Event:
-    """Append one event. `formation` marks events about a working group's content."""
+    """Append one event. `formation` marks events about a working group's content.
+
+    A change also gets the data a new version, in the same transaction (stspd/core/cache.py)."""
+    if verb not in READ_ONLY_VERBS:
+        bump()
     confidential = bool(formation is not None and formation.is_working_group)
     return Event.objects.create(
         actor=actor,

@@ -35,7 +35,13 @@ from django.db import connection, models, transaction
 
 FORMAT_VERSION = 1
 # Rebuilt by `migrate`: not saved, referred to by natural key; sessions are not worth keeping.
-SKIPPED = {"contenttypes.contenttype", "auth.permission", "sessions.session", "admin.logentry"}
+SKIPPED = {
+    "contenttypes.contenttype",
+    "auth.permission",
+    "sessions.session",
+    "admin.logentry",
+    "core.dataversion",  # the cache's key (stspd/core/cache.py): a restore gives a new one
+}
 # Models that moved to another app since an archive was made: the table is the same, only the
 # label changed, so an older archive's rows load under the new label (and count under it).
 RENAMED_MODELS = {"indicators.measurement": "steering.measurement"}

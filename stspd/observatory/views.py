@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from stspd.accounts.current import current_user
 from stspd.context.summary import context_block, qpv_counts
+from stspd.core.cache import cached
 from stspd.core.ids import parse_id
 
 from .access import access_territory
@@ -11,6 +14,8 @@ from .caveats import GENERAL, caveats_for
 from .evolution import evolution
 from .figures import (
     FLAG_LABELS,
+    Figures,
+    Territory,
     funnel_data,
     member_map,
     similar_reference,
@@ -29,10 +34,22 @@ from .presentation import (
 )
 
 
+def figures_of(place: Territory) -> Figures:
+    """The territory's figures, computed once per version of the data (stspd/core/cache.py):
+    an import, a change of a council's communes or of the territories gives a new one."""
+    return cached("observatory:figures", (place.kind, place.key), lambda: territory_figures(place))
+
+
 @login_required
 def territory(request: HttpRequest, kind: str, key: str) -> HttpResponse:
     place = access_territory(current_user(request), kind, key)
-    figures = territory_figures(place)
+
+    def compute() -> tuple[Figures, Any, Any]:
+        figures = figures_of(place)
+        block = context_block(place.members, (place.departement_code, place.departement_name))
+        return figures, summary(figures), block
+
+    figures, rows, block = cached("observatory:territory", (place.kind, place.key), compute)
     return render(
         request,
         "observatory/territory.html",
@@ -40,10 +57,8 @@ def territory(request: HttpRequest, kind: str, key: str) -> HttpResponse:
             "territory": place,
             "council": place.council,
             "figures": figures,
-            "rows": summary(figures),
-            "context_block": context_block(
-                place.members, (place.departement_code, place.departement_name)
-            ),
+            "rows": rows,
+            "context_block": block,
             "caveats": GENERAL,
         },
     )
@@ -53,7 +68,7 @@ def territory(request: HttpRequest, kind: str, key: str) -> HttpResponse:
 def indicator(request: HttpRequest, kind: str, key: str, indicator_id: int) -> HttpResponse:
     place = access_territory(current_user(request), kind, key)
     chosen = get_object_or_404(Indicator, pk=indicator_id)
-    figures = territory_figures(place)
+    figures = figures_of(place)
     rows = year_rows(figures.indicator_series(chosen.label))
     if not rows:
         raise Http404("Aucune donnée de cet indicateur pour ce territoire.")
@@ -114,7 +129,7 @@ def figures_download(request: HttpRequest, kind: str, key: str) -> HttpResponse:
         if (indicator_id := parse_id(wanted)) is None:
             raise Http404
         chosen = get_object_or_404(Indicator, pk=indicator_id)
-    figures = territory_figures(place)
+    figures = figures_of(place)
     name = f"observatoire-{place.kind}-{place.key}" + (f"-{chosen.pk}" if chosen else "")
     response = HttpResponse(figures_csv(figures, chosen), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'

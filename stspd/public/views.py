@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from stspd.core.cache import public_page
 from stspd.evaluation.models import PublishedReport
 from stspd.strategy.documents.pdf import render_pdf
 from stspd.strategy.documents.store import file_response, read, stored
@@ -47,6 +48,7 @@ def _download(content: bytes | str, content_type: str, filename: str) -> HttpRes
 
 
 @require_safe
+@public_page
 def index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     pubs = publications(query)
@@ -70,6 +72,7 @@ def _strategy_context(pub: Publication, pubs: list[Publication]) -> dict[str, An
 
 
 @require_safe
+@public_page
 def council(request: HttpRequest, council_id: int) -> HttpResponse:
     """The council's page: every strategy it adopted, with its period, then the current one in
     full (its own stable page holds the same), and the plenary's meetings."""
@@ -85,6 +88,7 @@ def council(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def strategy_page(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     """One adopted strategy at its stable address, whatever the council adopts later."""
     pubs = council_publications(council_id)
@@ -181,21 +185,25 @@ def annual_report(request: HttpRequest, council_id: int, year: int) -> HttpRespo
 
 
 @require_safe
+@public_page
 def indicators_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     return _indicators_csv(publication(council_id))
 
 
 @require_safe
+@public_page
 def indicators_json(request: HttpRequest, council_id: int) -> HttpResponse:
     return _indicators_json(publication(council_id))
 
 
 @require_safe
+@public_page
 def strategy_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     return _strategy_csv(publication(council_id))
 
 
 @require_safe
+@public_page
 def strategy_json(request: HttpRequest, council_id: int) -> HttpResponse:
     return _strategy_json(publication(council_id))
 
@@ -218,11 +226,13 @@ def archive_report(
 
 
 @require_safe
+@public_page
 def archive_indicators_csv(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _indicators_csv(strategy_publication(council_id, strategy_id))
 
 
 @require_safe
+@public_page
 def archive_indicators_json(
     request: HttpRequest, council_id: int, strategy_id: int
 ) -> HttpResponse:
@@ -230,11 +240,13 @@ def archive_indicators_json(
 
 
 @require_safe
+@public_page
 def archive_strategy_csv(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _strategy_csv(strategy_publication(council_id, strategy_id))
 
 
 @require_safe
+@public_page
 def archive_strategy_json(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _strategy_json(strategy_publication(council_id, strategy_id))
 
@@ -247,6 +259,7 @@ def _all(council_id: int) -> list[Publication]:
 
 
 @require_safe
+@public_page
 def all_indicators_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     text = opendata.all_indicators_csv([(pub, public_results(pub)) for pub in pubs])
@@ -255,6 +268,7 @@ def all_indicators_csv(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def all_indicators_json(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     text = opendata.all_indicators_json([(pub, public_results(pub)) for pub in pubs])
@@ -263,6 +277,7 @@ def all_indicators_json(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def all_strategies_csv(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     code = opendata.territory_code(pubs[0])
@@ -270,6 +285,7 @@ def all_strategies_csv(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def all_strategies_json(request: HttpRequest, council_id: int) -> HttpResponse:
     pubs = _all(council_id)
     code = opendata.territory_code(pubs[0])
@@ -277,6 +293,7 @@ def all_strategies_json(request: HttpRequest, council_id: int) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     pubs = publications()
     base = f"{request.scheme}://{request.get_host()}"

@@ -11,14 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
+from stspd.core.cache import cached
 from stspd.councils.models import Meeting
 from stspd.strategy.access import access_strategy
 
-from .dashboard import SOURCE_LABELS, Filters, agenda_text, dashboard_data
+from .dashboard import Filters, agenda_text, dashboard_data
 from .dashboard_forms import AgendaForm, StatusSettingsForm
 
 
@@ -27,13 +31,24 @@ def dashboard(request: HttpRequest, strategy_id: int) -> HttpResponse:
     granted = access_strategy(current_user(request), strategy_id)
     strategy = granted.obj
     filters = Filters.from_query(request.GET)
-    data = dashboard_data(strategy.pk, filters=filters)
+
+    def body() -> str:
+        data = dashboard_data(strategy.pk, filters=filters)
+        return render_to_string(
+            "steering/dashboard/_body.html", {"strategy": data.strategy, "data": data}
+        )
+
+    # The statuses and their page, rendered once per version of the data: a value, a target or
+    # a setting changed records an event, which gives a new version (stspd/core/cache.py). The
+    # part that depends on the person (rights, name, CSRF token) is rendered per request. The
+    # body is HTML the template engine made (and escaped): safe to insert as it is.
     context = {
-        "strategy": data.strategy,
-        "council": data.strategy.council,
-        "data": data,
+        "strategy": strategy,
+        "council": strategy.council,
+        "today": timezone.localdate(),
+        "filters": filters,
+        "body": mark_safe(cached("steering:dashboard", (strategy.pk, filters), body)),
         "can_edit": granted.can_edit,
-        "sources": SOURCE_LABELS,
     }
     return render(request, "steering/dashboard/page.html", context)
 

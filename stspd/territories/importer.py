@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from stspd.core.cache import bump
+
 from .models import Commune, CommuneKind, Departement, Epci, FormerCommuneCode, Region
 from .search import search_key
 
@@ -153,6 +155,7 @@ def import_cog(data_dir: Path = DATA_DIR) -> ImportReport:
     Commune.objects.bulk_update(arrondissements, ["parent"])
     report.communes = len(commune_ids)
     report.former_codes = _load_former_codes(data_dir, commune_ids)
+    bump()  # territories' names and codes show on cached pages (stspd/core/cache.py)
     return report
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from django.db import transaction
 
+from stspd.core.cache import bump
+
 from .models import Commune, CommuneShape
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -86,4 +88,5 @@ def import_shapes(path: Path = DEMO_SHAPES) -> ShapesReport:
     )
     report.loaded = len(shapes)
     report.unknown_codes.sort()
+    bump()  # the public map draws them (stspd/core/cache.py)
     return report

@@ -115,7 +115,11 @@ def test_without_context_data_the_block_is_absent(world, login) -> None:  # type
     )
 
 
-def test_the_context_block_queries_do_not_grow_with_the_members(with_context, login) -> None:  # type: ignore[no-untyped-def]
+def test_the_context_block_queries_do_not_grow_with_the_members(
+    with_context, login, settings
+) -> None:  # type: ignore[no-untyped-def]
+    # The computation's queries (cached, a page does fewer: observatory/tests/test_cache.py).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     client = login(with_context.reader)
     url = "/observatoire/epci/200023414/"
 

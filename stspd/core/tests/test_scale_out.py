@@ -1,7 +1,8 @@
 """Two app servers (gunicorn) on one PostgreSQL: both serve, a write on one is read on the
-other, a session opened on one is valid on the other, and concurrent writes through both are
-all kept. The servers are configured with a read replica (DATABASE_REPLICA_URL, here the same
-database). Runs only when the suite runs on PostgreSQL (`.ci/run` does)."""
+other (a public page it had cached included), a session opened on one is valid on the other,
+and concurrent writes through both are all kept. The servers are configured with a read replica
+(DATABASE_REPLICA_URL, here the same database) and share the cache that CACHE_URL names (Redis in
+`.ci/run`; each worker's own memory otherwise). Runs only when the suite runs on PostgreSQL."""
 
 import os
 import re
@@ -21,6 +22,7 @@ from django.db import connection
 from stspd.audit.models import Event
 from stspd.conftest import PASSWORD
 from stspd.councils.models import Decision
+from stspd.public.tests.helpers import publish
 
 pytestmark = [
     pytest.mark.skipif(
@@ -147,12 +149,18 @@ def test_two_app_servers_share_one_database(world, servers) -> None:  # type: ig
     world.coordinator.password = hasher.encode(PASSWORD, hasher.salt(), iterations=1000)
     world.coordinator.save()
     for url in servers:
-        assert requests.get(url + "/sante/", timeout=10).json()["status"] == "ok"
+        assert requests.get(url + "/sante/", timeout=60).json()["status"] == "ok"
 
     # A session opened on the first server is valid on the second: sessions live in the database.
     session = log_in(first, world.coordinator.email)
     council = f"/conseils/{world.council.pk}/"
     assert session.get(second + council, timeout=30).status_code == 200
+
+    # A public page cached by the second server (in Redis when CACHE_URL says so)...
+    publish(world)
+    public = f"/public/{world.council.pk}/"
+    assert "CISPD renommé" not in requests.get(second + public, timeout=30).text
+    requests.get(second + public, timeout=30)  # read from the cache
 
     # A write on one is read on the other.
     status = post_form(
@@ -167,6 +175,8 @@ def test_two_app_servers_share_one_database(world, servers) -> None:  # type: ig
     )
     assert status == 302
     assert "CISPD renommé sur le premier serveur" in session.get(second + council, timeout=30).text
+    # ... cached pages included: the change gave the data a new version.
+    assert "CISPD renommé sur le premier serveur" in requests.get(second + public, timeout=30).text
 
     # Concurrent writes through both servers: every one is kept, with its event.
     meeting = f"/seances/{world.plenary_meeting.pk}/decisions/ajouter/"

@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from stspd.core.backup import BackupError, restore
+from stspd.core.cache import bump
 
 
 class Command(BaseCommand):
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             restored = restore(Path(options["file"]), force=options["force"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        bump()  # pages cached before the restore are unreachable (stspd/core/cache.py)
         self.stdout.write(
             f"Sauvegarde restaurée : {sum(restored.counts.values())} lignes, "
             f"{restored.media} documents."

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from stspd.core.cache import bump
 from stspd.demo.context import load_demo_context
 from stspd.demo.councils import DEMO_LOGINS, DEMO_PASSWORD, build_demo, demo_exists
 from stspd.demo.evaluation import build_evaluation_demo
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(build_funding_demo())
         self.stdout.write(build_survey_demo())
         self.stdout.write(build_obligations_demo())
+        bump()  # the demo writes rows without events: pages cached before are not its own
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.email:<34} {login.role}")
