@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
+from stspd.core.ids import parse_id
 from stspd.councils.models import Council
 from stspd.strategy.models import Action
 
@@ -48,9 +49,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _return_year(request: HttpRequest, today: datetime.date) -> int:
     """The year asked for in ?annee=, by default the last complete year."""
-    text = request.GET.get("annee", "")
-    if text.isascii() and text.isdigit() and FIRST_RETURN_YEAR <= int(text) <= today.year:
-        return int(text)
+    year = parse_id(request.GET.get("annee"))
+    if year is not None and FIRST_RETURN_YEAR <= year <= today.year:
+        return year
     return today.year - 1
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -437,6 +437,15 @@ class WeightingInput:
     population: float
 
 
+def ordered_totals(margin: Margin) -> dict[Hashable, float]:
+    """The margin's populations in the questionnaire's order of answers (PostgreSQL's jsonb
+    keeps no key order), so that an error names the same first category on every database."""
+    order = {str(value): i for i, (value, _) in enumerate(margin.question.choices)}
+    return dict(
+        sorted(margin.totals.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    )
+
+
 def weighting_input(survey: Survey) -> WeightingInput:
     """The answers' profile values and the margins, checked before any computation."""
     margins = list(survey.margins.select_related("question").order_by("question__position"))
@@ -466,7 +475,7 @@ def weighting_input(survey: Survey) -> WeightingInput:
                 margin=margin.question.code,
             )
         calibration_margins.append(
-            CategoricalMargin(margin.question.code, sample, dict(margin.totals))
+            CategoricalMargin(margin.question.code, sample, ordered_totals(margin))
         )
     return WeightingInput(response_ids, calibration_margins, margins[0].population)
 

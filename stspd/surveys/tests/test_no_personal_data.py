@@ -24,6 +24,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "published_at": "when the results were published",
         "published_summary": "the published headline shares (aggregates, small cells removed)",
         "created_at": "when the survey was created",
+        "diagnostic_section": "the diagnostic section that embeds its published results",
     },
     "surveys.questionnaireversion": {
         "id": "key",
