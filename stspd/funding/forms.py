@@ -114,6 +114,16 @@ class ApplicationForm(Form):
             for name in ("title", "objectives", "public", "territory", "calendar", "indicators")
         }
 
+    def application_fields(self) -> dict[str, Any]:
+        """The workflow's arguments of an application, the same for creating and editing."""
+        return {
+            "programme": self.cleaned_data["programme"],
+            "priority": self.cleaned_data["priority"],
+            "sheet": self.sheet(),
+            "fipd": self.cleaned_data["fipd_requested"],
+            "amounts": self.amounts(),
+        }
+
 
 class CoFundingForm(Form):
     funder = forms.ModelChoiceField(

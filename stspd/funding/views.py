@@ -170,11 +170,7 @@ def application_add(request: HttpRequest, action_id: int, call_id: int) -> HttpR
             lambda: workflow.create_application(
                 action,
                 found,
-                programme=form.cleaned_data["programme"],
-                priority=form.cleaned_data["priority"],
-                sheet=form.sheet(),
-                fipd=form.cleaned_data["fipd_requested"],
-                amounts=form.amounts(),
+                **form.application_fields(),
                 by=user,
             ),
         )
@@ -252,11 +248,7 @@ def application_edit(request: HttpRequest, application_id: int) -> HttpResponse:
             form,
             lambda: workflow.update_application(
                 found,
-                programme=form.cleaned_data["programme"],
-                priority=form.cleaned_data["priority"],
-                sheet=form.sheet(),
-                fipd=form.cleaned_data["fipd_requested"],
-                amounts=form.amounts(),
+                **form.application_fields(),
                 by=user,
             ),
         )
