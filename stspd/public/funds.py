@@ -104,7 +104,7 @@ def public_funds(pub: Publication, today: datetime.date) -> PublicFunds:
     total = Sums()
     numbers: dict[str, tuple[str, str]] = {}
     for action in public_document(pub)["actions"]:
-        numbers[action["key"]] = (action["number"], action["title"])
+        numbers[action.get("key", "")] = (action["number"], action["title"])
         lines = []
         totals = Sums()
         for raw in sorted(
@@ -120,7 +120,7 @@ def public_funds(pub: Publication, today: datetime.date) -> PublicFunds:
                 funder_label=str(labels.get(raw["funder"], raw["funder"])),
                 funder_name=raw["funder_name"],
                 year=int(raw["year"]),
-                key=action["key"],
+                key=action.get("key", ""),
             )
             lines.append(line)
             totals.add(line)
@@ -129,7 +129,12 @@ def public_funds(pub: Publication, today: datetime.date) -> PublicFunds:
         total.add(totals)
         actions.append(
             ActionFunds(
-                action["key"], action["number"], action["title"], action["lead_name"], lines, totals
+                action.get("key", ""),
+                action["number"],
+                action["title"],
+                action["lead_name"],
+                lines,
+                totals,
             )
         )
 
