@@ -208,3 +208,17 @@ def test_a_strategy_never_adopted_has_no_public_funds(world, client) -> None:  #
     assert client.get(reverse("public:funds", args=[world.council.pk])).status_code == 404
     url = reverse("public:archive_funds", args=[world.council.pk, world.strategy.pk])
     assert client.get(url).status_code == 404
+
+
+def test_a_revision_in_progress_keeps_the_adopted_amounts_public(world, client) -> None:  # type: ignore[no-untyped-def]
+    """The working copy of a revision (publish leaves the strategy in revision) is private: the
+    public page and files show the adopted version's budget until the council adopts the new."""
+    strategy = publish(world)
+    BudgetLine.objects.filter(action=world.action).update(planned=Decimal("99999.99"))
+    page = client.get(reverse("public:archive_funds", args=[world.council.pk, strategy.pk]))
+    content = page.content.decode()
+    assert euros(Decimal("15000")) in content and euros(Decimal("99999.99")) not in content
+    rows = csv_rows(client.get(reverse("public:funds_csv", args=[world.council.pk])).content)
+    assert [(r["nature"], r["financeur_code"], r["annee"], r["prevu"]) for r in rows] == [
+        ("budget", "fipd", "2026", "15000.00")
+    ]
