@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from stspd.funding.models import Grant, Payment
+from stspd.funding.tests.helpers import make_application, make_call
 from stspd.obligations.models import Agreement, MeetingItem, PlanPriority, YearlyReturn
 from stspd.obligations.yearly import figures
 from stspd.territories.models import CommuneShape
@@ -56,6 +58,16 @@ def test_obligations_and_state_pages_have_no_accessibility_violation(  # type: i
     CommuneShape.objects.create(
         commune=world.free_commune, geometry={"type": "Polygon", "coordinates": [ring]}, source="t"
     )
+    # A granted and partly paid FIPD application, so that the State's views show figures.
+    granted = make_application(world, make_call(2025))
+    grant = Grant.objects.create(
+        application=granted,
+        programme=granted.programme,
+        amount=Decimal("9000.50"),
+        decided_on=datetime.date(2025, 6, 1),
+        report_due_on=datetime.date(2026, 6, 30),
+    )
+    Payment.objects.create(grant=grant, amount=Decimal("4000"), paid_on=datetime.date(2025, 7, 1))
     pages = {
         "coordinator": [
             reverse("obligations:council", args=[world.council.pk]),

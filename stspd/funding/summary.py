@@ -7,11 +7,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Min, Prefetch, Sum
 
 from stspd.strategy.models import Strategy
 
-from .models import Application, Grant
+from .models import Application, Grant, Payment
 
 ZERO = Decimal(0)
 
@@ -56,3 +56,77 @@ def strategy_grants(strategy: Strategy, today: datetime.date) -> list[GrantRow]:
             )
         )
     return rows
+
+
+FIPD = "fipd"  # the funder's code (reference.FUNDERS)
+
+
+@dataclass
+class FipdFigures:
+    """A council's FIPD figures for the State's views (aggregates only: no project, no
+    person). Applications, requested, granted and paid: those of the year's calls; reports
+    late: every granted application whose report is past due on the day and not received,
+    whatever its call's year (a 2025 report late in 2026 is what the préfecture chases)."""
+
+    applications: int = 0
+    requested: Decimal = ZERO
+    granted: Decimal = ZERO
+    paid: Decimal = ZERO
+    reports_late: int = 0
+
+    def add(self, other: FipdFigures) -> None:
+        self.applications += other.applications
+        self.requested += other.requested
+        self.granted += other.granted
+        self.paid += other.paid
+        self.reports_late += other.reports_late
+
+
+COUNCIL = "action__objective__axis__strategy__council_id"
+
+
+def fipd_by_council(year: int, day: datetime.date) -> dict[int, FipdFigures]:
+    """Every council's FIPD figures, by council id, in four queries whatever the number of
+    councils (a council with none is absent: read it with `.get(pk, FipdFigures())`).
+
+    An application is counted once it is recorded: the platform keeps no draft of one (it is
+    prepared and sent to the préfecture with the council's list)."""
+    figures: dict[int, FipdFigures] = {}
+
+    def of(council_id: int) -> FipdFigures:
+        return figures.setdefault(council_id, FipdFigures())
+
+    calls = {"call__funder__code": FIPD, "call__year": year}
+    for row in (
+        Application.objects.filter(**calls)
+        .values(COUNCIL)
+        .annotate(count=Count("pk"), requested=Sum("fipd_requested"))
+        .order_by()
+    ):
+        found = of(row[COUNCIL])
+        found.applications = row["count"]
+        found.requested = row["requested"] or ZERO
+    for row in (
+        Grant.objects.filter(**{f"application__{k}": v for k, v in calls.items()})
+        .values(f"application__{COUNCIL}")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        of(row[f"application__{COUNCIL}"]).granted = row["total"] or ZERO
+    for row in (
+        Payment.objects.filter(**{f"grant__application__{k}": v for k, v in calls.items()})
+        .values(f"grant__application__{COUNCIL}")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    ):
+        of(row[f"grant__application__{COUNCIL}"]).paid = row["total"] or ZERO
+    # Late as strategy_grants says it: the earliest grant's due date passed, no report.
+    for council_id in (
+        Application.objects.filter(call__funder__code=FIPD, report__isnull=True)
+        .annotate(due=Min("grants__report_due_on"))
+        .filter(due__lt=day)
+        .values_list(COUNCIL, flat=True)
+        .order_by()
+    ):
+        of(council_id).reports_late += 1
+    return figures

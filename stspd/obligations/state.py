@@ -5,9 +5,9 @@ statuses, the councils' names and their named coordinators; never a working grou
 members or content. Every total is the sum of the rows below it (tested), so that the national
 secretariat's figures for Parliament add up to what each préfecture sees.
 
-Not shown yet: FIPD applications and grants (issue 17, the `funding` room, built separately).
-The hook: `CouncilRow` and `Totals` are where its per-council figures and their sums go, read
-from that room (it will sit below this one in the layers), with the same sum tests.
+FIPD applications and grants come from the funding room (`funding.summary.fipd_by_council`,
+read once for every council: a fixed number of queries whatever their number), per council
+and summed like the other totals.
 """
 
 import datetime
@@ -20,6 +20,7 @@ from django.db.models import Sum
 from crimestats.status import LABELS as STATUS_LABELS
 from stspd.councils.enums import CouncilKind, FormationKind
 from stspd.councils.models import Council, Formation
+from stspd.funding.summary import FipdFigures, fipd_by_council
 from stspd.steering.dashboard import dashboard_data
 from stspd.strategy.enums import Status
 from stspd.strategy.models import BudgetLine
@@ -47,6 +48,7 @@ class CouncilRow:
     indicator_statuses: Counter[str]
     last_return: YearlyReturn | None
     funds_committed: Decimal
+    fipd: FipdFigures = field(default_factory=FipdFigures)
 
     @property
     def statuses_text(self) -> str:
@@ -90,6 +92,9 @@ class Totals:
     indicator_statuses: Counter[str] = field(default_factory=Counter)
     # Amounts committed in the councils' action plans for the year, every funder (euros).
     funds_committed: Decimal = Decimal(0)
+    # FIPD: applications to the year's calls, amounts requested, granted and paid on them,
+    # reports late on the day (funding.summary.FipdFigures).
+    fipd: FipdFigures = field(default_factory=FipdFigures)
 
     NUMBERS = (
         "communes_required",
@@ -111,6 +116,7 @@ class Totals:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.indicator_statuses.update(other.indicator_statuses)
         self.funds_committed += other.funds_committed
+        self.fipd.add(other.fipd)
 
     @property
     def councils(self) -> int:
@@ -124,7 +130,9 @@ class Totals:
         return [(label, self.indicator_statuses[code]) for code, label in STATUS_LABELS.items()]
 
 
-def council_row(council: Council, day: datetime.date, return_year: int) -> CouncilRow:
+def council_row(
+    council: Council, day: datetime.date, return_year: int, fipd: FipdFigures | None = None
+) -> CouncilRow:
     strategy = council.strategies.order_by("-starts_on").first()
     statuses: Counter[str] = Counter()
     if strategy is not None:
@@ -147,6 +155,7 @@ def council_row(council: Council, day: datetime.date, return_year: int) -> Counc
             action__objective__axis__strategy__council=council, year=return_year
         ).aggregate(total=Sum("committed"))["total"]
         or Decimal(0),
+        fipd=fipd or FipdFigures(),
     )
 
 
@@ -159,8 +168,9 @@ def council_rows(
         .select_related("commune", "epci", "coordinator")
         .order_by("name")
     )
+    fipd = fipd_by_council(return_year, day)
     return [
-        council_row(council, day, return_year)
+        council_row(council, day, return_year, fipd.get(council.pk))
         for council in councils
         if departement is None or council_departement_id(council) == departement.pk
     ]
@@ -186,6 +196,7 @@ def totals(rows: list[CouncilRow], required: list[RequiredCommune]) -> Totals:
         result.returns_received += row.last_return is not None
         result.indicator_statuses.update(row.indicator_statuses)
         result.funds_committed += row.funds_committed
+        result.fipd.add(row.fipd)
     return result
 
 

@@ -18,6 +18,7 @@ from crimestats.states import ValueState
 from stspd.core.exports import csv_document
 from stspd.steering.dashboard import IndicatorRow
 
+from .funds import PublicFunds
 from .portal import Publication, public_document
 
 LICENSE = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
@@ -49,6 +50,28 @@ STRATEGY_COLUMNS = [
     "numero",
     "intitule",
     "texte",
+]
+
+
+# One row per budget line ("budget") then per State grant ("subvention_etat"); amounts in euros
+# with a decimal point and two decimals.
+FUNDS_COLUMNS = [
+    "code_territoire",
+    "conseil",
+    "id_strategie",
+    "nature",
+    "annee",
+    "numero_action",
+    "action",
+    "financeur_code",
+    "financeur",
+    "precision_financeur",
+    "prevu",
+    "engage",
+    "depense",
+    "projet",
+    "accorde",
+    "verse",
 ]
 
 
@@ -264,6 +287,114 @@ def _strategy_lines(pub: Publication) -> list[dict[str, Any]]:
     return lines
 
 
+def _euros(value: Any) -> str:
+    """An amount as open data: decimal point, two decimals ("9000.50")."""
+    return f"{value:.2f}"
+
+
+def funds_lines(funds: PublicFunds) -> list[dict[str, Any]]:
+    pub = funds.pub
+    common = {
+        "code_territoire": territory_code(pub),
+        "conseil": pub.council.name,
+        "id_strategie": pub.strategy.pk,
+    }
+    rows = [
+        common
+        | {
+            "nature": "budget",
+            "annee": line.year,
+            "numero_action": line.number,
+            "action": line.action,
+            "financeur_code": line.funder,
+            "financeur": line.funder_label,
+            "precision_financeur": line.funder_name,
+            "prevu": _euros(line.planned),
+            "engage": _euros(line.committed),
+            "depense": _euros(line.spent),
+        }
+        for line in funds.lines
+    ]
+    rows += [
+        common
+        | {
+            "nature": "subvention_etat",
+            "annee": grant.year,
+            "numero_action": grant.number,
+            "action": grant.action,
+            "financeur_code": "fipd",
+            "financeur": "FIPD",
+            "projet": grant.project,
+            "accorde": _euros(grant.granted),
+            "verse": _euros(grant.paid),
+        }
+        for grant in funds.grants
+    ]
+    return rows
+
+
+def funds_csv(funds: PublicFunds) -> str:
+    return _csv(FUNDS_COLUMNS, funds_lines(funds))
+
+
+def funds_json(funds: PublicFunds) -> str:
+    pub = funds.pub
+
+    def sums(totals: Any) -> dict[str, str]:
+        return {
+            "prevu": _euros(totals.planned),
+            "engage": _euros(totals.committed),
+            "depense": _euros(totals.spent),
+        }
+
+    data = {
+        "schema": "stspd-public-funds/1",
+        "code_territoire": territory_code(pub),
+        "conseil": pub.council.name,
+        "strategie": pub.data["title"],
+        "version": pub.version,
+        "unite": "euro",
+        **strategy_key(pub),
+        "lignes_budgetaires": [
+            {
+                "annee": line.year,
+                "numero_action": line.number,
+                "action": line.action,
+                "financeur_code": line.funder,
+                "financeur": line.funder_label,
+                "precision_financeur": line.funder_name,
+                **sums(line),
+            }
+            for line in funds.lines
+        ],
+        "subventions_etat": [
+            {
+                "financeur_code": "fipd",
+                "annee": grant.year,
+                "numero_action": grant.number,
+                "action": grant.action,
+                "projet": grant.project,
+                "accorde": _euros(grant.granted),
+                "verse": _euros(grant.paid),
+            }
+            for grant in funds.grants
+        ],
+        "totaux": {
+            "par_financeur": [
+                {"financeur_code": code, "financeur": label, **sums(totals)}
+                for code, label, totals in funds.by_funder
+            ],
+            "par_annee": [{"annee": year, **sums(totals)} for year, totals in funds.by_year],
+            "total": sums(funds.total),
+            "subventions_etat": {
+                "accorde": _euros(funds.grants_total[0]),
+                "verse": _euros(funds.grants_total[1]),
+            },
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
 def catalogue(pubs: list[Publication], base: str, modified: dict[int, datetime.datetime]) -> str:
     """A DCAT-AP catalogue (JSON-LD): one dataset per council and kind, each with its CSV and
     JSON distributions. `base` is the site's address (scheme and host)."""
@@ -293,6 +424,13 @@ def catalogue(pubs: list[Publication], base: str, modified: dict[int, datetime.d
                 "Axes, objectifs et fiches action de la stratégie territoriale de sécurité et de "
                 f"prévention de la délinquance adoptée (version {pub.version}).",
             ),
+            (
+                "funds",
+                f"Financements de la stratégie — {council.name}",
+                "Montants prévus, engagés et dépensés par fiche action, financeur et année, et "
+                "subventions de l'État (FIPD) accordées et versées, stratégie "
+                f"« {pub.data['title']} ».",
+            ),
         ]:
             datasets.append(
                 {
@@ -304,7 +442,9 @@ def catalogue(pubs: list[Publication], base: str, modified: dict[int, datetime.d
                     "dct:publisher": publisher,
                     "dct:license": {"@id": LICENSE},
                     "dct:modified": {"@value": when, "@type": "xsd:dateTime"},
-                    "dcat:landingPage": {"@id": url("public:council", pub)},
+                    "dcat:landingPage": {
+                        "@id": url("public:funds" if kind == "funds" else "public:council", pub)
+                    },
                     "dcat:keyword": ["sécurité", "prévention de la délinquance", "CLSPD"],
                     "dcat:distribution": [
                         {

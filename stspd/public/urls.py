@@ -14,6 +14,10 @@ urlpatterns = [
     path("<int:council_id>/strategie.json", views.strategy_json, name="strategy_json"),
     path("<int:council_id>/indicateurs.csv", views.indicators_csv, name="indicators_csv"),
     path("<int:council_id>/indicateurs.json", views.indicators_json, name="indicators_json"),
+    # The funds of the current strategy (in force, else the last one).
+    path("<int:council_id>/financements/", views.funds, name="funds"),
+    path("<int:council_id>/financements.csv", views.funds_csv, name="funds_csv"),
+    path("<int:council_id>/financements.json", views.funds_json, name="funds_json"),
     # One strategy at its stable address: never moved by the adoption of another one.
     path("<int:council_id>/strategies/<int:strategy_id>/", views.strategy_page, name="archive"),
     path(
@@ -45,6 +49,21 @@ urlpatterns = [
         "<int:council_id>/strategies/<int:strategy_id>/indicateurs.json",
         views.archive_indicators_json,
         name="archive_indicators_json",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/financements/",
+        views.archive_funds,
+        name="archive_funds",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/financements.csv",
+        views.archive_funds_csv,
+        name="archive_funds_csv",
+    ),
+    path(
+        "<int:council_id>/strategies/<int:strategy_id>/financements.json",
+        views.archive_funds_json,
+        name="archive_funds_json",
     ),
     # Every strategy the council adopted, in one file.
     path("<int:council_id>/strategies.csv", views.all_strategies_csv, name="all_strategies_csv"),

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from stspd.core.cache import public_page
@@ -17,6 +18,7 @@ from stspd.strategy.documents.pdf import render_pdf
 from stspd.strategy.documents.store import file_response, read, stored
 
 from . import opendata
+from .funds import public_funds
 from .portal import (
     Publication,
     caveats,
@@ -249,6 +251,71 @@ def archive_strategy_csv(request: HttpRequest, council_id: int, strategy_id: int
 @public_page
 def archive_strategy_json(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
     return _strategy_json(strategy_publication(council_id, strategy_id))
+
+
+# The funds of one strategy: its page, CSV and JSON (the current strategy's, and at the
+# strategy's stable address).
+
+
+def _funds_page(request: HttpRequest, pub: Publication, pubs: list[Publication]) -> HttpResponse:
+    context = {
+        "pub": pub,
+        "council": pub.council,
+        "funds": public_funds(pub, timezone.localdate()),
+        "period": periods(pubs)[pub.strategy.pk],
+    }
+    return render(request, "public/funds.html", context)
+
+
+def _funds_csv(pub: Publication) -> HttpResponse:
+    text = opendata.funds_csv(public_funds(pub, timezone.localdate()))
+    return _download(text, CSV, f"financements-{opendata.file_suffix(pub)}.csv")
+
+
+def _funds_json(pub: Publication) -> HttpResponse:
+    text = opendata.funds_json(public_funds(pub, timezone.localdate()))
+    return _download(text, JSON, f"financements-{opendata.file_suffix(pub)}.json")
+
+
+@require_safe
+@public_page
+def funds(request: HttpRequest, council_id: int) -> HttpResponse:
+    pubs = council_publications(council_id)
+    return _funds_page(request, current_publication(pubs), pubs)
+
+
+@require_safe
+@public_page
+def funds_csv(request: HttpRequest, council_id: int) -> HttpResponse:
+    return _funds_csv(publication(council_id))
+
+
+@require_safe
+@public_page
+def funds_json(request: HttpRequest, council_id: int) -> HttpResponse:
+    return _funds_json(publication(council_id))
+
+
+@require_safe
+@public_page
+def archive_funds(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
+    pubs = council_publications(council_id)
+    pub = next((pub for pub in pubs if pub.strategy.pk == strategy_id), None)
+    if pub is None:
+        raise Http404("Cette stratégie n'a pas été adoptée par ce conseil.")
+    return _funds_page(request, pub, pubs)
+
+
+@require_safe
+@public_page
+def archive_funds_csv(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
+    return _funds_csv(strategy_publication(council_id, strategy_id))
+
+
+@require_safe
+@public_page
+def archive_funds_json(request: HttpRequest, council_id: int, strategy_id: int) -> HttpResponse:
+    return _funds_json(strategy_publication(council_id, strategy_id))
 
 
 # Every strategy the council adopted, in one file.

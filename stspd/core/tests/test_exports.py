@@ -205,6 +205,7 @@ def test_no_export_of_the_platform_writes_a_live_formula(world, client) -> None:
         "evaluation:funds_xlsx",
         "public:indicators_csv",
         "public:strategy_csv",
+        "public:funds_csv",
         "councils:events_csv",
         "observatory:csv",
         "surveys:results_csv",

@@ -65,3 +65,32 @@ def test_the_demo_fipd_cycle_reconciles_to_the_cent(db, client) -> None:  # type
     )
     page = client.get(reverse("funding:call", args=[strategy.council.pk, calls[2026].pk]))
     assert "compte rendu précédent manquant" in page.content.decode()
+
+
+def test_the_prefecture_view_counts_the_demo_fipd_cycle(db) -> None:  # type: ignore[no-untyped-def]
+    """The département's FIPD figures on the demo, against the database and known answers."""
+    from stspd.obligations.state import departement_view
+    from stspd.territories.models import Departement
+
+    call_command("demo")
+    day = datetime.date(2026, 12, 7)
+    view = departement_view(Departement.objects.get(code="76"), day, 2025)
+    fipd = view.totals.fipd
+    of_2025 = Application.objects.filter(call__year=2025)
+    assert (fipd.applications, fipd.requested) == (
+        of_2025.count(),
+        sum((a.fipd_requested for a in of_2025), Decimal(0)),
+    )
+    assert fipd.granted == sum(g.amount for a in of_2025 for g in a.grants.all())
+    assert fipd.paid == sum(
+        p.amount for p in Payment.objects.filter(grant__application__in=of_2025)
+    )
+    # Known answers: two 2025 applications granted and paid in full; the mediation's report
+    # (due 30 June 2026) is late, the association's was received.
+    assert (fipd.applications, fipd.granted, fipd.paid, fipd.reports_late) == (
+        2,
+        Decimal("75000"),
+        Decimal("75000"),
+        1,
+    )
+    assert sum(row.fipd.applications for row in view.rows) == 2

@@ -16,9 +16,12 @@ from stspd.conftest import make_commune, make_user
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Decision, Formation, FormationMember, Meeting
 from stspd.councils.workflow import create_council
+from stspd.funding.models import Application, Call, Funder, Grant, Payment, Programme, Report
+from stspd.funding.reference import ensure_reference
+from stspd.funding.summary import fipd_by_council
 from stspd.obligations.models import StateLevel, StateRole, YearlyReturn
-from stspd.obligations.state import Totals, departement_view, national_view
-from stspd.strategy.models import BudgetLine
+from stspd.obligations.state import Totals, council_rows, departement_view, national_view
+from stspd.strategy.models import Action, Axis, BudgetLine, Objective, Strategy
 from stspd.territories.models import Departement, Region
 
 DAY = datetime.date(2026, 6, 1)
@@ -75,7 +78,113 @@ def generate(world, seed: int = 18) -> dict[str, list[Council]]:  # type: ignore
                     sent_at=timezone.now(),
                 )
             made[dep_code].append(council)
+    fipd(draw, made)
     return made
+
+
+def cents(draw: random.Random) -> Decimal:
+    return Decimal(draw.randint(100_000, 2_000_000)) / 100
+
+
+def fipd(draw: random.Random, made: dict[str, list[Council]]) -> None:
+    """FIPD calls of the year and of two years before in each département, applications of
+    some councils' fiches, some granted (some paid, some with their report), drawn at random:
+    the earlier call's unreported grants are late on DAY."""
+    ensure_reference()
+    funder = Funder.objects.get(code="fipd")
+    programme = Programme.objects.get(funder=funder, letter="D")
+    for code, councils in made.items():
+        dep = Departement.objects.get(code=code)
+        calls = [
+            Call.objects.get_or_create(
+                funder=funder,
+                departement=dep,
+                year=year,
+                defaults={
+                    "title": f"FIPD {year} {code}",
+                    "opens_on": datetime.date(year, 1, 1),
+                    "closes_on": datetime.date(year, 3, 1),
+                },
+            )[0]
+            for year in (YEAR - 2, YEAR)
+        ]
+        for index, council in enumerate(councils):
+            if draw.random() < 0.25:
+                continue  # a council that applied for nothing
+            strategy = Strategy.objects.create(
+                council=council,
+                title=f"Stratégie FIPD {council.pk}",
+                starts_on=datetime.date(2024, 1, 1),
+                ends_on=datetime.date(2027, 12, 31),
+            )
+            axis = Axis.objects.create(strategy=strategy, position=1, title="Axe")
+            objective = Objective.objects.create(axis=axis, position=1, statement="Objectif")
+            for number in range(draw.randint(1, 3)):
+                action = Action.objects.create(
+                    objective=objective, position=number + 1, title=f"Fiche {index}-{number}"
+                )
+                for call in calls:
+                    if draw.random() < 0.3:
+                        continue
+                    application = Application.objects.create(
+                        call=call,
+                        action=action,
+                        programme=programme,
+                        title=f"Projet {index}-{number}",
+                        fipd_requested=cents(draw),
+                    )
+                    if draw.random() < 0.3:
+                        continue  # not granted (yet)
+                    grant = Grant.objects.create(
+                        application=application,
+                        programme=programme,
+                        amount=application.fipd_requested - draw.randint(0, 500),
+                        decided_on=datetime.date(call.year, 6, 1),
+                        report_due_on=call.report_due_on,
+                    )
+                    for _ in range(draw.randint(0, 2)):
+                        Payment.objects.create(
+                            grant=grant,
+                            paid_on=datetime.date(call.year, 7, 1),
+                            amount=(grant.amount / 3).quantize(Decimal("0.01")),
+                        )
+                    if draw.random() < 0.4:
+                        Report.objects.create(
+                            application=application,
+                            submitted_on=datetime.date(call.year + 1, 3, 1),
+                            qualitative="Bilan",
+                        )
+
+
+def expected_fipd(councils: list[Council]) -> dict[str, object]:
+    """The FIPD figures of these councils, counted from the rows one by one."""
+    mine = [
+        a
+        for a in Application.objects.select_related("call", "action__objective__axis__strategy")
+        if a.action.objective.axis.strategy.council in councils
+    ]
+    of_year = [a for a in mine if a.call.year == YEAR]
+    late = 0
+    for application in mine:
+        dues = [g.report_due_on for g in Grant.objects.filter(application=application)]
+        if dues and min(dues) < DAY and not Report.objects.filter(application=application):
+            late += 1
+    return {
+        "applications": len(of_year),
+        "requested": sum((a.fipd_requested for a in of_year), Decimal(0)),
+        "granted": sum(
+            (g.amount for g in Grant.objects.filter(application__in=of_year)), Decimal(0)
+        ),
+        "paid": sum(
+            (p.amount for p in Payment.objects.filter(grant__application__in=of_year)),
+            Decimal(0),
+        ),
+        "reports_late": late,
+    }
+
+
+def figures(totals: object) -> dict[str, object]:
+    return {name: getattr(totals, name) for name in expected_fipd([])}
 
 
 def test_a_departement_roll_up_is_the_sum_over_its_councils(world) -> None:  # type: ignore[no-untyped-def]
@@ -109,6 +218,34 @@ def test_a_departement_roll_up_is_the_sum_over_its_councils(world) -> None:  # t
             ),
             Decimal(0),
         )
+        # FIPD: each council's figures, and the département's their sum, to the cent.
+        for row in view.rows:
+            assert figures(row.fipd) == expected_fipd([row.council]), row.council.name
+        assert figures(totals.fipd) == expected_fipd(councils)
+    # The draw gave each kind of figure somewhere (else the sums proved little).
+    france = national_view(DAY, YEAR).france.fipd
+    assert france.applications and france.granted and france.paid and france.reports_late
+
+
+def test_the_fipd_figures_are_read_in_a_fixed_number_of_queries(world) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    made = generate(world)
+    with CaptureQueriesContext(connection) as few:
+        before = fipd_by_council(YEAR, DAY)
+    fipd(random.Random(7), {code: councils * 3 for code, councils in made.items()})
+    with CaptureQueriesContext(connection) as many:
+        after = fipd_by_council(YEAR, DAY)
+    assert len(few) == len(many) == 4
+    assert sum(f.applications for f in after.values()) > sum(
+        f.applications for f in before.values()
+    )
+    # The State's views read them once for all their councils.
+    with CaptureQueriesContext(connection) as rows:
+        council_rows(DAY, YEAR)
+    fipd_queries = [q for q in rows.captured_queries if "funding_" in q["sql"]]
+    assert len(fipd_queries) == 4
 
 
 def test_the_national_view_is_the_sum_over_departements(world) -> None:  # type: ignore[no-untyped-def]
@@ -124,6 +261,7 @@ def test_the_national_view_is_the_sum_over_departements(world) -> None:  # type:
     assert view.france.councils == Council.objects.filter(approved_at__isnull=False).count()
     assert sum(view.france.indicator_statuses.values()) >= 1  # the cast's strategy
     assert view.france.funds_committed == Decimal("9000.50")
+    assert figures(view.france.fipd) == expected_fipd(list(Council.objects.all()))
 
 
 @pytest.fixture

@@ -29,7 +29,12 @@ def test_the_catalogue_describes_each_councils_datasets_in_dcat(world, client) -
     assert [d["dct:identifier"] for d in datasets] == [
         "stspd-200023414-indicators",
         "stspd-200023414-strategy",
+        "stspd-200023414-funds",
     ]
+    funds = datasets[2]
+    assert funds["dcat:landingPage"]["@id"] == "http://testserver" + reverse(
+        "public:funds", args=[world.council.pk]
+    )
     for dataset in datasets:
         assert dataset["dct:publisher"]["foaf:name"] == "CISPD de la Métropole"
         assert dataset["dct:license"]["@id"].startswith(
