@@ -166,7 +166,7 @@ def status_counts_sentence(rows: list[IndicatorRow]) -> str:
     without = sum(row.status is None for row in results)
     if without:
         parts.append(f"{number(without)} sans statut faute de cible chiffrée")
-    head = plural(len(results), "indicateur de résultat")
+    head = plural(len(results), "indicateur de résultat", "indicateurs de résultat")
     return f"Sur {head} : {_join(parts)}."
 
 
@@ -263,13 +263,14 @@ def implementation_sentence(activity: Activity, when: str) -> str:
     )
 
 
-def values_sentence(activity: Activity, when: str) -> str:
+def values_sentence(activity: Activity, dated: str) -> str:
+    """`dated`: "de 2025", "de la période"."""
     if not (activity.values_validated or activity.values_submitted):
-        return f"Aucune valeur d'indicateur datée {when} n'a été renseignée par les partenaires."
+        return f"Aucune valeur d'indicateur {dated} n'a été renseignée par les partenaires."
+    n = activity.values_validated
     text = (
-        f"{number(activity.values_validated)} valeur{'s' if activity.values_validated > 1 else ''}"
-        f" d'indicateurs datée{'s' if activity.values_validated > 1 else ''} {when} "
-        f"validée{'s' if activity.values_validated > 1 else ''} par la coordination"
+        f"{plural(n, 'valeur')} d'indicateurs {dated} renseignée{'s' if n > 1 else ''} par les "
+        f"partenaires et validée{'s' if n > 1 else ''} par la coordination"
     )
     if activity.values_submitted:
         text += f", {number(activity.values_submitted)} autre(s) transmise(s) en attente"
@@ -393,7 +394,7 @@ def build_summary(report: Report) -> Summary:
     done = [
         milestones_sentence(activity, when),
         implementation_sentence(activity, when),
-        values_sentence(activity, when),
+        values_sentence(activity, f"de {report.year}" if annual else "de la période"),
     ]
     if not annual:
         done.append(action_status_sentence(activity))
