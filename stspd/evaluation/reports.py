@@ -264,7 +264,9 @@ def _activity(report: Report) -> Activity:
     actions = [a for o in report.objectives for a in o.actions]
     return Activity(
         milestones_due=milestones.filter(due_on__gte=start, due_on__lte=end).count(),
-        milestones_done=milestones.filter(done_on__gte=start, done_on__lte=end).count(),
+        milestones_done=milestones.filter(
+            due_on__gte=start, due_on__lte=end, done_on__isnull=False, done_on__lte=end
+        ).count(),
         values_validated=statuses.get(MeasurementStatus.VALIDATED, 0),
         values_submitted=statuses.get(MeasurementStatus.SUBMITTED, 0),
         implementation=Counter(a.appraisal.implementation for a in actions if a.appraisal),

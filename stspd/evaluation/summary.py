@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from .reports import Report
 
 # How many indicators the summary names one by one: a page, not a catalogue.
-MAX_INDICATORS = 6
+MAX_INDICATORS = 4
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
@@ -60,7 +60,15 @@ def status_phrase(row: IndicatorRow | None) -> str:
     if row is None:
         return ""
     last = row.points[-1] if row.points else None
-    value = f"dernière valeur {last.text} ({last.label})" if last is not None else ""
+    value = ""
+    if last is not None and last.source == "survey" and last.value is not None:
+        value = f"dernière valeur {number(last.value, 1)} % (enquête close le {date(last.end)}"
+        if last.low is not None and last.high is not None:
+            value += f" ; entre {number(last.low, 1)} et {number(last.high, 1)} %"
+        value += ")"
+    elif last is not None:
+        value = f"dernière valeur {last.text} ({last.label}"
+        value += ", transmise, pas encore validée)" if last.source == "submitted" else ")"
     head = "sans statut" if row.status is None else row.status.label
     return f"{head} ; {value}" if value else f"{head} ; aucune valeur à ce jour"
 
@@ -234,13 +242,13 @@ class Activity:
 
 
 def milestones_sentence(activity: Activity, when: str) -> str:
-    if not activity.milestones_due and not activity.milestones_done:
+    """The milestones due in the period, and how many of them were met by the report's date."""
+    if not activity.milestones_due:
         return f"Aucun jalon de fiche action n'était prévu {when}."
     return (
-        f"Jalons des fiches action : {number(activity.milestones_done)} réalisé"
-        f"{'s' if activity.milestones_done > 1 else ''} {when}, pour "
-        f"{number(activity.milestones_due)} prévu{'s' if activity.milestones_due > 1 else ''} "
-        f"{when}."
+        f"Jalons des fiches action prévus {when} : {number(activity.milestones_done)} "
+        f"réalisé{'s' if activity.milestones_done > 1 else ''} sur "
+        f"{number(activity.milestones_due)}."
     )
 
 
@@ -250,11 +258,11 @@ def implementation_sentence(activity: Activity, when: str) -> str:
     if not appraised:
         return f"Aucune fiche action n'a reçu d'appréciation {when}."
     labels = {
-        Implementation.AS_PLANNED: "mises en œuvre comme prévu",
-        Implementation.PARTLY: "en partie",
-        Implementation.NOT: "non mises en œuvre",
+        Implementation.AS_PLANNED: ("mise en œuvre comme prévu", "mises en œuvre comme prévu"),
+        Implementation.PARTLY: ("mise en œuvre en partie", "mises en œuvre en partie"),
+        Implementation.NOT: ("non mise en œuvre", "non mises en œuvre"),
     }
-    parts = [f"{number(counts[code])} {label}" for code, label in labels.items() if counts[code]]
+    parts = [plural(counts[code], *label) for code, label in labels.items() if counts[code]]
     missing = activity.actions - appraised
     tail = f" ; {number(missing)} sans appréciation" if missing > 0 else ""
     return (
@@ -277,15 +285,21 @@ def values_sentence(activity: Activity, dated: str) -> str:
     return text + "."
 
 
+ACTION_STATUS: dict[str, tuple[str, str]] = {
+    ActionStatus.PLANNED: ("prévue, pas encore commencée", "prévues, pas encore commencées"),
+    ActionStatus.IN_PROGRESS: ("en cours", "en cours"),
+    ActionStatus.DONE: ("réalisée", "réalisées"),
+    ActionStatus.SUSPENDED: ("suspendue", "suspendues"),
+    ActionStatus.ABANDONED: ("abandonnée", "abandonnées"),
+}
+
+
 def action_status_sentence(activity: Activity) -> str:
     counts = activity.action_status
     if not activity.actions:
         return "La stratégie ne compte aucune fiche action."
-    labels = dict(ActionStatus.choices)
     parts = [
-        f"{number(counts[code])} {str(labels[code]).lower()}{'s' if counts[code] > 1 else ''}"
-        for code in ActionStatus.values
-        if counts[code]
+        plural(counts[code], *ACTION_STATUS[code]) for code in ActionStatus.values if counts[code]
     ]
     return f"État des fiches action aujourd'hui : {_join(parts)}."
 
@@ -348,11 +362,18 @@ class Summary:
     grants: GrantTotals
 
 
-def _priority(row: IndicatorRow | None, judgement: IndicatorJudgement | None) -> tuple[int, int]:
+def _priority(
+    pair: tuple[IndicatorRow | None, IndicatorJudgement | None],
+) -> tuple[int, int, int]:
+    """Which indicators the summary names first: those late or to watch, then those whose
+    change could be measured (a test beyond chance first), then by status."""
+    row, judgement = pair
     code = row.status.code if row is not None and row.status is not None else ""
     rank = STATUS_ORDER.index(code) if code in STATUS_ORDER else len(STATUS_ORDER)
-    tested = judgement is not None and judgement.change.significant is True
-    return (rank, 0 if tested else 1)
+    worrying = 0 if code in ("off_track", "at_risk") else 1
+    change = judgement.change if judgement is not None else None
+    measured = 2 if change is None or not change.computed else 0 if change.significant else 1
+    return (worrying, measured, rank)
 
 
 def build_summary(report: Report) -> Summary:
@@ -377,7 +398,7 @@ def build_summary(report: Report) -> Summary:
     actions = [a for o in objectives for a in o.actions]
     unquantified = [o for o in objectives if o.objective.unquantified_reason.strip()]
     planned = [
-        f"La stratégie « {strategy.title} » ({period}) compte "
+        f"La stratégie ({period}) compte "
         f"{plural(len(report.axes), 'axe')}, {plural(len(objectives), 'objectif')} et "
         f"{plural(len(actions), 'fiche action', 'fiches action')}.",
     ]
@@ -405,7 +426,7 @@ def build_summary(report: Report) -> Summary:
         if row.kind == "result":
             pairs.append((row, judged.pop(row.use.pk, None)))
     pairs += [(None, j) for j in judged.values()]
-    pairs.sort(key=lambda pair: _priority(*pair))
+    pairs.sort(key=_priority)
     shown = pairs[:MAX_INDICATORS]
     more = ""
     if len(pairs) > len(shown):

@@ -32,10 +32,12 @@ from stspd.evaluation.summary import (
     Activity,
     GrantTotals,
     Since,
+    action_status_sentence,
     change_phrase,
     comparison_phrase,
     grants_sentence,
     implementation_sentence,
+    milestones_sentence,
     money_sentence,
     since_sentences,
     status_counts_sentence,
@@ -267,8 +269,41 @@ def test_activity_sentences() -> None:
     activity = Activity(actions=3)
     activity.implementation.update({"as_planned": 1, "partly": 1})
     assert implementation_sentence(activity, "en 2025") == (
-        "Sur 3 fiches action, appréciées en 2025 : 1 mises en œuvre comme prévu et 1 en partie "
-        "; 1 sans appréciation."
+        "Sur 3 fiches action, appréciées en 2025 : 1 mise en œuvre comme prévu et 1 mise en "
+        "œuvre en partie ; 1 sans appréciation."
+    )
+
+
+def test_milestones_and_action_states() -> None:
+    assert milestones_sentence(Activity(), "en 2025") == (
+        "Aucun jalon de fiche action n'était prévu en 2025."
+    )
+    assert milestones_sentence(Activity(milestones_due=24, milestones_done=21), "en 2025") == (
+        "Jalons des fiches action prévus en 2025 : 21 réalisés sur 24."
+    )
+    activity = Activity(actions=3)
+    activity.action_status.update({"in_progress": 2, "done": 1})
+    assert action_status_sentence(activity) == (
+        "État des fiches action aujourd'hui : 2 en cours et 1 réalisée."
+    )
+
+
+def test_a_value_awaiting_validation_says_so() -> None:
+    pending = point("published", 325)
+    pending.source = "submitted"
+    text = status_phrase(row([pending], None))
+    assert text == "sans statut ; dernière valeur 325 (2025, transmise, pas encore validée)"
+
+
+def test_a_survey_share_keeps_its_range_in_plain_words() -> None:
+    day = datetime.date(2026, 10, 8)
+    wave = Point(
+        day, day, "Enquête 2026 (collecte close le 08/10/2026)", "published", 16.7, "survey"
+    )
+    wave.low, wave.high = 14.4, 19.3
+    text = status_phrase(row([wave], None))
+    assert text == (
+        "sans statut ; dernière valeur 16,7 % (enquête close le 08/10/2026 ; entre 14,4 et 19,3 %)"
     )
 
 
