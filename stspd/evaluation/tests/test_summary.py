@@ -551,3 +551,15 @@ def test_a_published_review_keeps_its_bytes_when_reports_are_rendered_again(  # 
     url = reverse("public:archive_report", args=[world.council.pk, world.strategy.pk, 2026])
     response = client.get(url)
     assert b"".join(response) == frozen
+
+
+def test_a_review_reads_no_observatory_year_after_its_own(world: World, panel: Panel) -> None:
+    """The panel runs to 2023: a review of 2022 compares 2020 with 2022, never with 2023."""
+
+    def change(year: int | None) -> Change:
+        report = build_report(world.strategy, year)
+        [judgement] = [j for o in report.objectives for j in o.judgements if j.use == panel.use]
+        return judgement.change
+
+    assert (change(2022).before_label, change(2022).after_label) == ("2020", "2022")
+    assert change(None).after_label == "2023"
