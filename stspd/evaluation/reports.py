@@ -243,6 +243,8 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
         row for row in strategy_grants(strategy, as_of) if year is None or row.year == year
     ]
     report.activity = _activity(report)
+    if public:  # the portal's version counts validated values only, as it shows them
+        report.activity.values_submitted = 0
     if year is None:
         report.since = _since(report, public=public)
     return report

@@ -563,3 +563,17 @@ def test_a_review_reads_no_observatory_year_after_its_own(world: World, panel: P
 
     assert (change(2022).before_label, change(2022).after_label) == ("2020", "2022")
     assert change(None).after_label == "2023"
+
+
+def test_the_public_version_counts_no_value_awaiting_validation(from_2025: World) -> None:
+    Measurement.objects.create(
+        action_indicator=from_2025.action.indicators.get(),
+        period_start=datetime.date(2025, 9, 1),
+        value=D(3),
+        status="submitted",
+        submitted_at=timezone.now(),
+    )
+    assert build_report(from_2025.strategy, 2025).activity.values_submitted == 1
+    public = build_report(from_2025.strategy, 2025, public=True)
+    assert public.activity.values_submitted == 0
+    assert "en attente" not in " ".join(public.summary.done)
