@@ -7,9 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from stspd.accounts.current import current_user
+from stspd.core.cache import cached
+from stspd.core.ids import parse_id
 from stspd.funding.summary import strategy_grants
 from stspd.strategy.access import access_action, access_strategy
 from stspd.strategy.enums import Funder
@@ -107,6 +111,36 @@ def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
             "objectives": objectives,
             "counts": counts,
             "can_publish": granted.can_edit,
+        },
+    )
+
+
+@login_required
+def summary(request: HttpRequest, strategy_id: int) -> HttpResponse:
+    """The elected official's page: the reports' plain summary, live (the period to date, or
+    one year's with ?annee=), readable by every role of the council."""
+    strategy = access_strategy(current_user(request), strategy_id).obj
+    first, last = strategy.starts_on.year, strategy.ends_on.year
+    today = timezone.localdate()
+    year = parse_id(request.GET.get("annee"))
+    if year is not None:
+        year = _year(year, first, min(last, today.year))
+
+    def body() -> str:
+        report = build_report(strategy, year)
+        return render_to_string(
+            "evaluation/_summary_page_body.html", {"report": report, "summary": report.summary}
+        )
+
+    return render(
+        request,
+        "evaluation/summary.html",
+        {
+            "strategy": strategy,
+            "council": strategy.council,
+            "year": year,
+            "years": list(range(first, min(last, today.year) + 1)),
+            "body": mark_safe(cached("evaluation:summary", (strategy.pk, year), body)),
         },
     )
 

@@ -140,24 +140,31 @@ def unit_cost(
     )
 
 
-def strategy_funds(strategy: Strategy, *, action_ids: list[int] | None = None) -> Funds:
-    """The funds of the strategy (or of some of its actions), in six queries."""
+def strategy_funds(
+    strategy: Strategy, *, action_ids: list[int] | None = None, year: int | None = None
+) -> Funds:
+    """The funds of the strategy (or of some of its actions), in six queries; with `year`, the
+    money of that year only (its budget lines, and its activity values for the unit costs)."""
     axes = list(Axis.objects.filter(strategy=strategy))
     objectives = list(Objective.objects.filter(axis__strategy=strategy))
     actions = Action.objects.filter(objective__axis__strategy=strategy).select_related("lead")
     all_actions = list(actions)
     lines_by_action: dict[int, list[BudgetLine]] = defaultdict(list)
     wanted = [a.pk for a in all_actions if action_ids is None or a.pk in action_ids]
-    for line in BudgetLine.objects.filter(action_id__in=wanted).order_by(
-        "year", "funder", "funder_name"
-    ):
+    budget = BudgetLine.objects.filter(action_id__in=wanted)
+    if year is not None:
+        budget = budget.filter(year=year)
+    for line in budget.order_by("year", "funder", "funder_name"):
         lines_by_action[line.action_id].append(line)
     uses_by_action: dict[int, list[ActionIndicator]] = defaultdict(list)
     uses = list(ActionIndicator.objects.filter(action_id__in=wanted).select_related("definition"))
     for use in uses:
         uses_by_action[use.action_id].append(use)
     values: dict[int, list[Measurement]] = defaultdict(list)
-    for m in Measurement.objects.filter(action_indicator__in=uses).order_by("period_start"):
+    measurements = Measurement.objects.filter(action_indicator__in=uses)
+    if year is not None:
+        measurements = measurements.filter(period_start__year=year)
+    for m in measurements.order_by("period_start"):
         assert m.action_indicator_id is not None  # the filter asked for one of `uses`
         values[m.action_indicator_id].append(m)
 

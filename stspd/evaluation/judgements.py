@@ -26,6 +26,7 @@ Choices (docs/decisions.md, "Evaluation"):
 
 from __future__ import annotations
 
+import datetime
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -101,6 +102,7 @@ class Change:
     interval: bool = False
     detectable: str = ""
     variation: str = ""  # the extra year-to-year variation taken into account, in words
+    computed: bool = False  # both figures known and compared (else `sentence` says why not)
 
 
 MIN_HISTORY_YEARS = 4
@@ -222,14 +224,18 @@ def observatory_change(frame: pl.DataFrame, codes: list[str], baseline_year: int
         interval=not math.isnan(p),
         detectable=detectable,
         variation=note,
+        computed=True,
     )
 
 
-def survey_change(use: ObjectiveIndicator) -> Change:
+def survey_change(use: ObjectiveIndicator, until: datetime.date | None = None) -> Change:
     """First wave against the last of an indicator fed by the surveys: the change in points with
-    its interval and test, the surveys' comparison (surveys.results.compare_shares)."""
+    its interval and test, the surveys' comparison (surveys.results.compare_shares). `until`:
+    the waves whose collection ended by that day only (a review of a year)."""
     series = survey_series([use]).get(use.pk)
     waves = series.waves if series else []
+    if until is not None:
+        waves = [wave for wave in waves if wave.on <= until]
     if len(waves) < 2:
         return Change(sentence="moins de deux vagues d'enquête publiées : évolution non calculable")
     first, last = waves[0], waves[-1]
@@ -252,6 +258,7 @@ def survey_change(use: ObjectiveIndicator) -> Change:
         )
         change.significant = comparison.significant
         change.interval = True
+        change.computed = True
     return change
 
 
@@ -298,6 +305,7 @@ def reported_change(use: ObjectiveIndicator, measurements: list[Measurement]) ->
             f"{verb}{amount}{relative} entre la valeur de référence et la dernière valeur validée "
             f"({label}) ; valeur renseignée sans intervalle de confiance : l'écart n'est pas testé"
         ),
+        computed=True,
     )
 
 
@@ -725,10 +733,21 @@ def judge_indicators(
     members: list[Commune],
     measurements: dict[int, list[Measurement]],
     cache: ObservatoryCache | None = None,
+    *,
+    until: datetime.date | None = None,
 ) -> list[IndicatorJudgement]:
     """Change and counterfactual of each result indicator among `uses` (context ones are left
-    out: the strategy does not steer them). `members`: the council's communes."""
+    out: the strategy does not steer them). `members`: the council's communes. `until`: the
+    values dated by that day only (the observatory's years up to its year, the survey waves
+    closed by then): a review of year N never reads year N+1."""
     cache = cache or ObservatoryCache()
+
+    def values(codes: list[str], indicator: Any) -> pl.DataFrame:
+        frame = cache.values(codes, indicator)
+        if until is not None and not frame.is_empty():
+            frame = frame.filter(pl.col("year") <= until.year)
+        return frame
+
     member_codes = [c.code for c in members]
     judgements = []
     for use in uses:
@@ -745,7 +764,7 @@ def judge_indicators(
                     use=use,
                     name=name,
                     perimeter="territoire enquêté",
-                    change=survey_change(use),
+                    change=survey_change(use, until),
                     counterfactual=None,
                     counterfactual_note=(
                         "Indicateur tiré des enquêtes auprès des habitants : pas de série des "
@@ -771,7 +790,7 @@ def judge_indicators(
             continue
         indicator = definition.observatory_indicator
         codes = [commune.code] if commune else member_codes
-        change = observatory_change(cache.values(codes, indicator), codes, baseline_year)
+        change = observatory_change(values(codes, indicator), codes, baseline_year)
         if commune is None:
             judgements.append(
                 IndicatorJudgement(
@@ -789,7 +808,7 @@ def judge_indicators(
             )
             continue
         rows = cache.departement(commune.departement_id)
-        frame = cache.values([row[0] for row in rows], indicator)
+        frame = values([row[0] for row in rows], indicator)
         with_data = set(
             frame.filter(pl.col("state").is_in(KNOWN)).get_column("geo_code").unique().to_list()
         )

@@ -6,25 +6,45 @@ A report assembles, per axis and objective: the dashboard's status of each resul
 since the baseline and the comparison with comparable communes (`judgements`), the appraisals
 written by the coordinator, and the funds. The annual review takes the appraisals of its year;
 the final evaluation the latest of each objective and action.
+
+The annual review of year N counts the values and the money of N only: values dated up to the
+end of N (none of N+1, whatever was entered since), the budget lines of N and the FIPD grants
+of N's call. The final evaluation covers the whole period and says what changed since the last
+published review. Every report opens with a one-page plain-language summary (`summary`), the
+methods and the statistical detail come after it, in an annex.
 """
 
 from __future__ import annotations
 
 import datetime
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from django.db import models
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from crimestats.french import date, euros, percent
+from stspd.funding.summary import GrantRow, strategy_grants
 from stspd.steering.dashboard import IndicatorRow, dashboard_data, is_public, published_row
-from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, Strategy
+from stspd.steering.enums import MeasurementStatus
+from stspd.steering.models import Measurement
+from stspd.strategy.models import (
+    Action,
+    Axis,
+    BudgetLine,
+    Milestone,
+    Objective,
+    ObjectiveIndicator,
+    Strategy,
+)
 from stspd.strategy.numbering import numbered_tree
 
-from .funds import ActionFunds, Funds, strategy_funds
+from .funds import ZERO, ActionFunds, Funds, strategy_funds
 from .judgements import (
     IndicatorJudgement,
     ObservatoryCache,
@@ -32,7 +52,16 @@ from .judgements import (
     judge_indicators,
     measurements_of,
 )
-from .models import Appraisal
+from .models import Appraisal, PublishedReport
+from .summary import (
+    Activity,
+    GrantTotals,
+    Since,
+    Summary,
+    build_summary,
+    change_phrase,
+    comparison_phrase,
+)
 
 
 @dataclass
@@ -52,6 +81,19 @@ class ObjectiveReport:
     appraisal: Appraisal | None
     actions: list[ActionReport] = field(default_factory=list)
 
+    @property
+    def plain(self) -> list[tuple[str, str, str]]:
+        """Each judged indicator in words for the body (the statistics are in the annex):
+        name, change, comparison with similar communes."""
+        return [
+            (
+                j.name,
+                change_phrase(j.change),
+                comparison_phrase(j.counterfactual, j.use.direction),
+            )
+            for j in self.judgements
+        ]
+
 
 @dataclass
 class AxisReport:
@@ -69,10 +111,36 @@ class Report:
     as_of: datetime.date
     axes: list[AxisReport]
     funds: Funds
+    grants: list[GrantRow] = field(default_factory=list)
+    activity: Activity = field(default_factory=Activity)
+    since: Since | None = None  # the final evaluation's: since the last published review
 
     @property
     def objectives(self) -> list[ObjectiveReport]:
         return [o for axis in self.axes for o in axis.objectives]
+
+    @property
+    def unquantified(self) -> list[ObjectiveReport]:
+        """The objectives the council chose not to quantify, with their justification."""
+        return [o for o in self.objectives if o.objective.unquantified_reason.strip()]
+
+    @property
+    def grant_totals(self) -> GrantTotals:
+        return GrantTotals(
+            applications=len(self.grants),
+            granted=sum((g.granted for g in self.grants), ZERO),
+            paid=sum((g.paid for g in self.grants), ZERO),
+        )
+
+    @cached_property
+    def summary(self) -> Summary:
+        return build_summary(self)
+
+    @property
+    def period_start(self) -> datetime.date:
+        if self.year is not None:
+            return datetime.date(self.year, 1, 1)
+        return self.strategy.starts_on
 
     @property
     def filename(self) -> str:
@@ -117,7 +185,8 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
         for use_id, rows in measurements_of(uses).items()
     }
     cache = ObservatoryCache()
-    funds = strategy_funds(strategy)
+    # The annual review's money is that of its year; the final evaluation's, the period's.
+    funds = strategy_funds(strategy, year=year)
     funds_of = {row.action.pk: row for row in funds.actions}
     objective_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
     action_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
@@ -149,7 +218,7 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
                     objective=objective,
                     statuses=statuses.get(objective.pk, []),
                     judgements=judge_indicators(
-                        strategy, uses_of[objective.pk], members, measurements, cache
+                        strategy, uses_of[objective.pk], members, measurements, cache, until=as_of
                     ),
                     appraisal=_latest(objective_appraisals[objective.pk], year),
                     actions=[
@@ -169,7 +238,85 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
     ) + f" — {strategy.title}"
     if public:
         title += " (version publique)"
-    return Report(strategy, "annual" if year else "final", year, title, as_of, axes, funds)
+    report = Report(strategy, "annual" if year else "final", year, title, as_of, axes, funds)
+    report.grants = [
+        row for row in strategy_grants(strategy, as_of) if year is None or row.year == year
+    ]
+    report.activity = _activity(report)
+    if public:  # the portal's version counts validated values only, as it shows them
+        report.activity.values_submitted = 0
+    if year is None:
+        report.since = _since(report, public=public)
+    return report
+
+
+def _activity(report: Report) -> Activity:
+    """What was done between the start of the report's period and its date (four queries)."""
+    strategy, start, end = report.strategy, report.period_start, report.as_of
+    milestones = Milestone.objects.filter(action__objective__axis__strategy=strategy)
+    values = Measurement.objects.filter(
+        Q(objective_indicator__objective__axis__strategy=strategy)
+        | Q(action_indicator__action__objective__axis__strategy=strategy),
+        period_start__gte=start,
+        period_start__lte=end,
+    )
+    statuses = dict(
+        values.values_list("status").annotate(n=models.Count("pk")).values_list("status", "n")
+    )
+    actions = [a for o in report.objectives for a in o.actions]
+    return Activity(
+        milestones_due=milestones.filter(due_on__gte=start, due_on__lte=end).count(),
+        milestones_done=milestones.filter(
+            due_on__gte=start, due_on__lte=end, done_on__isnull=False, done_on__lte=end
+        ).count(),
+        values_validated=statuses.get(MeasurementStatus.VALIDATED, 0),
+        values_submitted=statuses.get(MeasurementStatus.SUBMITTED, 0),
+        implementation=Counter(a.appraisal.implementation for a in actions if a.appraisal),
+        actions=len(actions),
+        action_status=Counter(a.action.status for a in actions),
+    )
+
+
+def _since(report: Report, *, public: bool) -> Since | None:
+    """What changed since the last published annual review: statuses then and now, values
+    validated since, money spent in the years after it."""
+    strategy = report.strategy
+    last = PublishedReport.objects.filter(strategy=strategy).order_by("-year").first()
+    if last is None:
+        return None
+    then_day = datetime.date(last.year, 12, 31)
+    then = dashboard_data(strategy.pk, today=then_day)
+    before: dict[int, str] = {}
+    for row in then.indicators:
+        if public and not is_public(row):
+            continue
+        shown = published_row(row, then.strategy, then_day) if public else row
+        before[row.use.pk] = shown.status.label if shown.status else "sans statut"
+    changes = []
+    for objective in report.objectives:
+        for row in objective.statuses:
+            if row.kind != "result":
+                continue
+            now = row.status.label if row.status else "sans statut"
+            if before.get(row.use.pk, "sans statut") != now:
+                changes.append((row.name, before.get(row.use.pk, "sans statut"), now))
+    new_values = Measurement.objects.filter(
+        Q(objective_indicator__objective__axis__strategy=strategy)
+        | Q(action_indicator__action__objective__axis__strategy=strategy),
+        status=MeasurementStatus.VALIDATED,
+        period_start__gt=then_day,
+        period_start__lte=report.as_of,
+    ).count()
+    spent = BudgetLine.objects.filter(
+        action__objective__axis__strategy=strategy, year__gt=last.year
+    ).aggregate(total=models.Sum("spent"))["total"]
+    return Since(
+        year=last.year,
+        published_on=timezone.localdate(last.published_at),
+        status_changes=changes,
+        new_values=new_values,
+        spent=spent or ZERO,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -261,6 +408,101 @@ def _appraisal(document: Any, appraisal: Appraisal | None, year: int | None) -> 
         paragraph.add_run(str(text))
 
 
+METHODS = (
+    "Statut des indicateurs : méthode du tableau de bord de la stratégie. Évolution des "
+    "indicateurs de l'observatoire : test exact de deux comptes de Poisson entre l'année de "
+    "référence et la dernière année publiée. Comparaison avec les communes comparables : "
+    "différence de différences de Poisson (20 communes les plus proches du département) et "
+    "contrôle synthétique (200 communes les plus proches du département, hors communes du "
+    "conseil) avec test placebo. Les valeurs non diffusées ne sont jamais lues comme zéro ; une "
+    "valeur connue seulement en borne basse est écrite « au moins »."
+)
+
+
+def _summary_docx(document: Any, report: Report) -> None:
+    summary = report.summary
+    document.add_heading(summary.heading, level=1)
+    document.add_paragraph(summary.scope).runs[0].italic = True
+    sections: list[tuple[str, list[str], bool]] = [
+        (
+            "Ce qui était prévu",
+            summary.planned + ([summary.unquantified] if summary.unquantified else []),
+            False,
+        ),
+        ("Ce qui a été fait", summary.done, True),
+        (
+            "Ce qui a changé",
+            summary.changed
+            + summary.indicators
+            + ([summary.more] if summary.more else [])
+            + summary.since,
+            False,
+        ),
+        ("Ce que cela a coûté", summary.cost, False),
+    ]
+    for heading, lines, bullets in sections:
+        document.add_heading(heading, level=2)
+        for line in lines:
+            document.add_paragraph(line, style="List Bullet" if bullets else None)
+    document.add_paragraph(
+        "Le détail par objectif suit ; les méthodes statistiques et les intervalles sont en annexe."
+    )
+
+
+def _funds_table(document: Any, rows: list[tuple[str, Any]]) -> None:
+    _table(
+        document,
+        ["", "Prévu", "Engagé", "Dépensé", "Consommation"],
+        [
+            [
+                label,
+                euros(t.planned),
+                euros(t.committed),
+                euros(t.spent),
+                percent(t.spent_rate, 1),
+            ]
+            for label, t in rows
+        ],
+    )
+
+
+def _annex_docx(document: Any, report: Report) -> None:
+    document.add_page_break()
+    document.add_heading("Annexe — Méthodes et intervalles", level=1)
+    document.add_paragraph(METHODS)
+    for objective in report.objectives:
+        for judgement in objective.judgements:
+            document.add_heading(f"Objectif {objective.number} — {judgement.name}", level=3)
+            document.add_paragraph(f"Évolution : {judgement.change.sentence}.")
+            if judgement.change.detectable:
+                document.add_paragraph(
+                    judgement.change.detectable[0].upper()
+                    + judgement.change.detectable[1:]
+                    + " (4 chances sur 5, seuil de 5 %)."
+                )
+            if judgement.change.perimeter:
+                document.add_paragraph(judgement.change.perimeter)
+            cf = judgement.counterfactual
+            if cf is None:
+                document.add_paragraph(judgement.counterfactual_note)
+            elif cf.reason:
+                document.add_paragraph(f"Comparaison non réalisée : {cf.reason}.")
+            else:
+                if cf.conclusion:
+                    document.add_paragraph().add_run(f"Conclusion : {cf.conclusion}").bold = True
+                document.add_paragraph(
+                    "Différence de différences : " + (cf.did_sentence or cf.did_reason) + "."
+                )
+                document.add_paragraph(
+                    "Contrôle synthétique : " + (cf.sc_sentence or cf.sc_reason) + "."
+                )
+                if cf.donors:
+                    document.add_paragraph(
+                        "Principales communes du contrôle synthétique : "
+                        + ", ".join(f"{n} ({w:.0%})" for n, w in cf.donors[:5])
+                    )
+
+
 def report_docx(report: Report) -> bytes:
     from docx import Document  # loaded only when a Word file is asked for
     from docx.shared import Pt
@@ -274,23 +516,46 @@ def report_docx(report: Report) -> bytes:
     document.add_paragraph(report.strategy.council.name)
     document.add_heading(report.title, level=0)
     document.add_paragraph(
-        f"Situation au {date(report.as_of)}. Produit le {date(timezone.localdate())} par stspd."
+        f"Période de la stratégie du {date(report.strategy.starts_on)} au "
+        f"{date(report.strategy.ends_on)}. Produit le {date(timezone.localdate())} par stspd."
     )
-    document.add_heading("Méthode", level=1)
-    document.add_paragraph(
-        "Statut des indicateurs : méthode du tableau de bord de la stratégie. Évolution des "
-        "indicateurs de l'observatoire : test exact de deux comptes de Poisson entre l'année de "
-        "référence et la dernière année publiée. Comparaison avec les communes comparables : "
-        "différence de différences de Poisson (20 communes les plus proches du département) et "
-        "contrôle synthétique (200 communes les plus proches du département, hors communes du "
-        "conseil) avec test placebo. Les valeurs non diffusées ne sont jamais lues comme zéro."
+    _summary_docx(document, report)
+    document.add_page_break()
+    if report.unquantified:
+        document.add_heading("Objectifs sans cible chiffrée et leur justification", level=1)
+        for objective in report.unquantified:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(
+                f"Objectif {objective.number} — {objective.objective.statement} : "
+            ).bold = True
+            paragraph.add_run(objective.objective.unquantified_reason)
+    when = f"de {report.year}" if report.year else "de la période"
+    document.add_heading(f"Financements {when}", level=1)
+    _funds_table(
+        document,
+        [(label, t) for _, label, t in report.funds.by_funder] + [("Total", report.funds.total)],
     )
+    if report.year is None:
+        _funds_table(document, [(str(y), t) for y, t in report.funds.by_year])
+    if report.grants:
+        _table(
+            document,
+            ["Subvention FIPD", "Appel", "Accordé", "Versé", "Compte rendu"],
+            [
+                [g.application.title, str(g.year), euros(g.granted), euros(g.paid), g.report_state]
+                for g in report.grants
+            ],
+        )
     for axis in report.axes:
         document.add_heading(f"Axe {axis.number} — {axis.axis.title}", level=1)
         for objective in axis.objectives:
             document.add_heading(
                 f"Objectif {objective.number} — {objective.objective.statement}", level=2
             )
+            if objective.objective.unquantified_reason.strip():
+                document.add_paragraph(
+                    f"Objectif sans cible chiffrée : {objective.objective.unquantified_reason}"
+                )
             if objective.statuses:
                 _table(
                     document,
@@ -304,38 +569,10 @@ def report_docx(report: Report) -> bytes:
                         for row in objective.statuses
                     ],
                 )
-            for judgement in objective.judgements:
-                document.add_heading(judgement.name, level=3)
-                document.add_paragraph(f"Évolution : {judgement.change.sentence}.")
-                if judgement.change.detectable:
-                    document.add_paragraph(
-                        judgement.change.detectable[0].upper()
-                        + judgement.change.detectable[1:]
-                        + " (4 chances sur 5, seuil de 5 %)."
-                    )
-                if judgement.change.perimeter:
-                    document.add_paragraph(judgement.change.perimeter)
-                cf = judgement.counterfactual
-                if cf is None:
-                    document.add_paragraph(judgement.counterfactual_note)
-                elif cf.reason:
-                    document.add_paragraph(f"Comparaison non réalisée : {cf.reason}.")
-                else:
-                    if cf.conclusion:
-                        document.add_paragraph().add_run(
-                            f"Conclusion : {cf.conclusion}"
-                        ).bold = True
-                    document.add_paragraph(
-                        "Différence de différences : " + (cf.did_sentence or cf.did_reason) + "."
-                    )
-                    document.add_paragraph(
-                        "Contrôle synthétique : " + (cf.sc_sentence or cf.sc_reason) + "."
-                    )
-                    if cf.donors:
-                        document.add_paragraph(
-                            "Principales communes du contrôle synthétique : "
-                            + ", ".join(f"{n} ({w:.0%})" for n, w in cf.donors[:5])
-                        )
+            for name, change, comparison in objective.plain:
+                paragraph = document.add_paragraph()
+                paragraph.add_run(f"{name} : ").bold = True
+                paragraph.add_run(change + (f" ; {comparison}" if comparison else "") + ".")
             document.add_heading("Appréciation qualitative", level=3)
             _appraisal(document, objective.appraisal, report.year)
             if objective.actions:
@@ -363,30 +600,7 @@ def report_docx(report: Report) -> bytes:
                         for a in objective.actions
                     ],
                 )
-    document.add_heading("Financements", level=1)
-    _table(
-        document,
-        ["Financeur", "Prévu", "Engagé", "Dépensé", "Consommation"],
-        [
-            [
-                label,
-                euros(t.planned),
-                euros(t.committed),
-                euros(t.spent),
-                percent(t.spent_rate, 1),
-            ]
-            for _, label, t in report.funds.by_funder
-        ]
-        + [
-            [
-                "Total",
-                euros(report.funds.total.planned),
-                euros(report.funds.total.committed),
-                euros(report.funds.total.spent),
-                percent(report.funds.total.spent_rate, 1),
-            ]
-        ],
-    )
+    _annex_docx(document, report)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

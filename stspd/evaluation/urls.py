@@ -41,6 +41,11 @@ urlpatterns = [
     ),
     path("strategies/<int:strategy_id>/evaluation/", document_views.reports, name="reports"),
     path(
+        "strategies/<int:strategy_id>/evaluation/synthese/",
+        document_views.summary,
+        name="summary",
+    ),
+    path(
         "strategies/<int:strategy_id>/bilan-<int:year>.pdf",
         document_views.annual_pdf,
         name="annual_pdf",

@@ -54,6 +54,8 @@ ALL: dict[str, Expectation] = {
     "evaluation:appraisal_edit": (appraisal, COUNCIL_EDIT, ""),
     "evaluation:intervention_start": (objective_indicator, COUNCIL_EDIT, ""),
     "evaluation:reports": (strategy, COUNCIL_READ, ""),
+    # The elected official's page: every role of the council, readers included.
+    "evaluation:summary": (strategy, COUNCIL_READ, ""),
     "evaluation:funds": (strategy, COUNCIL_READ, ""),
     "evaluation:funds_xlsx": (lambda w: strategy(w) | {"funder": "fipd"}, COUNCIL_READ, ""),
     "evaluation:funds_csv": (lambda w: strategy(w) | {"funder": "fipd"}, COUNCIL_READ, ""),
