@@ -6,14 +6,15 @@ from stspd.accounts.current import current_user
 
 from .access import access_job
 
-# Seconds between two reloads of a job's page while it is queued or running.
+# Seconds between two fetches of a job's state while it is queued or running (static/jobs/job.js).
 REFRESH_SECONDS = 2
 
 
 @login_required
 def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    """A job's state and progress. While it runs the page reloads itself (a meta refresh, no
-    script: the CSP forbids inline scripts) and offers a link to reload by hand."""
+    """A job's state and progress. While it runs, a static script fetches the page again and
+    replaces its state region (no meta refresh: a page that reloads itself fails WCAG 2.2.1);
+    without script, a link reloads it by hand."""
     job = access_job(current_user(request), job_id)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
@@ -23,7 +24,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
         {
             "job": job,
             "council": job.council,
-            "refresh": None if job.is_finished else REFRESH_SECONDS,
+            "refresh": REFRESH_SECONDS,
         },
     )
     response["Cache-Control"] = "no-store"

@@ -66,10 +66,11 @@ def test_an_import_waits_in_the_queue_then_the_worker_runs_it(world, login, queu
     page = client.get(job.get_absolute_url())
     text = page.content.decode()
     assert "En attente d&#x27;un processus de travail." in text
-    # Reloaded without a script (the CSP forbids inline ones), and by a link.
-    assert '<meta http-equiv="refresh" content="2">' in text
+    # Followed by a static script (the CSP forbids inline ones), or reloaded by a link.
+    assert 'id="travail" aria-live="polite" data-refresh="2" data-finished="false"' in text
+    assert '<script src="/static/jobs/job.js"></script>' in text
     assert f'<a href="/travaux/{job.pk}/">recharger</a>' in text
-    assert "<script>" not in text
+    assert "<script>" not in text and "http-equiv" not in text
     assert page["Cache-Control"] == "no-store"
     # The preview says an import is under way.
     preview = client.get(reverse("partnerdata:upload_preview", args=[upload.pk])).content.decode()
@@ -90,7 +91,7 @@ def test_an_import_waits_in_the_queue_then_the_worker_runs_it(world, login, queu
     text = client.get(job.get_absolute_url()).content.decode()
     assert "Import terminé : 3 lignes, 6 faits." in text
     assert f'href="/donnees-partenaires/depots/{upload.pk}/">Voir le rapport d&#x27;import' in text
-    assert "http-equiv" not in text
+    assert 'data-finished="true"' in text and "jobs/job.js" not in text
 
 
 def test_a_task_run_twice_imports_once(world, queue, worker) -> None:  # type: ignore[no-untyped-def]

@@ -67,7 +67,7 @@ def test_the_whole_journey_from_file_to_records(world, login) -> None:  # type: 
     page = client.get(response["Location"]).content.decode()
     assert "Import terminé : 3 lignes, 6 faits." in page
     assert f'href="/donnees-partenaires/depots/{upload.pk}/"' in page
-    assert 'http-equiv="refresh"' not in page  # finished: no more reloading
+    assert "jobs/job.js" not in page  # finished: nothing more to follow
     assert (job.state, job.done, job.total, job.started_by) == ("done", 3, 3, world.coordinator)
     upload.refresh_from_db()
     assert upload.state == "imported" and upload.table is None
