@@ -165,6 +165,9 @@ def tasks_config(name: str) -> dict[str, object]:
 
 
 TASKS = {"default": tasks_config(os.environ.get("TASKS_BACKEND", "immediate"))}
+# A job running longer than this is taken as interrupted (its worker killed): failed, and it can
+# be started again. Longer than any import or weighting takes.
+STSPD_JOB_STALE_MINUTES = int(os.environ.get("STSPD_JOB_STALE_MINUTES", "30"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

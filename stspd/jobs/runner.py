@@ -10,11 +10,13 @@ Progress is written outside the work's own transaction (in autocommit): the work
 all or nothing, the job's page shows how far it got.
 """
 
+import datetime
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from stspd.accounts.models import User
@@ -63,15 +65,36 @@ class Progress:
         Job.objects.filter(pk=self.job_id).update(**values)
 
 
+INTERRUPTED = (
+    "Le travail s'est interrompu (le processus de travail a été arrêté) : rien n'a été "
+    "enregistré. Vous pouvez le relancer."
+)
+
+
+def expire_if_stale(job: Job) -> Job:
+    """A job running for longer than any work takes (its worker was killed, the machine lost):
+    failed, so that it can be started again. Its work's transaction was rolled back."""
+    limit = timezone.now() - datetime.timedelta(minutes=settings.STSPD_JOB_STALE_MINUTES)
+    if job.state == JobState.RUNNING and job.started_at is not None and job.started_at < limit:
+        Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
+            state=JobState.FAILED, message=INTERRUPTED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    return job
+
+
 def pending(kind: str, subject: str) -> Job | None:
     """A job of this kind about this object, queued or running: not started again."""
-    return (
+    job = (
         Job.objects.filter(
             kind=kind, subject=subject, state__in=[JobState.QUEUED, JobState.RUNNING]
         )
         .order_by("-pk")
         .first()
     )
+    if job is None or expire_if_stale(job).is_finished:
+        return None
+    return job
 
 
 def start(

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from stspd.accounts.current import current_user
 
 from .access import access_job
+from .runner import expire_if_stale
 
 # Seconds between two fetches of a job's state while it is queued or running (static/jobs/job.js).
 REFRESH_SECONDS = 2
@@ -15,7 +16,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     """A job's state and progress. While it runs, a static script fetches the page again and
     replaces its state region (no meta refresh: a page that reloads itself fails WCAG 2.2.1);
     without script, a link reloads it by hand."""
-    job = access_job(current_user(request), job_id)
+    job = expire_if_stale(access_job(current_user(request), job_id))
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "HEAD"])
     response = render(

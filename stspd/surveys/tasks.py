@@ -9,6 +9,7 @@ answer, runs in the task. A calibration that cannot be done stores nothing and i
 from django.urls import reverse
 from django_tasks import task
 
+from crimestats.french import number
 from crimestats.survey.calibration import CalibrationError
 from crimestats.survey.design import DesignError
 from stspd.accounts.models import User
@@ -65,9 +66,9 @@ def weighting_task(
         except (CalibrationError, DesignError, workflow.SurveyRefused) as error:
             raise JobFailed(f"Pondération impossible, rien n'est enregistré : {error}") from error
         return Outcome(
-            f"Les {weighting.responses} réponses sont pondérées "
-            f"({weighting.get_method_display()}, {weighting.iterations} "
-            f"itération{'s' if weighting.iterations > 1 else ''}).",
+            f"Les {number(weighting.responses)} réponses sont pondérées. "
+            f"{weighting.get_method_display()} ; {number(weighting.iterations)} "
+            f"itération{'s' if weighting.iterations > 1 else ''}.",
             reverse("surveys:results", args=[survey.pk]),
             "Voir les résultats pondérés",
         )

@@ -228,3 +228,34 @@ def test_a_starter_who_left_the_council_no_longer_reads_the_job(world, login) ->
     assert login(world.reader).get(job.get_absolute_url()).status_code == 200
     world.council.roles.filter(user=world.reader).delete()
     assert login(world.reader).get(job.get_absolute_url()).status_code == 404
+
+
+def test_a_job_whose_worker_was_killed_can_be_started_again(world, login, queue, worker) -> None:  # type: ignore[no-untyped-def]
+    """Killed mid-way, the import's transaction is rolled back but its job was left running:
+    past STSPD_JOB_STALE_MINUTES it is shown as interrupted and the import starts again."""
+    import datetime
+
+    from django.utils import timezone
+
+    from stspd.jobs.runner import INTERRUPTED
+
+    upload = staged(world)
+    client = login(world.coordinator)
+    client.post(reverse("partnerdata:upload_preview", args=[upload.pk]))
+    job = Job.objects.get()
+    # As the killed worker left it: claimed, its task taken, nothing imported.
+    DBTaskResult.objects.update(status="RUNNING")
+    Job.objects.filter(pk=job.pk).update(
+        state=JobState.RUNNING, started_at=timezone.now() - datetime.timedelta(minutes=29)
+    )
+    client.post(reverse("partnerdata:upload_preview", args=[upload.pk]))
+    assert Job.objects.count() == 1  # still running: not started twice
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - datetime.timedelta(minutes=31))
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert INTERRUPTED.replace("'", "&#x27;") in page
+    response = client.post(reverse("partnerdata:upload_preview", args=[upload.pk]))
+    again = Job.objects.latest("pk")
+    assert again.pk != job.pk and response["Location"] == again.get_absolute_url()
+    worker()
+    again.refresh_from_db()
+    assert again.state == JobState.DONE and Record.objects.count() == 3
