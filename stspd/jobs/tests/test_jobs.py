@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from stspd.audit.models import Event
@@ -35,9 +36,12 @@ def queue(settings: Any) -> None:
 
 
 @pytest.fixture
-def worker() -> Iterator[Any]:
+def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """worker() runs the production worker once, in this process: every queued task, then it
-    exits (`db_worker --batch`). The worker sets its own signal handlers: put back after."""
+    exits (`db_worker --batch`). The worker sets its own signal handlers: put back after. It
+    also closes the connection between tasks, which would close the test's transaction: kept
+    open, as Django's test client keeps it across requests."""
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
 
     def run() -> None:
