@@ -157,7 +157,8 @@ def run(job_id: int, work: Callable[[Job, Progress], Outcome]) -> str:
         finish(job_id, state=JobState.FAILED, message=failed.message, errors=failed.errors)
         return JobState.FAILED
     except BaseException:
-        # The work's transaction is rolled back; the job says so, the worker logs the error.
+        # The work's transaction is rolled back; the job says so. django-tasks logs the
+        # traceback (logger.exception, under both backends); the person sees none.
         finish(job_id, state=JobState.FAILED, message=UNEXPECTED)
         raise
     finish(

@@ -145,7 +145,9 @@ def test_a_refused_import_in_the_worker_stores_nothing_and_names_the_rows(
     assert f'href="/donnees-partenaires/depots/{upload.pk}/apercu/"' in text
 
 
-def test_an_unexpected_error_fails_the_job_and_stores_nothing(world, login, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_unexpected_error_fails_the_job_and_stores_nothing(
+    world, login, monkeypatch, caplog
+) -> None:  # type: ignore[no-untyped-def]
     """The import breaks after writing its records (its audit event fails): rolled back, the
     job says so; the worker's log has the traceback."""
     upload = staged(world)
@@ -161,6 +163,9 @@ def test_an_unexpected_error_fails_the_job_and_stores_nothing(world, login, monk
     assert UNEXPECTED.replace("'", "&#x27;") in response.content.decode()
     upload.refresh_from_db()
     assert not upload.is_imported and not Record.objects.exists()
+    # The traceback is for the log, not the page.
+    assert "RuntimeError: disk full" in caplog.text
+    assert "disk full" not in response.content.decode()
 
 
 def test_a_weighting_runs_in_the_worker_and_links_to_the_results(
