@@ -28,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 UNEXPECTED = (
     "Le travail s'est arrêté sur une erreur inattendue, rien n'a été enregistré. "
-    "L'équipe technique en est avertie ; vous pouvez le relancer."
+    "L'erreur est consignée dans le journal du serveur ; vous pouvez relancer le travail."
 )
 
 

@@ -1,6 +1,7 @@
 """Long work as background tasks: a job's life, its page, who reads it, and the database
 queue run by the worker (`stspd db_worker`), as in production."""
 
+import logging
 import signal
 from collections.abc import Iterator
 from typing import Any
@@ -43,6 +44,9 @@ def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     open, as Django's test client keeps it across requests."""
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    # It sets its loggers' levels for the process (CRITICAL at verbosity 0): put back after.
+    loggers = [logging.getLogger(name) for name in ("django_tasks", db_worker.logger.name)]
+    levels = [each.level for each in loggers]
 
     def run() -> None:
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
@@ -50,6 +54,8 @@ def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     yield run
     for sig, handler in saved.items():
         signal.signal(sig, handler)
+    for each, level in zip(loggers, levels, strict=True):
+        each.setLevel(level)
 
 
 def test_an_import_waits_in_the_queue_then_the_worker_runs_it(world, login, queue, worker) -> None:  # type: ignore[no-untyped-def]
@@ -157,7 +163,8 @@ def test_an_unexpected_error_fails_the_job_and_stores_nothing(
 
     monkeypatch.setattr(workflow, "record", broken)
     client = login(world.coordinator)
-    response = client.post(reverse("partnerdata:upload_preview", args=[upload.pk]), follow=True)
+    with caplog.at_level(logging.ERROR, logger="django_tasks"):
+        response = client.post(reverse("partnerdata:upload_preview", args=[upload.pk]), follow=True)
     job = Job.objects.get()
     assert job.state == JobState.FAILED and job.message == UNEXPECTED
     assert UNEXPECTED.replace("'", "&#x27;") in response.content.decode()
