@@ -11,6 +11,8 @@ PYTEST_WORKERS ?= auto
 
 .PHONY: run test test-fast test-sweep install install-system install-browser lint check pytest bench bench-load bench-documents clean-db
 
+# Long work (a partner file's import, a survey's weighting) runs in the request here: the
+# immediate task backend, no worker to start (TASKS_BACKEND, docs/decisions.md).
 run: install
 	$(RUN) stspd migrate --no-input -v 0
 	$(RUN) stspd demo

@@ -38,11 +38,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dsfr",
     "widget_tweaks",  # django-dsfr renders checkboxes and radios with it
+    "django_tasks",
+    "django_tasks_db",  # the queue's table, used when TASKS_BACKEND=database
     "stspd.accounts",
     "stspd.territories",
     "stspd.councils",
     "stspd.audit",
     "stspd.context",
+    "stspd.jobs",
     "stspd.observatory",
     "stspd.partnerdata",
     "stspd.indicators",
@@ -145,6 +148,26 @@ def cache_config(url: str) -> dict[str, object]:
 # is not shared between processes is never stale, only less often hit.
 CACHES = {"default": cache_config(os.environ.get("CACHE_URL", "locmem://"))}
 STSPD_CACHE_SECONDS = int(os.environ.get("STSPD_CACHE_SECONDS", "3600"))
+
+
+def tasks_config(name: str) -> dict[str, object]:
+    """Long work (a partner's file imported, a survey weighted) runs as a task
+    (stspd/jobs). `immediate` (the default: `make run`, the tests) runs it at once in the
+    process that asked for it; `database` queues it in the database for the worker process
+    (`stspd db_worker`, docs/production.md)."""
+    backends = {
+        "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        "database": "django_tasks_db.DatabaseBackend",
+    }
+    if name not in backends:
+        raise ValueError(f"TASKS_BACKEND: unknown backend {name!r} (immediate, database)")
+    return {"BACKEND": backends[name], "QUEUES": ["default"]}
+
+
+TASKS = {"default": tasks_config(os.environ.get("TASKS_BACKEND", "immediate"))}
+# A job running longer than this is taken as interrupted (its worker killed): failed, and it can
+# be started again. Longer than any import or weighting takes.
+STSPD_JOB_STALE_MINUTES = int(os.environ.get("STSPD_JOB_STALE_MINUTES", "30"))
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("stspd.councils.urls")),
     path("", include("stspd.partnerdata.urls")),
+    path("", include("stspd.jobs.urls")),
     path("", include("stspd.strategy.urls")),
     path("", include("stspd.indicators.urls")),
     path("", include("stspd.steering.urls")),

@@ -49,10 +49,16 @@ def test_coordinator_imports_a_logbook_and_opens_the_map(live_server, world, pag
     assert_accessible(page)
     screenshot(page, "partnerdata-02-apercu")
     page.get_by_role("button", name="Importer 60 lignes").click()
+    # The import is a background task: its page shows the outcome and links to the report.
+    expect(page.get_by_role("heading", name="Import de « mars.csv »")).to_be_visible()
     expect(page.get_by_text("Import terminé : 60 lignes, 60 faits.")).to_be_visible()
+    assert_accessible(page)
+    screenshot(page, "partnerdata-03-travail")
     assert sum(Record.objects.values_list("count", flat=True)) == 60
+    page.get_by_role("link", name="Voir le rapport d'import").click()
+    expect(page.get_by_role("heading", name="mars.csv", exact=True)).to_be_visible()
 
     page.goto(f"{base}/conseils/{world.council.pk}/donnees-partenaires/carte/")
     expect(page.locator(".leaflet-interactive").first).to_be_attached()
     assert_accessible(page)
-    screenshot(page, "partnerdata-03-carte")
+    screenshot(page, "partnerdata-04-carte")

@@ -100,6 +100,10 @@ def test_a_resident_answers_on_a_phone_and_the_coordinator_sees_the_weighted_sha
     page.goto(f"{base}{survey.get_absolute_url()}")
     page.get_by_role("link", name="Pondérer les réponses").click()
     page.get_by_role("button", name="Enregistrer").click()
+    # The weighting is a background task: its page shows the outcome, then the results.
+    expect(page.get_by_text("Les 100 réponses sont pondérées")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Voir les résultats pondérés").click()
     expect(page.get_by_role("heading", name="Résultats : Enquête test")).to_be_visible()
     overall = survey_results(survey).headlines[0].overall
     assert overall is not None

@@ -18,6 +18,7 @@ from .access import access_indicator, access_source, access_upload
 from .enums import SourceKind
 from .forms import CategoriesForm, ColumnsForm, LocalIndicatorForm, SourceForm, UploadForm
 from .models import Record, Source, Upload
+from .tasks import pending_import, start_import
 from .uploads import InMemoryOnly
 
 PREVIEW_ROWS = 20
@@ -253,18 +254,10 @@ def upload_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
         return done
     if workflow.column_mapping(upload) is None:
         return redirect("partnerdata:upload_columns", upload.pk)
-    error = None
     if request.method == "POST":
-        try:
-            workflow.import_upload(upload, by=user)
-        except workflow.ImportRefused as exc:
-            error = str(exc)
-        else:
-            messages.success(
-                request,
-                f"Import terminé : {upload.rows_imported} lignes, {upload.facts_total} faits.",
-            )
-            return redirect(upload)
+        # A background task (stspd/jobs): its page shows the progress, then the report or the
+        # rows at fault.
+        return redirect(start_import(upload, by=user))
     try:
         validation = workflow.check_upload(upload)
     except PartnerFileError as exc:
@@ -284,12 +277,11 @@ def upload_preview(request: HttpRequest, upload_id: int) -> HttpResponse:
             "source": upload.source,
             "upload": upload,
             "validation": validation,
-            "error": error,
+            "job": pending_import(upload),
             "headings": [f"{role} ({table.headers[index]})" for role, index in shown],
             "rows": rows,
             "preview_rows": PREVIEW_ROWS,
         },
-        status=400 if error else 200,
     )
 
 

@@ -9,6 +9,7 @@ import dataclasses
 import datetime
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -279,9 +280,16 @@ class ImportRefused(ValueError):
         self.validation = validation
 
 
-def import_upload(upload: Upload, *, by: User, today: datetime.date | None = None) -> Upload:
+def import_upload(
+    upload: Upload,
+    *,
+    by: User,
+    today: datetime.date | None = None,
+    on_checked: Callable[[int], None] | None = None,
+) -> Upload:
     """Import every row or none. Facts of the same indicator, day, commune and position are
-    added together; the cleaned cells are then deleted."""
+    added together; the cleaned cells are then deleted. `on_checked` is told the number of rows
+    checked, before the writing starts (the job's progress)."""
     try:
         validation = check_upload(upload, today=today)
     except PartnerFileError as exc:
@@ -293,6 +301,8 @@ def import_upload(upload: Upload, *, by: User, today: datetime.date | None = Non
             validation,
             f"Import refusé : {len(validation.errors)} erreur(s) à corriger dans le fichier.",
         )
+    if on_checked is not None:
+        on_checked(upload.rows_total)
     targets = category_targets(upload)
     by_category = {fold(category): target for category, target in targets.items()}
     communes = dict(
@@ -309,6 +319,9 @@ def import_upload(upload: Upload, *, by: User, today: datetime.date | None = Non
     source = upload.source
     try:
         with transaction.atomic():
+            # Two imports of one upload at once (a task run twice): the second finds it done.
+            if Upload.objects.select_for_update().get(pk=upload.pk).is_imported:
+                raise ImportRefused(None, "Ce dépôt est déjà importé.")
             Record.objects.bulk_create(
                 [
                     Record(

@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from crimestats.survey.calibration import CalibrationError
-from crimestats.survey.design import DesignError
 from stspd.accounts.current import current_user
 from stspd.accounts.throttle import client_ip
 from stspd.audit.events import form_changes, record
@@ -53,6 +51,7 @@ from .results import (
     result_rows,
     survey_results,
 )
+from .tasks import pending_weighting, start_weighting
 
 
 def form_page(
@@ -429,16 +428,19 @@ def weighting(request: HttpRequest, survey_id: int) -> HttpResponse:
     survey = access_survey(user, survey_id, edit=True).obj
     form = WeightingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            workflow.run_weighting(
-                survey, method=form.cleaned_data["method"], bounds=form.bounds(), by=user
-            )
-        except (CalibrationError, DesignError, workflow.SurveyRefused) as error:
-            form.add_error(None, f"Pondération impossible, rien n'est enregistré : {error}")
-        else:
-            messages.success(request, "Les réponses sont pondérées.")
-            return redirect("surveys:results", survey.pk)
-    return form_page(request, survey, form, "Pondérer les réponses")
+        # The calibration reads every answer: a background task (stspd/jobs), whose page shows
+        # its progress, then the results' link or the French reason nothing was stored.
+        job = start_weighting(
+            survey, method=form.cleaned_data["method"], bounds=form.bounds(), by=user
+        )
+        return redirect(job)
+    extra = {}
+    if (pending := pending_weighting(survey)) is not None:
+        extra = {
+            "aside_url": pending.get_absolute_url(),
+            "aside_label": "Une pondération est déjà en cours : suivre son avancement",
+        }
+    return form_page(request, survey, form, "Pondérer les réponses", **extra)
 
 
 @login_required

@@ -15,6 +15,7 @@ from stspd.audit.models import Event
 from stspd.councils.tests import meeting_helpers as meetings
 from stspd.evaluation.tests.expectations import ALL as EVALUATION_EXPECTATIONS
 from stspd.funding.tests.expectations import ALL as FUNDING_EXPECTATIONS
+from stspd.jobs.tests.helpers import finished_job
 from stspd.obligations.tests.expectations import ALL as OBLIGATIONS_EXPECTATIONS
 from stspd.partnerdata.tests.helpers import make_source, staged
 from stspd.public.tests.expectations import ALL as PUBLIC_EXPECTATIONS
@@ -60,6 +61,8 @@ CHARTER = COUNCIL_READ | {"reader": 403, "partner": 403, "site_admin": 403}
 POST_ONLY = COUNCIL_EDIT | {"coordinator": 405, "site_admin": 405}
 PENDING = dict.fromkeys(CAST, 404) | {"anonymous": LOGIN, "site_admin": 200}
 SITE_ADMIN = dict.fromkeys(CAST, 403) | {"anonymous": LOGIN, "site_admin": 200}
+# A background job's page: who started it (here the site admin) and the council's coordinator.
+JOB = dict.fromkeys(CAST, 404) | {"anonymous": LOGIN, "coordinator": 200, "site_admin": 200}
 # Logging out is a POST (a GET is refused: a link must not log anyone out).
 LOGOUT = dict.fromkeys(CAST, 405)
 
@@ -223,6 +226,7 @@ EXPECTATIONS: dict[str, tuple[Callable[[Any], dict[str, Any]], dict[str, int], s
     "partnerdata:upload_categories": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
     "partnerdata:upload_preview": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
     "partnerdata:upload_delete": (lambda w: {"upload_id": staged(w).pk}, COUNCIL_EDIT, ""),
+    "jobs:detail": (lambda w: {"job_id": finished_job(w).pk}, JOB, ""),
 }
 
 # The strategy's rooms keep their rows beside their code (they use the matrix's access kinds).

@@ -6,6 +6,7 @@ import openpyxl
 import pytest
 
 from stspd.audit.models import Event
+from stspd.jobs.models import Job
 from stspd.partnerdata.models import LocalIndicator, Record, Source, Upload
 
 from .helpers import COLUMNS, GOOD_CSV, add_shapes, csv_file, make_source, staged
@@ -59,8 +60,15 @@ def test_the_whole_journey_from_file_to_records(world, login) -> None:  # type: 
     assert "Importer 3 lignes" in page
     assert "Colonne « Nom du mis en cause » ignorée" in page
 
+    # The import is a background task: the person follows it on the job's page.
     response = client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
-    assert response["Location"] == f"/donnees-partenaires/depots/{upload.pk}/"
+    job = Job.objects.get()
+    assert response["Location"] == f"/travaux/{job.pk}/"
+    page = client.get(response["Location"]).content.decode()
+    assert "Import terminé : 3 lignes, 6 faits." in page
+    assert f'href="/donnees-partenaires/depots/{upload.pk}/"' in page
+    assert "jobs/job.js" not in page  # finished: nothing more to follow
+    assert (job.state, job.done, job.total, job.started_by) == ("done", 3, 3, world.coordinator)
     upload.refresh_from_db()
     assert upload.state == "imported" and upload.table is None
     assert (upload.rows_imported, upload.facts_total) == (3, 6)
@@ -194,9 +202,22 @@ def test_preview_lists_every_row_error_and_import_changes_nothing(world, login) 
         assert fragment in page
     assert "disabled" in page
     before = counts(), Event.objects.filter(verb="imported").count()
-    response = client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
-    assert response.status_code == 400
-    assert "Import refusé : 4 erreur(s)" in response.content.decode()
+    response = client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/", follow=True)
+    page = response.content.decode()
+    # On the job's page: the French refusal and every row at fault, by line and column.
+    assert response.redirect_chain == [(f"/travaux/{Job.objects.get().pk}/", 302)]
+    assert (
+        "Import refusé : 4 erreur(s) à corriger dans le fichier. Rien n&#x27;a été importé." in page
+    )
+    for fragment in [
+        "<td>2</td><td>Date</td><td>« 31/02/2026 »</td>",
+        "<td>3</td><td>Nature</td><td>« Rodéo »</td>",
+        "<td>4</td><td>Commune</td><td>« Le Havre »</td>",
+        "<td>5</td><td>Nombre</td><td>« -1 »</td>",
+    ]:
+        assert fragment in page
+    assert f'href="/donnees-partenaires/depots/{upload.pk}/apercu/"' in page
+    assert Job.objects.get().state == "failed"
     assert (counts(), Event.objects.filter(verb="imported").count()) == before
     upload.refresh_from_db()
     assert upload.state == "staged" and len(upload.errors) == 4
@@ -382,9 +403,10 @@ def test_an_implausible_count_is_refused_at_the_preview_and_nothing_imported(  #
     assert f"<td>3</td><td>Nombre</td><td>« {raw} »</td>" in page
     assert "au plus 100\u202f000 faits par ligne" in page
     before = counts()
-    response = client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/")
-    assert response.status_code == 400
-    assert "Import refusé : 1 erreur(s)" in response.content.decode()
+    response = client.post(f"/donnees-partenaires/depots/{upload.pk}/apercu/", follow=True)
+    page = response.content.decode()
+    assert "Import refusé : 1 erreur(s)" in page
+    assert f"<td>3</td><td>Nombre</td><td>« {raw} »</td>" in page
     assert counts() == before
 
 

@@ -3,6 +3,7 @@ French messages on bad input and nothing stored."""
 
 from django.urls import reverse
 
+from stspd.jobs.models import Job
 from stspd.surveys.enums import MarginSource, SurveyStatus
 from stspd.surveys.models import Margin, Question, Survey, WeightingRun
 
@@ -121,10 +122,16 @@ def test_a_weighting_that_fails_shows_its_french_message_and_stores_nothing(worl
     client.post(
         reverse("surveys:margin", args=[sexe.pk]), {"n_F": "100", "n_H": "90", "note": "RP"}
     )
-    page = client.post(reverse("surveys:weighting", args=[survey.pk]), {"method": "raking"})
+    page = client.post(
+        reverse("surveys:weighting", args=[survey.pk]), {"method": "raking"}, follow=True
+    )
+    # The weighting is a background task: its page tells why nothing was stored.
+    job = Job.objects.get()
+    assert page.redirect_chain == [(job.get_absolute_url(), 302)]
     text = page.content.decode()
     assert "Pondération impossible, rien n&#x27;est enregistré" in text
     assert "« sexe »" in text and "« H »" in text
+    assert job.state == "failed" and job.started_by == world.coordinator
     assert not WeightingRun.objects.exists()
     logit = client.post(
         reverse("surveys:weighting", args=[survey.pk]),
