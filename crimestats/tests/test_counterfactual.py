@@ -125,7 +125,8 @@ def test_prop99_against_the_published_example(prop99):
 
 def test_prop99_placebos_against_pysyncon_refits(prop99):
     treated, donors, n_pre, _ = prop99
-    result = placebo_test(treated, donors.to_numpy(), n_pre)
+    # The known answer is of Abadie, Diamond and Hainmueller's statistic, the RMSPE ratio.
+    result = placebo_test(treated, donors.to_numpy(), n_pre, statistic="rmspe_ratio")
     values = donors.to_numpy()
     agree = 0
     for j, state in enumerate(donors.columns):
@@ -153,6 +154,20 @@ def test_prop99_placebos_against_pysyncon_refits(prop99):
         "après le début de l'action, le taux est en moyenne 19,5 pour 1 000 sous"
     )
     assert text.endswith("la baisse n'est pas distinguable de celle des communes comparables")
+    # The verdicts' statistic: the post-period RMSPE over the pre-period level, ranked among
+    # the placebos fitted within 10 % of their level (New Hampshire and Utah, the highest and
+    # lowest sales, are not: ADH 2010 also leave them out of their filtered placebos).
+    default = placebo_test(treated, values, n_pre)
+    gap = default.fit.gap
+    assert default.treated_statistic == pytest.approx(
+        math.sqrt(np.mean(gap[n_pre:] ** 2)) / np.mean(treated[:n_pre]), rel=1e-12
+    )
+    assert set(donors.columns[~default.placebo_ranked]) == {"New Hampshire", "Utah"}
+    assert (default.rank, default.n_placebos, default.n_excluded) == (3, 36, 2)
+    assert describe_synthetic_control(default).endswith(
+        "dépassé ou égalé par 2 des 36 communes témoins (p = 0,08) : la baisse n'est pas "
+        "distinguable de celle des communes comparables"
+    )
 
 
 def test_prop99_with_predictors_at_least_as_good_as_pysyncon_custom_v(prop99):
@@ -214,10 +229,15 @@ def test_recovers_a_convex_combination_and_the_effect():
     true = np.zeros(20)
     true[[2, 7, 11]] = [0.5, 0.3, 0.2]
     effect = np.r_[np.zeros(25), np.full(5, -3.0)]
-    result = placebo_test(donors @ true + effect, donors, n_pre=25)
+    result = placebo_test(donors @ true + effect, donors, n_pre=25, statistic="rmspe_ratio")
     assert np.abs(result.fit.weights - true).max() < 1e-8
     assert np.abs(result.fit.gap - effect).max() < 1e-8
     assert (result.rank, result.p_value) == (1, 1 / 21)
+    # The exact pre-period fit makes the RMSPE ratio infinite; the verdicts' statistic does
+    # not reward it: a 10 % drop is within the post-period drift of 6 of the 19 independent
+    # random walks fitted within 10 % (docs/decisions.md, the placebo statistic).
+    default = placebo_test(donors @ true + effect, donors, n_pre=25)
+    assert (default.rank, default.n_placebos, default.n_excluded) == (7, 19, 1)
 
 
 def test_recovers_weights_with_noise_and_a_null_effect_is_not_significant():
@@ -502,8 +522,9 @@ def test_did_keeps_the_placebo_deltas_behind_its_placebo_p_value() -> None:
 def test_synthetic_control_detectable_effect_uses_the_placebos() -> None:
     """20 donors following parallel noisy paths: the detectable effect is the one a placebo
     test recomputed by hand (each placebo's post gaps shifted by d times its synthetic level,
-    ranked among the others' unchanged RMSPE ratios and the treated commune's, p = rank / 21)
-    detects in 80 % of placebos."""
+    its post-period RMSPE over its pre-period level ranked among the others' unchanged ones
+    and the treated commune's, the placebos fitted within 10 %, p = rank / (n + 1)) detects in
+    80 % of placebos, and the whole percent before it does not."""
     from crimestats.counterfactual import synthetic_control_detectable
 
     rng = np.random.default_rng(8)
@@ -516,16 +537,17 @@ def test_synthetic_control_detectable_effect_uses_the_placebos() -> None:
     def share_detected(effect: float) -> float:
         gaps = result.placebo_gaps[:, 6:]
         level = donors.T[:, 6:] - gaps
-        base = np.sqrt(np.mean(gaps**2, axis=1)) / result.placebo_pre_rmspe
+        pre_level = np.mean(donors[:6], axis=0)
+        ranked = result.placebo_pre_rmspe <= 0.1 * pre_level
+        base = np.sqrt(np.mean(gaps**2, axis=1)) / pre_level
+        treated_stat = np.sqrt(np.mean(result.fit.gap[6:] ** 2)) / np.mean(treated[:6])
         hits = 0
-        for j in range(20):
-            shifted = (
-                np.sqrt(np.mean((gaps[j] + effect * level[j]) ** 2)) / result.placebo_pre_rmspe[j]
-            )
-            others = sum(base[k] >= shifted for k in range(20) if k != j)
-            others += result.fit.rmspe_ratio >= shifted  # the treated commune is a unit too
-            hits += (1 + others) / 21 <= 0.05
-        return hits / 20
+        for j in np.nonzero(ranked)[0]:
+            shifted = np.sqrt(np.mean((gaps[j] + effect * level[j]) ** 2)) / pre_level[j]
+            others = sum(base[k] >= shifted for k in np.nonzero(ranked)[0] if k != j)
+            others += treated_stat >= shifted  # the treated commune is a unit too
+            hits += (1 + others) / (ranked.sum() + 1) <= 0.05
+        return hits / ranked.sum()
 
     assert share_detected(d.relative_change) >= 0.8
     assert share_detected(d.relative_change + 0.01) < 0.8
