@@ -723,3 +723,52 @@ def test_synthetic_control_false_positive_rate_under_the_null() -> None:
         result = placebo_test(treated, donors, 6)
         hits += bool(check_synthetic_control(result).conclusive and result.p_value <= 0.05)
     assert hits / 80 <= 0.05 + 4 * math.sqrt(0.05 * 0.95 / 80)
+
+
+def test_a_commune_at_the_centre_of_its_donors_is_not_favoured_by_the_placebo_statistic() -> None:
+    """The cause of the ratio's excess false positives (docs/decisions.md): a commune chosen at
+    the centre of its donors (a mix of three of them) overfits its short pre-period more than
+    the placebos. Under the null its rank among the placebos should be uniform, mean
+    (n + 2) / 2 (11 with 20 placebos); over 200 panels the mean rank's standard error is
+    sqrt((21^2 - 1) / 12 / 200) = 0.43, tolerance three of them. The RMSPE ratio ranks it
+    higher (mean 8.9 over 400 panels: it fails this test); the relative post-period RMSPE
+    does not."""
+    rng = np.random.default_rng(11)
+    ranks = {"relative_post_rmspe": [], "rmspe_ratio": []}
+    for _ in range(200):
+        common = 10 + np.cumsum(rng.normal(0, 0.3, 10))
+        donors = common[:, None] * rng.uniform(0.7, 1.3, 20)[None, :]
+        donors = donors + rng.normal(0, 0.3, (10, 20))
+        treated = donors[:, :3].mean(axis=1) + rng.normal(0, 0.3, 10)
+        result = placebo_test(treated, donors, 6)
+        # Uniform rank among the placebos ranked: rescaled to 20 placebos.
+        ranks["relative_post_rmspe"].append(1 + (result.rank - 1) * 20 / result.n_placebos)
+        ratio = result.placebo_ratio[~np.isnan(result.placebo_ratio)]
+        ranks["rmspe_ratio"].append(1 + int(np.sum(ratio >= result.fit.rmspe_ratio)))
+    tolerance = 3 * math.sqrt((21**2 - 1) / 12 / 200)
+    assert abs(np.mean(ranks["relative_post_rmspe"]) - 11) <= tolerance
+    assert np.mean(ranks["rmspe_ratio"]) < 11 - tolerance
+
+
+def test_placebos_fitted_beyond_the_tolerance_are_not_ranked_and_said() -> None:
+    """17 donors on a common path, one at three times its level and one at a fifth (no mix of
+    the others follows them within 10 %): 19 placebos refitted, 17 ranked; the verdict is non
+    concluant, saying the 2 set aside."""
+    from crimestats.counterfactual import check_synthetic_control
+
+    rng = np.random.default_rng(12)
+    common = 10 + np.cumsum(rng.normal(0, 0.3, 10))
+    donors = common[:, None] * np.r_[rng.uniform(0.8, 1.2, 17), 3.0, 0.2][None, :]
+    donors = donors + rng.normal(0, 0.2, (10, 19))
+    treated = donors[:, :3].mean(axis=1)
+    result = placebo_test(treated, donors, 6)
+    assert result.placebo_ranked is not None
+    assert result.placebo_ranked.tolist() == [True] * 17 + [False] * 2
+    assert (result.n_placebos, result.n_excluded) == (17, 2)
+    assert check_synthetic_control(result).reasons == (
+        "17 communes témoins seulement que leur commune synthétique suit avant le début à 10 % "
+        "près (2 autres écartées), la p-valeur des placebos ne peut pas descendre sous 1/18 "
+        "(0,06), il en faut au moins 19 pour le seuil de 5 %",
+    )
+    ratio = placebo_test(treated, donors, 6, statistic="rmspe_ratio")
+    assert (ratio.n_placebos, ratio.n_excluded) == (19, 0)
