@@ -1181,7 +1181,12 @@ def describe_synthetic_control(
         f"après le début de l'action, le taux est en moyenne {number(abs(mean_gap), 1)} pour "
         f"1 000 {side} celui de la commune synthétique{relative} ; son écart est dépassé ou égalé "
         f"par {result.rank - 1} des {result.n_placebos} communes témoins "
-        f"({_p_text(result.p_value)})"
+        + (
+            f"bien suivies avant le début ({result.n_excluded} autres écartées ; "
+            if result.n_excluded
+            else "("
+        )
+        + f"{_p_text(result.p_value)})"
     )
     if check is None:
         check = check_synthetic_control(result, alpha=alpha)

@@ -165,8 +165,9 @@ def test_prop99_placebos_against_pysyncon_refits(prop99):
     assert set(donors.columns[~default.placebo_ranked]) == {"New Hampshire", "Utah"}
     assert (default.rank, default.n_placebos, default.n_excluded) == (3, 36, 2)
     assert describe_synthetic_control(default).endswith(
-        "dépassé ou égalé par 2 des 36 communes témoins (p = 0,08) : la baisse n'est pas "
-        "distinguable de celle des communes comparables"
+        "dépassé ou égalé par 2 des 36 communes témoins bien suivies avant le début (2 autres "
+        "écartées ; p = 0,08) : la baisse n'est pas distinguable de celle des communes "
+        "comparables"
     )
 
 
