@@ -16,10 +16,13 @@ what Poisson tests assume is also checked against what recorded crime does.
 - Difference-in-differences (:func:`crimestats.counterfactual.poisson_did`): one commune and
   20 comparison communes, 5 years before and 3 after, levels 0.5 to 2 times the commune's;
   "significant" = the quasi-Poisson p-value below 5 % and the design conclusive
-  (:func:`check_did`); effect = the quasi-Poisson detectable effect stated on the page.
-- Synthetic control (:func:`placebo_test`): rates of 20 donors on a common path with noise, the
-  treated commune a mix of three of them; "significant" = placebo p <= 5 % and the design
-  conclusive; effect = the placebo-based detectable effect stated on the page.
+  (:func:`check_did`); effect = the detectable drop the page states on each panel's facts
+  (quasi-Poisson, the variance under the effect), then facts drawn with that drop.
+- Synthetic control (:func:`placebo_test`, the relative post-period RMSPE): rates of 20
+  donors on a common path with noise, the treated commune a mix of three of them (so at the
+  centre of its donors, as a commune among its most similar ones); "significant" = placebo p
+  <= 5 % and the design conclusive; effect = the placebo-based detectable drop the page states
+  on each panel, applied to the commune's rates after the start.
 - Hot spots (:func:`grid_hotspots`): events uniform over a 3 x 3.4 km box (complete spatial
   randomness); "significant" = any hot or cold cell (under the global null every discovery is
   false, so this is the false discovery rate); power with a cluster of 30 events within 60 m.
@@ -84,83 +87,135 @@ def quasi_change_line(
 ) -> tuple[float, str]:
     """The change test with the extra variation estimated on the series' history: 6 years
     before the baseline year and the baseline itself (quasi-Poisson trend, 5 df), then the
-    baseline against the next year, as the evaluation does."""
+    baseline against the next year, as the evaluation does. With an effect, each run states
+    the detectable drop as the page does (on the baseline year's facts, with the series' own
+    dispersion when above 1, else the exact test's), and the next year's facts follow a drop
+    of that size."""
     rng = np.random.default_rng(seed)
     years = np.arange(7)
     history = _counts(rng, np.full((runs, 7), level), cv)
     trend = quasi_poisson_trend(history, 1.0, years)
     phi = np.asarray(trend.dispersion, dtype=np.float64)
     phi = np.where(np.isfinite(phi), phi, 1.0)
-    ratio = 1.0
+    ratio = np.ones(runs)
     what = "aucun"
     if effect:
-        d = detectable_change(level, 1, 1, dispersion=float(np.median(phi)), dispersion_df=5)
-        ratio = d.ratio
-        what = f"baisse de {100 * -d.relative_change:.0f} % (détectable, phi médian)"
-    after = _counts(rng, np.full(runs, level * ratio), cv)
-    result = poisson_change(history[:, -1], 1, after, 1, dispersion=phi, dispersion_df=5)
-    return float(np.mean(result.p_value < ALPHA)), what
+        for i in range(runs):
+            extra = phi[i] > 1
+            d = detectable_change(
+                float(history[i, -1]),
+                1,
+                1,
+                dispersion=float(phi[i]),
+                dispersion_df=5 if extra else None,
+            )
+            ratio[i] = d.ratio if d.detectable else math.nan
+        stated = 1 - ratio[np.isfinite(ratio)]
+        what = f"la baisse dite détectable (médiane {100 * float(np.median(stated)):.0f} %)"
+    kept = np.isfinite(ratio)
+    after = _counts(rng, np.full(runs, level) * np.where(kept, ratio, 1.0), cv)
+    extra_phi = np.where(phi > 1, phi, 1.0)
+    result = poisson_change(history[:, -1], 1, after, 1, dispersion=extra_phi, dispersion_df=5)
+    return float(np.mean((result.p_value < ALPHA)[kept])), what
+
+
+def _did_levels(rng: np.random.Generator, level: float) -> np.ndarray:
+    return np.r_[level, level * rng.uniform(0.5, 2.0, 20)]
 
 
 def _did_panel(
-    rng: np.random.Generator, level: float, cv: float, ratio: float
+    rng: np.random.Generator, levels: np.ndarray, cv: float, ratio: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    levels = np.r_[level, level * rng.uniform(0.5, 2.0, 20)]
     path = np.array([1.0, 1.04, 0.98, 1.02, 1.0, 0.97, 1.01, 0.99])
     mean = levels[:, None] * path[None, :]
     mean[0, 5:] *= ratio
     return _counts(rng, mean, cv), np.ones(21)
 
 
+def _did_detected(counts: np.ndarray, exposures: np.ndarray) -> bool:
+    result = poisson_did(counts, exposures, 5, placebo=False)
+    check = check_did(result, pre_trend_test(counts, exposures, 5))
+    return bool(check.conclusive and result.p_value < ALPHA)
+
+
 def did_line(level: float, cv: float, effect: bool, runs: int, seed: int) -> tuple[float, str]:
+    """Under the null, the share of panels found significant and conclusive. With an effect,
+    each run is one commune and its comparison communes (levels drawn once): the page states
+    the detectable drop on the facts it has (a panel without effect), then the facts that
+    follow a drop of that size are tested; the detection rate is to match the 80 % stated."""
     rng = np.random.default_rng(seed)
-    # The effect: the detectable one the page would state for this design (its standard error
-    # taken from a null panel of the same levels).
-    counts, exposures = _did_panel(np.random.default_rng(seed + 1), level, cv, 1.0)
-    se = poisson_did(counts, exposures, 5, placebo=False)
-    detectable = did_detectable_from_se(se.delta_se, se.df, gate_alpha=PRE_TREND_ALPHA)
-    target = detectable.ratio if effect else 1.0
     hits = 0
+    stated: list[float] = []
     for _ in range(runs):
-        counts, exposures = _did_panel(rng, level, cv, target)
-        result = poisson_did(counts, exposures, 5, placebo=False)
-        check = check_did(result, pre_trend_test(counts, exposures, 5))
-        hits += bool(check.conclusive and result.p_value < ALPHA)
-    what = f"baisse de {100 * (1 - target):.0f} % (détectable)" if effect else "aucun"
-    return hits / runs, what
+        levels = _did_levels(rng, level)
+        counts, exposures = _did_panel(rng, levels, cv, 1.0)
+        if not effect:
+            hits += _did_detected(counts, exposures)
+            continue
+        fit = poisson_did(counts, exposures, 5, placebo=False)
+        detectable = did_detectable_from_se(
+            fit.delta_se,
+            fit.df,
+            gate_alpha=PRE_TREND_ALPHA,
+            treated_post_count=float(counts[0, 5:].sum()),
+            scale=fit.scale,
+        )
+        if not detectable.detectable:
+            continue
+        stated.append(detectable.relative_change)
+        counts, exposures = _did_panel(rng, levels, cv, detectable.ratio)
+        hits += _did_detected(counts, exposures)
+    if not effect:
+        return hits / runs, "aucun"
+    what = (
+        f"la baisse dite détectable (médiane {100 * -float(np.median(stated)):.0f} %"
+        + (f", {runs - len(stated)} non détectables" if len(stated) < runs else "")
+        + ")"
+    )
+    return hits / max(len(stated), 1), what
 
 
-def _sc_panel(rng: np.random.Generator, ratio: float) -> tuple[np.ndarray, np.ndarray]:
+def _sc_panel(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     years = 10
     common = 10 + np.cumsum(rng.normal(0, 0.3, years))
     donors = common[:, None] * rng.uniform(0.7, 1.3, 20)[None, :] + rng.normal(0, 0.3, (years, 20))
     treated = donors[:, :3].mean(axis=1) + rng.normal(0, 0.3, years)
-    treated[6:] *= ratio
     return treated, donors
 
 
+def _sc_detected(treated: np.ndarray, donors: np.ndarray) -> bool:
+    result = placebo_test(treated, donors, 6)
+    return bool(check_synthetic_control(result).conclusive and result.p_value <= ALPHA)
+
+
 def sc_line(effect: bool, runs: int, seed: int) -> tuple[float, str]:
+    """Under the null, the share of panels found significant and conclusive. With an effect,
+    the page states the detectable drop from each panel's placebos (the commune's series
+    without effect), then the commune's rates after the start are lowered by that drop and
+    tested again; the detection rate is to match the 80 % stated."""
     rng = np.random.default_rng(seed)
-    target = 1.0
-    if effect:
-        treated, donors = _sc_panel(np.random.default_rng(seed + 1), 1.0)
+    hits = 0
+    stated: list[float] = []
+    for _ in range(runs):
+        treated, donors = _sc_panel(rng)
+        if not effect:
+            hits += _sc_detected(treated, donors)
+            continue
         d = synthetic_control_detectable(placebo_test(treated, donors, 6), donors)
         if not d.detectable:
-            # The page would say no effect is detectable; measure a 20 % drop all the same.
-            hits = 0
-            for _ in range(runs):
-                treated, donors = _sc_panel(rng, 0.8)
-                result = placebo_test(treated, donors, 6)
-                hits += bool(check_synthetic_control(result).conclusive and result.p_value <= ALPHA)
-            return hits / runs, "baisse de 20 % (la page la dit non détectable)"
-        target = d.ratio
-    hits = 0
-    for _ in range(runs):
-        treated, donors = _sc_panel(rng, target)
-        result = placebo_test(treated, donors, 6)
-        hits += bool(check_synthetic_control(result).conclusive and result.p_value <= ALPHA)
-    what = f"baisse de {100 * (1 - target):.0f} % (détectable)" if effect else "aucun"
-    return hits / runs, what
+            continue
+        stated.append(d.relative_change)
+        treated = treated.copy()
+        treated[6:] *= d.ratio
+        hits += _sc_detected(treated, donors)
+    if not effect:
+        return hits / runs, "aucun"
+    what = (
+        f"la baisse dite détectable (médiane {100 * -float(np.median(stated)):.0f} %"
+        + (f", {runs - len(stated)} non détectables" if len(stated) < runs else "")
+        + ")"
+    )
+    return hits / max(len(stated), 1), what
 
 
 def hotspot_line(n_events: int, cluster: bool, runs: int, seed: int) -> tuple[float, str]:
