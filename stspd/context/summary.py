@@ -194,7 +194,8 @@ def context_blocks(
         .order_by("qpv__code")
         .values_list("commune_id", "qpv__code", "qpv__name", "qpv__edition__edition")
     )
-    imported = functools.cache(_qpv_imported)
+    # A QPV list is stored if any member has a QPV: the question is asked only when none has.
+    imported = functools.cache(lambda: bool(links) or _qpv_imported())
     return {
         key: _block(members, departement, values, unemployment, links, imported)
         for key, members in territories.items()
