@@ -1,7 +1,8 @@
 """The tableau de bord of a strategy: where each objective stands, what is late, what is owed.
 
 `dashboard_data(strategy_id)` reads everything in a fixed number of queries whatever the size of
-the strategy (thirteen: the tree, the reported values, the observatory's values of the member
+the strategy (fourteen: the tree, the context indicators' links to the result indicators they
+explain, the reported values, the observatory's values of the member
 communes, the open decisions), then filters and computes in Python. The status of a result
 indicator is crimestats.status's, with its reason in French; context indicators never get one.
 
@@ -409,7 +410,7 @@ def _tree(strategy_id: int) -> Strategy:
             "indicators",
             ObjectiveIndicator.objects.select_related(
                 "definition__observatory_indicator", "commune"
-            ).prefetch_related("explains"),
+            ),
         ),
         Prefetch("actions", actions),
     )
@@ -652,6 +653,7 @@ def dashboard_data(
     surveyed = survey_series(uses)
     observed |= _survey_points(surveyed)
     contexts = context_series(uses, strategy.council)
+    explains = explained(strategy.pk)
     observed |= _context_points(contexts)
     leads: dict[int, Organisation] = {}
     rows = []
@@ -679,7 +681,7 @@ def dashboard_data(
                 )
                 for use in objective.indicators.all()
             ]
-            place_beside(indicators)
+            place_beside(indicators, explains)
             row = ObjectiveRow(objective, number, indicators, actions)
             if filters.lead is not None and not actions:
                 continue
@@ -712,14 +714,25 @@ def dashboard_data(
     return dashboard
 
 
-def place_beside(rows: list[IndicatorRow]) -> None:
+def explained(strategy_id: int) -> dict[int, list[int]]:
+    """Context indicator pk -> the pks of the indicators of the strategy it explains (one
+    query, whatever the strategy)."""
+    links: dict[int, list[int]] = defaultdict(list)
+    for source, target in ObjectiveIndicator.explains.through.objects.filter(
+        from_objectiveindicator__objective__axis__strategy_id=strategy_id
+    ).values_list("from_objectiveindicator_id", "to_objectiveindicator_id"):
+        links[source].append(target)
+    return links
+
+
+def place_beside(rows: list[IndicatorRow], explains: dict[int, list[int]]) -> None:
     """Link each context row of an objective to the result rows it explains (both ways)."""
     by_pk = {row.use.pk: row for row in rows}
     for row in rows:
         if row.kind != IndicatorKind.CONTEXT:
             continue
-        for explained in row.use.explains.all():
-            result = by_pk.get(explained.pk)
+        for pk in sorted(explains.get(row.use.pk, [])):
+            result = by_pk.get(pk)
             if result is not None and result.kind == IndicatorKind.RESULT:
                 result.beside.append(row)
                 row.explains.append(result.name)
