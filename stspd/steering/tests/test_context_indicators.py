@@ -29,6 +29,7 @@ from stspd.steering.mandate import start_new_mandate
 from stspd.steering.reporting import CONTEXT_REFUSAL, reporting_problem
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Objective, ObjectiveIndicator, Strategy
+from stspd.strategy.readiness import readiness_gaps
 from stspd.territories.models import Commune
 
 TODAY = datetime.date(2026, 11, 20)
@@ -273,3 +274,21 @@ def test_dashboard_queries_do_not_grow_with_context_indicators(with_context) -> 
         data = dashboard_data(world.strategy.pk, today=TODAY)
     assert len(data.indicators) == 12
     assert len(large) == len(small)
+
+
+def test_a_context_indicator_needs_no_target_for_adoption(with_context) -> None:  # type: ignore[no-untyped-def]
+    assert readiness_gaps(with_context.strategy) == []
+    context_use(with_context, "poverty_rate", "76540")  # no baseline, target nor deadline
+    assert readiness_gaps(with_context.strategy) == []
+    # A result indicator without them is still a gap.
+    ObjectiveIndicator.objects.create(
+        objective=with_context.objective,
+        definition=IndicatorDefinition.objects.create(
+            council=with_context.council, name="Plaintes", kind=IndicatorKind.RESULT, unit="n"
+        ),
+        direction=Direction.DECREASE,
+    )
+    assert [gap.message for gap in readiness_gaps(with_context.strategy)] == [
+        "L'indicateur « Plaintes » de l'objectif 1.1 n'a pas de valeur de référence, de cible "
+        "ou d'échéance."
+    ]
