@@ -42,9 +42,7 @@ def readiness_gaps(strategy: Strategy) -> list[Gap]:
     """Every axis has an objective; every objective is quantified (baseline, target, deadline)
     or justified, and so is each of its result indicators (context ones have no target); every
     action has a lead and an activity indicator; the evaluation method is written. An empty
-    list means ready for adoption; `review_gaps` of it, ready for review."""Every axis has an objective; every objective is quantified (baseline, target, deadline)
-    or justified, and so is each of its result indicators (context ones have no target); every action has a lead and an activity indicator; the evaluation method is
-    written. An empty list means ready for adoption; `review_gaps` of it, ready for review."""
+    list means ready for adoption; `review_gaps` of it, ready for review."""
     tree = strategy_tree(strategy.pk)
     gaps: list[Gap] = []
     strategy_url = reverse("strategy:detail", args=[strategy.pk])
