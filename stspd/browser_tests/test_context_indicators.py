@@ -41,3 +41,12 @@ def test_context_indicators_sit_beside_their_result_indicator(  # type: ignore[n
     assert page.locator("#contextes").is_visible()
     assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
     screenshot(page, "context-indicators-evaluation")
+    page.goto(live_server.url + reverse("strategy:objective", args=[world.objective.pk]))
+    assert "Éclaire : « Destructions" in page.locator("#indicateurs ~ div table").first.inner_text()
+    assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
+    screenshot(page, "context-indicators-objective")
+    page.goto(
+        live_server.url + reverse("strategy:objective_indicator_add", args=[world.objective.pk])
+    )
+    assert_accessible(page, fail_on=("minor", "moderate", "serious", "critical"))
+    screenshot(page, "context-indicators-add-form")

@@ -74,6 +74,11 @@ class ContextSeries:
         return self.row.value_text
 
     @property
+    def has_value(self) -> bool:
+        """A value of the territory is shown (possibly "non diffusée"), not why there is none."""
+        return self.value_text not in (NOT_IMPORTED, NOT_ADDITIVE)
+
+    @property
     def detail(self) -> str:
         """The members' distribution, the QPV by commune, or a value's note."""
         if self.source == QPV_COUNT:
