@@ -8,6 +8,7 @@ the coordinator through the objective's add-indicator form, in a fixed number of
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from django.db import IntegrityError, connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from pypdf import PdfReader
 
 from stspd.audit.models import Event
 from stspd.conftest import make_commune
@@ -292,3 +294,14 @@ def test_a_context_indicator_needs_no_target_for_adoption(with_context) -> None:
         "L'indicateur « Plaintes » de l'objectif 1.1 n'a pas de valeur de référence, de cible "
         "ou d'échéance."
     ]
+
+
+def test_the_pdf_shows_the_context_beside_its_result(with_context, login) -> None:  # type: ignore[no-untyped-def]
+    result = result_use(with_context)
+    context_use(with_context, "poverty_rate", "76116").explains.set([result])
+    response = login(with_context.reader).get(
+        reverse("steering:dashboard_pdf", args=[with_context.strategy.pk])
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    text = plain(" ".join(" ".join(page.extract_text().split()) for page in reader.pages))
+    assert "Contexte de « Destructions et dégradations volontaires » : ≤ 5 %" in text
