@@ -8,14 +8,19 @@ without its denominator does not add up). The département and France references
 medians of their communes' published values, computed from the national files
 (`data/references.csv`, see its README): the block says so.
 
-A fixed number of queries whatever the number of members (four).
+A fixed number of queries whatever the number of members (four), and whatever the number of
+territories read together (`context_blocks`, for a strategy's context indicators).
 """
 
 from __future__ import annotations
 
+import functools
 import statistics
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import polars as pl
 
@@ -27,6 +32,7 @@ from .extracts import load_references
 from .models import CommuneZone, ContextEdition, ContextValue, GeoLevel, Qpv, SourceKind
 
 ORDER = ("poverty_rate", "median_income", "social_housing_rate", "school_ips_median")
+K = TypeVar("K", bound=Hashable)
 BASIS_TEXT = {
     "median_of_communes": "médiane des {n} communes où la valeur est publiée",
     "median_of_communes_above_zero": "médiane des {n} communes dont le taux dépasse 0 %",
@@ -68,6 +74,16 @@ class Reference:
     level: str  # "au-dessus", "en dessous", "égal", ""
 
 
+@dataclass(frozen=True)
+class HistoryPoint:
+    """One period of a single commune's or employment zone's value, as stored."""
+
+    period: str  # "2021", "2025-T4"
+    value: float | None  # the bound when censored
+    state: str  # a ContextState
+    note: str = ""
+
+
 @dataclass
 class ContextRow:
     code: str
@@ -79,6 +95,8 @@ class ContextRow:
     note: str = ""
     distribution: str = ""  # an EPCI's or a council's members
     references: list[Reference] = field(default_factory=list)
+    # A single commune's editions, or a single employment zone's quarters, oldest first.
+    history: list[HistoryPoint] = field(default_factory=list)
 
 
 @dataclass
@@ -152,19 +170,60 @@ def _sort_key(value: ContextValue) -> float:
 
 def context_block(members: list[Commune], departement: tuple[str, str]) -> ContextBlock:
     """The block of a territory made of `members`, compared with `departement` (code, name)."""
-    ids = [commune.pk for commune in members]
-    single = len(members) == 1
-    stored = list(
+    return context_blocks({0: members}, departement)[0]
+
+
+def context_blocks(
+    territories: Mapping[K, list[Commune]], departement: tuple[str, str]
+) -> dict[K, ContextBlock]:
+    """The block of each territory (key -> its member communes), all read at once: four
+    queries whatever the numbers of territories and members (five when no QPV list is
+    stored)."""
+    ids = sorted({commune.pk for members in territories.values() for commune in members})
+    values: dict[int, list[ContextValue]] = defaultdict(list)
+    for value in (
         ContextValue.objects.filter(geo_level=GeoLevel.COMMUNE, commune_id__in=ids)
         .select_related("edition")
         .order_by("indicator", "-edition__edition", "code")
+    ):
+        assert value.commune_id is not None  # commune level
+        values[value.commune_id].append(value)
+    unemployment = _Unemployment.read(ids)
+    links = list(
+        Qpv.communes.through.objects.filter(commune_id__in=ids)
+        .order_by("qpv__code")
+        .values_list("commune_id", "qpv__code", "qpv__name", "qpv__edition__edition")
     )
+    # A QPV list is stored if any member has a QPV: the question is asked only when none has.
+    imported = functools.cache(lambda: bool(links) or _qpv_imported())
+    return {
+        key: _block(members, departement, values, unemployment, links, imported)
+        for key, members in territories.items()
+    }
+
+
+def _block(
+    members: list[Commune],
+    departement: tuple[str, str],
+    all_values: dict[int, list[ContextValue]],
+    unemployment: _Unemployment,
+    all_links: list[tuple[int, str, str, str]],
+    qpv_imported: Callable[[], bool],
+) -> ContextBlock:
+    ids = {commune.pk for commune in members}
+    single = len(members) == 1
+    # As the database would order them: by indicator, latest edition first, then code.
+    stored = sorted((value for pk in ids for value in all_values.get(pk, [])), key=_code)
+    stored.sort(key=_edition, reverse=True)
+    stored.sort(key=_indicator)
     latest: dict[str, str] = {}
     by_indicator: dict[str, list[ContextValue]] = {}
+    history: dict[str, list[ContextValue]] = {}
     for value in stored:
         edition = latest.setdefault(value.indicator, value.edition.edition)
         if value.edition.edition == edition:
             by_indicator.setdefault(value.indicator, []).append(value)
+        history.setdefault(value.indicator, []).insert(0, value)  # oldest edition first
     rows = []
     for code in ORDER:
         values = by_indicator.get(code)
@@ -183,74 +242,106 @@ def context_block(members: list[Commune], departement: tuple[str, str]) -> Conte
             row.value_text = format_value(code, value.value, value.state)
             row.state, row.note = value.state, value.note
             row.references = _reference_rows(code, departement, value.value, value.state)
+            row.history = [HistoryPoint(v.period, v.value, v.state, v.note) for v in history[code]]
         else:
             row.distribution = _distribution(code, values, len(members))
             row.references = _reference_rows(code, departement, None, "")
         rows.append(row)
-    if unemployment := _unemployment(ids):
-        rows.append(unemployment)
-    return ContextBlock(rows, _qpv(ids, members), single, len(members))
+    if unemployment_row := unemployment.row(ids):
+        rows.append(unemployment_row)
+    links = [link for link in all_links if link[0] in ids]
+    return ContextBlock(rows, _qpv(links, members, qpv_imported), single, len(members))
 
 
-def _unemployment(ids: list[int]) -> ContextRow | None:
-    zones = list(
-        CommuneZone.objects.filter(commune_id__in=ids, edition__kind=SourceKind.CHOMAGE)
-        .select_related("edition")
-        .order_by("-edition__edition")
-    )
-    if not zones:
-        return None
-    edition = zones[0].edition
-    names = {z.zone: z.zone_name for z in zones if z.edition_id == edition.pk}
-    rates = list(
-        ContextValue.objects.filter(
-            edition=edition,
-            geo_level__in=[GeoLevel.ZONE_EMPLOI, GeoLevel.FRANCE],
-            code__in=[*names, "FR"],
-        ).order_by("-period")
-    )
-    if not rates:
-        return None
-    period = rates[0].period
-    last = {v.code: v for v in rates if v.period == period}
-    indicator = INDICATORS["unemployment_rate"]
-    row = ContextRow(
-        "unemployment_rate",
-        indicator.label,
-        "%",
-        f"{indicator.source} — {period} (données CVS, zones d'emploi 2020)",
-    )
-    parts = [
-        f"{names[code]} : {format_value('unemployment_rate', v.value, v.state)}"
-        for code, v in sorted(last.items())
-        if code in names
-    ]
-    row.value_text = " ; ".join(parts) + f" ({period})"
-    if (france := last.get("FR")) is not None and france.value is not None:
-        values = [v.value for code, v in last.items() if code in names and v.value is not None]
-        level = ""
-        if len(values) == 1:
-            level = _level(values[0], "published", france.value)
-        row.references = [
-            Reference(
-                "France",
-                format_value("unemployment_rate", france.value, france.state),
-                BASIS_TEXT["national_series"],
-                level,
-            )
+def _code(value: ContextValue) -> str:
+    return value.code
+
+
+def _edition(value: ContextValue) -> str:
+    return value.edition.edition
+
+
+def _indicator(value: ContextValue) -> str:
+    return value.indicator
+
+
+@dataclass
+class _Unemployment:
+    """The employment zones of some communes (latest edition) and their rates, every period."""
+
+    zones: list[CommuneZone]
+    rates: list[ContextValue]  # latest period first
+
+    @classmethod
+    def read(cls, ids: list[int]) -> _Unemployment:
+        zones = list(
+            CommuneZone.objects.filter(commune_id__in=ids, edition__kind=SourceKind.CHOMAGE)
+            .select_related("edition")
+            .order_by("-edition__edition")
+        )
+        if not zones:
+            return cls([], [])
+        edition = zones[0].edition
+        zones = [zone for zone in zones if zone.edition_id == edition.pk]
+        rates = list(
+            ContextValue.objects.filter(
+                edition=edition,
+                geo_level__in=[GeoLevel.ZONE_EMPLOI, GeoLevel.FRANCE],
+                code__in=[*{zone.zone for zone in zones}, "FR"],
+            ).order_by("-period")
+        )
+        return cls(zones, rates)
+
+    def row(self, ids: set[int]) -> ContextRow | None:
+        names = {z.zone: z.zone_name for z in self.zones if z.commune_id in ids}
+        rates = [v for v in self.rates if v.code in names or v.code == "FR"]
+        if not names or not rates:
+            return None
+        period = rates[0].period
+        last = {v.code: v for v in rates if v.period == period}
+        indicator = INDICATORS["unemployment_rate"]
+        row = ContextRow(
+            "unemployment_rate",
+            indicator.label,
+            "%",
+            f"{indicator.source} — {period} (données CVS, zones d'emploi 2020)",
+        )
+        parts = [
+            f"{names[code]} : {format_value('unemployment_rate', v.value, v.state)}"
+            for code, v in sorted(last.items())
+            if code in names
         ]
-    return row
+        row.value_text = " ; ".join(parts) + f" ({period})"
+        if len(names) == 1:
+            (zone,) = names
+            row.history = [
+                HistoryPoint(v.period, v.value, v.state, v.note)
+                for v in reversed(rates)
+                if v.code == zone
+            ]
+        if (france := last.get("FR")) is not None and france.value is not None:
+            values = [v.value for code, v in last.items() if code in names and v.value is not None]
+            level = ""
+            if len(values) == 1:
+                level = _level(values[0], "published", france.value)
+            row.references = [
+                Reference(
+                    "France",
+                    format_value("unemployment_rate", france.value, france.state),
+                    BASIS_TEXT["national_series"],
+                    level,
+                )
+            ]
+        return row
 
 
-def _qpv(ids: list[int], members: list[Commune]) -> QpvSummary | None:
-    through = Qpv.communes.through
-    links = list(
-        through.objects.filter(commune_id__in=ids)
-        .order_by("qpv__code")
-        .values_list("commune_id", "qpv__code", "qpv__name", "qpv__edition__edition")
-    )
+def _qpv(
+    links: list[tuple[int, str, str, str]],
+    members: list[Commune],
+    qpv_imported: Callable[[], bool],
+) -> QpvSummary | None:
     if not links:
-        return QpvSummary(0, []) if _qpv_imported() else None
+        return QpvSummary(0, []) if qpv_imported() else None
     latest = max(edition for *_, edition in links)
     names = {commune.pk: commune.name for commune in members}
     per_commune: dict[int, list[str]] = {}

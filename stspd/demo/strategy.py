@@ -278,6 +278,10 @@ def build_strategy_demo(today: datetime.date | None = None) -> Strategy | None:
     from stspd.demo.surveys import survey_objective
 
     survey_objective(strategy, coordinator, today)
+    # Context beside a result indicator (the shipped context data, loaded before).
+    from stspd.demo.context import add_demo_context_indicators
+
+    add_demo_context_indicators(strategy, coordinator)
     adopt_demo(strategy, council, coordinator, start)
     return strategy
 

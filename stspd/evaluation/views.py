@@ -18,8 +18,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
 from stspd.councils.access import can_edit_council
+from stspd.steering.context_series import ContextSeries, context_series
 from stspd.strategy.access import access_action, access_objective, access_objective_indicator
-from stspd.strategy.models import Action, Objective, Strategy
+from stspd.strategy.models import Action, Objective, ObjectiveIndicator, Strategy
 from stspd.strategy.views import number_of
 
 from .forms import AppraisalForm, InterventionStartForm
@@ -33,6 +34,10 @@ def ensure_coordinator(role: str) -> None:
         raise PermissionDenied("Seul le coordinateur du conseil rédige l'évaluation.")
 
 
+def use_name(use: ObjectiveIndicator) -> str:
+    return use.definition.name + (f" — {use.commune.name}" if use.commune else "")
+
+
 def period_years(strategy: Strategy) -> list[int]:
     return list(range(strategy.starts_on.year, strategy.ends_on.year + 1))
 
@@ -43,9 +48,21 @@ def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any
     uses = list(
         objective.indicators.select_related(
             "definition__observatory_indicator", "commune", "intervention_start"
-        )
+        ).prefetch_related("explains")
     )
     judgements = judge_indicators(strategy, uses, council_members(strategy), measurements_of(uses))
+    # Context indicators: no judgement, shown beside the result indicators they explain.
+    series = context_series(uses, strategy.council)
+    names = {use.pk: use_name(use) for use in uses}
+    beside: dict[int, list[tuple[int, str, ContextSeries]]] = defaultdict(list)
+    contexts = []
+    for use in uses:
+        if use.pk not in series:
+            continue
+        explained = [other.pk for other in use.explains.all() if other.pk in names]
+        for pk in explained:
+            beside[pk].append((use.pk, names[use.pk], series[use.pk]))
+        contexts.append((use, names[use.pk], series[use.pk], [names[pk] for pk in explained]))
     actions = list(objective.actions.select_related("lead"))
     appraisals: dict[int, list[Appraisal]] = defaultdict(list)
     for appraisal in Appraisal.objects.filter(action__objective=objective).order_by("-year"):
@@ -53,6 +70,8 @@ def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any
         appraisals[appraisal.action_id].append(appraisal)
     return {
         "judgements": judgements,
+        "judgement_rows": [(j, beside.get(j.use.pk, [])) for j in judgements],
+        "contexts": contexts,
         "counterfactuals": [j for j in judgements if j.counterfactual is not None],
         "appraisals": list(objective.appraisals.order_by("-year")),
         "actions": [(action, appraisals[action.pk]) for action in actions],

@@ -6,7 +6,7 @@ from django.db.models import Q, QuerySet
 from stspd.councils.models import Council
 from stspd.observatory.models import Indicator as ObservatoryIndicator
 
-from .common import COMMON_ACTIVITY_INDICATORS
+from .common import COMMON_ACTIVITY_INDICATORS, CONTEXT_LIBRARY
 from .enums import Direction, IndicatorKind, Periodicity
 from .models import IndicatorDefinition
 
@@ -18,8 +18,9 @@ def unit_of(indicator: ObservatoryIndicator) -> str:
 
 @transaction.atomic
 def sync_library() -> int:
-    """Create the shared entries that are missing: one per observatory indicator and the common
-    activity indicators. Idempotent; returns the number of entries created."""
+    """Create the shared entries that are missing: one per observatory indicator, the common
+    activity indicators and the context indicators bound to a context source. Idempotent;
+    returns the number of entries created."""
     created = 0
     for indicator in ObservatoryIndicator.objects.filter(definition__isnull=True):
         IndicatorDefinition.objects.create(
@@ -45,6 +46,20 @@ def sync_library() -> int:
             },
         )
         created += made
+    for source, name, unit, periodicity, description in CONTEXT_LIBRARY:
+        if IndicatorDefinition.objects.filter(
+            Q(context_source=source) | Q(council__isnull=True, name=name)
+        ).exists():
+            continue
+        IndicatorDefinition.objects.create(
+            name=name,
+            kind=IndicatorKind.CONTEXT,
+            unit=unit,
+            periodicity=periodicity,
+            description=description,
+            context_source=source,
+        )
+        created += 1
     return created
 
 

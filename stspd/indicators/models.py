@@ -1,12 +1,20 @@
 from django.db import models
 from django.db.models import Q
 
+from crimestats.context import INDICATORS as CONTEXT_INDICATORS
 from stspd.councils.models import Council
 from stspd.observatory.models import Indicator as ObservatoryIndicator
 
 from .enums import Direction, IndicatorKind, Periodicity
 
 SURVEY_UNIT = "%"
+# The context sources a shared library entry may be bound to: the context room's indicators
+# (crimestats.context) and the number of priority neighbourhoods (QPV) of the territory.
+QPV_COUNT = "qpv_count"
+CONTEXT_SOURCES = [
+    *((code, indicator.label) for code, indicator in CONTEXT_INDICATORS.items()),
+    (QPV_COUNT, "Nombre de quartiers prioritaires de la politique de la ville (QPV)"),
+]
 
 
 class IndicatorDefinition(models.Model):
@@ -55,6 +63,14 @@ class IndicatorDefinition(models.Model):
         "une valeur (part pondérée, en %).",
     )
     survey_answers = models.JSONField("réponses comptées", default=list, blank=True)
+    context_source = models.CharField(
+        "source de contexte",
+        max_length=30,
+        blank=True,
+        choices=CONTEXT_SOURCES,
+        help_text="Les valeurs viennent alors des données de contexte importées (Insee, ANCT, "
+        "DEPP, ministère du Logement) pour le territoire de l'indicateur.",
+    )
 
     class Meta:
         ordering = ["kind", "name"]
@@ -79,6 +95,19 @@ class IndicatorDefinition(models.Model):
                 name="survey_indicator_in_percent",
                 violation_error_message="Un indicateur tiré des enquêtes s'exprime en %.",
             ),
+            # A context source feeds a shared context indicator, and nothing else feeds it.
+            models.CheckConstraint(
+                condition=Q(context_source="")
+                | Q(
+                    kind="context",
+                    council__isnull=True,
+                    observatory_indicator__isnull=True,
+                    survey_question="",
+                ),
+                name="context_source_shared_context_indicator",
+                violation_error_message="Une source de contexte alimente un indicateur de "
+                "contexte de la bibliothèque commune.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -94,6 +123,12 @@ class IndicatorDefinition(models.Model):
         return bool(self.survey_question)
 
     @property
+    def from_context(self) -> bool:
+        """Its values are the imported context data of its territory (stspd.context)."""
+        return bool(self.context_source)
+
+    @property
     def is_reported(self) -> bool:
-        """Its values are reported by the pilots (neither the SSMSI's nor the surveys')."""
-        return not (self.from_observatory or self.from_survey)
+        """Its values are reported by the pilots (neither the SSMSI's, the surveys' nor the
+        context data's)."""
+        return not (self.from_observatory or self.from_survey or self.from_context)

@@ -1,7 +1,8 @@
 """The tableau de bord of a strategy: where each objective stands, what is late, what is owed.
 
 `dashboard_data(strategy_id)` reads everything in a fixed number of queries whatever the size of
-the strategy (thirteen: the tree, the reported values, the observatory's values of the member
+the strategy (fourteen: the tree, the context indicators' links to the result indicators they
+explain, the reported values, the observatory's values of the member
 communes, the open decisions), then filters and computes in Python. The status of a result
 indicator is crimestats.status's, with its reason in French; context indicators never get one.
 
@@ -12,6 +13,9 @@ per 1,000 of the council's territory, or of the indicator's perimeter commune. A
 with a suppressed member is only a lower bound: it is drawn as one but never judged (it counts
 as not disclosed for the status). Values of indicators fed by the council's surveys are the
 weighted shares of its published waves, in percent, with their intervals (survey_series).
+Values of context indicators bound to a context source are the imported context data of their
+territory (context_series); a context indicator is shown beside the result indicators it
+explains, never with a status.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from stspd.strategy.models import Action, Axis, Objective, ObjectiveIndicator, S
 from stspd.strategy.numbering import numbered_tree
 
 from . import periods
+from .context_series import ContextSeries, context_series, history_text, period_bounds
 from .enums import MeasurementStatus
 from .models import Measurement
 from .observatory_series import observatory_series
@@ -66,12 +71,14 @@ SOURCE_LABELS = {
     "submitted": "transmise, pas encore validée",
     "observatory": "statistiques nationales (SSMSI)",
     "survey": "enquête auprès des habitants (vague publiée)",
+    "context": "données de contexte (Insee, ANCT, DEPP, ministère du Logement)",
 }
 SOURCE_SHORT = {
     "validated": "validée",
     "submitted": "transmise, pas encore validée",
     "observatory": "SSMSI",
     "survey": "enquête",
+    "context": "contexte",
 }
 CLOSED_ACTIONS = {ActionStatus.DONE, ActionStatus.ABANDONED}
 FOLLOWED_FORMATIONS = (FormationKind.PLENARY, FormationKind.RESTRICTED)
@@ -86,14 +93,18 @@ class Point:
     label: str
     state: str  # a ValueState
     value: float | None  # None when suppressed
-    source: str  # validated | submitted | observatory | survey
+    source: str  # validated | submitted | observatory | survey | context
     # A survey wave's: its 95 % interval (percent) and, when not shown, why.
     low: float | None = None
     high: float | None = None
     note: str = ""
+    # A context value's text as its state says ("≤ 5 %": a censored value is never exact).
+    shown: str = ""
 
     @property
     def text(self) -> str:
+        if self.shown:
+            return self.shown
         if self.value is None:
             label = ValueState.SUPPRESSED.label
             return f"{label} ({self.note})" if self.note else label
@@ -123,6 +134,12 @@ class IndicatorRow:
     note: str  # why there is no status, when there is none
     # The waves of an indicator fed by the council's surveys (None otherwise).
     survey: SurveySeries | None = None
+    # The context data of an indicator bound to a context source (None otherwise).
+    context: ContextSeries | None = None
+    # A context row: the names of the result indicators it explains; a result row: the context
+    # rows shown beside it.
+    explains: list[str] = field(default_factory=list)
+    beside: list[IndicatorRow] = field(default_factory=list)
     # Filled for the PDF only (dashboard_pdf.pdf_context).
     svg: str = ""
     recent_points: list[Point] = field(default_factory=list)
@@ -146,6 +163,8 @@ class IndicatorRow:
         if self.from_observatory:
             where = f"de {use.commune.name}" if use.commune else "du territoire du conseil"
             text = f"Valeurs : statistiques nationales (SSMSI), taux annuel {where}."
+        elif self.context is not None:
+            text = self.context.origin()
         elif self.survey is not None:
             text = self.survey.origin()
         else:
@@ -249,6 +268,19 @@ class ObjectiveRow:
         codes = {row.status_code for row in self.indicators if row.status_code}
         return next((code for code in STATUS_ORDER if code in codes), None)
 
+    @property
+    def shown(self) -> list[IndicatorRow]:
+        """Its indicators in the order of the page: a context indicator that explains result
+        indicators right after the last of them, the others where they stand."""
+        beside = {id(context) for row in self.indicators for context in row.beside}
+        order: list[IndicatorRow] = []
+        for row in self.indicators:
+            if id(row) in beside:
+                continue
+            order.append(row)
+            order += [c for c in row.beside if _last_explained(c, self.indicators) is row]
+        return order
+
 
 @dataclass
 class AxisRow:
@@ -344,8 +376,14 @@ class Dashboard:
         }
 
     def charts(self) -> dict[str, Any]:
-        """Every chart's data by indicator, for one json_script."""
-        return {str(row.use.pk): row.chart() for row in self.indicators}
+        """Every chart's data by indicator, for one json_script (context indicators have a
+        table of their values, no chart)."""
+        return {str(row.use.pk): row.chart() for row in self.indicators if row.context is None}
+
+
+def _last_explained(context: IndicatorRow, rows: list[IndicatorRow]) -> IndicatorRow | None:
+    """The last of `rows` that `context` is shown beside."""
+    return next((row for row in reversed(rows) if any(c is context for c in row.beside)), None)
 
 
 def _figure(value: float | Decimal) -> str:
@@ -392,6 +430,7 @@ def _measurements(strategy_id: int, uses: list[ObjectiveIndicator]) -> dict[int,
         objective_indicator__objective__axis__strategy_id=strategy_id,
         objective_indicator__definition__observatory_indicator__isnull=True,
         objective_indicator__definition__survey_question="",
+        objective_indicator__definition__context_source="",
         status__in=[MeasurementStatus.VALIDATED, MeasurementStatus.SUBMITTED],
     ).values_list("objective_indicator_id", "period_start", "state", "value", "status")
     points: dict[int, list[Point]] = defaultdict(list)
@@ -453,12 +492,37 @@ def _survey_points(series: dict[int, SurveySeries]) -> dict[int, list[Point]]:
     }
 
 
+def _context_points(series: dict[int, ContextSeries]) -> dict[int, list[Point]]:
+    """Each stored period of a context indicator's single commune or employment zone, its text
+    as its state says (a censored value "≤ 5 %", a value under secrecy "non diffusée")."""
+    points: dict[int, list[Point]] = {}
+    for pk, one in series.items():
+        points[pk] = []
+        for value in one.history:
+            start, end = period_bounds(value.period)
+            shown = history_text(one.source, value)
+            points[pk].append(
+                Point(
+                    start=start,
+                    end=end,
+                    label=value.period,
+                    state=value.state if value.value is not None else ValueState.SUPPRESSED,
+                    value=value.value,
+                    source="context",
+                    note=value.note,
+                    shown=shown,
+                )
+            )
+    return points
+
+
 def _indicator_row(
     use: ObjectiveIndicator,
     points: list[Point],
     strategy: Strategy,
     today: datetime.date,
     survey: SurveySeries | None = None,
+    context: ContextSeries | None = None,
 ) -> IndicatorRow:
     definition = use.definition
     # As it stood at `today`: a report at 31 December leaves out the periods begun since.
@@ -503,6 +567,7 @@ def _indicator_row(
         status=status,
         note=note,
         survey=survey,
+        context=context,
     )
 
 
@@ -519,7 +584,7 @@ def is_public(row: IndicatorRow) -> bool:
 def published_row(row: IndicatorRow, strategy: Strategy, today: datetime.date) -> IndicatorRow:
     """The row as the public sees it: its published values only, its status judged on them."""
     points = [point for point in row.points if point.source in PUBLISHED_SOURCES]
-    return _indicator_row(row.use, points, strategy, today, row.survey)
+    return _indicator_row(row.use, points, strategy, today, row.survey, row.context)
 
 
 def _action_row(action: Action, number: str, today: datetime.date) -> ActionRow:
@@ -587,6 +652,9 @@ def dashboard_data(
     observed = _observatory(uses)
     surveyed = survey_series(uses)
     observed |= _survey_points(surveyed)
+    contexts = context_series(uses, strategy.council)
+    explains = explained(strategy.pk)
+    observed |= _context_points(contexts)
     leads: dict[int, Organisation] = {}
     rows = []
     tree = numbered_tree(axes)
@@ -609,9 +677,11 @@ def dashboard_data(
                     strategy,
                     today,
                     surveyed.get(use.pk),
+                    contexts.get(use.pk),
                 )
                 for use in objective.indicators.all()
             ]
+            place_beside(indicators, explains)
             row = ObjectiveRow(objective, number, indicators, actions)
             if filters.lead is not None and not actions:
                 continue
@@ -642,6 +712,30 @@ def dashboard_data(
             counts[indicator.status_code] += 1
     dashboard.counts = dict(counts)
     return dashboard
+
+
+def explained(strategy_id: int) -> dict[int, list[int]]:
+    """Context indicator pk -> the pks of the indicators of the strategy it explains (one
+    query, whatever the strategy)."""
+    links: dict[int, list[int]] = defaultdict(list)
+    for source, target in ObjectiveIndicator.explains.through.objects.filter(
+        from_objectiveindicator__objective__axis__strategy_id=strategy_id
+    ).values_list("from_objectiveindicator_id", "to_objectiveindicator_id"):
+        links[source].append(target)
+    return links
+
+
+def place_beside(rows: list[IndicatorRow], explains: dict[int, list[int]]) -> None:
+    """Link each context row of an objective to the result rows it explains (both ways)."""
+    by_pk = {row.use.pk: row for row in rows}
+    for row in rows:
+        if row.kind != IndicatorKind.CONTEXT:
+            continue
+        for pk in sorted(explains.get(row.use.pk, [])):
+            result = by_pk.get(pk)
+            if result is not None and result.kind == IndicatorKind.RESULT:
+                result.beside.append(row)
+                row.explains.append(result.name)
 
 
 def agenda_text(dashboard: Dashboard) -> str:

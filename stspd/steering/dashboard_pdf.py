@@ -121,7 +121,7 @@ def _svg(row: IndicatorRow) -> str:
 
 def pdf_context(data: Dashboard) -> dict[str, Any]:
     for row in data.indicators:
-        row.svg = indicator_svg(row) if row.points else ""
+        row.svg = indicator_svg(row) if row.points and row.context is None else ""
         row.recent_points = row.points[-RECENT:]
     labels = []
     if data.filters.axis is not None:

@@ -155,6 +155,7 @@ def start_new_mandate(
                 statement=objective.statement,
                 unquantified_reason=objective.unquantified_reason,
             )
+            copies: dict[int, ObjectiveIndicator] = {}
             for use in objective.indicators.all():
                 last = observed.get(use.pk)
                 if last is not None and last.on >= ends_on:
@@ -163,7 +164,7 @@ def start_new_mandate(
                     rebased += 1
                 elif use.baseline_value is not None:
                     kept += 1
-                ObjectiveIndicator.objects.create(
+                copies[use.pk] = ObjectiveIndicator.objects.create(
                     objective=new_objective,
                     definition=use.definition,
                     baseline_value=last.value if last else use.baseline_value,
@@ -174,6 +175,11 @@ def start_new_mandate(
                     commune=use.commune,
                     public=use.public,
                 )
+            # A context indicator stays beside the result indicators it explained.
+            for use in objective.indicators.all():
+                explained = [copies[other.pk] for other in use.explains.all() if other.pk in copies]
+                if explained:
+                    copies[use.pk].explains.set(explained)
             for action in objective.actions.all():
                 _copy_action(action, new_objective)
     record(

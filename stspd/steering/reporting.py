@@ -218,13 +218,18 @@ def previous_values(use: IndicatorUse, start: datetime.date) -> list[Decimal]:
 
 def is_reported(use: IndicatorUse) -> bool:
     """Indicators bound to the observatory are read from the imported editions, those fed by
-    the surveys from their published waves: neither is reported."""
+    the surveys from their published waves, those bound to a context source from the imported
+    context data: none is reported."""
     return use.definition.is_reported
 
 
 OBSERVATORY_REFUSAL = (
     "Cet indicateur vient des statistiques nationales de la délinquance (SSMSI) : ses valeurs "
     "se mettent à jour à chaque import d'une édition dans l'observatoire et ne se saisissent pas."
+)
+CONTEXT_REFUSAL = (
+    "Cet indicateur de contexte vient des données publiques importées (Insee, ANCT, DEPP, "
+    "ministère du Logement) pour son territoire : il ne se saisit pas."
 )
 SURVEY_REFUSAL = (
     "Cet indicateur vient des enquêtes du conseil auprès des habitants : chaque vague publiée "
@@ -236,6 +241,8 @@ def reporting_problem(use: IndicatorUse) -> str:
     """Why this indicator takes no reported value at all, or ""."""
     if use.definition.from_survey:
         return SURVEY_REFUSAL
+    if use.definition.from_context:
+        return CONTEXT_REFUSAL
     if not is_reported(use):
         return OBSERVATORY_REFUSAL
     strategy = strategy_of(use)
@@ -445,6 +452,7 @@ def action_uses(strategies: QuerySet[Strategy]) -> QuerySet[ActionIndicator]:
         action__objective__axis__strategy__in=strategies,
         definition__observatory_indicator=None,
         definition__survey_question="",
+        definition__context_source="",
     ).select_related("definition", "action__lead", "action__objective__axis__strategy__council")
 
 
@@ -453,6 +461,7 @@ def objective_uses(strategies: QuerySet[Strategy]) -> QuerySet[ObjectiveIndicato
         objective__axis__strategy__in=strategies,
         definition__observatory_indicator=None,
         definition__survey_question="",
+        definition__context_source="",
     ).select_related("definition", "commune", "objective__axis__strategy__council")
 
 

@@ -177,7 +177,10 @@ def values(request: HttpRequest, strategy_id: int) -> HttpResponse:
     )
     # Survey-fed indicators take no reported value: their waves are on the tableau de bord.
     surveyed = [u for u in objective_uses if u.definition.from_survey]
-    objective_uses = [u for u in objective_uses if not u.definition.from_survey]
+    # Neither do context indicators bound to a context source (on the tableau de bord too).
+    objective_uses = [
+        u for u in objective_uses if not (u.definition.from_survey or u.definition.from_context)
+    ]
     uses: list[ActionIndicator | ObjectiveIndicator] = [*objective_uses, *action_uses]
     for use in uses:
         strategy_of(use).council = strategy.council  # one council object, already loaded

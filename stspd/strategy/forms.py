@@ -149,8 +149,13 @@ class ObjectiveIndicatorForm(ModelForm):
             "direction",
             "commune",
             "public",
+            "explains",
         ]
-        widgets = {"baseline_on": DateInput(), "deadline": DateInput()}
+        widgets = {
+            "baseline_on": DateInput(),
+            "deadline": DateInput(),
+            "explains": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args: Any, strategy: Strategy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,6 +169,23 @@ class ObjectiveIndicatorForm(ModelForm):
         commune = self.fields["commune"]
         commune.queryset = strategy.council.communes().order_by("name")  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
         commune.empty_label = "Tout le territoire du conseil"  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelChoiceField
+        explains = self.fields["explains"]
+        # The result indicators of the same objective (none while it is being created).
+        explains.queryset = (  # type: ignore[attr-defined]  # the stubs type form fields as Field; this one is a ModelMultipleChoiceField
+            ObjectiveIndicator.objects.filter(
+                objective_id=self.instance.objective_id,
+                definition__kind=IndicatorKind.RESULT,
+            )
+            .exclude(pk=self.instance.pk)
+            .select_related("definition", "commune")
+        )
+        explains.label_from_instance = _use_label  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        explains.label = "Indicateurs de résultat éclairés"
+        explains.help_text = (
+            "Pour un indicateur de contexte seulement : il est montré à côté des indicateurs "
+            "de résultat cochés, sur le tableau de bord et dans l'évaluation de l'objectif. Il "
+            "n'a jamais de statut."
+        )
 
     def clean(self) -> dict[str, Any]:
         data: dict[str, Any] = super().clean() or {}
@@ -174,7 +196,24 @@ class ObjectiveIndicatorForm(ModelForm):
         )
         uses = ObjectiveIndicator.objects.filter(objective_id=self.instance.objective_id)
         refuse_second_use(self, uses, DUPLICATE_OBJECTIVE_INDICATOR)
+        definition = data.get("definition")
+        if (
+            data.get("explains")
+            and definition is not None
+            and definition.kind != IndicatorKind.CONTEXT
+        ):
+            self.add_error("explains", EXPLAINS_NOT_CONTEXT)
         return data
+
+
+EXPLAINS_NOT_CONTEXT = (
+    "Seul un indicateur de contexte éclaire des indicateurs de résultat : décochez-les, ou "
+    "choisissez un indicateur de contexte."
+)
+
+
+def _use_label(use: ObjectiveIndicator) -> str:
+    return use.definition.name + (f" — {use.commune.name}" if use.commune else "")
 
 
 class ActionForm(ModelForm):

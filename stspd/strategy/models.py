@@ -193,6 +193,15 @@ class ObjectiveIndicator(models.Model):
     public = models.BooleanField(
         "publié sur le portail", default=False, help_text="Montré au public avec son état."
     )
+    explains = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="explained_by",
+        verbose_name="indicateurs de résultat éclairés",
+        help_text="Pour un indicateur de contexte : les indicateurs de résultat de l'objectif "
+        "à côté desquels il est montré.",
+    )
 
     class Meta:
         ordering = ["pk"]

@@ -40,8 +40,9 @@ def quantification_gaps(gaps: list[Gap]) -> list[Gap]:
 
 def readiness_gaps(strategy: Strategy) -> list[Gap]:
     """Every axis has an objective; every objective is quantified (baseline, target, deadline)
-    or justified; every action has a lead and an activity indicator; the evaluation method is
-    written. An empty list means ready for adoption; `review_gaps` of it, ready for review."""
+    or justified, and so is each of its result indicators (context ones have no target); every
+    action has a lead and an activity indicator; the evaluation method is written. An empty
+    list means ready for adoption; `review_gaps` of it, ready for review."""
     tree = strategy_tree(strategy.pk)
     gaps: list[Gap] = []
     strategy_url = reverse("strategy:detail", args=[strategy.pk])
@@ -57,7 +58,13 @@ def readiness_gaps(strategy: Strategy) -> list[Gap]:
         for objective_node in axis_node.children:
             objective, number = objective_node.element, objective_node.number
             objective_url = reverse("strategy:objective", args=[objective.pk])
-            uses = list(objective.indicators.all())
+            # A context indicator describes the territory: it has no target to reach, so it
+            # neither quantifies an objective nor lacks a quantification.
+            uses = [
+                use
+                for use in objective.indicators.all()
+                if use.definition.kind != IndicatorKind.CONTEXT
+            ]
             quantified = any(use.is_quantified for use in uses)
             if not quantified and not objective.unquantified_reason.strip():
                 gaps.append(

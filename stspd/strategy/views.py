@@ -357,6 +357,11 @@ def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
             "council": strategy.council,
             "uses": objective.indicators.select_related(
                 "definition__observatory_indicator", "commune"
+            ).prefetch_related(
+                Prefetch(
+                    "explains",
+                    ObjectiveIndicator.objects.select_related("definition", "commune"),
+                )
             ),
             "actions": node.children,
             "can_edit": editable(granted.role, strategy),

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.core.management import call_command
 from django.db.models import Sum
 
+from stspd.steering.dashboard import dashboard_data
 from stspd.strategy.enums import RemarkKind, RemarkStatus, Status
-from stspd.strategy.models import Action, BudgetLine, Objective, Strategy
+from stspd.strategy.models import Action, BudgetLine, Objective, ObjectiveIndicator, Strategy
 from stspd.strategy.readiness import readiness_gaps
 
 
@@ -46,7 +47,7 @@ def test_demo_strategy_is_complete_and_signed(db) -> None:  # type: ignore[no-un
     assert bound.count() == 6
     quantified = 0
     for objective in bound:
-        use = objective.indicators.get()
+        use = objective.indicators.get(definition__observatory_indicator__isnull=False)
         assert use.is_quantified or objective.unquantified_reason
         quantified += use.is_quantified
         if use.is_quantified:
@@ -58,7 +59,26 @@ def test_demo_strategy_is_complete_and_signed(db) -> None:  # type: ignore[no-un
     for name in ("Cambriolages de logement", "Escroqueries et fraudes aux moyens de paiement"):
         objective = bound.get(indicators__definition__name=name)
         assert "borne basse" in objective.unquantified_reason
-        assert objective.indicators.get().commune is None
+        assert objective.indicators.get(definition__kind="result").commune is None
+
+    # Two context indicators of the library beside the Rouen result indicator they explain,
+    # their values read from the shipped context data (Filosofi 2021: Rouen 23 %).
+    beside = ObjectiveIndicator.objects.filter(
+        objective__axis__strategy=strategy, definition__kind="context"
+    )
+    assert sorted(beside.values_list("definition__context_source", flat=True)) == [
+        "poverty_rate",
+        "unemployment_rate",
+    ]
+    for use in beside:
+        (explained,) = use.explains.all()
+        assert explained.definition.name == "Vols violents sans arme"
+        assert use.commune is not None and use.commune.code == explained.commune.code == "76540"
+    dashboard = dashboard_data(strategy.pk)
+    rows = {row.use.pk: row for row in dashboard.indicators}
+    poverty = rows[beside.get(definition__context_source="poverty_rate").pk]
+    assert poverty.status is None and poverty.context is not None
+    assert poverty.context.value_text.replace("\u202f", " ").replace("\xa0", " ") == "23 %"
 
     round_ = strategy.review_rounds.get()
     assert round_.closed_at is not None
