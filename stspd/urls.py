@@ -26,3 +26,6 @@ urlpatterns = [
     path("", include("stspd.obligations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A refusal may carry the link that opens the door (a charter to sign).
+handler403 = "stspd.core.refusals.permission_denied"

@@ -24,9 +24,11 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from stspd.accounts.models import User
 from stspd.audit.events import record
+from stspd.core.refusals import RefusalWithLink
 
 from .enums import Role
 from .models import (
@@ -120,11 +122,24 @@ def check_formation(
     role = role_in(user, formation.council)
     if role is None:
         raise Http404
-    if formation.is_working_group and signed_seat(user, formation) is None:
-        raise PermissionDenied(
+    seat = (
+        FormationMember.objects.filter(formation=formation, user=user).first()
+        if formation.is_working_group
+        else None
+    )
+    if formation.is_working_group and (seat is None or seat.charter_signed_on is None):
+        refused = (
             "Le contenu de ce groupe de travail est réservé à ses membres "
             "ayant signé la charte déontologique."
         )
+        if seat is not None:
+            # A member who has not signed yet: the refusal leads to the charter.
+            raise RefusalWithLink(
+                f"{refused} Vous en êtes membre : signez sa charte pour y accéder.",
+                link=reverse("councils:charter", args=[formation.pk]),
+                link_text="Lire et signer la charte du groupe",
+            )
+        raise PermissionDenied(refused)
     if edit and not can_edit_council(role):
         raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
     if formation.is_working_group:
