@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "stspd.obligations",
     "stspd.api",
     "stspd.demo",
+    "stspd.home",
     "stspd.core",
 ]
 

@@ -30,7 +30,7 @@ from stspd.accounts.models import User
 from stspd.audit.events import record
 from stspd.core.refusals import RefusalWithLink
 
-from .enums import Role
+from .enums import FormationKind, Role
 from .models import (
     Council,
     CouncilMember,
@@ -88,12 +88,32 @@ def user_councils(user: User) -> QuerySet[Council]:
     return councils.filter(roles__user=user, approved_at__isnull=False)
 
 
+def user_roles(user: User) -> list[tuple[Council, str]]:
+    """The approved councils the person has a role in, with the role (one query)."""
+    roles = (
+        CouncilRole.objects.filter(user=user, council__approved_at__isnull=False)
+        .select_related("council__commune", "council__epci")
+        .order_by("council__name")
+    )
+    return [(r.council, r.role) for r in roles]
+
+
 def pending_councils(user: User) -> QuerySet[Council]:
     """Councils waiting for the site admin's approval: all for the admin, one's own otherwise."""
     councils = Council.objects.filter(approved_at__isnull=True).select_related(
         "commune", "epci", "coordinator"
     )
     return councils if user.is_superuser else councils.filter(coordinator=user)
+
+
+def plenary_decisions(council: Council) -> QuerySet[Decision]:
+    """The decisions every role of the council reads: those of plenary and restricted meetings
+    (a working group's stay in the group)."""
+    return (
+        Decision.objects.filter(meeting__formation__council=council)
+        .exclude(meeting__formation__kind=FormationKind.WORKING_GROUP)
+        .select_related("owner", "meeting__formation")
+    )
 
 
 def access_council(user: User, council_id: int, *, edit: bool = False) -> Access[Council]:

@@ -34,21 +34,12 @@ from .forms import (
 from .models import (
     Council,
     CouncilMember,
-    Decision,
     Formation,
     FormationMember,
     Meeting,
 )
 
 EVENTS_PER_PAGE = 100
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    councils = access.user_councils(user)
-    pending = access.pending_councils(user)
-    return render(request, "councils/home.html", {"councils": councils, "pending": pending})
 
 
 @login_required
@@ -235,11 +226,7 @@ def decisions(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
     council = access.access_council(user, council_id).obj
     status = request.GET.get("etat", DecisionStatus.OPEN)
-    rows = (
-        Decision.objects.filter(meeting__formation__council=council)
-        .exclude(meeting__formation__kind=FormationKind.WORKING_GROUP)
-        .select_related("owner", "meeting__formation")
-    )
+    rows = access.plenary_decisions(council)
     if status in DecisionStatus.values:
         rows = rows.filter(status=status)
     return render(
