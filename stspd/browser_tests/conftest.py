@@ -63,7 +63,8 @@ WIDTHS = (1280, 375)
 
 def axe_violations(page: Page) -> list[dict[str, object]]:
     """Run axe-core on the page as it is laid out now; return its violations (every impact)."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     violations: list[dict[str, object]] = result["violations"]
     return violations
