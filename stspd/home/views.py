@@ -1,5 +1,7 @@
 """The home page: what the person must do, council by council (todo.py)."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,7 +19,7 @@ from .todo import todos
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
-    context = {"pending": access.pending_councils(user), "state": state_role(user)}
+    context: dict[str, Any] = {"pending": access.pending_councils(user), "state": state_role(user)}
     if user.is_superuser:
         # Every council is the site admin's: the list, no to-do of each.
         context["councils"] = access.user_councils(user)
