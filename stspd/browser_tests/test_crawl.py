@@ -47,6 +47,9 @@ NOT_LINKED = {
     "partnerdata:upload_preview",
     "surveys:thanks",
 }
+# The questionnaire's link is given to residents by the council (a poster, a letter): the State's
+# agents, who have no council page, are never shown it.
+STATE_NOT_LINKED = {"surveys:answer"}
 # A signed-in person does not sign in again: these are the anonymous visitor's pages.
 SIGNED_OUT = {"login", "login_unlock", "login_unlock_request", "password_reset"}
 # Pages whose link shows only in another state of their object than the crawl's world has (a
@@ -94,6 +97,7 @@ def pages_for(role: str) -> set[str]:
         and not n.startswith(API)
         and n not in NOT_LINKED | SIGNED_OUT
         and n not in STATE_DEPENDENT
+        and not (role in STATE_AGENTS and n in STATE_NOT_LINKED)
     }
 
 

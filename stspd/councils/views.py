@@ -129,6 +129,12 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
             "roles": council.roles.select_related("user").order_by("role", "user__last_name"),
             "formations": [f for f in formations if not f.is_working_group],
             "working_groups": [f for f in formations if f.is_working_group],
+            # The groups one has a seat in (signed or not: the refusal leads to the charter).
+            "my_groups": set(
+                FormationMember.objects.filter(user=user, formation__council=council).values_list(
+                    "formation_id", flat=True
+                )
+            ),
             "meetings": plenary_meetings,
             "communes": council.communes().order_by("-population") if council.epci_id else None,
         },
