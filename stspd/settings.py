@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "stspd.obligations",
     "stspd.api",
     "stspd.demo",
+    "stspd.home",
     "stspd.core",
 ]
 

@@ -3,10 +3,10 @@ from django.urls import include, path
 
 from stspd.api.api import api
 from stspd.core.health import health
-from stspd.councils import views as council_views
+from stspd.home.views import home
 
 urlpatterns = [
-    path("", council_views.home, name="home"),
+    path("", home, name="home"),
     path("sante/", health, name="health"),
     path("", include("stspd.core.legal_urls")),
     path("territoires/", include("stspd.councils.territory_urls")),
@@ -27,3 +27,6 @@ urlpatterns = [
     path("", include("stspd.obligations.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A refusal may carry the link that opens the door (a charter to sign).
+handler403 = "stspd.core.refusals.permission_denied"

@@ -8,6 +8,7 @@ VERB_LABELS = {
     "deleted": "suppression",
     "read": "consultation",
     "charter_signed": "signature de la charte",
+    "appraisal_validated": "appréciation validée par le coordinateur",
     "member_added": "ajout d'un membre",
     "member_removed": "retrait d'un membre",
     "imported": "import",

@@ -24,11 +24,13 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from stspd.accounts.models import User
 from stspd.audit.events import record
+from stspd.core.refusals import RefusalWithLink
 
-from .enums import Role
+from .enums import FormationKind, Role
 from .models import (
     Council,
     CouncilMember,
@@ -86,12 +88,32 @@ def user_councils(user: User) -> QuerySet[Council]:
     return councils.filter(roles__user=user, approved_at__isnull=False)
 
 
+def user_roles(user: User) -> list[tuple[Council, str]]:
+    """The approved councils the person has a role in, with the role (one query)."""
+    roles = (
+        CouncilRole.objects.filter(user=user, council__approved_at__isnull=False)
+        .select_related("council__commune", "council__epci")
+        .order_by("council__name")
+    )
+    return [(r.council, r.role) for r in roles]
+
+
 def pending_councils(user: User) -> QuerySet[Council]:
     """Councils waiting for the site admin's approval: all for the admin, one's own otherwise."""
     councils = Council.objects.filter(approved_at__isnull=True).select_related(
         "commune", "epci", "coordinator"
     )
     return councils if user.is_superuser else councils.filter(coordinator=user)
+
+
+def plenary_decisions(council: Council) -> QuerySet[Decision]:
+    """The decisions every role of the council reads: those of plenary and restricted meetings
+    (a working group's stay in the group)."""
+    return (
+        Decision.objects.filter(meeting__formation__council=council)
+        .exclude(meeting__formation__kind=FormationKind.WORKING_GROUP)
+        .select_related("owner", "meeting__formation")
+    )
 
 
 def access_council(user: User, council_id: int, *, edit: bool = False) -> Access[Council]:
@@ -120,11 +142,24 @@ def check_formation(
     role = role_in(user, formation.council)
     if role is None:
         raise Http404
-    if formation.is_working_group and signed_seat(user, formation) is None:
-        raise PermissionDenied(
+    seat = (
+        FormationMember.objects.filter(formation=formation, user=user).first()
+        if formation.is_working_group
+        else None
+    )
+    if formation.is_working_group and (seat is None or seat.charter_signed_on is None):
+        refused = (
             "Le contenu de ce groupe de travail est réservé à ses membres "
             "ayant signé la charte déontologique."
         )
+        if seat is not None:
+            # A member who has not signed yet: the refusal leads to the charter.
+            raise RefusalWithLink(
+                f"{refused} Vous en êtes membre : signez sa charte pour y accéder.",
+                link=reverse("councils:charter", args=[formation.pk]),
+                link_text="Lire et signer la charte du groupe",
+            )
+        raise PermissionDenied(refused)
     if edit and not can_edit_council(role):
         raise PermissionDenied("Seul le coordinateur du conseil peut faire cette modification.")
     if formation.is_working_group:

@@ -82,7 +82,9 @@ def commune_detail(request: HttpRequest, code: str) -> HttpResponse:
             "commune": commune,
             "council": council,
             "pending": pending,
-            "has_role": council is not None and role_in(user, council) is not None,
+            "has_role": (has_role := council is not None and role_in(user, council) is not None),
+            # The council's page is not theirs: the breadcrumb names it without a link.
+            "council_unreachable": not has_role,
             "epci_council": shown_council(user, epci_council)[0],
         },
     )
@@ -100,7 +102,8 @@ def epci_detail(request: HttpRequest, siren: str) -> HttpResponse:
             "epci": epci,
             "council": council,
             "pending": pending,
-            "has_role": council is not None and role_in(user, council) is not None,
+            "has_role": (has_role := council is not None and role_in(user, council) is not None),
+            "council_unreachable": not has_role,
             "communes": epci.communes.select_related("departement").order_by("-population"),
         },
     )

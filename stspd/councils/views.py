@@ -34,21 +34,12 @@ from .forms import (
 from .models import (
     Council,
     CouncilMember,
-    Decision,
     Formation,
     FormationMember,
     Meeting,
 )
 
 EVENTS_PER_PAGE = 100
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
-    councils = access.user_councils(user)
-    pending = access.pending_councils(user)
-    return render(request, "councils/home.html", {"councils": councils, "pending": pending})
 
 
 @login_required
@@ -138,6 +129,12 @@ def council_detail(request: HttpRequest, council_id: int) -> HttpResponse:
             "roles": council.roles.select_related("user").order_by("role", "user__last_name"),
             "formations": [f for f in formations if not f.is_working_group],
             "working_groups": [f for f in formations if f.is_working_group],
+            # The groups one has a seat in (signed or not: the refusal leads to the charter).
+            "my_groups": set(
+                FormationMember.objects.filter(user=user, formation__council=council).values_list(
+                    "formation_id", flat=True
+                )
+            ),
             "meetings": plenary_meetings,
             "communes": council.communes().order_by("-population") if council.epci_id else None,
         },
@@ -235,11 +232,7 @@ def decisions(request: HttpRequest, council_id: int) -> HttpResponse:
     user = current_user(request)
     council = access.access_council(user, council_id).obj
     status = request.GET.get("etat", DecisionStatus.OPEN)
-    rows = (
-        Decision.objects.filter(meeting__formation__council=council)
-        .exclude(meeting__formation__kind=FormationKind.WORKING_GROUP)
-        .select_related("owner", "meeting__formation")
-    )
+    rows = access.plenary_decisions(council)
     if status in DecisionStatus.values:
         rows = rows.filter(status=status)
     return render(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
 from stspd.accounts.models import User
 from stspd.audit.events import record
@@ -160,6 +161,8 @@ def build_evaluation_demo() -> str:
             recommendation=spec.recommendation,
             reasons=spec.reasons,
             updated_by=coordinator,
+            validated_at=timezone.now(),
+            validated_by=coordinator,
             **subject,
         )
         record(coordinator, "created", appraisal, council=council)

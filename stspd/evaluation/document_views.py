@@ -94,8 +94,12 @@ def reports(request: HttpRequest, strategy_id: int) -> HttpResponse:
         for node in axis.children
     ]
     counts = {
-        "objectives": Appraisal.objects.filter(objective__axis__strategy=strategy).count(),
-        "actions": Appraisal.objects.filter(action__objective__axis__strategy=strategy).count(),
+        "objectives": Appraisal.objects.validated()
+        .filter(objective__axis__strategy=strategy)
+        .count(),
+        "actions": Appraisal.objects.validated()
+        .filter(action__objective__axis__strategy=strategy)
+        .count(),
     }
     published = {r.year: r for r in PublishedReport.objects.filter(strategy=strategy)}
     return render(

@@ -12,8 +12,17 @@ from django.db.models import Q
 from .enums import Implementation, Recommendation
 
 
+class AppraisalQuerySet(models.QuerySet["Appraisal"]):
+    def validated(self) -> "AppraisalQuerySet":
+        """What reports may use: appraisals the coordinator wrote or validated."""
+        return self.filter(validated_at__isnull=False)
+
+
 class Appraisal(models.Model):
-    """The qualitative appraisal of one objective, or of one fiche action, for one year."""
+    """The qualitative appraisal of one objective, or of one fiche action, for one year.
+
+    The coordinator writes them; the members of a fiche's lead organisation write a draft of
+    their fiche's, which the coordinator validates. Only validated appraisals reach reports."""
 
     objective = models.ForeignKey(
         "strategy.Objective",
@@ -46,6 +55,17 @@ class Appraisal(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    validated_at = models.DateTimeField("validée le", null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="validée par",
+    )
+
+    objects = AppraisalQuerySet.as_manager()
 
     class Meta:
         ordering = ["year", "pk"]
@@ -76,6 +96,10 @@ class Appraisal(models.Model):
     def __str__(self) -> str:
         subject = self.objective or self.action
         return f"Appréciation {self.year} — {subject}"
+
+    @property
+    def is_validated(self) -> bool:
+        return self.validated_at is not None
 
 
 class InterventionStart(models.Model):

@@ -190,10 +190,12 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
     funds_of = {row.action.pk: row for row in funds.actions}
     objective_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
     action_appraisals: dict[int, list[Appraisal]] = defaultdict(list)
-    for appraisal in Appraisal.objects.filter(objective__axis__strategy=strategy):
+    for appraisal in Appraisal.objects.validated().filter(objective__axis__strategy=strategy):
         assert appraisal.objective_id is not None  # the filter went through its objective
         objective_appraisals[appraisal.objective_id].append(appraisal)
-    for appraisal in Appraisal.objects.filter(action__objective__axis__strategy=strategy):
+    for appraisal in Appraisal.objects.validated().filter(
+        action__objective__axis__strategy=strategy
+    ):
         assert appraisal.action_id is not None  # the filter went through its action
         action_appraisals[appraisal.action_id].append(appraisal)
     actions_of: dict[int, list[Action]] = defaultdict(list)
@@ -353,7 +355,7 @@ def action_sheet_pdf(action: Action, number: str) -> bytes:
     by_funder = []
     for code, label, totals in funds.by_funder:
         by_funder.append((label, row.lines_of(code), totals))
-    appraisals = list(action.appraisals.order_by("-year"))
+    appraisals = list(action.appraisals.validated().order_by("-year"))
     return _pdf(
         "evaluation/action_sheet_pdf.html",
         {

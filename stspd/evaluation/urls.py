@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("appreciations/<int:appraisal_id>/modifier/", views.appraisal_edit, name="appraisal_edit"),
     path(
+        "appreciations/<int:appraisal_id>/valider/",
+        views.appraisal_validate,
+        name="appraisal_validate",
+    ),
+    path(
         "indicateurs-objectif/<int:use_id>/debut-intervention/",
         views.intervention_start,
         name="intervention_start",

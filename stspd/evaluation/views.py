@@ -1,6 +1,7 @@
 """The evaluation of an objective (what changed, against comparable communes, and the partners'
 appraisal) and the appraisal forms. Any role of the council reads; the coordinator writes, in
 any state of the strategy: evaluation goes on after adoption, it is not the strategy's content.
+A fiche's lead writes a draft of its appraisal, which the coordinator validates (access.py).
 """
 
 from __future__ import annotations
@@ -10,28 +11,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from stspd.accounts.current import current_user
 from stspd.audit.events import form_changes, record
 from stspd.councils.access import can_edit_council
+from stspd.steering.access import organisations_of
 from stspd.steering.context_series import ContextSeries, context_series
-from stspd.strategy.access import access_action, access_objective, access_objective_indicator
+from stspd.strategy.access import access_objective, access_objective_indicator
 from stspd.strategy.models import Action, Objective, ObjectiveIndicator, Strategy
 from stspd.strategy.views import number_of
 
+from .access import access_action_to_appraise, access_appraisal, ensure_coordinator
 from .forms import AppraisalForm, InterventionStartForm
 from .judgements import council_members, judge_indicators, measurements_of
 from .models import Appraisal, InterventionStart
-
-
-def ensure_coordinator(role: str) -> None:
-    """Appraisals and evaluation settings are written by the council's coordinator."""
-    if not can_edit_council(role):
-        raise PermissionDenied("Seul le coordinateur du conseil rédige l'évaluation.")
 
 
 def use_name(use: ObjectiveIndicator) -> str:
@@ -42,9 +39,12 @@ def period_years(strategy: Strategy) -> list[int]:
     return list(range(strategy.starts_on.year, strategy.ends_on.year + 1))
 
 
-def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any]:
+def objective_context(
+    objective: Objective, strategy: Strategy, led: set[int] | None = None
+) -> dict[str, Any]:
     """Everything the evaluation page of an objective shows, in a fixed number of queries
-    whatever the number of its actions."""
+    whatever the number of its actions. `led`: the organisations of the reader, whose fiches
+    they appraise (None: the coordinator, who appraises every fiche)."""
     uses = list(
         objective.indicators.select_related(
             "definition__observatory_indicator", "commune", "intervention_start"
@@ -74,16 +74,21 @@ def objective_context(objective: Objective, strategy: Strategy) -> dict[str, Any
         "contexts": contexts,
         "counterfactuals": [j for j in judgements if j.counterfactual is not None],
         "appraisals": list(objective.appraisals.order_by("-year")),
-        "actions": [(action, appraisals[action.pk]) for action in actions],
+        "actions": [
+            (action, appraisals[action.pk], led is None or action.lead_id in led)
+            for action in actions
+        ],
     }
 
 
 @login_required
 def objective_evaluation(request: HttpRequest, objective_id: int) -> HttpResponse:
-    granted = access_objective(current_user(request), objective_id)
+    user = current_user(request)
+    granted = access_objective(user, objective_id)
     objective = granted.obj
     strategy = objective.axis.strategy
-    context = objective_context(objective, strategy)
+    led = None if granted.can_edit else organisations_of(user)
+    context = objective_context(objective, strategy, led)
     charts = {
         f"cf-{j.use.pk}": j.counterfactual.chart()
         for j in context["counterfactuals"]
@@ -112,12 +117,18 @@ def _appraisal_page(
     subject: Objective | Action,
     back: str,
     title: str,
+    role: str,
     **context: Any,
 ) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
+        user = current_user(request)
         with transaction.atomic():
             verb = "created" if form.instance._state.adding else "updated"
-            form.instance.updated_by = current_user(request)
+            form.instance.updated_by = user
+            if can_edit_council(role):
+                # What the coordinator writes is validated; a lead's text stays a draft.
+                form.instance.validated_at = timezone.now()
+                form.instance.validated_by = user
             appraisal = form.save()
             record(
                 current_user(request),
@@ -126,7 +137,14 @@ def _appraisal_page(
                 council=strategy.council,
                 changes=form_changes(form),
             )
-        messages.success(request, f"L'appréciation {appraisal.year} est enregistrée.")
+        if appraisal.is_validated:
+            messages.success(request, f"L'appréciation {appraisal.year} est enregistrée.")
+        else:
+            messages.success(
+                request,
+                f"L'appréciation {appraisal.year} est enregistrée comme brouillon : "
+                "le coordinateur du conseil la validera.",
+            )
         return redirect(back)
     return render(
         request,
@@ -166,16 +184,16 @@ def objective_appraisal_add(request: HttpRequest, objective_id: int) -> HttpResp
         subject=objective,
         back=_objective_url(objective.pk),
         title="Apprécier l'objectif",
+        role=granted.role,
         objective=objective,
     )
 
 
 @login_required
 def action_appraisal_add(request: HttpRequest, action_id: int) -> HttpResponse:
-    granted = access_action(current_user(request), action_id)
+    granted = access_action_to_appraise(current_user(request), action_id)
     action = granted.obj
     strategy = action.objective.axis.strategy
-    ensure_coordinator(granted.role)
     form = AppraisalForm(
         request.POST or None, instance=Appraisal(action=action), years=period_years(strategy)
     )
@@ -186,6 +204,7 @@ def action_appraisal_add(request: HttpRequest, action_id: int) -> HttpResponse:
         subject=action,
         back=_objective_url(action.objective_id),
         title="Apprécier la fiche action",
+        role=granted.role,
         objective=action.objective,
         action=action,
     )
@@ -193,20 +212,11 @@ def action_appraisal_add(request: HttpRequest, action_id: int) -> HttpResponse:
 
 @login_required
 def appraisal_edit(request: HttpRequest, appraisal_id: int) -> HttpResponse:
-    appraisal = get_object_or_404(Appraisal, pk=appraisal_id)
-    user = current_user(request)
-    subject: Objective | Action
-    if appraisal.action_id is not None:
-        granted_action = access_action(user, appraisal.action_id)
-        subject, role = granted_action.obj, granted_action.role
-        objective = subject.objective
-    else:
-        assert appraisal.objective_id is not None
-        granted_objective = access_objective(user, appraisal.objective_id)
-        subject = objective = granted_objective.obj
-        role = granted_objective.role
+    granted = access_appraisal(current_user(request), appraisal_id)
+    appraisal = granted.obj
+    subject: Objective | Action = appraisal.action or appraisal.objective  # type: ignore[assignment]
+    objective = subject.objective if isinstance(subject, Action) else subject
     strategy = objective.axis.strategy
-    ensure_coordinator(role)
     form = AppraisalForm(request.POST or None, instance=appraisal, years=period_years(strategy))
     return _appraisal_page(
         request,
@@ -215,9 +225,30 @@ def appraisal_edit(request: HttpRequest, appraisal_id: int) -> HttpResponse:
         subject=subject,
         back=_objective_url(objective.pk),
         title=f"Modifier l'appréciation {appraisal.year}",
+        role=granted.role,
         objective=objective,
         action=subject if isinstance(subject, Action) else None,
     )
+
+
+@login_required
+def appraisal_validate(request: HttpRequest, appraisal_id: int) -> HttpResponse:
+    """The coordinator validates a lead's draft: from then on, reports use it (a POST)."""
+    user = current_user(request)
+    granted = access_appraisal(user, appraisal_id, validate=True)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    appraisal = granted.obj
+    objective = appraisal.action.objective if appraisal.action else appraisal.objective
+    assert objective is not None
+    if not appraisal.is_validated:
+        with transaction.atomic():
+            appraisal.validated_at = timezone.now()
+            appraisal.validated_by = user
+            appraisal.save(update_fields=["validated_at", "validated_by"])
+            record(user, "appraisal_validated", appraisal, council=objective.axis.strategy.council)
+        messages.success(request, f"L'appréciation {appraisal.year} est validée.")
+    return redirect(_objective_url(objective.pk))
 
 
 @login_required

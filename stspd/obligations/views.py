@@ -76,6 +76,7 @@ def council_obligations(request: HttpRequest, council_id: int) -> HttpResponse:
         "obligations/council.html",
         {
             "council": council,
+            "council_unreachable": council_access.role == access.PREFECTURE,
             "can_edit": council_access.can_edit,
             "findings": check(council, today),
             "today": today,
@@ -141,6 +142,7 @@ def agreements(request: HttpRequest, council_id: int) -> HttpResponse:
         "obligations/agreements.html",
         {
             "council": council,
+            "council_unreachable": council_access.role == access.PREFECTURE,
             "can_edit": council_access.can_edit,
             "agreements": rows,
             "today": timezone.localdate(),
@@ -225,6 +227,7 @@ def yearly_return(request: HttpRequest, council_id: int, year: int) -> HttpRespo
         "obligations/yearly_return.html",
         {
             "council": council,
+            "council_unreachable": council_access.role == access.PREFECTURE,
             "year": year,
             "data": data,
             "sent": sent,
@@ -427,6 +430,7 @@ def coverage(request: HttpRequest, council_id: int) -> HttpResponse:
         "obligations/coverage.html",
         {
             "council": council,
+            "council_unreachable": council_access.role == access.PREFECTURE,
             "strategy": strategy,
             "framework": chosen,
             "frameworks": frameworks(),

@@ -149,3 +149,24 @@ def test_a_new_charter_text_must_be_signed_again_by_everyone(world, login) -> No
         formation=group, charter_signed_on__isnull=False
     ).exists()
     assert login(world.wg_signed).get(f"/formations/{group.pk}/").status_code == 403
+
+
+def test_a_member_who_has_not_signed_is_led_to_the_charter(world, login) -> None:  # type: ignore[no-untyped-def]
+    group = world.working_group
+    charter = f'href="/formations/{group.pk}/charte/"'
+    urls = [
+        f"/formations/{group.pk}/",
+        f"/seances/{world.group_meeting.pk}/",
+        f"/decisions/{world.group_decision.pk}/modifier/",
+    ]
+    for url in urls:
+        response = login(world.wg_unsigned).get(url)
+        assert response.status_code == 403, url
+        page = response.content.decode()
+        assert charter in page, url
+        assert "SECRET-MINUTES" not in page
+    # Who is not a member of the group is refused with no charter to sign.
+    for who in (world.partner, world.reader):
+        response = login(who).get(urls[0])
+        assert response.status_code == 403
+        assert charter not in response.content.decode()

@@ -52,6 +52,12 @@ ALL: dict[str, Expectation] = {
     "evaluation:objective_appraisal_add": (objective, COUNCIL_EDIT, ""),
     "evaluation:action_appraisal_add": (action, COUNCIL_EDIT, ""),
     "evaluation:appraisal_edit": (appraisal, COUNCIL_EDIT, ""),
+    # Validating a lead's draft is a POST by the coordinator: their GET is 405.
+    "evaluation:appraisal_validate": (
+        appraisal,
+        COUNCIL_EDIT | {"coordinator": 405, "site_admin": 405},
+        "",
+    ),
     "evaluation:intervention_start": (objective_indicator, COUNCIL_EDIT, ""),
     "evaluation:reports": (strategy, COUNCIL_READ, ""),
     # The elected official's page: every role of the council, readers included.

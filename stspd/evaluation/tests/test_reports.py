@@ -41,6 +41,7 @@ def appraise(world: World) -> None:
         effects="Les dégradations baissent.",
         recommendation="continue",
         reasons="Résultats conformes à la cible.",
+        validated_at=timezone.now(),
     )
     Appraisal.objects.create(
         action=world.action,
@@ -48,6 +49,7 @@ def appraise(world: World) -> None:
         implementation="partly",
         recommendation="adjust",
         reasons="Renforcer la présence le samedi.",
+        validated_at=timezone.now(),
     )
 
 
