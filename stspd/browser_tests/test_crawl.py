@@ -48,6 +48,10 @@ NOT_LINKED = {
     "login_unlock_sent",
     "partnerdata:upload_preview",
     "surveys:thanks",
+    "jobs:detail",  # the work a form started (an import, a weighting), followed on its page
+    # The current strategy's address, for outside sites and the data catalogue
+    # (catalogue.jsonld): the platform's own pages link each strategy's permanent address.
+    "public:funds",
 }
 # The questionnaire's link is given to residents by the council (a poster, a letter): the State's
 # agents, who have no council page, are never shown it.
