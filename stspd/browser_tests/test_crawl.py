@@ -31,10 +31,8 @@ ROLES = [
     "wg_signed",
     "prefecture_agent",
     "national_agent",
+    "site_admin",
 ]
-# Not the site admin: the matrix lets them open every council's editing pages, whose links the
-# templates show to the coordinator only (the diagnostic's sections, the plan import), and the
-# State's views, which their home does not list. Left for a later pass.
 # URL names axe-core has checked in this run (at both widths).
 CHECKED: set[str] = set()
 # Pages no link of the platform leads to, by design.
@@ -48,10 +46,9 @@ NOT_LINKED = {
     "login_unlock_sent",
     "partnerdata:upload_preview",
     "surveys:thanks",
-    "jobs:detail",  # the work a form started (an import, a weighting), followed on its page
-    # The current strategy's address, for outside sites and the data catalogue
-    # (catalogue.jsonld): the platform's own pages link each strategy's permanent address.
-    "public:funds",
+    # A background job's page: the import's POST leads there, and the upload's page links it
+    # while it is queued or running; a finished job is not listed anywhere.
+    "jobs:detail",
 }
 # The questionnaire's link is given to residents by the council (a poster, a letter): the State's
 # agents, who have no council page, are never shown it.

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from stspd.accounts.current import current_user
 from stspd.councils import access
-from stspd.obligations.access import state_role
+from stspd.obligations.access import opens_national, state_role
 from stspd.obligations.models import StateLevel
 
 from .todo import todos
@@ -19,11 +19,14 @@ from .todo import todos
 def home(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     today = timezone.localdate()
-    context: dict[str, Any] = {"pending": access.pending_councils(user), "state": state_role(user)}
+    state = state_role(user)
+    context: dict[str, Any] = {"pending": access.pending_councils(user), "state": state}
     if user.is_superuser:
         # Every council is the site admin's: the list, no to-do of each.
         context["councils"] = access.user_councils(user)
     else:
         context["todos"] = todos(user, access.user_roles(user), today)
     context["national"] = StateLevel.NATIONAL
+    # The site admin has no State role but opens the State's views (obligations.access).
+    context["national_view"] = state is None and opens_national(user, state)
     return render(request, "councils/home.html", context)

@@ -65,9 +65,15 @@ def access_council(user: User, council_id: int, *, edit: bool = False) -> Access
     return access
 
 
+def opens_every_departement(user: User) -> bool:
+    """Whether every département view is the person's: the site admin only (a national agent
+    reads aggregates, a préfecture agent their own département)."""
+    return user.is_authenticated and user.is_superuser
+
+
 def access_departement(user: User, code: str) -> Departement:
     departement = get_object_or_404(Departement, code=code)
-    if user.is_superuser:
+    if opens_every_departement(user):
         return departement
     state = state_role(user)
     if state is not None and state.level == StateLevel.PREFECTURE:
@@ -77,9 +83,14 @@ def access_departement(user: User, code: str) -> Departement:
     raise PermissionDenied("Cette vue est réservée aux agents de la préfecture du département.")
 
 
+def opens_national(user: User, state: StateRole | None) -> bool:
+    """Whether the national view is the person's (`state`: their `state_role`): national agents
+    and the site admin."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return state is not None and state.level == StateLevel.NATIONAL
+
+
 def check_national(user: User) -> None:
-    if user.is_superuser:
-        return
-    state = state_role(user)
-    if state is None or state.level != StateLevel.NATIONAL:
+    if not opens_national(user, None if user.is_superuser else state_role(user)):
         raise PermissionDenied("Cette vue est réservée au secrétariat national.")

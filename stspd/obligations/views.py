@@ -307,13 +307,20 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def national(request: HttpRequest) -> HttpResponse:
-    access.check_national(current_user(request))
+    user = current_user(request)
+    access.check_national(user)
     today = timezone.localdate()
     year = _return_year(request, today)
     return render(
         request,
         "obligations/national.html",
-        {"view": national_view(today, year), "year": year, "today": today},
+        {
+            "view": national_view(today, year),
+            "year": year,
+            "today": today,
+            # The site admin opens each département's view; a national agent gets 403 there.
+            "departement_views": access.opens_every_departement(user),
+        },
     )
 
 

@@ -31,7 +31,7 @@ def _context(council_id: int, request: HttpRequest) -> dict[str, object]:
     context: dict[str, object] = {
         "council": council,
         "diagnostic": diagnostic,
-        "is_coordinator": granted.is_coordinator,
+        "can_edit": granted.can_edit,
     }
     if diagnostic is not None:
         territory = access_territory(user, "conseil", str(council.pk))

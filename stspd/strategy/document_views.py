@@ -88,7 +88,7 @@ def document(request: HttpRequest, strategy_id: int) -> HttpResponse:
     source = _source(request, strategy)
     territory, figures = _figures(request, source)
     query = f"?version={source.version.number}" if source.version else ""
-    can_import = granted.is_coordinator and strategy.status in EDITABLE_STATUSES
+    can_import = granted.can_edit and strategy.status in EDITABLE_STATUSES
     context = {
         "strategy": strategy,
         "council": strategy.council,

@@ -222,3 +222,13 @@ def test_a_revision_in_progress_keeps_the_adopted_amounts_public(world, client) 
     assert [(r["nature"], r["financeur_code"], r["annee"], r["prevu"]) for r in rows] == [
         ("budget", "fipd", "2026", "15000.00")
     ]
+
+
+def test_the_council_page_links_the_current_funds_the_archive_its_own(world, client) -> None:  # type: ignore[no-untyped-def]
+    publish(world)
+    council_page = client.get(reverse("public:council", args=[world.council.pk])).content.decode()
+    assert f'href="{reverse("public:funds", args=[world.council.pk])}"' in council_page
+    archive = reverse("public:archive", args=[world.council.pk, world.strategy.pk])
+    archive_page = client.get(archive).content.decode()
+    funds = reverse("public:archive_funds", args=[world.council.pk, world.strategy.pk])
+    assert f'href="{funds}"' in archive_page
