@@ -435,6 +435,7 @@ def did_detectable_from_se(
     direction: Direction = "decrease",
     gate_alpha: float = 0.0,
     treated_post_count: float | None = None,
+    observed_ratio: float = 1.0,
     scale: float = 1.0,
 ) -> DetectableEffect:
     """The smallest relative effect the difference-in-differences' own test (quasi-Poisson
@@ -447,10 +448,13 @@ def did_detectable_from_se(
 
     ``se_R`` is the standard error under the effect: with ``treated_post_count`` ``m`` (the
     facts expected in the commune after the start without the action) an effect ``R`` leaves
-    ``R m`` facts, and the variance of the log ratio grows by ``scale (1 / (R m) - 1 / m)``
-    (``scale`` the quasi-Poisson dispersion used, 1 for Poisson), as the change test's power
-    uses the variance under the alternative. Without it, ``se_R = se_0``, which overstates
-    the power at small counts (bench/calibration.py: 72 % detected at 12 facts a year where
+    ``R m`` facts, and the variance of the log ratio grows by
+    ``scale (1 / (R m) - 1 / (R_hat m))`` (``scale`` the quasi-Poisson dispersion used, 1 for
+    Poisson), as the change test's power uses the variance under the alternative:
+    ``delta_se`` already holds ``scale / (R_hat m)`` for the ``R_hat m`` facts observed, with
+    ``R_hat`` the ``observed_ratio`` the fit estimated (1 when ``m`` is the count observed on a
+    panel without effect); it stays positive. Without ``m``, ``se_R = se_0``, which overstates the
+    power at small counts (bench/calibration.py: 72 % detected at 12 facts a year where
     80 % was stated). A drop so large that the few facts left make the test weaker than it
     gains is never reached: then nothing is detectable.
 
@@ -490,12 +494,17 @@ def did_detectable_from_se(
             method=method,
             detectable=True,
         )
+    if not (math.isfinite(observed_ratio) and observed_ratio > 0):
+        raise ValueError(f"rapport observé {observed_ratio} : il doit être positif")
     m_facts = m
+    observed = observed_ratio * m
+    floor = (delta_se * 1e-6) ** 2
 
     def margin(log_r: float) -> float:
         """|log R| minus what the test needs at R: positive once R is detectable."""
-        extra = scale * (math.exp(-log_r) - 1.0) / m_facts
-        return abs(log_r) - q_alpha * delta_se - q_power * math.sqrt(delta_se**2 + extra)
+        extra = scale * (math.exp(-log_r) / m_facts - 1.0 / observed)
+        variance = max(delta_se**2 + extra, floor)
+        return abs(log_r) - q_alpha * delta_se - q_power * math.sqrt(variance)
 
     # |log R| grows as R moves away from 1, but for a drop the facts left shrink and the
     # standard error grows like 1 / sqrt(R): scan outwards for the first crossing.

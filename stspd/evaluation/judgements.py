@@ -625,8 +625,10 @@ def counterfactual(
                 direction="increase" if did.ratio > 1 else "decrease",
                 gate_alpha=PRE_TREND_ALPHA,
                 # The commune's facts since the start, as they would have been without the
-                # action's estimated effect: the variance under an effect grows as they fall.
+                # action's estimated effect: the variance under an effect grows as they fall,
+                # from the variance of the facts observed (did.ratio times them).
                 treated_post_count=float(np.nansum(counts[0, len(pre) :])) / did.ratio,
+                observed_ratio=did.ratio,
                 scale=did.scale,
             )
         )

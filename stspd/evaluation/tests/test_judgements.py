@@ -23,7 +23,7 @@ from stspd.steering.enums import MeasurementStatus
 from stspd.steering.models import Measurement
 from stspd.strategy.models import ObjectiveIndicator
 
-from .conftest import Panel, donor_level, make_panel, rouen_rates
+from .conftest import ROUEN_POPULATION, SHAPE, YEARS, Panel, donor_level, make_panel, rouen_rates
 
 
 def judge(world: World) -> list:  # type: ignore[type-arg]
@@ -377,3 +377,22 @@ def test_the_donor_pool_uses_context_and_shows_its_balance(world: World, panel: 
     assert ("taux de pauvreté (%)", "23,0", "16,0", "-0,86", "17,6", "-0,66") in cf.balance_rows
     # Sources not imported have no row; the population is compared on a log scale.
     assert [r.variable for r in cf.balance] == ["population", "poverty_rate"]
+
+
+def test_a_commune_whose_facts_double_gets_a_detectable_increase(world: World) -> None:
+    """Rouen has about 30 facts a year following the comparable communes' shape until 2021,
+    then 1.98 times as many in 2022-2023 (6 years before, 2 after): the variance of the log
+    ratio already holds the doubled facts, so the detectable increase is computed (it used to
+    take a negative variance's square root and crash the page)."""
+    base = 30 * 1000 / ROUEN_POPULATION
+    rouen: list[float | None] = [
+        base * f * (1.98 if year >= 2022 else 1.0) for year, f in zip(YEARS, SHAPE, strict=True)
+    ]
+    panel = make_panel(world, rouen=rouen, start=2022)
+    (judgement,) = [j for j in judge(world) if j.use == panel.use]
+    cf = judgement.counterfactual
+    assert cf is not None and cf.pre_years == [2016, 2017, 2018, 2019, 2020, 2021]
+    assert cf.did_ratio == pytest.approx(1.98, abs=0.02)
+    assert cf.did_detectable.startswith(
+        "cette évaluation ne pouvait détecter qu'une hausse d'au moins"
+    )
