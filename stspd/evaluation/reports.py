@@ -241,8 +241,11 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
     if public:
         title += " (version publique)"
     report = Report(strategy, "annual" if year else "final", year, title, as_of, axes, funds)
+    # The situation on the report's date: a payment or a report of the next year is not in it.
     report.grants = [
-        row for row in strategy_grants(strategy, as_of) if year is None or row.year == year
+        row
+        for row in strategy_grants(strategy, as_of, as_of=as_of)
+        if year is None or row.year == year
     ]
     report.activity = _activity(report)
     if public:  # the portal's version counts validated values only, as it shows them

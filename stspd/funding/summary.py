@@ -27,20 +27,42 @@ class GrantRow:
     report_state: str
 
 
-def strategy_grants(strategy: Strategy, today: datetime.date) -> list[GrantRow]:
-    """One row per granted application of the strategy's fiches action, oldest call first."""
+def strategy_grants(
+    strategy: Strategy, today: datetime.date, *, as_of: datetime.date | None = None
+) -> list[GrantRow]:
+    """One row per granted application of the strategy's fiches action, oldest call first.
+
+    `as_of`: the situation on that day (an annual review's 31 December): only the grants
+    decided, the payments made and the reports filed by then. None: everything recorded."""
+    grants_query = Grant.objects.all()
+    payments_query = Payment.objects.all()
+    applications = Application.objects.filter(
+        action__objective__axis__strategy=strategy, grants__isnull=False
+    )
+    if as_of is not None:
+        grants_query = grants_query.filter(decided_on__lte=as_of)
+        payments_query = payments_query.filter(paid_on__lte=as_of)
+        applications = applications.filter(grants__decided_on__lte=as_of)
     applications = (
-        Application.objects.filter(action__objective__axis__strategy=strategy, grants__isnull=False)
-        .distinct()
+        applications.distinct()
         .select_related("call", "action__lead", "report")
-        .prefetch_related(Prefetch("grants", queryset=Grant.objects.prefetch_related("payments")))
+        .prefetch_related(
+            Prefetch(
+                "grants",
+                queryset=grants_query.prefetch_related(
+                    Prefetch("payments", queryset=payments_query)
+                ),
+            )
+        )
         .order_by("call__year", "title")
     )
     rows = []
     for application in applications:
         grants = list(application.grants.all())
         due = min(g.report_due_on for g in grants)
-        if hasattr(application, "report"):
+        if hasattr(application, "report") and (
+            as_of is None or application.report.submitted_on <= as_of
+        ):
             state = f"déposé le {application.report.submitted_on:%d/%m/%Y}"
         else:
             state = "en retard" if due < today else "à venir"

@@ -126,3 +126,44 @@ def test_funder_sheet_of_an_action(login, world: World) -> None:  # type: ignore
     assert "15 000 €" in text and "12 000 €" in text and "6 000 €" in text
     assert "125 € par" in text
     assert "Recommandation : Ajuster" in text
+
+
+def test_annual_review_money_and_reports_stop_at_its_date(world: World) -> None:
+    """A 2025 grant paid 4,000 in 2025 and 3,000 in 2026, its report filed in 2026: the 2025
+    review ("situation au 31/12/2025") shows 4,000 paid and the report still to come; the
+    final evaluation, dated today, shows 7,000 and the report filed. A grant decided in 2026 on
+    the same application is not in the 2025 review either."""
+    from stspd.evaluation.reports import build_report
+    from stspd.funding.models import Grant, Payment, Programme
+    from stspd.funding.models import Report as FundingReport
+    from stspd.funding.tests.helpers import make_application, make_call
+
+    application = make_application(world, make_call(2025))
+    grant = Grant.objects.create(
+        application=application,
+        programme=application.programme,
+        amount=Decimal("9000"),
+        decided_on=datetime.date(2025, 6, 1),
+        report_due_on=datetime.date(2026, 6, 30),
+    )
+    Payment.objects.create(grant=grant, amount=Decimal("4000"), paid_on=datetime.date(2025, 7, 1))
+    Payment.objects.create(grant=grant, amount=Decimal("3000"), paid_on=datetime.date(2026, 3, 1))
+    other = Programme.objects.exclude(pk=application.programme.pk).first()
+    assert other is not None
+    Grant.objects.create(
+        application=application,
+        programme=other,
+        amount=Decimal("500"),
+        decided_on=datetime.date(2026, 2, 1),
+        report_due_on=datetime.date(2027, 6, 30),
+    )
+    FundingReport.objects.create(
+        application=application, submitted_on=datetime.date(2026, 2, 15), qualitative="Fait."
+    )
+    (annual,) = build_report(world.strategy, 2025).grants
+    assert annual.paid == Decimal("4000") and annual.granted == Decimal("9000")
+    assert annual.report_state == "à venir"
+    (final,) = build_report(world.strategy).grants
+    assert final.paid == Decimal("7000")
+    assert final.granted == Decimal("9500")
+    assert final.report_state == "déposé le 15/02/2026"
