@@ -24,7 +24,12 @@ from typing import TYPE_CHECKING
 
 from crimestats.counterfactual import INCONCLUSIVE
 from crimestats.french import date, euros, number, percent
-from stspd.steering.dashboard import STATUS_ORDER, IndicatorRow
+from stspd.steering.dashboard import (
+    DEADLINE_BEFORE_BASELINE_NOTE,
+    NO_TARGET_NOTE,
+    STATUS_ORDER,
+    IndicatorRow,
+)
 from stspd.strategy.enums import ActionStatus
 
 from .enums import Implementation
@@ -171,9 +176,16 @@ def status_counts_sentence(rows: list[IndicatorRow]) -> str:
         for code, label in ((c, _STATUS_LABELS[c]) for c in STATUS_ORDER)
         if counts[code]
     ]
-    without = sum(row.status is None for row in results)
+    # Each reason for no status said apart: "faute de cible chiffrée" only for those.
+    without = Counter(row.note for row in results if row.status is None)
+    for note, words in (
+        (NO_TARGET_NOTE, "sans statut faute de cible chiffrée"),
+        (DEADLINE_BEFORE_BASELINE_NOTE, "sans statut (échéance antérieure à la date de référence)"),
+    ):
+        if without[note]:
+            parts.append(f"{number(without.pop(note))} {words}")
     if without:
-        parts.append(f"{number(without)} sans statut faute de cible chiffrée")
+        parts.append(f"{number(without.total())} sans statut")
     head = plural(len(results), "indicateur de résultat", "indicateurs de résultat")
     return f"Sur {head} : {_join(parts)}."
 

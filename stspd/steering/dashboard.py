@@ -516,6 +516,11 @@ def _context_points(series: dict[int, ContextSeries]) -> dict[int, list[Point]]:
     return points
 
 
+# Why a result indicator has no status (IndicatorRow.note), read by the reports' sentences.
+NO_TARGET_NOTE = "Pas de valeur de référence ou de cible chiffrée : pas de statut."
+DEADLINE_BEFORE_BASELINE_NOTE = "L'échéance précède la date de référence : pas de statut."
+
+
 def _indicator_row(
     use: ObjectiveIndicator,
     points: list[Point],
@@ -531,9 +536,9 @@ def _indicator_row(
     if definition.kind == IndicatorKind.CONTEXT:
         note = "Indicateur de contexte : il décrit le territoire et n'a pas de statut."
     elif not use.is_quantified:
-        note = "Pas de valeur de référence ou de cible chiffrée : pas de statut."
+        note = NO_TARGET_NOTE
     elif use.deadline <= use.baseline_on:  # type: ignore[operator]  # is_quantified (checked above) means baseline, target and deadline are all set
-        note = "L'échéance précède la date de référence : pas de statut."
+        note = DEADLINE_BEFORE_BASELINE_NOTE
     else:
         targeted = TargetedIndicator(
             baseline_value=float(use.baseline_value),  # type: ignore[arg-type]  # is_quantified (checked above) means baseline, target and deadline are all set

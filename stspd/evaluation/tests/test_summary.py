@@ -47,7 +47,12 @@ from stspd.evaluation.summary import (
 from stspd.funding.models import Programme
 from stspd.funding.tests.helpers import make_application, make_call
 from stspd.funding.workflow import record_grant
-from stspd.steering.dashboard import IndicatorRow, Point
+from stspd.steering.dashboard import (
+    DEADLINE_BEFORE_BASELINE_NOTE,
+    NO_TARGET_NOTE,
+    IndicatorRow,
+    Point,
+)
 from stspd.steering.models import Measurement
 from stspd.strategy.enums import Funder
 from stspd.strategy.models import BudgetLine, Strategy
@@ -196,7 +201,7 @@ def test_no_comparison_no_sentence() -> None:
     assert comparison_phrase(None, "decrease") == ""
 
 
-def row(points: list[Point], status: IndicatorStatus | None) -> IndicatorRow:
+def row(points: list[Point], status: IndicatorStatus | None, note: str = "") -> IndicatorRow:
     return IndicatorRow(
         use=None,  # type: ignore[arg-type]  # the phrases read points and status only
         name="Vols",
@@ -206,7 +211,7 @@ def row(points: list[Point], status: IndicatorStatus | None) -> IndicatorRow:
         from_observatory=True,
         points=points,
         status=status,
-        note="",
+        note=note,
     )
 
 
@@ -232,12 +237,31 @@ def test_a_suppressed_value_is_not_a_figure() -> None:
 def test_status_counts() -> None:
     on = IndicatorStatus("on_track", "en bonne voie", "")
     late = IndicatorStatus("off_track", "en retard", "")
-    rows = [row([], on), row([], on), row([], late), row([], None)]
+    rows = [row([], on), row([], on), row([], late), row([], None, NO_TARGET_NOTE)]
     assert status_counts_sentence(rows) == (
         "Sur 4 indicateurs de résultat : 1 en retard, 2 en bonne voie et 1 sans statut faute de "
         "cible chiffrée."
     )
     assert status_counts_sentence([]) == "Aucun indicateur de résultat n'est suivi."
+
+
+def test_status_counts_say_each_reason_for_no_status() -> None:
+    """A deadline before the baseline date is not a missing target: each reason is counted
+    apart, and a row without status for another reason is only "sans statut"."""
+    on = IndicatorStatus("on_track", "en bonne voie", "")
+    rows = [
+        row([], on),
+        row([], None, NO_TARGET_NOTE),
+        row([], None, DEADLINE_BEFORE_BASELINE_NOTE),
+        row([], None, DEADLINE_BEFORE_BASELINE_NOTE),
+    ]
+    assert status_counts_sentence(rows) == (
+        "Sur 4 indicateurs de résultat : 1 en bonne voie, 1 sans statut faute de cible chiffrée "
+        "et 2 sans statut (échéance antérieure à la date de référence)."
+    )
+    assert status_counts_sentence([row([], on), row([], None)]) == (
+        "Sur 2 indicateurs de résultat : 1 en bonne voie et 1 sans statut."
+    )
 
 
 def test_money_sentences_to_the_cent() -> None:
