@@ -247,24 +247,32 @@ def build_report(strategy: Strategy, year: int | None = None, *, public: bool = 
         for row in strategy_grants(strategy, as_of, as_of=as_of)
         if year is None or row.year == year
     ]
-    report.activity = _activity(report)
+    # The portal's version counts the values of the indicators it shows only.
+    shown_uses = {use.pk for use in uses} if public else None
+    report.activity = _activity(report, shown_uses)
     if public:  # the portal's version counts validated values only, as it shows them
         report.activity.values_submitted = 0
     if year is None:
-        report.since = _since(report, public=public)
+        report.since = _since(report, public=public, shown_uses=shown_uses)
     return report
 
 
-def _activity(report: Report) -> Activity:
+def _values(strategy: Strategy, shown_uses: set[int] | None) -> models.QuerySet[Measurement]:
+    """The values of the strategy's indicators, or of `shown_uses` (objective indicators' ids)
+    only when given (the public version, which shows public result indicators only)."""
+    if shown_uses is not None:
+        return Measurement.objects.filter(objective_indicator_id__in=shown_uses)
+    return Measurement.objects.filter(
+        Q(objective_indicator__objective__axis__strategy=strategy)
+        | Q(action_indicator__action__objective__axis__strategy=strategy)
+    )
+
+
+def _activity(report: Report, shown_uses: set[int] | None = None) -> Activity:
     """What was done between the start of the report's period and its date (four queries)."""
     strategy, start, end = report.strategy, report.period_start, report.as_of
     milestones = Milestone.objects.filter(action__objective__axis__strategy=strategy)
-    values = Measurement.objects.filter(
-        Q(objective_indicator__objective__axis__strategy=strategy)
-        | Q(action_indicator__action__objective__axis__strategy=strategy),
-        period_start__gte=start,
-        period_start__lte=end,
-    )
+    values = _values(strategy, shown_uses).filter(period_start__gte=start, period_start__lte=end)
     statuses = dict(
         values.values_list("status").annotate(n=models.Count("pk")).values_list("status", "n")
     )
@@ -282,7 +290,7 @@ def _activity(report: Report) -> Activity:
     )
 
 
-def _since(report: Report, *, public: bool) -> Since | None:
+def _since(report: Report, *, public: bool, shown_uses: set[int] | None = None) -> Since | None:
     """What changed since the last published annual review: statuses then and now, values
     validated since, money spent in the years after it."""
     strategy = report.strategy
@@ -305,13 +313,15 @@ def _since(report: Report, *, public: bool) -> Since | None:
             now = row.status.label if row.status else "sans statut"
             if before.get(row.use.pk, "sans statut") != now:
                 changes.append((row.name, before.get(row.use.pk, "sans statut"), now))
-    new_values = Measurement.objects.filter(
-        Q(objective_indicator__objective__axis__strategy=strategy)
-        | Q(action_indicator__action__objective__axis__strategy=strategy),
-        status=MeasurementStatus.VALIDATED,
-        period_start__gt=then_day,
-        period_start__lte=report.as_of,
-    ).count()
+    new_values = (
+        _values(strategy, shown_uses)
+        .filter(
+            status=MeasurementStatus.VALIDATED,
+            period_start__gt=then_day,
+            period_start__lte=report.as_of,
+        )
+        .count()
+    )
     spent = BudgetLine.objects.filter(
         action__objective__axis__strategy=strategy, year__gt=last.year
     ).aggregate(total=models.Sum("spent"))["total"]

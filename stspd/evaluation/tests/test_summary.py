@@ -601,3 +601,36 @@ def test_the_public_version_counts_no_value_awaiting_validation(from_2025: World
     public = build_report(from_2025.strategy, 2025, public=True)
     assert public.activity.values_submitted == 0
     assert "en attente" not in " ".join(public.summary.done)
+
+
+def test_the_public_version_counts_the_values_of_public_indicators_only(
+    from_2025: World,
+) -> None:
+    """The fiche action's indicator (never public) has a validated value in 2025 and one in
+    2026; the objective's indicator, marked public, one in 2025 and one in 2026: the public
+    version counts the latter only, in the 2025 review and since the published 2025 review,
+    the internal one both."""
+    world = from_2025
+    use = world.objective.indicators.get()
+    use.public = True
+    use.save()
+    for day in (datetime.date(2025, 9, 1), datetime.date(2026, 4, 1)):
+        Measurement.objects.create(
+            objective_indicator=use,
+            period_start=day,
+            value=D("1.1"),
+            status="validated",
+            submitted_at=timezone.now(),
+        )
+    assert build_report(world.strategy, 2025).activity.values_validated == 2
+    assert build_report(world.strategy, 2025, public=True).activity.values_validated == 1
+    PublishedReport.objects.create(
+        strategy=world.strategy,
+        year=2025,
+        pdf=ContentFile(b"%PDF-1.4", name="bilan-2025.pdf"),
+        published_at=timezone.now(),
+    )
+    internal = build_report(world.strategy).since
+    public = build_report(world.strategy, public=True).since
+    assert internal is not None and internal.new_values == 2
+    assert public is not None and public.new_values == 1
