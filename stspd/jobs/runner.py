@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stspd.accounts.models import User
@@ -128,6 +128,37 @@ def start(
     running is not started twice: its job is returned."""
     if (already := pending(kind, subject)) is not None:
         return already
+    try:
+        return _create_and_enqueue(
+            task,
+            kind=kind,
+            subject=subject,
+            council=council,
+            by=by,
+            label=label,
+            total=total,
+            back_url=back_url,
+            **kwargs,
+        )
+    except IntegrityError:
+        # Another request started the same work meanwhile (one pending job per subject).
+        if (already := pending(kind, subject)) is None:
+            raise
+        return already
+
+
+def _create_and_enqueue(
+    task: Any,
+    *,
+    kind: str,
+    subject: str,
+    council: Council,
+    by: User,
+    label: str,
+    total: int,
+    back_url: str,
+    **kwargs: Any,
+) -> Job:
     # One transaction: a job whose task could not be enqueued is not left queued forever.
     with transaction.atomic():
         job = Job.objects.create(

@@ -343,3 +343,32 @@ def test_finish_never_overwrites_another_outcome(world) -> None:  # type: ignore
     finish(job.pk, state=JobState.DONE, message="Fini.")
     job.refresh_from_db()
     assert (job.state, job.message) == (JobState.FAILED, "Refusé.")
+
+
+def test_two_simultaneous_starts_make_one_job(world, queue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import IntegrityError, transaction
+
+    from stspd.jobs import runner
+
+    upload = staged(world)
+    first = start_import(upload, by=world.coordinator)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Job.objects.create(
+            council=first.council,
+            started_by=first.started_by,
+            kind=first.kind,
+            subject=first.subject,
+            label="bis",
+        )
+    # The second request checked before the first one's job was stored.
+    real = runner.pending
+    calls: list[str] = []
+
+    def late(kind: str, subject: str) -> Job | None:
+        calls.append(subject)
+        return None if len(calls) == 1 else real(kind, subject)
+
+    monkeypatch.setattr(runner, "pending", late)
+    second = start_import(upload, by=world.coordinator)
+    assert second.pk == first.pk and Job.objects.count() == 1
+    assert len(calls) == 2  # the existing job found after the refused insert
