@@ -170,15 +170,15 @@ def _sort_key(value: ContextValue) -> float:
 
 def context_block(members: list[Commune], departement: tuple[str, str]) -> ContextBlock:
     """The block of a territory made of `members`, compared with `departement` (code, name)."""
-    return context_blocks({0: members}, departement)[0]
+    return context_blocks({0: members}, {0: departement})[0]
 
 
 def context_blocks(
-    territories: Mapping[K, list[Commune]], departement: tuple[str, str]
+    territories: Mapping[K, list[Commune]], departements: Mapping[K, tuple[str, str]]
 ) -> dict[K, ContextBlock]:
-    """The block of each territory (key -> its member communes), all read at once: four
-    queries whatever the numbers of territories and members (five when no QPV list is
-    stored)."""
+    """The block of each territory (key -> its member communes), each compared with its own
+    département (key -> code, name), all read at once: four queries whatever the numbers of
+    territories and members (five when no QPV list is stored)."""
     ids = sorted({commune.pk for members in territories.values() for commune in members})
     values: dict[int, list[ContextValue]] = defaultdict(list)
     for value in (
@@ -197,7 +197,7 @@ def context_blocks(
     # A QPV list is stored if any member has a QPV: the question is asked only when none has.
     imported = functools.cache(lambda: bool(links) or _qpv_imported())
     return {
-        key: _block(members, departement, values, unemployment, links, imported)
+        key: _block(members, departements[key], values, unemployment, links, imported)
         for key, members in territories.items()
     }
 

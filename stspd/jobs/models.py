@@ -56,6 +56,14 @@ class Job(models.Model):
         verbose_name = "travail en arrière-plan"
         verbose_name_plural = "travaux en arrière-plan"
         indexes = [models.Index(fields=["kind", "subject", "state"])]
+        constraints = [
+            # The same work is never queued or running twice (two simultaneous requests).
+            models.UniqueConstraint(
+                fields=["kind", "subject"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="jobs_one_pending_per_subject",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.label

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from stspd.accounts.models import User
@@ -71,13 +72,27 @@ INTERRUPTED = (
 )
 
 
+NEVER_RAN = (
+    "Le travail n'a jamais démarré (aucun processus de travail ne l'a pris en charge) : rien "
+    "n'a été enregistré. Vous pouvez le relancer."
+)
+LATE = "Terminé en retard, après avoir été signalé interrompu : "
+
+
 def expire_if_stale(job: Job) -> Job:
-    """A job running for longer than any work takes (its worker was killed, the machine lost):
-    failed, so that it can be started again. Its work's transaction was rolled back."""
+    """A job running for longer than any work takes (its worker was killed, the machine lost),
+    or queued that long (its task never ran: lost, or never stored): failed, so that it can be
+    started again. A running job's work transaction was rolled back; a queued job did nothing,
+    and can no longer be claimed."""
     limit = timezone.now() - datetime.timedelta(minutes=settings.STSPD_JOB_STALE_MINUTES)
     if job.state == JobState.RUNNING and job.started_at is not None and job.started_at < limit:
         Job.objects.filter(pk=job.pk, state=JobState.RUNNING).update(
             state=JobState.FAILED, message=INTERRUPTED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+    elif job.state == JobState.QUEUED and job.created_at < limit:
+        Job.objects.filter(pk=job.pk, state=JobState.QUEUED).update(
+            state=JobState.FAILED, message=NEVER_RAN, finished_at=timezone.now()
         )
         job.refresh_from_db()
     return job
@@ -113,20 +128,53 @@ def start(
     running is not started twice: its job is returned."""
     if (already := pending(kind, subject)) is not None:
         return already
-    job = Job.objects.create(
-        council=council,
-        started_by=by,
-        kind=kind,
-        subject=subject,
-        label=label,
-        total=total,
-        back_url=back_url,
-        message="En attente d'un processus de travail.",
-    )
-    # The immediate backend runs the task here; the database backend stores it in this
-    # transaction (if any), so the worker cannot see it before the job exists.
-    result = task.enqueue(job.pk, **kwargs)
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    try:
+        return _create_and_enqueue(
+            task,
+            kind=kind,
+            subject=subject,
+            council=council,
+            by=by,
+            label=label,
+            total=total,
+            back_url=back_url,
+            **kwargs,
+        )
+    except IntegrityError:
+        # Another request started the same work meanwhile (one pending job per subject).
+        if (already := pending(kind, subject)) is None:
+            raise
+        return already
+
+
+def _create_and_enqueue(
+    task: Any,
+    *,
+    kind: str,
+    subject: str,
+    council: Council,
+    by: User,
+    label: str,
+    total: int,
+    back_url: str,
+    **kwargs: Any,
+) -> Job:
+    # One transaction: a job whose task could not be enqueued is not left queued forever.
+    with transaction.atomic():
+        job = Job.objects.create(
+            council=council,
+            started_by=by,
+            kind=kind,
+            subject=subject,
+            label=label,
+            total=total,
+            back_url=back_url,
+            message="En attente d'un processus de travail.",
+        )
+        # The immediate backend runs the task here; the database backend stores it in this
+        # transaction, so the worker cannot see it before the job exists.
+        result = task.enqueue(job.pk, **kwargs)
+        Job.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
     return job
 
@@ -141,7 +189,20 @@ def claim(job_id: int) -> bool:
 
 
 def finish(job_id: int, **values: Any) -> None:
-    Job.objects.filter(pk=job_id).update(finished_at=timezone.now(), **values)
+    """Running -> its outcome, by a conditional update: never over another outcome.
+
+    A job expired as interrupted (`expire_if_stale`) whose work then completes after all has
+    had its work committed: it is recorded done, its message saying it finished late, so the
+    page tells what the data hold. Failing after expiry, nothing was stored: it stays failed
+    as interrupted, which says so."""
+    now = timezone.now()
+    if Job.objects.filter(pk=job_id, state=JobState.RUNNING).update(finished_at=now, **values):
+        return
+    if values.get("state") == JobState.DONE:
+        late = {**values, "message": LATE + values.get("message", "")}
+        Job.objects.filter(pk=job_id, state=JobState.FAILED, message=INTERRUPTED).update(
+            finished_at=now, **late
+        )
 
 
 def run(job_id: int, work: Callable[[Job, Progress], Outcome]) -> str:

@@ -6,14 +6,13 @@ council's rule (any role in the council; an outsider gets 404). Partners' own da
 matter (see stspd.partnerdata).
 """
 
-from collections import Counter
-
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from stspd.accounts.models import User
 from stspd.core.ids import parse_id
 from stspd.councils.access import Access, access_council
+from stspd.territories.departements import main_departement
 from stspd.territories.models import Commune, CommuneKind, Epci
 
 from .figures import Territory
@@ -22,20 +21,12 @@ from .models import DiagnosticSection
 KINDS = ("commune", "epci", "conseil")
 
 
-def _main_departement(members: list[Commune]) -> tuple[str, str]:
-    """The département of most of the inhabitants (an EPCI may straddle two)."""
-    weights: Counter[tuple[str, str]] = Counter()
-    for commune in members:
-        weights[(commune.departement.code, commune.departement.name)] += commune.population or 0
-    return weights.most_common(1)[0][0]
-
-
 def _territory(
     kind: str, key: str, name: str, members: list[Commune], council: object
 ) -> Territory:
     if not members:
         raise Http404("Ce territoire n'a aucune commune dans le référentiel.")
-    code, dep_name = _main_departement(members)
+    code, dep_name = main_departement(members)
     return Territory(kind, key, name, members, code, dep_name, council)
 
 

@@ -25,7 +25,6 @@ from django.utils import timezone
 from stspd.councils.enums import FormationKind
 from stspd.councils.models import Council, Decision, Meeting
 from stspd.indicators.enums import IndicatorKind
-from stspd.observatory.access import _main_departement
 from stspd.observatory.caveats import caveats_for
 from stspd.observatory.figures import Figures, Territory, territory_figures
 from stspd.steering.dashboard import IndicatorRow, dashboard_data, is_public, published_row
@@ -35,6 +34,7 @@ from stspd.strategy.documents.content import Source, load_source, prepare
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Strategy, Transition
 from stspd.strategy.workflow import adopted_version_number
+from stspd.territories.departements import main_departement
 from stspd.territories.models import CommuneKind, CommuneShape
 from stspd.territories.search import search_key
 
@@ -249,7 +249,7 @@ def council_territory(council: Council) -> Territory:
     )
     if not members:
         raise Http404
-    code, name = _main_departement(members)
+    code, name = main_departement(members)
     return Territory("conseil", str(council.pk), council.name, members, code, name, council)
 
 

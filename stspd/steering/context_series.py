@@ -37,11 +37,16 @@ from stspd.context.summary import (
 from stspd.councils.models import Council
 from stspd.indicators.models import QPV_COUNT
 from stspd.strategy.models import ObjectiveIndicator
+from stspd.territories.departements import main_departement
 from stspd.territories.models import Commune
 
 NOT_IMPORTED = (
     "Aucune donnée de contexte de cette source n'est importée pour ce territoire "
     "(stspd import-context)."
+)
+NO_COMMUNE = (
+    "Pas de valeur : le territoire du conseil n'a aucune commune dans le référentiel des "
+    "territoires."
 )
 NOT_ADDITIVE = (
     "Pas de valeur pour un territoire de plusieurs communes : la source ne le permet pas "
@@ -59,10 +64,13 @@ class ContextSeries:
     single: bool  # one commune (or, for unemployment, whatever the communes: a zone's rate)
     row: ContextRow | None  # None when the source has nothing for the territory
     qpv: QpvSummary | None = None
+    empty: bool = False  # the council's territory has no commune in the reference
 
     @property
     def value_text(self) -> str:
         """The headline: the value as its state says, or why there is none."""
+        if self.empty:
+            return NO_COMMUNE
         if self.source == QPV_COUNT:
             if self.qpv is None:
                 return NOT_IMPORTED
@@ -76,7 +84,7 @@ class ContextSeries:
     @property
     def has_value(self) -> bool:
         """A value of the territory is shown (possibly "non diffusée"), not why there is none."""
-        return self.value_text not in (NOT_IMPORTED, NOT_ADDITIVE)
+        return self.value_text not in (NOT_IMPORTED, NOT_ADDITIVE, NO_COMMUNE)
 
     @property
     def detail(self) -> str:
@@ -166,7 +174,7 @@ def context_series(
 ) -> dict[int, ContextSeries]:
     """ObjectiveIndicator pk -> its context, for those of `uses` bound to a context source
     (the others are left out; no query when there is none). `uses` are the council's, with
-    their definition and perimeter commune loaded. Six queries at most whatever the numbers of
+    their definition and perimeter commune loaded. Seven queries at most whatever the numbers of
     indicators and perimeters."""
     fed = [use for use in uses if use.definition.from_context]
     if not fed:
@@ -177,18 +185,35 @@ def context_series(
         .order_by("name")
     )
     by_pk = {commune.pk: commune for commune in members}
-    territories: dict[int | None, list[Commune]] = {None: members}
+    outside = {use.commune_id for use in fed if use.commune_id is not None} - set(by_pk)
+    if outside:  # a perimeter commune not (or no longer) among the council's communes
+        by_pk.update(Commune.objects.select_related("departement").in_bulk(outside))
+    territories: dict[int | None, list[Commune]] = {}
+    # Compared, as in the observatory, with the département of most of the council's
+    # inhabitants; a perimeter commune with its own département.
+    departements: dict[int | None, tuple[str, str]] = {}
+    if members:
+        territories[None] = members
+        departements[None] = main_departement(members)
     for use in fed:
         if use.commune_id is not None:
-            commune = by_pk.get(use.commune_id) or use.commune
-            assert commune is not None  # commune_id is set
+            commune = by_pk[use.commune_id]
             territories[use.commune_id] = [commune]
-    first = members[0] if members else next(iter(territories.values()))[0]
-    departement = (first.departement.code, first.departement.name) if first else ("", "")
-    blocks = context_blocks(territories, departement)
+            departements[use.commune_id] = (commune.departement.code, commune.departement.name)
+    blocks = context_blocks(territories, departements) if territories else {}
     series = {}
     for use in fed:
         source = use.definition.context_source
+        if use.commune_id is None and not members:
+            # The council's territory has no commune in the reference: nothing to read.
+            series[use.pk] = ContextSeries(
+                source=source,
+                territory="territoire du conseil (aucune commune)",
+                single=False,
+                row=None,
+                empty=True,
+            )
+            continue
         block: ContextBlock = blocks[use.commune_id]
         row = next((r for r in block.rows if r.code == source), None)
         if use.commune is not None:

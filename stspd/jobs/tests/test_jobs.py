@@ -275,3 +275,100 @@ def test_a_job_whose_worker_was_killed_can_be_started_again(world, login, queue,
     worker()
     again.refresh_from_db()
     assert again.state == JobState.DONE and Record.objects.count() == 3
+
+
+def test_a_failed_enqueue_leaves_no_job(world) -> None:  # type: ignore[no-untyped-def]
+    from stspd.jobs.runner import start
+
+    class Broken:
+        def enqueue(self, *args: Any, **kwargs: Any) -> Any:
+            raise RuntimeError("queue unavailable")
+
+    with pytest.raises(RuntimeError):
+        start(
+            Broken(),
+            kind="partner_import",
+            subject="upload:1",
+            council=world.council,
+            by=world.coordinator,
+            label="Import",
+        )
+    assert not Job.objects.exists()
+
+
+def test_a_queued_job_whose_task_never_ran_expires_and_starts_again(world, queue) -> None:  # type: ignore[no-untyped-def]
+    import datetime
+
+    from django.utils import timezone
+
+    from stspd.jobs.runner import NEVER_RAN, run
+
+    upload = staged(world)
+    job = start_import(upload, by=world.coordinator)
+    DBTaskResult.objects.all().delete()  # the task row lost
+    assert start_import(upload, by=world.coordinator).pk == job.pk  # not yet stale
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    again = start_import(upload, by=world.coordinator)
+    job.refresh_from_db()
+    assert again.pk != job.pk
+    assert (job.state, job.message) == (JobState.FAILED, NEVER_RAN)
+    # Its task found later never claims it.
+    assert run(job.pk, lambda job, progress: pytest.fail("ran")) == JobState.FAILED
+
+
+def test_an_expired_job_finishing_late_is_done_and_says_so(world) -> None:  # type: ignore[no-untyped-def]
+    from stspd.jobs.runner import INTERRUPTED, LATE, Outcome, run
+
+    job = Job.objects.create(
+        council=world.council, started_by=world.coordinator, kind="x", subject="s", label="l"
+    )
+
+    def work(job: Job, progress: Any) -> Outcome:
+        # Meanwhile, the job is expired as interrupted.
+        Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, message=INTERRUPTED)
+        return Outcome("3 lignes importées.")
+
+    assert run(job.pk, work) == JobState.DONE
+    job.refresh_from_db()
+    assert (job.state, job.message) == (JobState.DONE, LATE + "3 lignes importées.")
+
+
+def test_finish_never_overwrites_another_outcome(world) -> None:  # type: ignore[no-untyped-def]
+    from stspd.jobs.runner import finish
+
+    job = Job.objects.create(
+        council=world.council, started_by=world.coordinator, kind="x", subject="s", label="l"
+    )
+    Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, message="Refusé.")
+    finish(job.pk, state=JobState.DONE, message="Fini.")
+    job.refresh_from_db()
+    assert (job.state, job.message) == (JobState.FAILED, "Refusé.")
+
+
+def test_two_simultaneous_starts_make_one_job(world, queue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from django.db import IntegrityError, transaction
+
+    from stspd.jobs import runner
+
+    upload = staged(world)
+    first = start_import(upload, by=world.coordinator)
+    with transaction.atomic(), pytest.raises(IntegrityError):
+        Job.objects.create(
+            council=first.council,
+            started_by=first.started_by,
+            kind=first.kind,
+            subject=first.subject,
+            label="bis",
+        )
+    # The second request checked before the first one's job was stored.
+    real = runner.pending
+    calls: list[str] = []
+
+    def late(kind: str, subject: str) -> Job | None:
+        calls.append(subject)
+        return None if len(calls) == 1 else real(kind, subject)
+
+    monkeypatch.setattr(runner, "pending", late)
+    second = start_import(upload, by=world.coordinator)
+    assert second.pk == first.pk and Job.objects.count() == 1
+    assert len(calls) == 2  # the existing job found after the refused insert

@@ -11,6 +11,7 @@ import datetime
 import io
 import re
 from decimal import Decimal
+from html import unescape
 from typing import Any
 
 import pytest
@@ -25,14 +26,14 @@ from stspd.context.tests.test_pages import filosofi, lines, load_context, plain
 from stspd.indicators.enums import Direction, IndicatorKind
 from stspd.indicators.library import sync_library
 from stspd.indicators.models import IndicatorDefinition
-from stspd.steering.context_series import NOT_ADDITIVE, context_series
+from stspd.steering.context_series import NO_COMMUNE, NOT_ADDITIVE, context_series
 from stspd.steering.dashboard import dashboard_data
 from stspd.steering.mandate import start_new_mandate
 from stspd.steering.reporting import CONTEXT_REFUSAL, reporting_problem
 from stspd.strategy.enums import Status
 from stspd.strategy.models import Objective, ObjectiveIndicator, Strategy
 from stspd.strategy.readiness import readiness_gaps
-from stspd.territories.models import Commune
+from stspd.territories.models import Commune, Departement
 
 TODAY = datetime.date(2026, 11, 20)
 
@@ -305,3 +306,54 @@ def test_the_pdf_shows_the_context_beside_its_result(with_context, login) -> Non
     reader = PdfReader(io.BytesIO(response.content))
     text = plain(" ".join(" ".join(page.extract_text().split()) for page in reader.pages))
     assert "Contexte de « Destructions et dégradations volontaires » : ≤ 5 %" in text
+
+
+def test_a_council_whose_territory_has_no_commune_shows_why_there_is_no_value(
+    with_context, login
+) -> None:  # type: ignore[no-untyped-def]
+    # The EPCI lost its communes from the reference (a merger not yet imported, say).
+    Commune.objects.filter(epci=with_context.council.epci).update(epci=None)
+    use = context_use(with_context, "poverty_rate")
+    qpv = context_use(with_context, "qpv_count")
+    series = context_series([use, qpv], with_context.council)
+    for one in (series[use.pk], series[qpv.pk]):
+        assert one.value_text == NO_COMMUNE
+        assert not one.has_value
+        assert one.references == "" and one.history == []
+    assert series[use.pk].territory == "territoire du conseil (aucune commune)"
+    response = login(with_context.reader).get(
+        reverse("steering:dashboard", args=[with_context.strategy.pk])
+    )
+    assert response.status_code == 200
+    assert NO_COMMUNE in unescape(plain(response.content.decode()))
+    national = login(with_context.national_agent).get(reverse("obligations:national"))
+    assert national.status_code == 200
+    prefecture = login(with_context.prefecture_agent)
+    assert prefecture.get(reverse("obligations:departement", args=["76"])).status_code == 200
+
+
+def test_a_perimeter_commune_of_a_council_without_communes_reads_its_value(with_context) -> None:  # type: ignore[no-untyped-def]
+    Commune.objects.filter(epci=with_context.council.epci).update(epci=None)
+    use = context_use(with_context, "poverty_rate", "76540")
+    one = context_series([use], with_context.council)[use.pk]
+    assert plain(one.value_text) == "23 %"
+    assert one.level_text == "au-dessus du repère de Seine-Maritime"
+
+
+def test_references_use_the_departement_of_most_inhabitants_or_the_perimeter_commune_s(
+    with_context,
+) -> None:  # type: ignore[no-untyped-def]
+    rouen = Commune.objects.get(code="76540")
+    eure = Departement.objects.create(
+        code="27", name="Eure", region=rouen.departement.region, search_name="eure"
+    )
+    # First of the council's communes by name, in another département, few inhabitants.
+    make_commune("27001", "Acquigny", eure, rouen.epci, 1500)
+    council_wide = context_use(with_context, "poverty_rate")
+    perimeter = context_use(with_context, "poverty_rate", "76540")
+    series = context_series([council_wide, perimeter], with_context.council)
+    # Seine-Maritime holds most of the inhabitants: the council's reference, as the observatory's.
+    assert series[council_wide.pk].references.startswith("Seine-Maritime : ")
+    # Rouen is compared with its own département, whichever commune comes first by name.
+    assert series[perimeter.pk].references.startswith("Seine-Maritime : ")
+    assert series[perimeter.pk].level_text == "au-dessus du repère de Seine-Maritime"
