@@ -138,6 +138,15 @@ def _did_detected(counts: np.ndarray, exposures: np.ndarray) -> bool:
     return bool(check.conclusive and result.p_value < ALPHA)
 
 
+def _stated_drop(stated: list[float], runs: int) -> str:
+    """What the effect lines simulate: each panel's stated detectable drop (their median)."""
+    return (
+        f"la baisse dite détectable (médiane {100 * -float(np.median(stated)):.0f} %"
+        + (f", {runs - len(stated)} non détectables" if len(stated) < runs else "")
+        + ")"
+    )
+
+
 def did_line(level: float, cv: float, effect: bool, runs: int, seed: int) -> tuple[float, str]:
     """Under the null, the share of panels found significant and conclusive. With an effect,
     each run is one commune and its comparison communes (levels drawn once): the page states
@@ -167,12 +176,7 @@ def did_line(level: float, cv: float, effect: bool, runs: int, seed: int) -> tup
         hits += _did_detected(counts, exposures)
     if not effect:
         return hits / runs, "aucun"
-    what = (
-        f"la baisse dite détectable (médiane {100 * -float(np.median(stated)):.0f} %"
-        + (f", {runs - len(stated)} non détectables" if len(stated) < runs else "")
-        + ")"
-    )
-    return hits / max(len(stated), 1), what
+    return hits / max(len(stated), 1), _stated_drop(stated, runs)
 
 
 def _sc_panel(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -210,12 +214,7 @@ def sc_line(effect: bool, runs: int, seed: int) -> tuple[float, str]:
         hits += _sc_detected(treated, donors)
     if not effect:
         return hits / runs, "aucun"
-    what = (
-        f"la baisse dite détectable (médiane {100 * -float(np.median(stated)):.0f} %"
-        + (f", {runs - len(stated)} non détectables" if len(stated) < runs else "")
-        + ")"
-    )
-    return hits / max(len(stated), 1), what
+    return hits / max(len(stated), 1), _stated_drop(stated, runs)
 
 
 def hotspot_line(n_events: int, cluster: bool, runs: int, seed: int) -> tuple[float, str]:

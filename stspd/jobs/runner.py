@@ -131,14 +131,17 @@ def start(
     try:
         return _create_and_enqueue(
             task,
-            kind=kind,
-            subject=subject,
-            council=council,
-            by=by,
-            label=label,
-            total=total,
-            back_url=back_url,
-            **kwargs,
+            Job(
+                council=council,
+                started_by=by,
+                kind=kind,
+                subject=subject,
+                label=label,
+                total=total,
+                back_url=back_url,
+                message="En attente d'un processus de travail.",
+            ),
+            kwargs,
         )
     except IntegrityError:
         # Another request started the same work meanwhile (one pending job per subject).
@@ -147,30 +150,10 @@ def start(
         return already
 
 
-def _create_and_enqueue(
-    task: Any,
-    *,
-    kind: str,
-    subject: str,
-    council: Council,
-    by: User,
-    label: str,
-    total: int,
-    back_url: str,
-    **kwargs: Any,
-) -> Job:
+def _create_and_enqueue(task: Any, job: Job, kwargs: dict[str, Any]) -> Job:
     # One transaction: a job whose task could not be enqueued is not left queued forever.
     with transaction.atomic():
-        job = Job.objects.create(
-            council=council,
-            started_by=by,
-            kind=kind,
-            subject=subject,
-            label=label,
-            total=total,
-            back_url=back_url,
-            message="En attente d'un processus de travail.",
-        )
+        job.save(force_insert=True)
         # The immediate backend runs the task here; the database backend stores it in this
         # transaction, so the worker cannot see it before the job exists.
         result = task.enqueue(job.pk, **kwargs)
